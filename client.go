@@ -1,0 +1,331 @@
+package mews
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Version is the SDK's version; it appears in the default client name and User-Agent.
+const Version = "0.1.0"
+
+const (
+	defaultMaxResponse = 64 << 20
+	connectorPath      = "/api/connector/v1/"
+	channelManagerPath = "/api/channelManager/v1/"
+)
+
+// Environment is a Mews deployment: the platform address and the Channel Manager's two
+// PCI-proxy push URLs, which do not live under the platform address.
+type Environment struct {
+	Name                     string // "demo", "production" or "custom"
+	BaseURL                  string // platform address, e.g. https://api.mews-demo.com
+	ReservationPushURL       string // Channel Manager processGroup
+	AvailabilityBlockPushURL string // Channel Manager processAvailabilityBlock
+}
+
+// Demo is Mews' public demo environment. It holds no real data; use it to develop.
+func Demo() Environment {
+	return Environment{
+		Name:                     "demo",
+		BaseURL:                  "https://api.mews-demo.com",
+		ReservationPushURL:       "https://sandbox.pci-proxy.com/v1/push/0426f19b66715a93",
+		AvailabilityBlockPushURL: "https://sandbox.pci-proxy.com/v1/push/4ef00bba562b5622",
+	}
+}
+
+// Production is the live Mews environment.
+func Production() Environment {
+	return Environment{
+		Name:                     "production",
+		BaseURL:                  "https://api.mews.com",
+		ReservationPushURL:       "https://api.pci-proxy.com/v1/push/b2721c9a0351d553",
+		AvailabilityBlockPushURL: "https://api.pci-proxy.com/v1/push/9eaa344245feed7f",
+	}
+}
+
+// CustomEnvironment is any other platform address, typically a mewstest server. Its
+// push URLs are the platform's own processGroup and processAvailabilityBlock paths.
+func CustomEnvironment(baseURL string) Environment {
+	base := strings.TrimRight(strings.TrimSpace(baseURL), "/")
+	return Environment{
+		Name:                     "custom",
+		BaseURL:                  base,
+		ReservationPushURL:       base + channelManagerPath + "processGroup",
+		AvailabilityBlockPushURL: base + channelManagerPath + "processAvailabilityBlock",
+	}
+}
+
+// Client talks to both Mews APIs. It holds the application-wide settings (ClientTokens,
+// client name, environment, retries, limits, logging); the per-hotel tokens live in the
+// cheap handles returned by Connector and ChannelManager. A Client is safe for
+// concurrent use and meant to be shared by every connection of a process.
+type Client struct {
+	env           Environment
+	clientToken   Token
+	clientName    string
+	cmClientToken Token
+	userAgent     string
+	logger        *slog.Logger
+	retry         RetryPolicy
+	connLimiter   Limiter
+	cmLimiter     Limiter
+	maxResponse   int64
+	httpClient    *http.Client
+}
+
+// NewClient builds a Client. It makes no network call. The defaults are the Demo
+// environment, Mews' documented rate limit of 200 requests per AccessToken per 30 s,
+// the default RetryPolicy, a 64 MiB response cap and a silent logger.
+func NewClient(opts ...Option) (*Client, error) {
+	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}}
+	for _, opt := range opts {
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		env:         s.env,
+		clientName:  s.clientName,
+		logger:      s.logger,
+		retry:       s.retry.withDefaults(),
+		maxResponse: s.maxResponse,
+	}
+	for _, u := range []struct{ name, raw string }{
+		{"base URL", s.env.BaseURL},
+		{"reservation push URL", s.env.ReservationPushURL},
+		{"availability block push URL", s.env.AvailabilityBlockPushURL},
+	} {
+		if err := checkURL(u.raw); err != nil {
+			return nil, fmt.Errorf("mews: %s: %w", u.name, err)
+		}
+	}
+	c.env.BaseURL = strings.TrimRight(c.env.BaseURL, "/")
+	var err error
+	if s.clientToken != "" {
+		if c.clientToken, err = newToken("Connector client token", s.clientToken); err != nil {
+			return nil, err
+		}
+	}
+	if s.cmClientToken != "" {
+		if c.cmClientToken, err = newToken("Channel Manager client token", s.cmClientToken); err != nil {
+			return nil, err
+		}
+	}
+	if c.clientName == "" {
+		c.clientName = "mews-go " + Version
+	}
+	c.userAgent = "mews-go/" + Version
+	if s.userAgent != "" {
+		c.userAgent = s.userAgent + " " + c.userAgent
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.maxResponse == 0 {
+		c.maxResponse = defaultMaxResponse
+	}
+	switch {
+	case s.noLimit:
+	case s.limiter != nil:
+		c.connLimiter, c.cmLimiter = s.limiter, s.limiter
+	default:
+		c.connLimiter = NewKeyedLimiter(s.connLimit.n, s.connLimit.per)
+		if s.cmLimit.n > 0 {
+			c.cmLimiter = NewKeyedLimiter(s.cmLimit.n, s.cmLimit.per)
+		}
+	}
+	c.httpClient = c.buildHTTPClient(s.httpClient, s.transport)
+	return c, nil
+}
+
+// buildHTTPClient puts the per-attempt layer (limiter, logging, classification of
+// errors) under whatever client or transport the user gave.
+func (c *Client) buildHTTPClient(hc *http.Client, rt http.RoundTripper) *http.Client {
+	out := &http.Client{}
+	if hc != nil {
+		*out = *hc
+	}
+	base := out.Transport
+	if rt != nil {
+		base = rt
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	out.Transport = &attemptTransport{base: base}
+	return out
+}
+
+// checkURL accepts https URLs, and plain http only for loopback hosts.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q uses plain http; use https (plain http is accepted only for loopback hosts)", raw)
+	}
+	return fmt.Errorf("%q: unsupported scheme %q", raw, u.Scheme)
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Environment returns the environment the client talks to.
+func (c *Client) Environment() Environment { return c.env }
+
+// ClientName returns the Connector "Client" value sent with every request.
+func (c *Client) ClientName() string { return c.clientName }
+
+// Connector returns the handle for one hotel's Connector API AccessToken. It is cheap
+// (no network call); make one per connection and keep it. The token is cleaned and
+// validated here, so a pasted token with a stray line break still works and an empty
+// one fails before anything is sent.
+func (c *Client) Connector(accessToken string) (*Connector, error) {
+	tok, err := newToken("access token", accessToken)
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{client: c, accessToken: tok, limitKey: limitKey(ConnectorAPI, tok)}, nil
+}
+
+// ChannelManager returns the handle for one Channel Manager connection (one
+// connectionToken). It is cheap and validates the token like Connector.
+func (c *Client) ChannelManager(connectionToken string) (*ChannelManager, error) {
+	tok, err := newToken("connection token", connectionToken)
+	if err != nil {
+		return nil, err
+	}
+	return &ChannelManager{client: c, connectionToken: tok, limitKey: limitKey(ChannelManagerAPI, tok)}, nil
+}
+
+// limitKey is the limiter key for a token: the API and a hash, never the token itself.
+func limitKey(api API, tok Token) string {
+	sum := sha256.Sum256([]byte(tok.value))
+	return string(api) + ":" + hex.EncodeToString(sum[:12])
+}
+
+// ChannelManagerDo calls a Channel Manager operation that is not about one connection
+// (getProperties, getChannels): only clientToken is merged into in.
+func (c *Client) ChannelManagerDo(ctx context.Context, op Operation, in, out any) error {
+	if err := c.needChannelManagerToken(op); err != nil {
+		return err
+	}
+	auth := []authField{{"clientToken", c.cmClientToken.value}}
+	return c.do(ctx, ChannelManagerAPI, op, auth, "channelManager:client", c.cmLimiter, in, out)
+}
+
+// needChannelManagerToken fails early when no Channel Manager clientToken was configured.
+func (c *Client) needChannelManagerToken(op Operation) error {
+	if c.cmClientToken.IsZero() {
+		return &InputError{Operation: op.Name, Field: "Channel Manager client token", Reason: "is not configured; use mews.WithChannelManagerClientToken"}
+	}
+	return nil
+}
+
+// Connector is one hotel's Connector API connection: the shared Client plus an
+// AccessToken. Its methods are safe for concurrent use.
+type Connector struct {
+	client       *Client
+	accessToken  Token
+	limitKey     string
+	languageCode string
+	cultureCode  string
+}
+
+// Client returns the Client the handle belongs to.
+func (cn *Connector) Client() *Client { return cn.client }
+
+// AccessToken returns the handle's (redacting) AccessToken.
+func (cn *Connector) AccessToken() Token { return cn.accessToken }
+
+// WithLanguage returns a copy of the handle that asks Mews for texts and error messages
+// in a language. Mews needs both codes together (e.g. "en-US", "en-US").
+func (cn *Connector) WithLanguage(languageCode, cultureCode string) *Connector {
+	cp := *cn
+	cp.languageCode, cp.cultureCode = languageCode, cultureCode
+	return &cp
+}
+
+// String identifies the handle without its token.
+func (cn *Connector) String() string { return "mews.Connector(" + cn.accessToken.String() + ")" }
+
+// Do calls any Connector operation through the SDK's pipeline: the operation that the
+// SDK does not wrap yet, or your own typed call. in is nil, a struct or a map encoded
+// with PascalCase names; ClientToken, AccessToken and Client (and the language, if set)
+// are merged into it. out is nil or a pointer that the 200 body is decoded into; a 204
+// leaves it untouched. Failures are *APIError, *InputError or a transport error.
+func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
+	c := cn.client
+	if c.clientToken.IsZero() {
+		return &InputError{Operation: op.Name, Field: "Connector client token", Reason: "is not configured; use mews.WithClientToken"}
+	}
+	auth := []authField{
+		{"ClientToken", c.clientToken.value},
+		{"AccessToken", cn.accessToken.value},
+		{"Client", c.clientName},
+	}
+	if cn.languageCode != "" && cn.cultureCode != "" {
+		auth = append(auth, authField{"LanguageCode", cn.languageCode}, authField{"CultureCode", cn.cultureCode})
+	}
+	return c.do(ctx, ConnectorAPI, op, auth, cn.limitKey, c.connLimiter, in, out)
+}
+
+// ChannelManager is one Channel Manager connection: the shared Client plus a
+// connectionToken. Its methods are safe for concurrent use.
+type ChannelManager struct {
+	client          *Client
+	connectionToken Token
+	limitKey        string
+}
+
+// Client returns the Client the handle belongs to.
+func (cm *ChannelManager) Client() *Client { return cm.client }
+
+// ConnectionToken returns the handle's (redacting) connectionToken.
+func (cm *ChannelManager) ConnectionToken() Token { return cm.connectionToken }
+
+// String identifies the handle without its token.
+func (cm *ChannelManager) String() string {
+	return "mews.ChannelManager(" + cm.connectionToken.String() + ")"
+}
+
+// Do calls any Channel Manager operation about this connection through the SDK's
+// pipeline. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
+// and connectionToken are merged into it. The response envelope is checked first: a
+// failure (success false, errors or the deprecated error) becomes an *APIError; on
+// success the whole body is decoded into out, so out only needs the data fields.
+func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) error {
+	c := cm.client
+	if err := c.needChannelManagerToken(op); err != nil {
+		return err
+	}
+	auth := []authField{
+		{"clientToken", c.cmClientToken.value},
+		{"connectionToken", cm.connectionToken.value},
+	}
+	return c.do(ctx, ChannelManagerAPI, op, auth, cm.limitKey, c.cmLimiter, in, out)
+}

@@ -1,0 +1,145 @@
+package mewstest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mewskit/mews-go"
+)
+
+// Fault is trouble the server injects into matching requests, to test what a client
+// does when Mews or the network misbehaves. Fields combine: Delay, then either an early
+// effect (Refuse, ResetBeforeProcessing, Status) or processing followed by a late one
+// (ResetAfterProcessing, Truncate, HTML, Empty).
+type Fault struct {
+	// Operation limits the fault to one operation ("resourceAccessTokens/add",
+	// "getConfiguration"); empty matches every request.
+	Operation string
+	// Times is how many matching requests the fault hits; 0 means once, -1 forever.
+	Times int
+
+	// Delay holds the request before anything else happens (a slow Mews).
+	Delay time.Duration
+	// Refuse: the connection is refused; nothing reaches Mews. Through Transport the
+	// client sees a dial error (ECONNREFUSED); through a real socket, a reset.
+	Refuse bool
+	// ResetBeforeProcessing drops the connection before the request is processed.
+	ResetBeforeProcessing bool
+	// Status answers with this status (and RetryAfter, Body) without processing.
+	Status int
+	// RetryAfter is the Retry-After header sent with Status, verbatim.
+	RetryAfter string
+	// Body replaces the default Mews-shaped error body sent with Status.
+	Body string
+	// ResetAfterProcessing processes the request (a write is stored) and then drops
+	// the connection before answering: the ambiguous failure.
+	ResetAfterProcessing bool
+	// Truncate cuts the processed answer in half.
+	Truncate bool
+	// HTML replaces the processed answer with an HTML error page (a proxy in the way).
+	HTML bool
+	// Empty replaces the processed answer with an empty body.
+	Empty bool
+
+	hits int
+}
+
+// InjectFault arms f. Faults are taken in the order they were injected.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := f
+	s.faults = append(s.faults, &cp)
+}
+
+// ClearFaults disarms every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// takeFault returns the first armed fault for operation, using one of its hits.
+func (s *Server) takeFault(operation string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Operation != "" && f.Operation != operation {
+			continue
+		}
+		f.hits++
+		limit := max(f.Times, 1)
+		if f.Times >= 0 && f.hits >= limit {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+		}
+		cp := *f
+		return &cp
+	}
+	return nil
+}
+
+// wait applies Delay, ending early when the client gives up.
+func (f *Fault) wait(ctx context.Context) error {
+	if f.Delay <= 0 {
+		return nil
+	}
+	t := time.NewTimer(f.Delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// reply is the answer to a Status fault, in the request's dialect.
+func (f *Fault) reply(req *Request, rid string) reply {
+	r := reply{status: f.Status}
+	switch {
+	case f.Body != "":
+		r.body = []byte(f.Body)
+	case req.API == mews.ConnectorAPI:
+		r.body = connectorErrorBody(rid, http.StatusText(f.Status))
+	default:
+		r.body = []byte(`<html><body><h1>` + http.StatusText(f.Status) + `</h1></body></html>`)
+	}
+	if f.RetryAfter != "" {
+		r.retryAfterRaw = f.RetryAfter
+	}
+	return r
+}
+
+// mangle applies the late body effects.
+func (f *Fault) mangle(body []byte) []byte {
+	switch {
+	case f.Empty:
+		return nil
+	case f.HTML:
+		return []byte("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>")
+	case f.Truncate:
+		return body[:len(body)/2]
+	}
+	return body
+}
+
+// String describes the fault for recordings.
+func (f *Fault) String() string {
+	var parts []string
+	add := func(on bool, name string) {
+		if on {
+			parts = append(parts, name)
+		}
+	}
+	add(f.Delay > 0, "delay "+f.Delay.String())
+	add(f.Refuse, "refuse")
+	add(f.ResetBeforeProcessing, "reset before processing")
+	add(f.Status != 0, "status "+http.StatusText(f.Status))
+	add(f.ResetAfterProcessing, "reset after processing")
+	add(f.Truncate, "truncate")
+	add(f.HTML, "html")
+	add(f.Empty, "empty")
+	return strings.Join(parts, ", ")
+}
