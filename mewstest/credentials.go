@@ -38,9 +38,9 @@ const (
 
 // credential is one access or connection token and what it opens.
 type credential struct {
-	owner   string // enterprise id (Connector) or property id (Channel Manager)
-	revoked bool   // revoked, expired or integration disabled: 401 / code 8
-	inactive bool  // Channel Manager connection deactivated: code 3
+	owner    string // enterprise id (Connector) or property id (Channel Manager)
+	revoked  bool   // revoked, expired or integration disabled: 401 / code 8
+	inactive bool   // Channel Manager connection deactivated: code 3
 }
 
 // seedCredentials installs the seeded tokens.
