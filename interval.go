@@ -1,0 +1,117 @@
+package mews
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// MaxIntervalMonths is the longest time-interval filter, in calendar months, that most
+// Connector operations accept (CreatedUtc, UpdatedUtc, CollidingUtc, ScheduledStartUtc…).
+// Longer intervals are answered with 400, so the SDK splits them into windows.
+const MaxIntervalMonths = 3
+
+// TimeInterval is the Connector's time filter: the half-open interval
+// StartUtc <= t < EndUtc. When StartUtc equals EndUtc Mews matches that exact instant.
+// It always encodes in UTC, whatever location the times carry.
+type TimeInterval struct {
+	StartUtc time.Time `json:"StartUtc"`
+	EndUtc   time.Time `json:"EndUtc"`
+}
+
+// Interval returns the half-open interval [start, end).
+func Interval(start, end time.Time) TimeInterval {
+	return TimeInterval{StartUtc: start, EndUtc: end}
+}
+
+// MarshalJSON writes both ends as UTC ISO 8601 times, keeping any fraction of a second.
+func (iv TimeInterval) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 80)
+	b = append(b, `{"StartUtc":"`...)
+	b = iv.StartUtc.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","EndUtc":"`...)
+	b = iv.EndUtc.UTC().AppendFormat(b, time.RFC3339Nano)
+	return append(b, `"}`...), nil
+}
+
+// UnmarshalJSON reads both ends and converts them to UTC.
+func (iv *TimeInterval) UnmarshalJSON(data []byte) error {
+	var w struct{ StartUtc, EndUtc time.Time }
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	iv.StartUtc, iv.EndUtc = w.StartUtc.UTC(), w.EndUtc.UTC()
+	return nil
+}
+
+// Contains reports whether t falls in the interval under Mews' filter rule: start
+// inclusive, end exclusive, or exactly the instant when both ends are equal.
+func (iv TimeInterval) Contains(t time.Time) bool {
+	if iv.StartUtc.Equal(iv.EndUtc) {
+		return t.Equal(iv.StartUtc)
+	}
+	return !t.Before(iv.StartUtc) && t.Before(iv.EndUtc)
+}
+
+// Overlaps reports whether the interval [start, end) shares an instant with iv, the
+// rule of Mews' CollidingUtc filters.
+func (iv TimeInterval) Overlaps(start, end time.Time) bool {
+	if iv.StartUtc.Equal(iv.EndUtc) {
+		return !iv.StartUtc.Before(start) && iv.StartUtc.Before(end)
+	}
+	return start.Before(iv.EndUtc) && end.After(iv.StartUtc)
+}
+
+// TooLong reports whether the interval is longer than MaxIntervalMonths, measured the
+// way Mews measures months: adding three months to 30 November gives 28 (or 29)
+// February, not 2 March.
+func (iv TimeInterval) TooLong() bool {
+	return iv.EndUtc.After(AddMonths(iv.StartUtc, MaxIntervalMonths))
+}
+
+// Validate returns an *InputError naming field when the interval is unusable: a zero
+// end or an end before the start. It does not reject long intervals; Split them.
+func (iv TimeInterval) Validate(operation, field string) error {
+	switch {
+	case iv.StartUtc.IsZero() || iv.EndUtc.IsZero():
+		return &InputError{Operation: operation, Field: field, Reason: "needs both StartUtc and EndUtc"}
+	case iv.EndUtc.Before(iv.StartUtc):
+		return &InputError{Operation: operation, Field: field, Reason: "ends before it starts; swap StartUtc and EndUtc"}
+	}
+	return nil
+}
+
+// Split cuts the interval into consecutive half-open windows of at most
+// MaxIntervalMonths each, so that every instant of iv lies in exactly one window. Each
+// window starts where the previous one ended; month ends and leap days are clamped the
+// way Mews counts months. An interval that is short enough, or an instant (start equal
+// to end), comes back as the only window.
+func (iv TimeInterval) Split() []TimeInterval {
+	start, end := iv.StartUtc.UTC(), iv.EndUtc.UTC()
+	if start.Equal(end) || !iv.TooLong() {
+		return []TimeInterval{{StartUtc: start, EndUtc: end}}
+	}
+	var out []TimeInterval
+	for start.Before(end) {
+		next := AddMonths(start, MaxIntervalMonths)
+		if next.After(end) {
+			next = end
+		}
+		out = append(out, TimeInterval{StartUtc: start, EndUtc: next})
+		start = next
+	}
+	return out
+}
+
+// AddMonths adds n calendar months to t the way .NET's DateTime.AddMonths does, which
+// is how Mews checks its interval limits: the day of the month is clamped to the last
+// day of the target month (31 January + 1 month = 28 or 29 February), where Go's
+// AddDate would overflow into March.
+func AddMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	hh, mm, ss := t.Clock()
+	return time.Date(first.Year(), first.Month(), d, hh, mm, ss, t.Nanosecond(), t.Location())
+}

@@ -1,0 +1,178 @@
+package mews_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+)
+
+func utc(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
+
+func TestAddMonthsClampsToTheEndOfTheMonthLikeMews(t *testing.T) {
+	for _, tc := range []struct {
+		from time.Time
+		n    int
+		want time.Time
+	}{
+		{utc(2025, 11, 30, 0), 3, utc(2026, 2, 28, 0)},
+		{utc(2023, 11, 30, 0), 3, utc(2024, 2, 29, 0)}, // leap year
+		{utc(2024, 2, 29, 0), 3, utc(2024, 5, 29, 0)},
+		{utc(2024, 2, 29, 0), 12, utc(2025, 2, 28, 0)},
+		{utc(2025, 1, 31, 13), 1, utc(2025, 2, 28, 13)},
+		{utc(2025, 5, 31, 0), 3, utc(2025, 8, 31, 0)},
+		{utc(2025, 12, 15, 0), 3, utc(2026, 3, 15, 0)},
+		{utc(2025, 3, 31, 0), -1, utc(2025, 2, 28, 0)},
+	} {
+		if got := mews.AddMonths(tc.from, tc.n); !got.Equal(tc.want) {
+			t.Errorf("AddMonths(%s, %d) = %s, want %s", tc.from, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestSplitCutsConsecutiveWindowsOfAtMostThreeMonths(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		iv   mews.TimeInterval
+		want []mews.TimeInterval
+	}{
+		{
+			name: "short interval stays whole",
+			iv:   mews.Interval(utc(2025, 1, 1, 0), utc(2025, 2, 1, 0)),
+			want: []mews.TimeInterval{mews.Interval(utc(2025, 1, 1, 0), utc(2025, 2, 1, 0))},
+		},
+		{
+			name: "exactly three months stays whole",
+			iv:   mews.Interval(utc(2025, 1, 1, 0), utc(2025, 4, 1, 0)),
+			want: []mews.TimeInterval{mews.Interval(utc(2025, 1, 1, 0), utc(2025, 4, 1, 0))},
+		},
+		{
+			name: "one instant more is split",
+			iv:   mews.Interval(utc(2025, 1, 1, 0), utc(2025, 4, 1, 0).Add(time.Second)),
+			want: []mews.TimeInterval{
+				mews.Interval(utc(2025, 1, 1, 0), utc(2025, 4, 1, 0)),
+				mews.Interval(utc(2025, 4, 1, 0), utc(2025, 4, 1, 0).Add(time.Second)),
+			},
+		},
+		{
+			name: "month end chains from the clamped day",
+			iv:   mews.Interval(utc(2025, 11, 30, 0), utc(2026, 9, 1, 0)),
+			want: []mews.TimeInterval{
+				mews.Interval(utc(2025, 11, 30, 0), utc(2026, 2, 28, 0)),
+				mews.Interval(utc(2026, 2, 28, 0), utc(2026, 5, 28, 0)),
+				mews.Interval(utc(2026, 5, 28, 0), utc(2026, 8, 28, 0)),
+				mews.Interval(utc(2026, 8, 28, 0), utc(2026, 9, 1, 0)),
+			},
+		},
+		{
+			name: "leap day",
+			iv:   mews.Interval(utc(2023, 11, 30, 6), utc(2024, 6, 1, 0)),
+			want: []mews.TimeInterval{
+				mews.Interval(utc(2023, 11, 30, 6), utc(2024, 2, 29, 6)),
+				mews.Interval(utc(2024, 2, 29, 6), utc(2024, 5, 29, 6)),
+				mews.Interval(utc(2024, 5, 29, 6), utc(2024, 6, 1, 0)),
+			},
+		},
+		{
+			name: "an instant is not split",
+			iv:   mews.Interval(utc(2025, 1, 1, 0), utc(2025, 1, 1, 0)),
+			want: []mews.TimeInterval{mews.Interval(utc(2025, 1, 1, 0), utc(2025, 1, 1, 0))},
+		},
+		{
+			name: "other locations come back in UTC",
+			iv:   mews.Interval(time.Date(2025, 1, 1, 1, 0, 0, 0, time.FixedZone("CET", 3600)), utc(2025, 2, 1, 0)),
+			want: []mews.TimeInterval{mews.Interval(utc(2025, 1, 1, 0), utc(2025, 2, 1, 0))},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.iv.Split()
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("windows (-want +got):\n%s", diff)
+			}
+			for i, w := range got {
+				if w.TooLong() {
+					t.Errorf("window %d %v is longer than Mews accepts", i, w)
+				}
+				if i > 0 && !w.StartUtc.Equal(got[i-1].EndUtc) {
+					t.Errorf("window %d does not start where window %d ends", i, i-1)
+				}
+			}
+		})
+	}
+}
+
+func TestTimeIntervalContainsIsHalfOpen(t *testing.T) {
+	iv := mews.Interval(utc(2025, 1, 1, 0), utc(2025, 1, 2, 0))
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{utc(2025, 1, 1, 0), true},
+		{utc(2025, 1, 1, 23), true},
+		{utc(2025, 1, 2, 0), false},
+		{utc(2024, 12, 31, 23), false},
+	} {
+		if got := iv.Contains(tc.at); got != tc.want {
+			t.Errorf("Contains(%s) = %v, want %v", tc.at, got, tc.want)
+		}
+	}
+	instant := mews.Interval(utc(2025, 1, 1, 0), utc(2025, 1, 1, 0))
+	if !instant.Contains(utc(2025, 1, 1, 0)) || instant.Contains(utc(2025, 1, 1, 1)) {
+		t.Error("an instant interval must match exactly that instant")
+	}
+}
+
+func TestTimeIntervalOverlapsLikeCollidingUtc(t *testing.T) {
+	iv := mews.Interval(utc(2025, 1, 10, 0), utc(2025, 1, 20, 0))
+	for _, tc := range []struct {
+		start, end time.Time
+		want       bool
+	}{
+		{utc(2025, 1, 5, 0), utc(2025, 1, 10, 0), false}, // ends where the filter starts
+		{utc(2025, 1, 5, 0), utc(2025, 1, 11, 0), true},
+		{utc(2025, 1, 19, 0), utc(2025, 1, 25, 0), true},
+		{utc(2025, 1, 20, 0), utc(2025, 1, 25, 0), false}, // starts where the filter ends
+		{utc(2025, 1, 1, 0), utc(2025, 2, 1, 0), true},
+	} {
+		if got := iv.Overlaps(tc.start, tc.end); got != tc.want {
+			t.Errorf("Overlaps(%s, %s) = %v, want %v", tc.start, tc.end, got, tc.want)
+		}
+	}
+}
+
+func TestTimeIntervalEncodesInUTC(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	b, err := json.Marshal(mews.Interval(time.Date(2025, 3, 1, 1, 0, 0, 0, cet), time.Date(2025, 3, 2, 0, 0, 0, 500_000_000, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"StartUtc":"2025-03-01T00:00:00Z","EndUtc":"2025-03-02T00:00:00.5Z"}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+	var back mews.TimeInterval
+	if err := json.Unmarshal([]byte(`{"StartUtc":"2025-03-01T01:00:00+01:00","EndUtc":"2025-03-02T00:00:00Z"}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.StartUtc.Location() != time.UTC || !back.StartUtc.Equal(utc(2025, 3, 1, 0)) {
+		t.Errorf("decoded start %v, want 2025-03-01T00:00:00Z in UTC", back.StartUtc)
+	}
+}
+
+func TestTimeIntervalValidateNamesTheField(t *testing.T) {
+	for _, iv := range []mews.TimeInterval{
+		{},
+		mews.Interval(utc(2025, 1, 2, 0), utc(2025, 1, 1, 0)),
+	} {
+		err := iv.Validate("reservations/getAll/2023-06-06", "UpdatedUtc")
+		var ie *mews.InputError
+		if !errors.As(err, &ie) || ie.Field != "UpdatedUtc" {
+			t.Errorf("Validate(%v) = %v, want an InputError for UpdatedUtc", iv, err)
+		}
+	}
+	if err := mews.Interval(utc(2025, 1, 1, 0), utc(2026, 1, 1, 0)).Validate("op", "f"); err != nil {
+		t.Errorf("a long interval is valid (it gets split): %v", err)
+	}
+}

@@ -1,0 +1,227 @@
+package mews
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+)
+
+// Page sizes for the Connector's cursor pagination.
+const (
+	// DefaultPageSize is the Limitation.Count a Pager asks for unless told otherwise:
+	// large enough to stay well inside the rate limit, small enough that Mews rarely
+	// answers 408.
+	DefaultPageSize = 500
+	// MaxPageSize is the largest Limitation.Count Mews accepts.
+	MaxPageSize = 1000
+)
+
+// Limitation is the paging object of every Connector getAll request. Count is 1–1000;
+// Cursor is the previous response's top-level Cursor, or nil for the first page.
+type Limitation struct {
+	Count  int     `json:"Count"`
+	Cursor *string `json:"Cursor,omitempty"`
+}
+
+// PageFunc fetches one page of one of a Pager's queries. query counts from 0 (see
+// PagerConfig.Queries); lim carries the Count and the cursor. It returns the page's
+// items and the response's top-level Cursor (nil when Mews sent null).
+type PageFunc[T any] func(ctx context.Context, query int, lim Limitation) (items []T, cursor *string, err error)
+
+// PagerConfig describes a paged listing for NewPager. Packages of this SDK build it;
+// use it yourself to page an operation the SDK does not wrap yet.
+type PagerConfig[T any] struct {
+	// Operation names the listing in errors, e.g. "reservations/getAll/2023-06-06".
+	Operation string
+	// Queries is how many independent queries the listing is made of: one per time
+	// window when a long interval was split, or per chunk of 1000 ids. Each is paged
+	// to its end before the next starts. Zero means one.
+	Queries int
+	// Fetch gets one page.
+	Fetch PageFunc[T]
+	// Key, when set and the listing has several queries, identifies items so that one
+	// that matches several queries (a reservation colliding with two windows) is
+	// yielded once.
+	Key func(T) string
+	// Carry, when set, reports whether an item yielded by query may be returned again
+	// by a later query. Items it rejects are not remembered for de-duplication, which
+	// keeps memory flat for long listings. Nil remembers every item.
+	Carry func(item T, query int) bool
+}
+
+// Pager walks a Connector listing page by page, following the top-level Cursor of each
+// response, and across the listing's queries (time windows, id chunks). It stops a
+// query when Mews returns a null Cursor or fewer items than asked for. When Mews
+// answers 408 (the page was too heavy), the same page is asked again with half the
+// Count, down to one item.
+//
+// Every call to All, Pages or Collect starts from the beginning. A Pager is safe for
+// concurrent use, but each iteration is not.
+type Pager[T any] struct {
+	cfg      PagerConfig[T]
+	pageSize int
+	err      error
+}
+
+// Page is one response of a listing.
+type Page[T any] struct {
+	// Items are the page's items, without those already yielded by an earlier query.
+	Items []T
+	// Cursor is the response's top-level Cursor, "" when Mews sent null.
+	Cursor string
+	// Query is the index of the query (window or chunk) the page belongs to.
+	Query int
+	// Count is the Limitation.Count the page was asked with.
+	Count int
+}
+
+// NewPager returns a Pager over cfg with DefaultPageSize.
+func NewPager[T any](cfg PagerConfig[T]) *Pager[T] {
+	if cfg.Queries <= 0 {
+		cfg.Queries = 1
+	}
+	p := &Pager[T]{cfg: cfg, pageSize: DefaultPageSize}
+	if cfg.Fetch == nil {
+		p.err = &InputError{Operation: cfg.Operation, Field: "Fetch", Reason: "is nil; a Pager needs a PageFunc"}
+	}
+	return p
+}
+
+// ErrorPager returns a Pager whose iteration yields only err. List functions use it to
+// report invalid input lazily, when the caller ranges over the result, without sending
+// anything.
+func ErrorPager[T any](err error) *Pager[T] {
+	return &Pager[T]{err: err, pageSize: DefaultPageSize}
+}
+
+// PageSize returns a copy of the Pager that asks for n items per page. n is clamped to
+// 1…MaxPageSize; zero or less restores DefaultPageSize.
+func (p *Pager[T]) PageSize(n int) *Pager[T] {
+	cp := *p
+	switch {
+	case n <= 0:
+		cp.pageSize = DefaultPageSize
+	case n > MaxPageSize:
+		cp.pageSize = MaxPageSize
+	default:
+		cp.pageSize = n
+	}
+	return &cp
+}
+
+// Err returns the input error the Pager was built with, if any, so that callers can
+// check a listing before ranging over it.
+func (p *Pager[T]) Err() error { return p.err }
+
+// All yields every item of the listing, then stops; on failure it yields the error
+// once (with T's zero value) and stops.
+func (p *Pager[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for page, err := range p.Pages(ctx) {
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Collect returns every item of the listing. Prefer All for listings that may be large.
+func (p *Pager[T]) Collect(ctx context.Context) ([]T, error) {
+	var out []T
+	for item, err := range p.All(ctx) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// Pages yields the listing one response at a time; on failure it yields the error once
+// and stops. Use iter.Pull to step through pages by hand.
+func (p *Pager[T]) Pages(ctx context.Context) iter.Seq2[Page[T], error] {
+	return func(yield func(Page[T], error) bool) {
+		if p.err != nil {
+			yield(Page[T]{}, p.err)
+			return
+		}
+		w := walk[T]{cfg: &p.cfg, count: p.pageSize}
+		if p.cfg.Queries > 1 && p.cfg.Key != nil {
+			w.seen = make(map[string]struct{})
+		}
+		for q := 0; q < p.cfg.Queries; q++ {
+			if !w.query(ctx, q, yield) {
+				return
+			}
+		}
+	}
+}
+
+// walk is the state of one iteration over a Pager.
+type walk[T any] struct {
+	cfg   *PagerConfig[T]
+	count int
+	seen  map[string]struct{}
+}
+
+// query pages through query q and reports whether the iteration should go on.
+func (w *walk[T]) query(ctx context.Context, q int, yield func(Page[T], error) bool) bool {
+	var cursor *string
+	for {
+		items, next, err := w.cfg.Fetch(ctx, q, Limitation{Count: w.count, Cursor: cursor})
+		if err != nil {
+			if errors.Is(err, ErrTimeout) && w.count > 1 && ctx.Err() == nil {
+				w.count /= 2 // the page was too heavy for Mews: ask again for less
+				continue
+			}
+			yield(Page[T]{Query: q, Count: w.count}, err)
+			return false
+		}
+		full := len(items) >= w.count
+		page := Page[T]{Items: w.dedup(items, q), Query: q, Count: w.count}
+		if next != nil {
+			page.Cursor = *next
+		}
+		if !yield(page, nil) {
+			return false
+		}
+		if next == nil || *next == "" || !full {
+			return true
+		}
+		if cursor != nil && *cursor == *next {
+			yield(Page[T]{Query: q, Count: w.count}, fmt.Errorf(
+				"mews: %s: Mews returned the cursor it was given (%s); stopping instead of repeating the page forever",
+				w.cfg.Operation, *next))
+			return false
+		}
+		cursor = next
+	}
+}
+
+// dedup drops items already yielded by an earlier query and remembers those that a
+// later query may return again. It filters in place.
+func (w *walk[T]) dedup(items []T, q int) []T {
+	if w.seen == nil {
+		return items
+	}
+	kept := items[:0]
+	for _, item := range items {
+		k := w.cfg.Key(item)
+		if _, dup := w.seen[k]; dup {
+			continue
+		}
+		if q < w.cfg.Queries-1 && (w.cfg.Carry == nil || w.cfg.Carry(item, q)) {
+			w.seen[k] = struct{}{}
+		}
+		kept = append(kept, item)
+	}
+	return kept
+}

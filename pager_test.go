@@ -1,0 +1,236 @@
+package mews_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+)
+
+// fakeListing serves items in pages the way Mews does: the response cursor is the id
+// of the last item returned (null for an empty page), and the next request resumes
+// after it.
+type fakeListing struct {
+	queries  [][]string
+	calls    []mews.Limitation
+	timeouts map[int]bool // Count values that get a 408
+}
+
+func (f *fakeListing) fetch(_ context.Context, q int, lim mews.Limitation) ([]string, *string, error) {
+	f.calls = append(f.calls, mews.Limitation{Count: lim.Count, Cursor: lim.Cursor})
+	if f.timeouts[lim.Count] {
+		return nil, nil, &mews.APIError{API: mews.ConnectorAPI, StatusCode: 408}
+	}
+	items := f.queries[q]
+	start := 0
+	if lim.Cursor != nil {
+		start = slices.Index(items, *lim.Cursor) + 1
+		if start == 0 {
+			return nil, nil, fmt.Errorf("unknown cursor %q", *lim.Cursor)
+		}
+	}
+	end := min(start+lim.Count, len(items))
+	page := slices.Clone(items[start:end])
+	if len(page) == 0 {
+		return page, nil, nil
+	}
+	return page, &page[len(page)-1], nil
+}
+
+func numbered(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+func collect(t *testing.T, seq iter.Seq2[string, error]) []string {
+	t.Helper()
+	var got []string
+	for item, err := range seq {
+		if err != nil {
+			t.Fatalf("unexpected error after %d items: %v", len(got), err)
+		}
+		got = append(got, item)
+	}
+	return got
+}
+
+func TestPagerYieldsEveryItemOnceAcrossPages(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 11, 25, 30} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			f := &fakeListing{queries: [][]string{numbered("r", n)}}
+			p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10)
+			if diff := cmp.Diff(f.queries[0], collect(t, p.All(context.Background())), cmp.Comparer(func(a, b []string) bool {
+				return slices.Equal(a, b) || len(a)+len(b) == 0
+			})); diff != "" {
+				t.Errorf("items (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPagerSendsTheTopLevelCursorOfThePreviousResponse(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 25)}}
+	collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()))
+	want := []mews.Limitation{{Count: 10}, {Count: 10, Cursor: cursorOf("r9")}, {Count: 10, Cursor: cursorOf("r19")}}
+	if diff := cmp.Diff(want, f.calls); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+func TestPagerStopsOnANullCursorEvenAfterAFullPage(t *testing.T) {
+	calls := 0
+	p := mews.NewPager(mews.PagerConfig[string]{Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+		calls++
+		return []string{"a", "b"}, nil, nil
+	}}).PageSize(2)
+	if got := collect(t, p.All(context.Background())); len(got) != 2 || calls != 1 {
+		t.Errorf("got %v in %d calls, want 2 items in 1 call", got, calls)
+	}
+}
+
+func TestPagerStopsAfterAFullPageFollowedByAnEmptyOne(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 20)}}
+	collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()))
+	if len(f.calls) != 3 {
+		t.Errorf("%d requests, want 3 (two full pages, then an empty one)", len(f.calls))
+	}
+}
+
+func TestPagerPageSizeIsClampedToMewsLimits(t *testing.T) {
+	for _, tc := range []struct{ asked, sent int }{{0, mews.DefaultPageSize}, {-5, mews.DefaultPageSize}, {1, 1}, {1000, 1000}, {5000, 1000}} {
+		f := &fakeListing{queries: [][]string{nil}}
+		collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(tc.asked).All(context.Background()))
+		if f.calls[0].Count != tc.sent {
+			t.Errorf("PageSize(%d) sent Count %d, want %d", tc.asked, f.calls[0].Count, tc.sent)
+		}
+	}
+}
+
+func TestPagerRetriesATimedOutPageWithASmallerCount(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 12)}, timeouts: map[int]bool{8: true, 4: true}}
+	got := collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(8).All(context.Background()))
+	if !slices.Equal(got, f.queries[0]) {
+		t.Errorf("items = %v", got)
+	}
+	want := []mews.Limitation{
+		{Count: 8}, {Count: 4}, {Count: 2}, // shrink until Mews copes
+		{Count: 2, Cursor: cursorOf("r1")}, {Count: 2, Cursor: cursorOf("r3")}, {Count: 2, Cursor: cursorOf("r5")},
+		{Count: 2, Cursor: cursorOf("r7")}, {Count: 2, Cursor: cursorOf("r9")}, {Count: 2, Cursor: cursorOf("r11")},
+	}
+	if diff := cmp.Diff(want, f.calls); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+func TestPagerGivesUpWhenEvenOneItemTimesOut(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 3)}, timeouts: map[int]bool{4: true, 2: true, 1: true}}
+	var errs []error
+	for _, err := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(4).All(context.Background()) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], mews.ErrTimeout) {
+		t.Errorf("errors = %v, want one ErrTimeout", errs)
+	}
+	if len(f.calls) != 3 {
+		t.Errorf("%d requests, want 3 (Count 4, 2, 1)", len(f.calls))
+	}
+}
+
+func TestPagerYieldsAnItemThatMatchesSeveralQueriesOnce(t *testing.T) {
+	f := &fakeListing{queries: [][]string{{"a", "b", "long"}, {"long", "c"}, {"long", "d", "c"}}}
+	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 3, Key: func(s string) string { return s }}).PageSize(2)
+	if got, want := collect(t, p.All(context.Background())), []string{"a", "b", "long", "c", "d"}; !slices.Equal(got, want) {
+		t.Errorf("items = %v, want %v", got, want)
+	}
+}
+
+func TestPagerForgetsItemsThatCannotComeBack(t *testing.T) {
+	// Carry says only "long" spans windows; an item that Carry rejects is not
+	// remembered, so were it to come back it would be yielded again.
+	f := &fakeListing{queries: [][]string{{"a", "long"}, {"long", "a"}}}
+	p := mews.NewPager(mews.PagerConfig[string]{
+		Fetch: f.fetch, Queries: 2, Key: func(s string) string { return s },
+		Carry: func(s string, _ int) bool { return s == "long" },
+	})
+	if got, want := collect(t, p.All(context.Background())), []string{"a", "long", "a"}; !slices.Equal(got, want) {
+		t.Errorf("items = %v, want %v", got, want)
+	}
+}
+
+func TestPagerStopsFetchingWhenTheLoopBreaks(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 100)}}
+	for item := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()) {
+		if item == "r12" {
+			break
+		}
+	}
+	if len(f.calls) != 2 {
+		t.Errorf("%d requests, want 2", len(f.calls))
+	}
+}
+
+func TestPagerStartsOverOnEveryIteration(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("r", 5)}}
+	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch})
+	first, _ := p.Collect(context.Background())
+	second, _ := p.Collect(context.Background())
+	if !slices.Equal(first, second) || len(first) != 5 {
+		t.Errorf("first %v, second %v", first, second)
+	}
+}
+
+func TestPagerRefusesACursorThatDoesNotAdvance(t *testing.T) {
+	calls := 0
+	p := mews.NewPager(mews.PagerConfig[string]{Operation: "things/getAll", Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+		calls++
+		return []string{"x"}, cursorOf("x"), nil
+	}}).PageSize(1)
+	_, err := p.Collect(context.Background())
+	if err == nil || calls != 2 {
+		t.Errorf("err = %v after %d calls, want an error after 2", err, calls)
+	}
+}
+
+func TestPagerPagesReportTheirQueryAndCursor(t *testing.T) {
+	f := &fakeListing{queries: [][]string{{"a", "b", "c"}, {"d"}}}
+	var got []mews.Page[string]
+	for page, err := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 2}).PageSize(2).Pages(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page)
+	}
+	want := []mews.Page[string]{
+		{Items: []string{"a", "b"}, Cursor: "b", Query: 0, Count: 2},
+		{Items: []string{"c"}, Cursor: "c", Query: 0, Count: 2},
+		{Items: []string{"d"}, Cursor: "d", Query: 1, Count: 2},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pages (-want +got):\n%s", diff)
+	}
+}
+
+func TestErrorPagerYieldsItsErrorOnce(t *testing.T) {
+	bad := &mews.InputError{Field: "States", Reason: "is wrong"}
+	var errs []error
+	for _, err := range mews.ErrorPager[string](bad).All(context.Background()) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], mews.ErrInvalidInput) {
+		t.Errorf("errors = %v", errs)
+	}
+	if mews.ErrorPager[string](bad).Err() != bad {
+		t.Error("Err does not return the input error")
+	}
+}
+
+func cursorOf(s string) *string { return &s }
