@@ -1,0 +1,293 @@
+package inbound
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// The paths Mews calls, relative to the channel manager's base URL. Register these
+// URLs with Mews for each environment. ChangeNotification is misspelled exactly as
+// Mews calls it; the handler also serves the correct spelling.
+const (
+	PathUpdatePrices             = "updatePrices"
+	PathUpdateAvailability       = "updateAvailability"
+	PathUpdateRestrictions       = "updateRestrictions"
+	PathConfirmGroup             = "confirmGroup"
+	PathChangeNotification       = "changeNotificaton"
+	PathProcessAvailabilityBlock = "processAvailabilityBlock"
+	PathProcessGroup             = "processGroup"
+)
+
+// DefaultMaxBodyBytes is the largest request body the Handler reads unless
+// WithMaxBodyBytes says otherwise. A full ARI push of a year for a large property
+// fits comfortably.
+const DefaultMaxBodyBytes = 32 << 20
+
+// Handler is the channel manager's side of the Channel Manager API as an
+// http.Handler: it serves the seven operations Mews calls, under any prefix (it
+// routes on the last path segment), and answers every request with HTTP 200 and the
+// documented envelope:
+//
+//   - a wrong clientToken (compared in constant time) gets code 8;
+//   - anything other than a POST of a JSON object within the size limit, a body that
+//     does not match the operation's shape, or one missing required fields gets code 6,
+//     and the Receiver is not called;
+//   - otherwise the Receiver's answer: success, asyncConfirmation, or its error codes.
+//
+// A panic in the Receiver is recovered and answered as code 1; no stack trace ever
+// reaches Mews. With WithDeduplication, a redelivered push that was already accepted is
+// acknowledged without calling the Receiver again. A Handler is safe for concurrent use.
+type Handler struct {
+	recv        Receiver
+	clientToken [sha256.Size]byte
+	maxBody     int64
+	dedup       *dedup
+	strictBlock bool
+	log         *slog.Logger
+	ops         map[string]*operation
+}
+
+// Option configures a Handler.
+type Option func(*Handler) error
+
+// WithMaxBodyBytes caps the size of a request body; larger bodies get code 6.
+func WithMaxBodyBytes(n int64) Option {
+	return func(h *Handler) error {
+		if n <= 0 {
+			return &mews.InputError{Field: "max body bytes", Reason: "must be positive"}
+		}
+		h.maxBody = n
+		return nil
+	}
+}
+
+// WithDeduplication remembers the message ids of the last capacity accepted pushes
+// (first in, first out) so that Mews' redelivery of an accepted push is acknowledged
+// with the same answer without calling the Receiver again. A redelivery that arrives
+// while the first copy is still being processed gets code 1, so Mews sends it again
+// later. Memory is bounded by capacity; ids are remembered per Handler, so run one
+// Handler per process or de-duplicate in your own store when you run several.
+func WithDeduplication(capacity int) Option {
+	return func(h *Handler) error {
+		if capacity <= 0 {
+			return &mews.InputError{Field: "deduplication capacity", Reason: "must be positive"}
+		}
+		h.dedup = newDedup(capacity)
+		return nil
+	}
+}
+
+// WithStrictBlockAuthentication also requires the clientToken on
+// processAvailabilityBlock. Mews documents that operation without a clientToken, so by
+// default a request without one is accepted there (a present but wrong one still gets
+// code 8).
+func WithStrictBlockAuthentication() Option {
+	return func(h *Handler) error {
+		h.strictBlock = true
+		return nil
+	}
+}
+
+// WithLogger sets where the Handler reports refusals, panics and errors from the
+// Receiver. Tokens are never logged. The default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) error {
+		if l != nil {
+			h.log = l
+		}
+		return nil
+	}
+}
+
+// NewHandler returns the Handler that passes Mews' calls to recv. clientToken is the
+// token Mews puts in every call to this channel manager (agreed with Mews; often the
+// channel manager's own client token). Use a separate Handler and token for Demo and
+// Production.
+func NewHandler(clientToken string, recv Receiver, opts ...Option) (*Handler, error) {
+	tok, err := mews.NewToken(clientToken)
+	if err != nil {
+		return nil, err
+	}
+	if recv == nil {
+		return nil, &mews.InputError{Field: "receiver", Reason: "is nil; pass the value that implements inbound.Receiver"}
+	}
+	h := &Handler{
+		recv:        recv,
+		clientToken: sha256.Sum256([]byte(tok.Reveal())),
+		maxBody:     DefaultMaxBodyBytes,
+		log:         slog.New(slog.DiscardHandler),
+	}
+	for _, opt := range opts {
+		if err := opt(h); err != nil {
+			return nil, err
+		}
+	}
+	h.ops = make(map[string]*operation)
+	for _, op := range operations() {
+		h.ops[strings.ToLower(op.name)] = op
+	}
+	h.ops[strings.ToLower("changeNotification")] = h.ops[strings.ToLower(PathChangeNotification)]
+	return h, nil
+}
+
+// envelope is the answer to every call.
+type envelope struct {
+	Success           bool               `json:"success"`
+	AsyncConfirmation *bool              `json:"asyncConfirmation,omitempty"`
+	Errors            []mews.ErrorDetail `json:"errors,omitempty"`
+}
+
+// ServeHTTP answers one call from Mews.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := path.Base(r.URL.Path)
+	op := h.ops[strings.ToLower(name)]
+	if op == nil {
+		h.refuse(w, name, fmt.Sprintf("Unknown operation %q; this endpoint serves %s.", truncate(name), strings.Join(knownPaths(), ", ")))
+		return
+	}
+	if r.Method != http.MethodPost {
+		h.refuse(w, op.name, fmt.Sprintf("Method %s is not allowed; send a POST with a JSON body.", truncate(r.Method)))
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			h.refuse(w, op.name, fmt.Sprintf("Content type %q is not supported; send application/json.", truncate(ct)))
+			return
+		}
+	}
+	body, problem := readBody(w, r, h.maxBody)
+	if problem != "" {
+		h.refuse(w, op.name, problem)
+		return
+	}
+	var auth struct {
+		ClientToken *string `json:"clientToken"`
+	}
+	if err := json.Unmarshal(body, &auth); err != nil {
+		h.refuse(w, op.name, "The body is not a JSON object: "+describeJSONError(err))
+		return
+	}
+	if !h.authenticated(op, auth.ClientToken) {
+		h.answer(w, op.name, Done, Reject(mews.ErrorDetail{Code: mews.CodeInvalidAuthentication, Message: "Invalid 'clientToken'."}))
+		return
+	}
+	reply, err := op.serve(r.Context(), h, body)
+	h.answer(w, op.name, reply, err)
+}
+
+// authenticated compares the clientToken in constant time. The comparison is over
+// SHA-256 digests, so the time taken does not depend on the token's length either.
+func (h *Handler) authenticated(op *operation, token *string) bool {
+	if token == nil {
+		return op.name == PathProcessAvailabilityBlock && !h.strictBlock
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(*token)))
+	return subtle.ConstantTimeCompare(sum[:], h.clientToken[:]) == 1
+}
+
+// refuse answers code 6 for a request that is not a well-formed call.
+func (h *Handler) refuse(w http.ResponseWriter, op, message string) {
+	h.answer(w, op, Done, Reject(mews.ErrorDetail{Code: mews.CodeValidation, Message: message}))
+}
+
+// answer writes the envelope for the outcome of a call.
+func (h *Handler) answer(w http.ResponseWriter, op string, reply Reply, err error) {
+	env := envelope{Success: err == nil}
+	if err == nil {
+		async := reply == Async
+		env.AsyncConfirmation = &async
+	} else {
+		env.Errors = h.details(op, err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(env) // a write error means Mews hung up; it redelivers
+}
+
+// details turns a refusal into the error list Mews gets. Only errors built for a
+// channel manager's answer (Reject, mews.NewChannelManagerError) pass their codes on;
+// anything else, including an *APIError received from Mews, becomes code 1.
+func (h *Handler) details(op string, err error) []mews.ErrorDetail {
+	var ae *mews.APIError
+	if !errors.As(err, &ae) || ae.API != mews.ChannelManagerEndpoint || len(ae.Errors) == 0 {
+		h.log.Error("mews inbound: receiver failed; answering code 1 so that Mews sends the message again",
+			slog.String("operation", op), slog.Any("error", err))
+		return []mews.ErrorDetail{systemError()}
+	}
+	for _, d := range ae.Errors {
+		if f := missingCode(d); f != "" {
+			h.log.Warn("mews inbound: error code requires "+f+"; Mews cannot tell which rate or category to unsynchronize",
+				slog.String("operation", op), slog.Int("code", int(d.Code)))
+		}
+	}
+	h.log.Info("mews inbound: refused", slog.String("operation", op), slog.Any("codes", ae.Codes()), slog.String("message", ae.Message))
+	return ae.Errors
+}
+
+// readBody reads at most limit bytes of the request body, or says why it cannot.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, string) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Sprintf("The body is larger than %d bytes; send smaller messages.", limit)
+	case err != nil:
+		return nil, "The body could not be read completely; send it again."
+	case len(body) == 0:
+		return nil, "The body is empty; send a JSON object."
+	}
+	return body, ""
+}
+
+// truncate shortens a client-supplied string before it goes into a message.
+func truncate(s string) string {
+	const limit = 64
+	if len(s) > limit {
+		return s[:limit] + "…"
+	}
+	return s
+}
+
+// describeJSONError explains a decoding failure in terms of the JSON, not of Go types.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d.", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fmt.Sprintf("got a JSON %s where an object was expected.", typ.Value)
+		}
+		return fmt.Sprintf("field %q has a JSON %s where %s was expected.", typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
+	}
+	msg := strings.TrimPrefix(err.Error(), "mews: ")
+	return truncate(msg) + "."
+}
+
+// jsonKind names a Go kind the way a JSON reader would.
+func jsonKind(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "a number"
+	case kind == "string":
+		return "a string"
+	case kind == "bool":
+		return "true or false"
+	case kind == "slice", kind == "array":
+		return "an array"
+	}
+	return "an object"
+}

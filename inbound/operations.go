@@ -1,0 +1,174 @@
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// operation is one path the Handler serves.
+type operation struct {
+	name  string
+	serve func(ctx context.Context, h *Handler, body []byte) (Reply, error)
+}
+
+// request is the constraint on the typed request of an operation: a pointer to it
+// can check itself and names its message id ("" when the operation has none).
+type request[T any] interface {
+	*T
+	validate(c *checker)
+	messageID() string
+}
+
+// operations lists the seven operations and how each reaches the Receiver.
+func operations() []*operation {
+	return []*operation{
+		newOperation(PathUpdatePrices, Receiver.UpdatePrices),
+		newOperation(PathUpdateAvailability, Receiver.UpdateAvailability),
+		newOperation(PathUpdateRestrictions, Receiver.UpdateRestrictions),
+		newOperation(PathConfirmGroup, acknowledged(Receiver.ConfirmGroup)),
+		newOperation(PathChangeNotification, acknowledged(Receiver.ChangeNotification)),
+		newOperation(PathProcessAvailabilityBlock, acknowledged(Receiver.ProcessAvailabilityBlock)),
+		newOperation(PathProcessGroup, acknowledged(Receiver.ProcessGroup)),
+	}
+}
+
+// acknowledged adapts a method that can only accept or refuse.
+func acknowledged[P any](m func(Receiver, context.Context, P) error) func(Receiver, context.Context, P) (Reply, error) {
+	return func(r Receiver, ctx context.Context, req P) (Reply, error) {
+		return Done, m(r, ctx, req)
+	}
+}
+
+// newOperation decodes and validates the body as T (code 6 on failure, without
+// calling the Receiver), de-duplicates by message id, and calls the method.
+func newOperation[T any, P request[T]](name string, method func(Receiver, context.Context, P) (Reply, error)) *operation {
+	return &operation{name: name, serve: func(ctx context.Context, h *Handler, body []byte) (Reply, error) {
+		req := P(new(T))
+		if err := json.Unmarshal(body, req); err != nil {
+			return Done, validationError("The body does not match " + name + ": " + describeJSONError(err))
+		}
+		var c checker
+		req.validate(&c)
+		if c.problem != "" {
+			return Done, validationError(c.problem)
+		}
+		return h.apply(ctx, name, req.messageID(), func() (Reply, error) { return method(h.recv, ctx, req) })
+	}}
+}
+
+// apply runs the Receiver once per accepted message id when de-duplication is on.
+func (h *Handler) apply(ctx context.Context, op, messageID string, call func() (Reply, error)) (Reply, error) {
+	if h.dedup == nil || messageID == "" {
+		return h.call(ctx, op, call)
+	}
+	key := op + "\x00" + messageID
+	state, reply := h.dedup.begin(key)
+	switch state {
+	case dedupAccepted:
+		h.log.InfoContext(ctx, "mews inbound: redelivery acknowledged without processing it again",
+			slog.String("operation", op), slog.String("messageId", messageID))
+		return reply, nil
+	case dedupBusy:
+		return Done, Reject(mews.ErrorDetail{Code: mews.CodeSystemError,
+			Message: fmt.Sprintf("Message %s is still being processed; send it again later.", truncate(messageID))})
+	}
+	reply, err := h.call(ctx, op, call)
+	h.dedup.finish(key, err == nil, reply)
+	return reply, err
+}
+
+// call runs the Receiver and turns a panic into a code-1 answer.
+func (h *Handler) call(ctx context.Context, op string, f func() (Reply, error)) (reply Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(ctx, "mews inbound: receiver panicked; answering code 1",
+				slog.String("operation", op), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			reply, err = Done, Reject()
+		}
+	}()
+	return f()
+}
+
+// validationError is the code-6 refusal of a malformed call.
+func validationError(message string) error {
+	return Reject(mews.ErrorDetail{Code: mews.CodeValidation, Message: message})
+}
+
+// knownPaths lists the served paths, for the message about an unknown one.
+func knownPaths() []string {
+	ops := operations()
+	names := make([]string, len(ops))
+	for i, op := range ops {
+		names[i] = op.name
+	}
+	return names
+}
+
+// checker collects the first problem found while validating a request.
+type checker struct{ problem string }
+
+// require records "<field> is missing." when ok is false and nothing was found yet.
+func (c *checker) require(ok bool, field string, args ...any) {
+	if !ok && c.problem == "" {
+		c.problem = fmt.Sprintf(field, args...) + " is missing."
+	}
+}
+
+// connection checks the connection token every call carries.
+func (c *checker) connection(t mews.Token) { c.require(!t.IsZero(), "connectionToken") }
+
+// validate checks the fields every push carries.
+func (m *Message) validate(c *checker) {
+	c.connection(m.ConnectionToken)
+	c.require(m.MessageID != "", "messageId")
+}
+
+// messageID identifies the push for de-duplication.
+func (m *Message) messageID() string { return m.MessageID }
+
+func (r *PricesUpdate) validate(c *checker) {
+	r.Message.validate(c)
+	for i, p := range r.RatePrices {
+		c.require(p.SpaceTypeCode != "", "ratePrices[%d].spaceTypeCode", i)
+		c.require(p.RatePlanCode != "", "ratePrices[%d].ratePlanCode", i)
+		c.require(!p.From.IsZero(), "ratePrices[%d].from", i)
+		c.require(!p.To.IsZero(), "ratePrices[%d].to", i)
+	}
+	for i, d := range r.DependentRates {
+		c.require(d.RateCode != "", "dependentRates[%d].rateCode", i)
+	}
+}
+
+func (r *AvailabilityUpdate) validate(c *checker) {
+	r.Message.validate(c)
+	for i, a := range r.Availabilities {
+		c.require(a.SpaceTypeCode != "", "availabilities[%d].spaceTypeCode", i)
+		c.require(!a.From.IsZero(), "availabilities[%d].from", i)
+		c.require(!a.To.IsZero(), "availabilities[%d].to", i)
+	}
+}
+
+func (r *RestrictionsUpdate) validate(c *checker) {
+	r.Message.validate(c)
+	for i, x := range r.Restrictions {
+		c.require(x.SpaceTypeCode != "", "restrictions[%d].spaceTypeCode", i)
+		c.require(x.RatePlanCode != "", "restrictions[%d].ratePlanCode", i)
+		c.require(!x.From.IsZero(), "restrictions[%d].from", i)
+		c.require(!x.To.IsZero(), "restrictions[%d].to", i)
+		c.require(len(x.State) > 0, "restrictions[%d].state", i)
+	}
+}
+
+func (r *ChangeNotification) validate(c *checker) { c.connection(r.ConnectionToken) }
+func (r *ChangeNotification) messageID() string   { return "" }
+
+func (r *BookingConfirmation) validate(c *checker) {
+	c.connection(r.ConnectionToken)
+	c.require(r.ChannelManagerID != "", "channelManagerId")
+}
+func (r *BookingConfirmation) messageID() string { return "" }

@@ -1,0 +1,210 @@
+package inbound
+
+import (
+	"encoding/json"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// Message is what every asynchronous push from Mews carries besides its data: the
+// connection it concerns, its id, and where its asynchronous confirmation goes. It is
+// embedded in the push requests; Confirm reads it.
+type Message struct {
+	ConnectionToken mews.Token `json:"connectionToken"`
+	MessageID       string     `json:"messageId"`
+	ResponseURL     string     `json:"responseUrl"`
+}
+
+// message lets Confirm and the handler reach the embedded Message of any push.
+func (m *Message) message() *Message { return m }
+
+// Push is one of the requests that Mews confirms asynchronously: *PricesUpdate,
+// *AvailabilityUpdate, *RestrictionsUpdate, *AvailabilityBlockPush and *GroupPush.
+// It is sealed so that Confirm always knows which confirmation to send.
+type Push interface {
+	message() *Message
+	confirmation() string
+}
+
+// PricesUpdate is the body of updatePrices: rate prices for space types and date
+// ranges. Mews always sends gross and net amounts; use the one that matches the
+// property's pricing mode.
+type PricesUpdate struct {
+	Message
+	RatePrices     []RatePrice     `json:"ratePrices"`
+	DependentRates []DependentRate `json:"dependentRates,omitempty"`
+}
+
+// RatePrice is the price of one rate plan and space type for every night from From
+// to To, both inclusive.
+type RatePrice struct {
+	SpaceTypeCode string     `json:"spaceTypeCode"`
+	RatePlanCode  string     `json:"ratePlanCode"`
+	From          mews.Date  `json:"from"`
+	To            mews.Date  `json:"to"` // last night, inclusive
+	Prices        []Price    `json:"prices"`
+	AgePrices     []AgePrice `json:"agePrices,omitempty"`
+}
+
+// Price is the price for one guest count.
+type Price struct {
+	GrossAmount  mews.Amount `json:"grossAmount"`
+	NetAmount    mews.Amount `json:"netAmount"`
+	CurrencyCode string      `json:"currencyCode"`
+	GuestCount   int         `json:"guestCount"`
+}
+
+// AgePrice is the price for one guest count of one age category (age-based pricing).
+type AgePrice struct {
+	Price
+	AgeCategoryCode string `json:"ageCategoryCode"`
+}
+
+// DependentRate describes a rate derived from a base rate by adjustments.
+type DependentRate struct {
+	RateCode     string           `json:"rateCode"`
+	BaseRateCode string           `json:"baseRateCode,omitempty"`
+	Adjustments  []RateAdjustment `json:"adjustments"`
+}
+
+// RateAdjustment is a relative and absolute change to the base rate, optionally
+// limited to a date range.
+type RateAdjustment struct {
+	StartDate     mews.Date   `json:"startDate"`
+	EndDate       mews.Date   `json:"endDate"`
+	RelativeValue mews.Amount `json:"relativeValue"`
+	AbsoluteValue mews.Amount `json:"absoluteValue"`
+}
+
+// AvailabilityUpdate is the body of updateAvailability.
+type AvailabilityUpdate struct {
+	Message
+	Availabilities []Availability `json:"availabilities"`
+}
+
+// Availability is the number of free spaces of one space type for every night from
+// From to To, both inclusive.
+type Availability struct {
+	SpaceTypeCode string    `json:"spaceTypeCode"`
+	From          mews.Date `json:"from"`
+	To            mews.Date `json:"to"` // last night, inclusive
+	Availability  int       `json:"availability"`
+}
+
+// RestrictionsUpdate is the body of updateRestrictions. Each restriction replaces
+// every earlier one with the same rate, space type and dates.
+type RestrictionsUpdate struct {
+	Message
+	Restrictions []Restriction `json:"restrictions"`
+}
+
+// Restriction is the state of one rate plan and space type from From to To, both
+// inclusive. The state applies when the length of stay is within MinLos..MaxLos
+// (nil means unbounded); State [RestrictionOpen] with nil bounds clears earlier ones.
+type Restriction struct {
+	SpaceTypeCode string             `json:"spaceTypeCode"`
+	RatePlanCode  string             `json:"ratePlanCode"`
+	From          mews.Date          `json:"from"`
+	To            mews.Date          `json:"to"` // inclusive
+	State         []RestrictionState `json:"state"`
+	MinLos        *int               `json:"minLos"`
+	MaxLos        *int               `json:"maxLos"`
+}
+
+// RestrictionState is one code of a restriction's state; closed variants come as
+// RestrictionClosed plus a specific code, e.g. [2, 6] for closed to arrival.
+type RestrictionState int
+
+// The restriction states Mews sends.
+const (
+	RestrictionOpen              RestrictionState = 1
+	RestrictionClosed            RestrictionState = 2
+	RestrictionClosedToArrival   RestrictionState = 6
+	RestrictionClosedToDeparture RestrictionState = 7
+	RestrictionClosedToStay      RestrictionState = 8
+)
+
+// ChangeNotification is the body of changeNotificaton: the connection's
+// configuration changed, so a channel manager may call getConfiguration again.
+type ChangeNotification struct {
+	ConnectionToken mews.Token `json:"connectionToken"`
+	Type            ChangeType `json:"type"`
+}
+
+// ChangeType says what happened to the connection.
+type ChangeType int
+
+// The change notification types.
+const (
+	ChangeCreated     ChangeType = 0
+	ChangeUpdated     ChangeType = 1
+	ChangeActivated   ChangeType = 2
+	ChangeDeactivated ChangeType = 3
+	ChangeDeleted     ChangeType = 4
+)
+
+// String names the change, for logs.
+func (t ChangeType) String() string {
+	switch t {
+	case ChangeCreated:
+		return "created"
+	case ChangeUpdated:
+		return "updated"
+	case ChangeActivated:
+		return "activated"
+	case ChangeDeactivated:
+		return "deactivated"
+	case ChangeDeleted:
+		return "deleted"
+	}
+	return "unknown change type"
+}
+
+// BookingConfirmation is the body of confirmGroup: the asynchronous result of a
+// reservation group that the channel manager pushed to Mews (processGroup). It
+// carries either the Mews confirmation numbers or the errors.
+type BookingConfirmation struct {
+	ConnectionToken  mews.Token                `json:"connectionToken"`
+	RelatedMessageID string                    `json:"relatedMessageId"` // messageId of the processGroup call; older Mews messages leave it out
+	ChannelManagerID string                    `json:"channelManagerId"`
+	Reservations     []ReservationConfirmation `json:"-"` // set on success
+	// Errors is empty when Mews accepted the group. Mews sends a single "error"
+	// object here; the plural form is accepted as well.
+	Errors []mews.ErrorDetail `json:"-"`
+}
+
+// ReservationConfirmation pairs a channel manager's reservation code with the Mews
+// confirmation number.
+type ReservationConfirmation struct {
+	Code               string `json:"code"`
+	ConfirmationNumber string `json:"confirmationNumber"`
+}
+
+// Succeeded reports whether Mews accepted the group.
+func (c *BookingConfirmation) Succeeded() bool { return len(c.Errors) == 0 }
+
+// UnmarshalJSON accepts the failure as the documented singular "error" object or as
+// an "errors" array.
+func (c *BookingConfirmation) UnmarshalJSON(b []byte) error {
+	type plain BookingConfirmation
+	var wire struct {
+		plain
+		Reservations []ReservationConfirmation `json:"reservations"`
+		Error        *mews.ErrorDetail         `json:"error"`
+		Errors       []mews.ErrorDetail        `json:"errors"`
+	}
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return err
+	}
+	*c = BookingConfirmation(wire.plain)
+	c.Reservations = wire.Reservations
+	c.Errors = wire.Errors
+	if wire.Error != nil {
+		c.Errors = append([]mews.ErrorDetail{*wire.Error}, c.Errors...)
+	}
+	return nil
+}
+
+func (*PricesUpdate) confirmation() string       { return "processRateConfirmation" }
+func (*AvailabilityUpdate) confirmation() string { return "processAvailabilityConfirmation" }
+func (*RestrictionsUpdate) confirmation() string { return "processRestrictionConfirmation" }
