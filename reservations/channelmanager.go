@@ -1,0 +1,295 @@
+package reservations
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/chm"
+)
+
+// MaxGroupReservations is Mews' recommended maximum number of reservations in one group
+// message. ProcessGroup refuses larger groups unless AllowLargeGroup is given.
+const MaxGroupReservations = 100
+
+const (
+	opProcessGroup             = "processGroup"
+	opProcessGroupConfirmation = "processGroupConfirmation"
+)
+
+// GroupOption adjusts ProcessGroup.
+type GroupOption func(*groupSettings)
+
+type groupSettings struct{ allowLarge bool }
+
+// AllowLargeGroup lets ProcessGroup send a group of more than MaxGroupReservations
+// reservations, which Mews recommends against; use it only when the booking really is
+// that large and cannot be split (a group must be sent as one message).
+func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarge = true } }
+
+// ProcessGroup sends a reservation group (a new, modified or cancelled booking) to
+// Mews' reservation push URL (a PCI proxy, which is why the card travels in clear there)
+// and returns the messageId it was sent with: g.MessageID, or a fresh random id when
+// that is empty (g is not modified). Mews only accepts the group here; the result comes
+// later to the channel manager's confirmGroup endpoint with that id as relatedMessageId.
+//
+// The group is validated first, and nothing is sent when it is invalid (*mews.InputError):
+// channelId and channelManagerId are required; unless the group cancels everything,
+// currencyCode, totalAmount, paymentType and customer (with lastName) are required; every
+// reservation needs a code unique in the group; live reservations need dates (from
+// before to), spaceTypeCode, ratePlanCode, guestCounts, and one amount per night that is
+// not negative. More than MaxGroupReservations reservations need AllowLargeGroup.
+//
+// Mews' refusals come back as *mews.APIError: errors.Is(err, mews.ErrOperationDisabled)
+// (code 9, the property switched reservations off), mews.ErrValidation (6),
+// mews.ErrProcessing (7: do not resend unchanged), mews.ErrInvalidAuthentication (8),
+// mews.ErrConnectionNotFound (3).
+func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts ...GroupOption) (messageID string, err error) {
+	var set groupSettings
+	for _, o := range opts {
+		o(&set)
+	}
+	if cm == nil {
+		return "", &mews.InputError{Operation: opProcessGroup, Field: "channel manager", Reason: "is nil; create one with client.ChannelManager(connectionToken)"}
+	}
+	if err := g.validate(set); err != nil {
+		return "", err
+	}
+	w := groupWire{Group: g, MessageID: g.MessageID}
+	if strings.TrimSpace(w.MessageID) == "" {
+		w.MessageID = chm.NewMessageID()
+	}
+	if g.PaymentCard != nil {
+		if w.PaymentCard, err = g.PaymentCard.MarshalRevealedJSON(); err != nil {
+			return "", err
+		}
+	}
+	// A group message is a full state keyed by channelManagerId (every reservation, with
+	// stable codes; absence means cancelled), not a diff, so delivering the same message
+	// twice leaves Mews in the same state: the pipeline may retry it like a read.
+	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite}
+	if err := cm.Do(ctx, op, w, nil); err != nil {
+		return "", err
+	}
+	return w.MessageID, nil
+}
+
+// groupWire is a Group as it goes on the wire: with its messageId filled and the card revealed.
+type groupWire struct {
+	*Group
+	MessageID   string          `json:"messageId"`
+	PaymentCard json.RawMessage `json:"paymentCard,omitempty"`
+}
+
+// groupInputError builds the validation error of processGroup.
+func groupInputError(field, format string, args ...any) error {
+	return &mews.InputError{Operation: opProcessGroup, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Cancels reports whether the group cancels the whole booking: no reservations, or all
+// of them canceled.
+func (g *Group) Cancels() bool {
+	for _, r := range g.Reservations {
+		if !r.IsCanceled() {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks what Mews requires of a CHM → Mews group.
+func (g *Group) validate(set groupSettings) error {
+	if g == nil {
+		return groupInputError("group", "is nil")
+	}
+	switch {
+	case strings.TrimSpace(g.ChannelID) == "":
+		return groupInputError("channelId", "is empty; set the booking's id in the sales channel")
+	case strings.TrimSpace(g.ChannelManagerID) == "":
+		return groupInputError("channelManagerId", "is empty; set the booking's id in the channel manager (the group's identity)")
+	case len(g.Reservations) > MaxGroupReservations && !set.allowLarge:
+		return groupInputError("reservations", "has %d reservations, more than the %d Mews recommends per group; pass reservations.AllowLargeGroup() if the booking cannot be smaller", len(g.Reservations), MaxGroupReservations)
+	}
+	if !g.Cancels() {
+		if err := g.validateLive(); err != nil {
+			return err
+		}
+	}
+	if g.PaymentCard != nil {
+		if err := g.PaymentCard.validate(); err != nil {
+			return groupInputError("paymentCard", "%v", err)
+		}
+	}
+	seen := make(map[string]bool, len(g.Reservations))
+	for i, r := range g.Reservations {
+		field := fmt.Sprintf("reservations[%d]", i)
+		switch {
+		case r.Code == "" || r.Code == "_":
+			return groupInputError(field+".code", "is %q; give every reservation a code that stays the same in later messages (\"01\", \"02\", … is fine)", r.Code)
+		case seen[r.Code]:
+			return groupInputError(field+".code", "%q appears twice; reservation codes must be unique within the group", r.Code)
+		}
+		seen[r.Code] = true
+		if !r.IsCanceled() {
+			if err := r.validate(field); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// validateLive checks the group fields required unless the group cancels everything.
+func (g *Group) validateLive() error {
+	switch {
+	case len(strings.TrimSpace(g.CurrencyCode)) != 3:
+		return groupInputError("currencyCode", "must be an ISO 4217 code such as EUR")
+	case g.TotalAmount == nil || g.TotalAmount.IsZero():
+		return groupInputError("totalAmount", "is missing; set it to the sum of the reservations' totals (Group.ReservationsTotal)")
+	case g.PaymentType < PaymentPrepaid || g.PaymentType > PaymentOnSite:
+		return groupInputError("paymentType", "must be PaymentPrepaid, PaymentPreauthorized or PaymentOnSite")
+	case g.Customer == nil || strings.TrimSpace(g.Customer.LastName) == "":
+		return groupInputError("customer.lastName", "is required (the owner or main guest)")
+	}
+	return nil
+}
+
+// validate checks one reservation that is not canceled.
+func (r *GroupReservation) validate(field string) error {
+	switch {
+	case !r.From.IsValid() || !r.To.IsValid():
+		return groupInputError(field+".from/to", "must both be set to real dates (arrival, departure)")
+	case !r.From.Before(r.To):
+		return groupInputError(field+".to", "(%s) must be after from (%s); to is the departure date", r.To, r.From)
+	case r.SpaceTypeCode == "":
+		return groupInputError(field+".spaceTypeCode", "is empty")
+	case r.RatePlanCode == "":
+		return groupInputError(field+".ratePlanCode", "is empty")
+	case len(r.GuestCounts) == 0:
+		return groupInputError(field+".guestCounts", "is empty; give the number of guests per age category")
+	case len(r.Amounts) > 0 && len(r.Amounts) != r.Nights():
+		return groupInputError(field+".amounts", "has %d amounts for %d nights; give one per night", len(r.Amounts), r.Nights())
+	}
+	for i, a := range r.Amounts {
+		if a.IsZero() || a.Gross != nil && a.Gross.Sign() < 0 || a.Net != nil && a.Net.Sign() < 0 {
+			return groupInputError(fmt.Sprintf("%s.amounts[%d]", field, i), "must give a gross or net price that is not negative (use a negative extra for a discount)")
+		}
+	}
+	for i, e := range r.Extras {
+		if !e.From.IsZero() && e.From == e.To {
+			return groupInputError(fmt.Sprintf("%s.extras[%d]", field, i), "from and to must not be the same date")
+		}
+	}
+	return nil
+}
+
+// ReservationsTotal returns the sum of the totals of the reservations that are not
+// canceled: what TotalAmount must be (Mews spreads any difference over the nights).
+func (g *Group) ReservationsTotal() Charge {
+	var total Charge
+	for _, r := range g.Reservations {
+		if !r.IsCanceled() && r.TotalAmount != nil {
+			total = total.add(*r.TotalAmount)
+		}
+	}
+	return total
+}
+
+// CancelGroup returns the message that cancels a whole booking: its identity and an
+// empty reservations list, which Mews reads as "every reservation canceled".
+func CancelGroup(channelID, channelManagerID string) *Group {
+	return &Group{ChannelID: channelID, ChannelManagerID: channelManagerID, Reservations: []GroupReservation{}}
+}
+
+// CancelAll marks every reservation of g canceled, keeping them in the message; the
+// alternative to CancelGroup when the codes should be stated.
+func (g *Group) CancelAll() {
+	for i := range g.Reservations {
+		g.Reservations[i].State = ReservationCanceled
+	}
+}
+
+// CancelReservations marks the reservations with the given codes canceled and leaves the
+// others as they are: send the result with ProcessGroup to cancel part of a booking (the
+// remaining reservations must stay in the message, since a group is not a diff). An
+// unknown code is an error and changes nothing.
+func (g *Group) CancelReservations(codes ...string) error {
+	index := make(map[string]int, len(g.Reservations))
+	for i, r := range g.Reservations {
+		index[r.Code] = i
+	}
+	for _, c := range codes {
+		if _, ok := index[c]; !ok {
+			return groupInputError("reservations", "has no reservation with code %q to cancel", c)
+		}
+	}
+	for _, c := range codes {
+		g.Reservations[index[c]].State = ReservationCanceled
+	}
+	return nil
+}
+
+// GroupConfirmation is the body of processGroupConfirmation: the channel manager's
+// asynchronous answer to a group that Mews pushed to it.
+type GroupConfirmation struct {
+	// ResponseURL is the push's responseUrl; when it is on the client's platform address
+	// the confirmation goes there, otherwise to the default path. Not part of the body.
+	ResponseURL string `json:"-"`
+	// RelatedMessageID is the messageId of Mews' push.
+	RelatedMessageID string `json:"relatedMessageId"`
+	// Success says whether the channel manager applied the group.
+	Success bool `json:"success"`
+	// Errors say why not (required when Success is false).
+	Errors []mews.ErrorDetail `json:"errors,omitempty"`
+	// Code is the channel manager's own reference of the group; Mews sends it back with
+	// every later change. Required on success.
+	Code string `json:"code"`
+	// Reservations pairs the channel manager's reservation codes with Mews' numbers.
+	Reservations []ReservationConfirmation `json:"reservations,omitempty"`
+}
+
+// UnmarshalJSON accepts a numeric code (Mews' example shows one) and the singular "error".
+func (c *GroupConfirmation) UnmarshalJSON(b []byte) error {
+	type plain GroupConfirmation
+	var w struct {
+		*plain
+		Code    chm.String        `json:"code"`
+		Success chm.Bool          `json:"success"`
+		Error   *mews.ErrorDetail `json:"error"`
+	}
+	w.plain = (*plain)(c)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.Code, c.Success = string(w.Code), bool(w.Success)
+	c.Errors = chm.MergeErrors(w.Error, c.Errors)
+	return nil
+}
+
+// ReservationConfirmation pairs a channel manager's reservation code with Mews'
+// confirmation number.
+type ReservationConfirmation struct {
+	Code               string `json:"code"`
+	ConfirmationNumber string `json:"confirmationNumber"`
+}
+
+// ConfirmGroup sends processGroupConfirmation: the result of a group that Mews pushed to
+// the channel manager's processGroup endpoint. Invalid confirmations (no
+// relatedMessageId, success without code, failure without errors, reservations without
+// both numbers) are refused before sending with *mews.InputError.
+func ConfirmGroup(ctx context.Context, cm *mews.ChannelManager, c GroupConfirmation) error {
+	if err := chm.CheckConfirmation(opProcessGroupConfirmation, c.RelatedMessageID, c.Success, c.Errors); err != nil {
+		return err
+	}
+	if c.Success && strings.TrimSpace(c.Code) == "" {
+		return &mews.InputError{Operation: opProcessGroupConfirmation, Field: "code", Reason: "is empty; set the channel manager's own reference of the group"}
+	}
+	for i, r := range c.Reservations {
+		if r.Code == "" || r.ConfirmationNumber == "" {
+			return &mews.InputError{Operation: opProcessGroupConfirmation, Field: fmt.Sprintf("reservations[%d]", i), Reason: "needs both code and confirmationNumber"}
+		}
+	}
+	return chm.PostConfirmation(ctx, cm, opProcessGroupConfirmation, c.ResponseURL, c)
+}
