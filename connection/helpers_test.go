@@ -1,0 +1,113 @@
+package connection_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// newServer is an in-process fake Mews and a client on it, usable inside synctest.
+func newServer(t *testing.T, opts ...mews.Option) (*mewstest.Server, *mews.Client) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	installFallbacks(srv)
+	client, err := srv.NewClient(opts...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return srv, client
+}
+
+// TEMPORARY: serve the configuration calls until the properties engineers' handlers land.
+func installFallbacks(srv *mewstest.Server) {
+	srv.HandleConnector("configuration/get", func(r *mewstest.Request) (any, error) {
+		return map[string]any{"Enterprise": map[string]any{"Id": r.EnterpriseID, "Name": mewstest.EnterpriseName}}, nil
+	})
+	srv.HandleChannelManager("getConfiguration", func(r *mewstest.Request) (any, error) {
+		return map[string]any{"property": map[string]any{"name": mewstest.PropertyName}}, nil
+	})
+}
+
+// connector builds Connector credentials or fails the test.
+func connector(t *testing.T, token string) connection.Credentials {
+	t.Helper()
+	c, err := connection.ConnectorCredentials(token)
+	if err != nil {
+		t.Fatalf("ConnectorCredentials: %v", err)
+	}
+	return c
+}
+
+// recorder collects monitor events.
+type recorder struct {
+	mu     sync.Mutex
+	events []connection.Event
+}
+
+func (r *recorder) record(ev connection.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, ev)
+}
+
+// transitions returns "Prev>New" for each event of key.
+func (r *recorder) transitions(key string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, ev := range r.events {
+		if ev.Key == key {
+			out = append(out, ev.Previous.String()+">"+ev.Status.String())
+		}
+	}
+	return out
+}
+
+// newMonitor starts a monitor whose events go to a recorder and closes it at cleanup.
+func newMonitor(t *testing.T, client *mews.Client, cfg connection.Config) (*connection.Monitor, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	if cfg.OnEvent == nil {
+		cfg.OnEvent = rec.record
+	}
+	m, err := connection.NewMonitor(client, cfg)
+	if err != nil {
+		t.Fatalf("NewMonitor: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, rec
+}
+
+// status is the monitor's current status of key.
+func status(t *testing.T, m *connection.Monitor, key string) connection.Status {
+	t.Helper()
+	st, ok := m.State(key)
+	if !ok {
+		t.Fatalf("State(%q): not watched", key)
+	}
+	return st.Status
+}
+
+// configChecks counts configuration/get requests made with token.
+func configChecks(srv *mewstest.Server, token string) int {
+	n := 0
+	for _, r := range srv.RequestsFor("configuration/get") {
+		if strings.Contains(string(r.Body), token) {
+			n++
+		}
+	}
+	return n
+}
+
+// advance moves the bubble's clock by d and waits until every goroutine is idle.
+func advance(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
+}

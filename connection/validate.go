@@ -1,0 +1,124 @@
+package connection
+
+import (
+	"context"
+	"errors"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/properties"
+)
+
+// Credentials identify one connection to Mews: a Connector AccessToken or a Channel
+// Manager connectionToken. The client-level ClientToken comes from the *mews.Client.
+type Credentials struct {
+	// API says which token Token is: mews.ConnectorAPI (AccessToken) or
+	// mews.ChannelManagerAPI (connectionToken).
+	API mews.API
+	// Token is the access token or connection token.
+	Token mews.Token
+	// IntegrationID is the Mews integration the token belongs to, if known. Validate
+	// ignores it; a Monitor uses it to route integration webhooks to this connection.
+	// The webhook handler learns it from IntegrationCreated when the token matches.
+	IntegrationID string
+}
+
+// ConnectorCredentials builds Credentials for a Connector access token as pasted by a
+// user; spaces around it are trimmed. An empty token gives a *mews.InputError to show inline.
+func ConnectorCredentials(accessToken string) (Credentials, error) {
+	t, err := mews.NewToken(accessToken)
+	return Credentials{API: mews.ConnectorAPI, Token: t}, err
+}
+
+// ChannelManagerCredentials builds Credentials for a Channel Manager connection token.
+// An empty token gives a *mews.InputError.
+func ChannelManagerCredentials(connectionToken string) (Credentials, error) {
+	t, err := mews.NewToken(connectionToken)
+	return Credentials{API: mews.ChannelManagerAPI, Token: t}, err
+}
+
+func (c Credentials) validate(op string) error {
+	switch {
+	case c.API != mews.ConnectorAPI && c.API != mews.ChannelManagerAPI:
+		return &mews.InputError{Operation: op, Field: "API", Reason: "must be mews.ConnectorAPI or mews.ChannelManagerAPI"}
+	case c.Token.IsZero():
+		return &mews.InputError{Operation: op, Field: "Token", Reason: "is empty; paste the token from Mews"}
+	}
+	return nil
+}
+
+// Enterprise is the Mews enterprise (property) a Connector access token belongs to.
+type Enterprise struct {
+	ID   string
+	Name string
+}
+
+// Result is the outcome of one check of one set of credentials.
+type Result struct {
+	// Status is Connected, Broken, or Unknown when the check could not decide
+	// (rate limit, timeout, 5xx, network or context error).
+	Status Status
+	// Enterprise is set for a Connected Connector check.
+	Enterprise Enterprise
+	// Property is the property name of a Connected Channel Manager check.
+	Property string
+	// Reason explains a Broken or undecided result. For Broken it matches
+	// mews.ErrInvalidAuthentication or mews.ErrConnectionNotFound with errors.Is;
+	// otherwise it is the transient error. It is nil when Connected.
+	Reason error
+}
+
+// Undecided reports whether the check failed for a transient reason, so the caller should
+// neither accept nor reject the credentials yet (e.g. show "try again" instead of an error).
+func (r Result) Undecided() bool { return r.Status == Unknown }
+
+// Validate checks credentials now, as a connect form does after "Save": a Connector token
+// with configuration/get, a Channel Manager connection with getConfiguration. It returns an
+// error only when the credentials are unusable before anything is sent (*mews.InputError);
+// every answer from Mews, or lack of one, is in the Result.
+func Validate(ctx context.Context, client *mews.Client, creds Credentials) (Result, error) {
+	if client == nil {
+		return Result{}, &mews.InputError{Operation: "connection.Validate", Field: "client", Reason: "is nil; create one with mews.NewClient"}
+	}
+	if err := creds.validate("connection.Validate"); err != nil {
+		return Result{}, err
+	}
+	return check(ctx, client, creds), nil
+}
+
+// check runs the canonical check for valid credentials.
+func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
+	if creds.API == mews.ChannelManagerAPI {
+		cm, err := client.ChannelManager(creds.Token.Reveal())
+		if err != nil {
+			return Result{Reason: err}
+		}
+		name, err := propertyName(ctx, cm)
+		if err != nil {
+			return failed(err)
+		}
+		return Result{Status: Connected, Property: name}
+	}
+	cn, err := client.Connector(creds.Token.Reveal())
+	if err != nil {
+		return Result{Reason: err}
+	}
+	cfg, err := properties.GetConfiguration(ctx, cn)
+	if err != nil {
+		return failed(err)
+	}
+	return Result{Status: Connected, Enterprise: Enterprise{ID: cfg.Enterprise.ID, Name: cfg.Enterprise.Name}}
+}
+
+// failed classifies a failed canonical check: only an explicit rejection of the
+// credentials is Broken; everything else is undecided.
+func failed(err error) Result {
+	if rejected(err) {
+		return Result{Status: Broken, Reason: err}
+	}
+	return Result{Status: Unknown, Reason: err}
+}
+
+// rejected reports whether err says Mews refused the credentials themselves.
+func rejected(err error) bool {
+	return errors.Is(err, mews.ErrInvalidAuthentication) || errors.Is(err, mews.ErrConnectionNotFound)
+}
