@@ -352,7 +352,7 @@ func (m *Monitor) Snapshot() []State {
 
 // Stats counts connections per status and the work done so far.
 type Stats struct {
-	Watched                             int
+	Watched                              int
 	Unknown, Connected, Degraded, Broken int
 	// Checks is the number of checks finished since the Monitor started.
 	Checks uint64

@@ -164,4 +164,3 @@ func mustToken(t *testing.T, raw string) mews.Token {
 	}
 	return tok
 }
-
