@@ -1,0 +1,231 @@
+package ari
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/chm"
+)
+
+// Operation names of the Mews-side calls in this package.
+const (
+	opProcessAvailabilityBlock             = "processAvailabilityBlock"
+	opProcessAvailabilityBlockConfirmation = "processAvailabilityBlockConfirmation"
+	opProcessAvailabilityConfirmation      = "processAvailabilityConfirmation"
+	opProcessRateConfirmation              = "processRateConfirmation"
+	opProcessRestrictionConfirmation       = "processRestrictionConfirmation"
+)
+
+// ProcessAvailabilityBlock sends a block to create, update or cancel (by its Status) to
+// Mews' availability block push URL (a PCI proxy, which is why the card travels in clear
+// there), and returns the messageId it was sent with: m.MessageID, or a fresh random id
+// when that is empty (m is not modified). Mews only accepts the block here and confirms
+// it later.
+//
+// The block is validated first and nothing is sent when it is invalid (*mews.InputError):
+// code, name, originalRateCode and a booker with lastName are required; status must be
+// BlockCreated, BlockUpdated or BlockCanceled, and the last two need confirmationNumber;
+// dates must run forwards (end exclusive); a Fixed release needs fixedDate and a Rolling
+// one an offset; every space category needs a spaceTypeCode and allocated spaces; the
+// pickup type must be set.
+func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *BlockMessage) (messageID string, err error) {
+	if cm == nil {
+		return "", blockInputError("channel manager", "is nil; create one with client.ChannelManager(connectionToken)")
+	}
+	if m == nil {
+		return "", blockInputError("message", "is nil")
+	}
+	if err := m.AvailabilityBlock.validate(); err != nil {
+		return "", err
+	}
+	w := blockWire{MessageID: m.MessageID, AvailabilityBlock: blockBodyWire{AvailabilityBlock: &m.AvailabilityBlock}}
+	if strings.TrimSpace(w.MessageID) == "" {
+		w.MessageID = chm.NewMessageID()
+	}
+	if card := m.AvailabilityBlock.PaymentCard; card != nil {
+		if w.AvailabilityBlock.PaymentCard, err = card.MarshalRevealedJSON(); err != nil {
+			return "", err
+		}
+	}
+	// A block message states the block's full definition, keyed by its code, so sending
+	// the same message twice leaves Mews with the same block: an idempotent write.
+	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL, Safety: mews.IdempotentWrite}
+	if err := cm.Do(ctx, op, w, nil); err != nil {
+		return "", err
+	}
+	return w.MessageID, nil
+}
+
+// blockWire is a BlockMessage as it goes on the wire: messageId filled, card revealed.
+type blockWire struct {
+	MessageID         string        `json:"messageId"`
+	AvailabilityBlock blockBodyWire `json:"availabilityBlock"`
+}
+
+type blockBodyWire struct {
+	*AvailabilityBlock
+	PaymentCard json.RawMessage `json:"paymentCard,omitempty"`
+}
+
+func blockInputError(field, format string, args ...any) error {
+	return &mews.InputError{Operation: opProcessAvailabilityBlock, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// validate checks what Mews requires of a block sent to it.
+func (b *AvailabilityBlock) validate() error {
+	switch {
+	case strings.TrimSpace(b.Code) == "":
+		return blockInputError("availabilityBlock.code", "is empty; set the channel manager's own reference of the block")
+	case b.Status != BlockCreated && b.Status != BlockUpdated && b.Status != BlockCanceled:
+		return blockInputError("availabilityBlock.status", "is %q; use BlockCreated, BlockUpdated or BlockCanceled when sending to Mews", string(b.Status))
+	case !b.Status.IsCreate() && strings.TrimSpace(b.ConfirmationNumber) == "":
+		return blockInputError("availabilityBlock.confirmationNumber", "is required to update or cancel a block; use the number Mews confirmed")
+	case strings.TrimSpace(b.Name) == "":
+		return blockInputError("availabilityBlock.name", "is empty")
+	case !b.Dates.Start.IsValid() || !b.Dates.End.IsValid() || !b.Dates.Start.Before(b.Dates.End):
+		return blockInputError("availabilityBlock.dates", "must have a start before its end (end is exclusive)")
+	case strings.TrimSpace(b.OriginalRateCode) == "":
+		return blockInputError("availabilityBlock.originalRateCode", "is empty")
+	case b.Booker == nil || strings.TrimSpace(b.Booker.LastName) == "":
+		return blockInputError("availabilityBlock.booker.lastName", "is required")
+	case b.PickupType != PickupAllInOneGroup && b.PickupType != PickupIndividualGroups:
+		return blockInputError("availabilityBlock.pickupType", "must be PickupAllInOneGroup or PickupIndividualGroups")
+	case len(b.SpaceCategories) == 0:
+		return blockInputError("availabilityBlock.spaceCategories", "is empty")
+	}
+	if err := b.ReleaseStrategy.validate(); err != nil {
+		return err
+	}
+	for i, c := range b.SpaceCategories {
+		if c.SpaceTypeCode == "" || len(c.AllocatedSpaces) == 0 {
+			return blockInputError(fmt.Sprintf("availabilityBlock.spaceCategories[%d]", i), "needs a spaceTypeCode and allocatedSpaces")
+		}
+		for j, a := range c.AllocatedSpaces {
+			if !a.Start.Before(a.End) || a.Count < 0 {
+				return blockInputError(fmt.Sprintf("availabilityBlock.spaceCategories[%d].allocatedSpaces[%d]", i, j), "needs start before end and a count of at least 0")
+			}
+		}
+	}
+	return nil
+}
+
+func (r *ReleaseStrategy) validate() error {
+	const field = "availabilityBlock.releaseStrategy"
+	switch {
+	case r == nil:
+		return blockInputError(field, "is required")
+	case r.Type == ReleaseFixed && !r.FixedDate.IsValid():
+		return blockInputError(field+".fixedDate", "is required for a Fixed release")
+	case r.Type == ReleaseRolling:
+		if _, err := r.Offset.Days(); err != nil {
+			return blockInputError(field+".offset", "is required for a Rolling release, as P[days]DT (ReleaseOffsetDays)")
+		}
+	case r.Type != ReleaseFixed:
+		return blockInputError(field+".type", "must be ReleaseFixed or ReleaseRolling")
+	}
+	return nil
+}
+
+// Confirmation is the asynchronous result of an inventory push from Mews
+// (updateAvailability, updatePrices or updateRestrictions) that the channel manager
+// answered with asyncConfirmation: true.
+type Confirmation struct {
+	// ResponseURL is the push's responseUrl; when it is on the client's platform address
+	// the confirmation goes there, otherwise to the operation's default path. Not part of
+	// the body.
+	ResponseURL string `json:"-"`
+	// RelatedMessageID is the messageId of the push being confirmed.
+	RelatedMessageID string `json:"relatedMessageId"`
+	// Success says whether the push was applied.
+	Success bool `json:"success"`
+	// Errors say why not (required when Success is false); give rateCode and
+	// categoryCode where the code requires them, since Mews unsynchronizes those.
+	Errors []mews.ErrorDetail `json:"errors,omitempty"`
+}
+
+// UnmarshalJSON accepts success as a string and the singular "error".
+func (c *Confirmation) UnmarshalJSON(b []byte) error {
+	type plain Confirmation
+	var w struct {
+		*plain
+		Success chm.Bool          `json:"success"`
+		Error   *mews.ErrorDetail `json:"error"`
+	}
+	w.plain = (*plain)(c)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.Success = bool(w.Success)
+	c.Errors = chm.MergeErrors(w.Error, c.Errors)
+	return nil
+}
+
+// ConfirmAvailabilityUpdate sends processAvailabilityConfirmation for an
+// updateAvailability push.
+func ConfirmAvailabilityUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
+	return confirm(ctx, cm, opProcessAvailabilityConfirmation, c)
+}
+
+// ConfirmPriceUpdate sends processRateConfirmation for an updatePrices push.
+func ConfirmPriceUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
+	return confirm(ctx, cm, opProcessRateConfirmation, c)
+}
+
+// ConfirmRestrictionUpdate sends processRestrictionConfirmation for an
+// updateRestrictions push.
+func ConfirmRestrictionUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
+	return confirm(ctx, cm, opProcessRestrictionConfirmation, c)
+}
+
+func confirm(ctx context.Context, cm *mews.ChannelManager, op string, c Confirmation) error {
+	if err := chm.CheckConfirmation(op, c.RelatedMessageID, c.Success, c.Errors); err != nil {
+		return err
+	}
+	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c)
+}
+
+// BlockConfirmation is the channel manager's asynchronous answer to a block that Mews
+// pushed to it (processAvailabilityBlockConfirmation).
+type BlockConfirmation struct {
+	Confirmation
+	// Code is the channel manager's own reference of the block; Mews sends it back with
+	// every later change. Required on success.
+	Code string `json:"code"`
+	// ConfirmationNumber is Mews' number of the block, from the push. Required.
+	ConfirmationNumber string `json:"confirmationNumber"`
+}
+
+// UnmarshalJSON accepts success as a string, numeric codes and the singular "error".
+func (c *BlockConfirmation) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Code               chm.String `json:"code"`
+		ConfirmationNumber chm.String `json:"confirmationNumber"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if err := c.Confirmation.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	c.Code, c.ConfirmationNumber = string(w.Code), string(w.ConfirmationNumber)
+	return nil
+}
+
+// ConfirmAvailabilityBlock sends processAvailabilityBlockConfirmation: the result of a
+// block that Mews pushed to the channel manager's processAvailabilityBlock endpoint.
+func ConfirmAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, c BlockConfirmation) error {
+	const op = opProcessAvailabilityBlockConfirmation
+	if err := chm.CheckConfirmation(op, c.RelatedMessageID, c.Success, c.Errors); err != nil {
+		return err
+	}
+	switch {
+	case strings.TrimSpace(c.ConfirmationNumber) == "":
+		return &mews.InputError{Operation: op, Field: "confirmationNumber", Reason: "is empty; copy the block's confirmationNumber from Mews' push"}
+	case c.Success && strings.TrimSpace(c.Code) == "":
+		return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set the channel manager's own reference of the block"}
+	}
+	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c)
+}
