@@ -1,0 +1,226 @@
+package mews_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// countingAdd installs a fake write that counts how often Mews processed it.
+func countingAdd(srv *mewstest.Server) *int {
+	var mu sync.Mutex
+	n := new(int)
+	srv.HandleConnector("things/add", func(r *mewstest.Request) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		*n++
+		return struct{}{}, nil
+	})
+	return n
+}
+
+var addThing = mews.Operation{Name: "things/add", Safety: mews.Write}
+
+func TestWriteHitByResetAfterProcessingIsNotResent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		processed := countingAdd(srv)
+		client, err := srv.NewClient()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", ResetAfterProcessing: true})
+
+		err = hotel.Do(t.Context(), addThing, map[string]string{"Value": "1234"}, nil)
+		if err == nil {
+			t.Fatal("want the reset to surface as an error")
+		}
+		if *processed != 1 || len(srv.RequestsFor("things/add")) != 1 {
+			t.Errorf("processed %d times over %d requests; want exactly one of each", *processed, len(srv.RequestsFor("things/add")))
+		}
+	})
+}
+
+func TestWriteRefusedBeforeSendingIsRetriedAndProcessedOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		processed := countingAdd(srv)
+		client, _ := srv.NewClient()
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", Refuse: true, Times: 2})
+
+		if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if *processed != 1 {
+			t.Errorf("processed %d times, want once", *processed)
+		}
+	})
+}
+
+func TestSustainedLoadAgainstMewstestNeverSees429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		countingAdd(srv)
+		client, _ := srv.NewClient()
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		// 8 workers hammer one AccessToken with 700 requests: 3.5× Mews' window.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 700 / 8 {
+					if err := hotel.Do(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Read}, nil, nil); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, r := range srv.Requests() {
+			if r.Status == 429 {
+				t.Fatalf("mewstest answered 429 at %v", r.Time)
+			}
+		}
+		if n := len(srv.Requests()); n != 696 {
+			t.Errorf("%d requests, want 696", n)
+		}
+	})
+}
+
+func TestWithoutTheLimiterMewstestAnswers429AndTheClientBacksOff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		srv.SetRateLimit(5, 10*time.Second)
+		countingAdd(srv)
+		client, _ := srv.NewClient(mews.WithoutRateLimit())
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		for i := range 8 {
+			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+		var limited int
+		for _, r := range srv.Requests() {
+			if r.Status == 429 {
+				limited++
+			}
+		}
+		if limited == 0 {
+			t.Error("no 429 seen: the fake's limit did not apply")
+		}
+	})
+}
+
+func TestLimiterIsPerAccessToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		countingAdd(srv)
+		client, _ := srv.NewClient(mews.WithRateLimit(2, time.Minute))
+		a, _ := client.Connector(mewstest.AccessToken)
+		b, _ := client.Connector(srv.AddAccessToken(mewstest.EnterpriseID))
+		start := time.Now()
+		for _, hotel := range []*mews.Connector{a, a, b, b} {
+			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// 2 per minute is a burst of 1 and one more token a minute: each token's second
+		// call waits a minute. One bucket shared by both tokens would wait three.
+		if waited := time.Since(start); waited != 2*time.Minute {
+			t.Errorf("4 calls over 2 tokens with a 2/min limit took %v, want 2m (one wait per token)", waited)
+		}
+	})
+}
+
+func TestKeyedLimiterForgetsIdleKeys(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mews.NewKeyedLimiter(200, 30*time.Second)
+		for i := range 1000 {
+			if err := l.Wait(t.Context(), fmt.Sprint("key", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(61 * time.Second)
+		_ = l.Wait(t.Context(), "fresh")
+		if n := l.Len(); n != 1 {
+			t.Errorf("%d buckets after the idle period, want only the fresh one", n)
+		}
+	})
+}
+
+func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		countingAdd(srv)
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		client, _ := srv.NewClient(mews.WithLogger(logger))
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		conn, _ := client.ChannelManager(mewstest.ConnectionToken)
+		gone, _ := client.ChannelManager(mewstest.DeactivatedConnectionToken)
+		// A fake Mews that echoes the request back in its error, as a dev environment might.
+		srv.HandleConnector("echo/fail", func(r *mewstest.Request) (any, error) {
+			return nil, mewstest.ConnectorError(400, "Invalid request: "+string(r.Body))
+		})
+		srv.HandleChannelManager("echoFail", func(r *mewstest.Request) (any, error) {
+			return nil, mewstest.ChannelManagerError(mews.CodeValidation, "Invalid request: "+string(r.Body))
+		})
+
+		var errs []error
+		record := func(err error) { errs = append(errs, err) }
+		record(hotel.Do(t.Context(), mews.Operation{Name: "echo/fail"}, nil, nil))
+		record(conn.Do(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
+		record(gone.Do(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 200, Body: "<html>" + mewstest.AccessToken + "</html>"})
+		record(hotel.Do(t.Context(), addThing, nil, &struct{}{}))
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", ResetAfterProcessing: true})
+		record(hotel.Do(t.Context(), addThing, nil, nil))
+		srv.Revoke(mewstest.AccessToken)
+		record(hotel.Do(t.Context(), addThing, nil, nil))
+		_, err := client.Connector(mewstest.AccessToken[:10] + " " + mewstest.AccessToken[10:])
+		record(err)
+
+		text := logs.String()
+		for _, err := range errs {
+			if err == nil {
+				t.Fatal("every scenario should fail")
+			}
+			text += "\n" + err.Error() + fmt.Sprintf("\n%v\n%+v", err, err)
+		}
+		secrets := []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, mewstest.DeactivatedConnectionToken}
+		for _, secret := range secrets {
+			for _, part := range []string{secret, secret[:20], secret[len(secret)-20:]} {
+				if strings.Contains(text, part) {
+					t.Errorf("a token fragment %q leaked into logs or errors:\n%s", part, text)
+				}
+			}
+		}
+		if !strings.Contains(logs.String(), `"operation":"echo/fail"`) || !strings.Contains(logs.String(), `"request_id"`) {
+			t.Errorf("logs lack the operation or request id:\n%s", logs.String())
+		}
+	})
+}
+
+func TestCallsNeedAContext(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	client, _ := srv.NewClient()
+	hotel, _ := client.Connector(mewstest.AccessToken)
+	//lint:ignore SA1012 the nil context is the point of the test
+	err := hotel.Do(nil, addThing, nil, nil) //nolint:staticcheck
+	if !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("err = %v, want ErrInvalidInput", err)
+	}
+	_ = context.Background
+}
