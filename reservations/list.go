@@ -1,0 +1,278 @@
+package reservations
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// opGetAll is the Connector operation behind List, Get and Sync.
+const opGetAll = "reservations/getAll/2023-06-06"
+
+// Limits Mews puts on the filter's id lists.
+const (
+	maxIDs      = 1000 // most id lists
+	maxSmallIDs = 100  // PartnerCompanyIds, TravelAgencyIds, ChannelNumbers, AvailabilityBlockIds
+)
+
+// Filter selects reservations for List. Every field is optional; empty lists and nil
+// intervals are left out of the request. The SDK does the chores Mews leaves to
+// callers: intervals longer than three months are split into consecutive windows
+// (a reservation found in two windows is yielded once), and more than 1000
+// ReservationIDs are asked for in chunks.
+//
+// Mews does not say which states it returns when States is empty; set States when it
+// matters (AllStates lists them all).
+type Filter struct {
+	EnterpriseIDs        []string // portfolio tokens: limit to these hotels (default: all in scope)
+	ReservationIDs       []string // any number; chunked by 1000
+	ServiceIDs           []string // max 1000
+	ReservationGroupIDs  []string // max 1000
+	AccountIDs           []string // owners (customers or companies), max 1000
+	PartnerCompanyIDs    []string // max 100
+	TravelAgencyIDs      []string // max 100
+	Numbers              []string // confirmation numbers, max 1000
+	ChannelNumbers       []string // max 100
+	AssignedResourceIDs  []string // rooms, max 1000
+	AvailabilityBlockIDs []string // max 100
+	States               []State  // StateEnquired is sent as StateInquired
+
+	// Time intervals, each half-open [StartUtc, EndUtc). CollidingUtc matches stays
+	// that overlap the interval; the others match one instant of the reservation.
+	CreatedUtc        *mews.TimeInterval
+	UpdatedUtc        *mews.TimeInterval
+	CollidingUtc      *mews.TimeInterval
+	ScheduledStartUtc *mews.TimeInterval // not together with ActualStartUtc
+	ActualStartUtc    *mews.TimeInterval // not together with ScheduledStartUtc
+	ScheduledEndUtc   *mews.TimeInterval // not together with ActualEndUtc
+	ActualEndUtc      *mews.TimeInterval // not together with ScheduledEndUtc
+}
+
+// request is the wire form of one query of a Filter.
+type request struct {
+	EnterpriseIDs        []string           `json:"EnterpriseIds,omitempty"`
+	ReservationIDs       []string           `json:"ReservationIds,omitempty"`
+	ServiceIDs           []string           `json:"ServiceIds,omitempty"`
+	ReservationGroupIDs  []string           `json:"ReservationGroupIds,omitempty"`
+	AccountIDs           []string           `json:"AccountIds,omitempty"`
+	PartnerCompanyIDs    []string           `json:"PartnerCompanyIds,omitempty"`
+	TravelAgencyIDs      []string           `json:"TravelAgencyIds,omitempty"`
+	Numbers              []string           `json:"Numbers,omitempty"`
+	ChannelNumbers       []string           `json:"ChannelNumbers,omitempty"`
+	AssignedResourceIDs  []string           `json:"AssignedResourceIds,omitempty"`
+	AvailabilityBlockIDs []string           `json:"AvailabilityBlockIds,omitempty"`
+	CreatedUtc           *mews.TimeInterval `json:"CreatedUtc,omitempty"`
+	UpdatedUtc           *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	CollidingUtc         *mews.TimeInterval `json:"CollidingUtc,omitempty"`
+	ScheduledStartUtc    *mews.TimeInterval `json:"ScheduledStartUtc,omitempty"`
+	ActualStartUtc       *mews.TimeInterval `json:"ActualStartUtc,omitempty"`
+	ScheduledEndUtc      *mews.TimeInterval `json:"ScheduledEndUtc,omitempty"`
+	ActualEndUtc         *mews.TimeInterval `json:"ActualEndUtc,omitempty"`
+	States               []State            `json:"States,omitempty"`
+	Limitation           mews.Limitation    `json:"Limitation"`
+}
+
+// result is the wire form of a reservations/getAll page.
+type result struct {
+	Reservations []Reservation `json:"Reservations"`
+	Cursor       *string       `json:"Cursor"`
+}
+
+// interval names one of the filter's intervals, for validation and splitting.
+type interval struct {
+	name string
+	get  func(*request) **mews.TimeInterval
+}
+
+var intervals = []interval{
+	{"CreatedUtc", func(r *request) **mews.TimeInterval { return &r.CreatedUtc }},
+	{"UpdatedUtc", func(r *request) **mews.TimeInterval { return &r.UpdatedUtc }},
+	{"CollidingUtc", func(r *request) **mews.TimeInterval { return &r.CollidingUtc }},
+	{"ScheduledStartUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledStartUtc }},
+	{"ActualStartUtc", func(r *request) **mews.TimeInterval { return &r.ActualStartUtc }},
+	{"ScheduledEndUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledEndUtc }},
+	{"ActualEndUtc", func(r *request) **mews.TimeInterval { return &r.ActualEndUtc }},
+}
+
+// query is one request of a listing: a combination of windows and an id chunk.
+type query struct {
+	req request
+	// collidingEnd is the end of the query's CollidingUtc window when that is the
+	// only split interval; zero otherwise.
+	collidingEnd time.Time
+}
+
+// List returns a pager over the reservations that match f. Nothing is sent until the
+// pager is ranged over; an invalid filter then yields a *mews.InputError first.
+//
+//	for r, err := range reservations.List(conn, f).All(ctx) { … }
+func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
+	queries, err := f.queries()
+	if err == nil && conn == nil {
+		err = &mews.InputError{Operation: opGetAll, Field: "conn", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
+	}
+	if err != nil {
+		return mews.ErrorPager[Reservation](err)
+	}
+	return mews.NewPager(mews.PagerConfig[Reservation]{
+		Operation: opGetAll,
+		Queries:   len(queries),
+		Fetch: func(ctx context.Context, i int, lim mews.Limitation) ([]Reservation, *string, error) {
+			req := queries[i].req
+			req.Limitation = lim
+			var res result
+			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
+				return nil, nil, err
+			}
+			for j := range res.Reservations {
+				res.Reservations[j].normalize()
+			}
+			return res.Reservations, res.Cursor, nil
+		},
+		Key: func(r Reservation) string { return r.ID },
+		Carry: func(r Reservation, i int) bool {
+			// Only a stay that reaches past its window can collide with a later one.
+			end := queries[i].collidingEnd
+			return end.IsZero() || r.latestEnd().After(end)
+		},
+	})
+}
+
+// Get returns the reservation with the given id, whatever its state. A reservation
+// Mews does not know gives an error matching mews.ErrReservationNotFound.
+func Get(ctx context.Context, conn *mews.Connector, id string) (*Reservation, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, &mews.InputError{Operation: opGetAll, Field: "ReservationIds", Reason: "is empty; pass the reservation's id"}
+	}
+	found, err := GetMany(ctx, conn, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("mews: %s: reservation %s: %w", opGetAll, id, mews.ErrReservationNotFound)
+	}
+	return &found[0], nil
+}
+
+// GetMany returns the reservations with the given ids, in any state, in the order
+// Mews returns them; ids Mews does not know are left out. Any number of ids may be
+// passed: they are asked for 1000 at a time.
+func GetMany(ctx context.Context, conn *mews.Connector, ids []string) ([]Reservation, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return List(conn, Filter{ReservationIDs: ids, States: AllStates}).PageSize(mews.MaxPageSize).Collect(ctx)
+}
+
+// queries validates the filter and expands it into the requests that cover it.
+func (f Filter) queries() ([]query, error) {
+	base := request{
+		EnterpriseIDs: f.EnterpriseIDs, ServiceIDs: f.ServiceIDs, ReservationGroupIDs: f.ReservationGroupIDs,
+		AccountIDs: f.AccountIDs, PartnerCompanyIDs: f.PartnerCompanyIDs, TravelAgencyIDs: f.TravelAgencyIDs,
+		Numbers: f.Numbers, ChannelNumbers: f.ChannelNumbers, AssignedResourceIDs: f.AssignedResourceIDs,
+		AvailabilityBlockIDs: f.AvailabilityBlockIDs,
+		CreatedUtc:           f.CreatedUtc, UpdatedUtc: f.UpdatedUtc, CollidingUtc: f.CollidingUtc,
+		ScheduledStartUtc: f.ScheduledStartUtc, ActualStartUtc: f.ActualStartUtc,
+		ScheduledEndUtc: f.ScheduledEndUtc, ActualEndUtc: f.ActualEndUtc,
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	for _, s := range f.States {
+		if n := s.Normalize(); !slices.Contains(base.States, n) {
+			base.States = append(base.States, n)
+		}
+	}
+	qs := []query{{req: base}}
+	split := 0
+	for _, iv := range intervals {
+		p := iv.get(&base)
+		if *p == nil {
+			continue
+		}
+		if err := (*p).Validate(opGetAll, iv.name); err != nil {
+			return nil, err
+		}
+		windows := (*p).Split()
+		if len(windows) > 1 {
+			split++
+		}
+		qs = expand(qs, len(windows), func(q *query, k int) {
+			w := windows[k]
+			*iv.get(&q.req) = &w
+			if iv.name == "CollidingUtc" && len(windows) > 1 {
+				q.collidingEnd = w.EndUtc
+			}
+		})
+	}
+	if split > 1 {
+		for i := range qs {
+			qs[i].collidingEnd = time.Time{} // windows of several intervals interleave: remember everything
+		}
+	}
+	ids := slices.Compact(slices.Clone(f.ReservationIDs))
+	if len(ids) > 0 {
+		chunks := slices.Collect(slices.Chunk(ids, maxIDs))
+		qs = expand(qs, len(chunks), func(q *query, k int) { q.req.ReservationIDs = chunks[k] })
+	}
+	return qs, nil
+}
+
+// expand multiplies the queries by n variants, made by set.
+func expand(qs []query, n int, set func(q *query, k int)) []query {
+	out := make([]query, 0, len(qs)*n)
+	for _, q := range qs {
+		for k := range n {
+			cp := q
+			set(&cp, k)
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// validate checks the filter against Mews' documented limits.
+func (f Filter) validate() error {
+	for _, l := range []struct {
+		name string
+		ids  []string
+		max  int
+	}{
+		{"EnterpriseIds", f.EnterpriseIDs, maxIDs},
+		{"ServiceIds", f.ServiceIDs, maxIDs},
+		{"ReservationGroupIds", f.ReservationGroupIDs, maxIDs},
+		{"AccountIds", f.AccountIDs, maxIDs},
+		{"PartnerCompanyIds", f.PartnerCompanyIDs, maxSmallIDs},
+		{"TravelAgencyIds", f.TravelAgencyIDs, maxSmallIDs},
+		{"Numbers", f.Numbers, maxIDs},
+		{"ChannelNumbers", f.ChannelNumbers, maxSmallIDs},
+		{"AssignedResourceIds", f.AssignedResourceIDs, maxIDs},
+		{"AvailabilityBlockIds", f.AvailabilityBlockIDs, maxSmallIDs},
+	} {
+		if len(l.ids) > l.max {
+			return &mews.InputError{Operation: opGetAll, Field: l.name, Reason: fmt.Sprintf("has %d items; Mews accepts at most %d, so split the list", len(l.ids), l.max)}
+		}
+		if slices.ContainsFunc(l.ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
+			return &mews.InputError{Operation: opGetAll, Field: l.name, Reason: "contains an empty id"}
+		}
+	}
+	if slices.ContainsFunc(f.ReservationIDs, func(s string) bool { return strings.TrimSpace(s) == "" }) {
+		return &mews.InputError{Operation: opGetAll, Field: "ReservationIds", Reason: "contains an empty id"}
+	}
+	if f.ScheduledStartUtc != nil && f.ActualStartUtc != nil {
+		return &mews.InputError{Operation: opGetAll, Field: "ActualStartUtc", Reason: "cannot be combined with ScheduledStartUtc; use one of them"}
+	}
+	if f.ScheduledEndUtc != nil && f.ActualEndUtc != nil {
+		return &mews.InputError{Operation: opGetAll, Field: "ActualEndUtc", Reason: "cannot be combined with ScheduledEndUtc; use one of them"}
+	}
+	for _, s := range f.States {
+		if strings.TrimSpace(string(s)) == "" {
+			return &mews.InputError{Operation: opGetAll, Field: "States", Reason: "contains an empty state"}
+		}
+	}
+	return nil
+}
