@@ -2,10 +2,9 @@ package inbound
 
 import (
 	"context"
-	"net/url"
-	"strings"
-
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 // Outcome is the asynchronous result of a push, sent to Mews by Confirm.
@@ -19,17 +18,16 @@ type Outcome struct {
 	Code string
 	// Reservations pairs the channel manager's reservation codes with the Mews
 	// confirmation numbers of a GroupPush; ignored otherwise.
-	Reservations []ReservationConfirmation
+	Reservations []reservations.ReservationConfirmation
 }
 
 // confirmationBody is the JSON of every confirmation; the pipeline adds the tokens.
 type confirmationBody struct {
-	RelatedMessageID   string                    `json:"relatedMessageId"`
-	Success            bool                      `json:"success"`
-	Errors             []mews.ErrorDetail        `json:"errors,omitempty"`
-	Code               string                    `json:"code,omitempty"`
-	ConfirmationNumber string                    `json:"confirmationNumber,omitempty"`
-	Reservations       []ReservationConfirmation `json:"reservations,omitempty"`
+	RelatedMessageID   string             `json:"relatedMessageId"`
+	Success            bool               `json:"success"`
+	Errors             []mews.ErrorDetail `json:"errors,omitempty"`
+	Code               string             `json:"code,omitempty"`
+	ConfirmationNumber string             `json:"confirmationNumber,omitempty"`
 }
 
 // Confirm sends the asynchronous result of a push that was answered with Async (or,
@@ -49,54 +47,29 @@ func Confirm(ctx context.Context, client *mews.Client, push Push, out Outcome) e
 		return &mews.InputError{Operation: "confirm", Field: "client and push", Reason: "must not be nil"}
 	}
 	msg, op := push.message(), push.confirmation()
-	body := confirmationBody{RelatedMessageID: msg.MessageID, Success: len(out.Errors) == 0, Errors: out.Errors}
-	if err := completeConfirmation(&body, push, out); err != nil {
+	success := len(out.Errors) == 0
+	if err := chm.CheckConfirmation(op, msg.MessageID, success, out.Errors); err != nil {
 		return err
-	}
-	if body.RelatedMessageID == "" {
-		return &mews.InputError{Operation: op, Field: "messageId", Reason: "of the push is empty; confirm the request the Handler passed to your Receiver"}
 	}
 	cm, err := client.ChannelManager(msg.ConnectionToken.Reveal())
 	if err != nil {
 		return err
 	}
-	return cm.Do(ctx, mews.Operation{Name: op, URL: sameOrigin(client.Environment().BaseURL, msg.ResponseURL), Safety: mews.IdempotentWrite}, body, nil)
-}
-
-// completeConfirmation adds what block and group confirmations need besides the
-// common fields.
-func completeConfirmation(body *confirmationBody, push Push, out Outcome) error {
-	op := push.confirmation()
+	body := confirmationBody{RelatedMessageID: msg.MessageID, Success: success, Errors: out.Errors}
 	switch p := push.(type) {
-	case *AvailabilityBlockPush:
-		body.Code = out.Code
-		body.ConfirmationNumber = p.confirmationNumber()
-		if body.ConfirmationNumber == "" {
-			return &mews.InputError{Operation: op, Field: "availabilityBlock.confirmationNumber", Reason: "of the push is empty; Mews needs it to match the block"}
-		}
 	case *GroupPush:
-		body.Code = out.Code
-		body.Reservations = out.Reservations
-		for _, r := range out.Reservations {
-			if r.Code == "" || r.ConfirmationNumber == "" {
-				return &mews.InputError{Operation: op, Field: "reservations", Reason: "each needs both code and confirmationNumber"}
-			}
+		return reservations.ConfirmGroup(ctx, cm, reservations.GroupConfirmation{
+			ResponseURL: msg.ResponseURL, RelatedMessageID: msg.MessageID, Success: success, Errors: out.Errors,
+			Code: out.Code, Reservations: out.Reservations,
+		})
+	case *AvailabilityBlockPush:
+		body.Code, body.ConfirmationNumber = out.Code, p.AvailabilityBlock.ConfirmationNumber
+		switch {
+		case body.ConfirmationNumber == "":
+			return &mews.InputError{Operation: op, Field: "availabilityBlock.confirmationNumber", Reason: "of the push is empty; Mews needs it to match the block"}
+		case success && body.Code == "":
+			return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set Outcome.Code to the channel manager's own reference of the block"}
 		}
-	default:
-		return nil
 	}
-	if body.Success && body.Code == "" {
-		return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set Outcome.Code to the channel manager's own reference"}
-	}
-	return nil
-}
-
-// sameOrigin returns target when it has the scheme and host of base, and "" otherwise.
-func sameOrigin(base, target string) string {
-	b, err1 := url.Parse(base)
-	t, err2 := url.Parse(strings.TrimSpace(target))
-	if target == "" || err1 != nil || err2 != nil || !strings.EqualFold(b.Scheme, t.Scheme) || !strings.EqualFold(b.Host, t.Host) {
-		return ""
-	}
-	return t.String()
+	return chm.PostConfirmation(ctx, cm, op, msg.ResponseURL, body)
 }

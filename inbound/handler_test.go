@@ -17,8 +17,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 // fakeReceiver records every call and answers with reply and err (or panics).
@@ -154,12 +156,12 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 				ResponseURL: "https://api.mews-demo.com/api/channelManager/v1/processRateConfirmation"},
 			RatePrices: []inbound.RatePrice{{
 				SpaceTypeCode: "D1", RatePlanCode: "FF", From: date("2020-02-05"), To: date("2020-02-07"),
-				Prices: []inbound.Price{
+				Prices: []ari.Price{
 					{GrossAmount: amount("100.00"), NetAmount: amount("93.46"), CurrencyCode: "EUR", GuestCount: 1},
 					{GrossAmount: amount("100"), NetAmount: amount("93.46"), CurrencyCode: "EUR", GuestCount: 2},
 				},
 				AgePrices: []inbound.AgePrice{{
-					Price:           inbound.Price{GrossAmount: amount("100"), NetAmount: amount("100"), CurrencyCode: "EUR", GuestCount: 1},
+					Price:           ari.Price{GrossAmount: amount("100"), NetAmount: amount("100"), CurrencyCode: "EUR", GuestCount: 1},
 					AgeCategoryCode: "Adult",
 				}},
 			}},
@@ -185,7 +187,7 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 		{"changeNotificaton", "changeNotificaton.json", &inbound.ChangeNotification{ConnectionToken: conn, Type: inbound.ChangeCreated}},
 		{"confirmGroup", "confirmGroup.json", &inbound.BookingConfirmation{
 			ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
-			Reservations: []inbound.ReservationConfirmation{{Code: "01", ConfirmationNumber: "PMS-001"}},
+			Reservations: []reservations.ReservationConfirmation{{Code: "01", ConfirmationNumber: "PMS-001"}},
 		}},
 		{"confirmGroup", "confirmGroup_failure.json", &inbound.BookingConfirmation{
 			ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
@@ -427,5 +429,46 @@ func TestHandler_NeverAnswersAStackTraceOrNon200(t *testing.T) {
 func TestNewHandler_RejectsAnEmptyClientToken(t *testing.T) {
 	if _, err := inbound.NewHandler("  ", &fakeReceiver{}); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
+	}
+}
+
+func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) {
+	recv := &fakeReceiver{}
+	_, ep, _ := setup(t, recv)
+	for _, op := range []string{"processGroup", "processAvailabilityBlock"} {
+		if d := push(t, ep, op, example(t, op+".json")); !d.Accepted || d.Async {
+			t.Fatalf("%s: delivery = %+v, want accepted", op, d)
+		}
+	}
+	calls := recv.got()
+	if len(calls) != 2 {
+		t.Fatalf("receiver called %d times, want 2", len(calls))
+	}
+
+	g := calls[0].req.(*inbound.GroupPush)
+	r := g.Reservations[0]
+	got := []any{g.ConnectionToken.Reveal(), g.MessageID, g.ChannelManagerID, g.AvailabilityBlockConfirmationNumber,
+		g.Customer.LastName, g.Company.Contact.Telephone, len(g.Reservations), r.ConfirmationNumber, *r.TimeState,
+		r.From, r.To, r.Amounts[1].Gross.String(), r.PaymentCardData.ObfuscatedNumber, g.Reservations[1].IsCanceled(),
+		g.TotalAmount.Net.String()}
+	want := []any{mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cd", "123456", "55",
+		"Smith", "+420 000 000 000", 2, "Mews456", reservations.TimeStateConfirmed,
+		date("2020-05-05"), date("2020-05-07"), "120", "41111*******1111", true,
+		"469.8"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("group (-want +got):\n%s", diff)
+	}
+
+	b := calls[1].req.(*inbound.AvailabilityBlockPush)
+	blk := b.AvailabilityBlock
+	sc := blk.SpaceCategories[0]
+	got = []any{b.ConnectionToken.Reveal(), b.MessageID, blk.Code, blk.ConfirmationNumber, blk.Status.IsCreate(),
+		blk.Dates.Start, blk.ReleaseStrategy.FixedDate, sc.SpaceTypeCode, sc.OccupiedSpaces[0].Count,
+		sc.Rates[0].Prices[0].NetAmount.String(), blk.Booker.LoyaltyInfo.TierCode, blk.PickupType}
+	want = []any{mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cc", "", "2", true,
+		date("2023-12-05"), date("2023-12-04"), "D", 1,
+		"93.46", "Gold", ari.PickupAllInOneGroup}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("block (-want +got):\n%s", diff)
 	}
 }

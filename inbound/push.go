@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/reservations"
 )
 
@@ -17,20 +18,38 @@ type GroupPush struct {
 	reservations.Group
 }
 
+// AvailabilityBlockPush is the body of processAvailabilityBlock: an availability block
+// created, updated or canceled in Mews (Status BlockCreate, BlockUpdate, BlockCancel).
+// Confirm it with Confirm and an Outcome carrying the channel manager's block code.
+type AvailabilityBlockPush struct {
+	ConnectionToken mews.Token `json:"connectionToken"`
+	// BlockMessage holds MessageID, ResponseURL and the block.
+	ari.BlockMessage
+}
+
 // UnmarshalJSON decodes the connection token and the group from the same object, so
-// that a decoder on reservations.Group can never swallow the token.
+// that a decoder on the embedded type can never swallow the token.
 func (p *GroupPush) UnmarshalJSON(b []byte) error {
+	return decodeWithToken(b, &p.ConnectionToken, &p.Group)
+}
+
+// UnmarshalJSON decodes the connection token and the block message from the same object.
+func (p *AvailabilityBlockPush) UnmarshalJSON(b []byte) error {
+	return decodeWithToken(b, &p.ConnectionToken, &p.BlockMessage)
+}
+
+// decodeWithToken decodes b into body and its connectionToken into tok.
+func decodeWithToken[T any](b []byte, tok *mews.Token, body *T) error {
 	var head struct {
 		ConnectionToken mews.Token `json:"connectionToken"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
 		return err
 	}
-	var g reservations.Group
-	if err := json.Unmarshal(b, &g); err != nil {
+	if err := json.Unmarshal(b, body); err != nil {
 		return err
 	}
-	*p = GroupPush{ConnectionToken: head.ConnectionToken, Group: g}
+	*tok = head.ConnectionToken
 	return nil
 }
 
@@ -39,23 +58,30 @@ func (p *GroupPush) message() *Message {
 	return &Message{ConnectionToken: p.ConnectionToken, MessageID: p.MessageID, ResponseURL: p.ResponseURL}
 }
 
-func (p *GroupPush) messageID() string { return p.MessageID }
+// message gives Confirm and the Handler the push's identity.
+func (p *AvailabilityBlockPush) message() *Message {
+	return &Message{ConnectionToken: p.ConnectionToken, MessageID: p.MessageID, ResponseURL: p.ResponseURL}
+}
+
+func (p *GroupPush) messageID() string             { return p.MessageID }
+func (p *AvailabilityBlockPush) messageID() string { return p.MessageID }
 
 func (p *GroupPush) validate(c *checker) {
-	c.connection(p.ConnectionToken)
-	c.require(p.MessageID != "", "messageId")
+	p.message().validate(c)
 	for i, r := range p.Reservations {
 		c.require(r.ConfirmationNumber != "", "reservations[%d].confirmationNumber", i)
 	}
 }
 
-// AvailabilityBlockPush is the body of processAvailabilityBlock. (placeholder)
-type AvailabilityBlockPush struct {
-	Message
-	AvailabilityBlock json.RawMessage `json:"availabilityBlock"`
+func (p *AvailabilityBlockPush) validate(c *checker) {
+	p.message().validate(c)
+	b := p.AvailabilityBlock
+	c.require(b.ConfirmationNumber != "", "availabilityBlock.confirmationNumber")
+	c.require(b.Status != "", "availabilityBlock.status")
+	for i, sc := range b.SpaceCategories {
+		c.require(sc.SpaceTypeCode != "", "availabilityBlock.spaceCategories[%d].spaceTypeCode", i)
+	}
 }
 
-func (*AvailabilityBlockPush) confirmation() string { return "processAvailabilityBlockConfirmation" }
 func (*GroupPush) confirmation() string             { return "processGroupConfirmation" }
-
-func (p *AvailabilityBlockPush) confirmationNumber() string { return "" }
+func (*AvailabilityBlockPush) confirmation() string { return "processAvailabilityBlockConfirmation" }

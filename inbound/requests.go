@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/ari"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 // Message is what every asynchronous push from Mews carries besides its data: the
@@ -38,25 +40,17 @@ type PricesUpdate struct {
 // RatePrice is the price of one rate plan and space type for every night from From
 // to To, both inclusive.
 type RatePrice struct {
-	SpaceTypeCode string     `json:"spaceTypeCode"`
-	RatePlanCode  string     `json:"ratePlanCode"`
-	From          mews.Date  `json:"from"`
-	To            mews.Date  `json:"to"` // last night, inclusive
-	Prices        []Price    `json:"prices"`
-	AgePrices     []AgePrice `json:"agePrices,omitempty"`
-}
-
-// Price is the price for one guest count.
-type Price struct {
-	GrossAmount  mews.Amount `json:"grossAmount"`
-	NetAmount    mews.Amount `json:"netAmount"`
-	CurrencyCode string      `json:"currencyCode"`
-	GuestCount   int         `json:"guestCount"`
+	SpaceTypeCode string      `json:"spaceTypeCode"`
+	RatePlanCode  string      `json:"ratePlanCode"`
+	From          mews.Date   `json:"from"`
+	To            mews.Date   `json:"to"`     // last night, inclusive
+	Prices        []ari.Price `json:"prices"` // one per guest count
+	AgePrices     []AgePrice  `json:"agePrices,omitempty"`
 }
 
 // AgePrice is the price for one guest count of one age category (age-based pricing).
 type AgePrice struct {
-	Price
+	ari.Price
 	AgeCategoryCode string `json:"ageCategoryCode"`
 }
 
@@ -164,20 +158,13 @@ func (t ChangeType) String() string {
 // reservation group that the channel manager pushed to Mews (processGroup). It
 // carries either the Mews confirmation numbers or the errors.
 type BookingConfirmation struct {
-	ConnectionToken  mews.Token                `json:"connectionToken"`
-	RelatedMessageID string                    `json:"relatedMessageId"` // messageId of the processGroup call; older Mews messages leave it out
-	ChannelManagerID string                    `json:"channelManagerId"`
-	Reservations     []ReservationConfirmation `json:"-"` // set on success
+	ConnectionToken  mews.Token                             `json:"connectionToken"`
+	RelatedMessageID string                                 `json:"relatedMessageId"` // messageId of the processGroup call; older Mews messages leave it out
+	ChannelManagerID string                                 `json:"channelManagerId"`
+	Reservations     []reservations.ReservationConfirmation `json:"-"` // set on success
 	// Errors is empty when Mews accepted the group. Mews sends a single "error"
 	// object here; the plural form is accepted as well.
 	Errors []mews.ErrorDetail `json:"-"`
-}
-
-// ReservationConfirmation pairs a channel manager's reservation code with the Mews
-// confirmation number.
-type ReservationConfirmation struct {
-	Code               string `json:"code"`
-	ConfirmationNumber string `json:"confirmationNumber"`
 }
 
 // Succeeded reports whether Mews accepted the group.
@@ -189,9 +176,9 @@ func (c *BookingConfirmation) UnmarshalJSON(b []byte) error {
 	type plain BookingConfirmation
 	var wire struct {
 		plain
-		Reservations []ReservationConfirmation `json:"reservations"`
-		Error        *mews.ErrorDetail         `json:"error"`
-		Errors       []mews.ErrorDetail        `json:"errors"`
+		Reservations []reservations.ReservationConfirmation `json:"reservations"`
+		Error        *mews.ErrorDetail                      `json:"error"`
+		Errors       []mews.ErrorDetail                     `json:"errors"`
 	}
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
