@@ -101,7 +101,9 @@ const (
 )
 
 // String names the pricing mode.
-func (m PricingMode) String() string { return chm.Name("PricingMode", []string{"Gross", "Net"}, int(m)) }
+func (m PricingMode) String() string {
+	return chm.Name("PricingMode", []string{"Gross", "Net"}, int(m))
+}
 
 // Image is a picture of the property or a space category.
 type Image struct {
@@ -119,7 +121,9 @@ const (
 )
 
 // String names the image type.
-func (t ImageType) String() string { return chm.Name("ImageType", []string{"", "Logo", "Photo"}, int(t)) }
+func (t ImageType) String() string {
+	return chm.Name("ImageType", []string{"", "Logo", "Photo"}, int(t))
+}
 
 // SpaceCategory is a room type (Mews' space category) of a connection. Code is its
 // mapping code, the spaceTypeCode of every other message.
