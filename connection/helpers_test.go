@@ -1,6 +1,7 @@
 package connection_test
 
 import (
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -25,11 +26,8 @@ func newServer(t *testing.T, opts ...mews.Option) (*mewstest.Server, *mews.Clien
 	return srv, client
 }
 
-// TEMPORARY: serve the configuration calls until the properties engineers' handlers land.
+// TEMPORARY: serve getConfiguration until mewstest's own handler lands.
 func installFallbacks(srv *mewstest.Server) {
-	srv.HandleConnector("configuration/get", func(r *mewstest.Request) (any, error) {
-		return map[string]any{"Enterprise": map[string]any{"Id": r.EnterpriseID, "Name": mewstest.EnterpriseName}}, nil
-	})
 	srv.HandleChannelManager("getConfiguration", func(r *mewstest.Request) (any, error) {
 		return map[string]any{"property": map[string]any{"name": mewstest.PropertyName}}, nil
 	})
@@ -110,4 +108,24 @@ func configChecks(srv *mewstest.Server, token string) int {
 func advance(d time.Duration) {
 	time.Sleep(d)
 	synctest.Wait()
+}
+
+// monitorGoroutines counts the goroutines running code of the connection package.
+func monitorGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "mews-go/connection.(") || strings.Contains(g, "mews-go/connection.newMonitor") {
+			count++
+		}
+	}
+	return count
 }

@@ -3,7 +3,6 @@ package connection_test
 import (
 	"errors"
 	"net/http"
-	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -420,7 +419,6 @@ func TestMonitorSlowConsumerDoesNotBlockChecksAndGetsCoalescedEvents(t *testing.
 func TestMonitorKeepsAFixedNumberOfGoroutines(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		before := runtime.NumGoroutine()
 		m, err := connection.NewMonitor(client, connection.Config{Interval: interval, Concurrency: 4, OnEvent: func(connection.Event) {}})
 		if err != nil {
 			t.Fatal(err)
@@ -432,12 +430,12 @@ func TestMonitorKeepsAFixedNumberOfGoroutines(t *testing.T) {
 			}
 		}
 		advance(interval / 2)
-		if got, want := runtime.NumGoroutine()-before, 4+2; got != want {
+		if got, want := monitorGoroutines(), 4+2; got != want {
 			t.Errorf("%d goroutines at rest for 500 connections, want %d (workers, scheduler, delivery)", got, want)
 		}
 		m.Close()
-		if got := runtime.NumGoroutine(); got != before {
-			t.Errorf("%d goroutines after Close, want %d", got, before)
+		if got := monitorGoroutines(); got != 0 {
+			t.Errorf("%d goroutines after Close, want 0", got)
 		}
 	})
 }

@@ -92,11 +92,11 @@ func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 		if err != nil {
 			return Result{Reason: err}
 		}
-		name, err := propertyName(ctx, cm)
+		cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{})
 		if err != nil {
 			return failed(err)
 		}
-		return Result{Status: Connected, Property: name}
+		return Result{Status: Connected, Property: cfg.Property.Name}
 	}
 	cn, err := client.Connector(creds.Token.Reveal())
 	if err != nil {

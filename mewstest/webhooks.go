@@ -1,11 +1,9 @@
 package mewstest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -87,16 +85,8 @@ func (e IntegrationEvent) MarshalJSON() ([]byte, error) {
 	}{e.Action, data})
 }
 
-// DeliveryOption changes how a webhook is delivered.
-type DeliveryOption func(*http.Client)
-
-// ToHandler delivers webhooks to h in-process, without sockets, so that tests inside a
-// testing/synctest bubble can use them. The URL still supplies the path and query.
-func ToHandler(h http.Handler) DeliveryOption {
-	return func(c *http.Client) { c.Transport = handlerTransport{h} }
-}
-
-// handlerTransport is a RoundTripper that serves requests with a handler.
+// handlerTransport is a RoundTripper that serves requests with a handler in-process
+// (see EndpointHandler).
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -112,47 +102,24 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// webhookTimeout is how long Mews waits for a webhook answer.
-const webhookTimeout = 5 * time.Second
-
-// SendIntegrationEvent POSTs an integration webhook to url (which should carry your
-// ?Token= secret) the way Mews does: JSON body, no signature, a 5-second timeout. It
-// returns the HTTP status; the error is for delivery failures only (Mews would retry
-// those, and any non-2xx status, a few minutes later).
-func (s *Server) SendIntegrationEvent(ctx context.Context, url string, ev IntegrationEvent, opts ...DeliveryOption) (int, error) {
-	body, err := json.Marshal(ev)
-	if err != nil {
-		return 0, fmt.Errorf("mewstest: encoding %s webhook: %w", ev.Action, err)
-	}
-	client := &http.Client{Timeout: webhookTimeout}
-	for _, opt := range opts {
-		opt(client)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, fmt.Errorf("mewstest: webhook request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := client.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("mewstest: delivering %s webhook: %w", ev.Action, err)
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.StatusCode, nil
+// SendIntegrationEvent POSTs an integration webhook to the Endpoint's URL (which should
+// carry your ?Token= secret) the way Mews does, and records the answer; a 2xx status is
+// accepted. Mews re-sends after a non-2xx answer or a timeout (SendWebhookUntilAccepted).
+func (e *Endpoint) SendIntegrationEvent(ctx context.Context, ev IntegrationEvent) (Delivery, error) {
+	return e.SendWebhook(ctx, ev)
 }
 
-// RotateAndNotify regenerates a Connector AccessToken (Rotate: the old one stops
-// working) and delivers the IntegrationApiKeyCreated webhook for integrationID carrying
-// the new token, as Mews does when a property creates a new API key. It returns the new
-// token and the webhook's HTTP status.
-func (s *Server) RotateAndNotify(ctx context.Context, url, oldToken, integrationID string, opts ...DeliveryOption) (string, int, error) {
-	newToken := s.Rotate(oldToken)
+// RotateAndNotify regenerates a Connector AccessToken (Server.Rotate: the old one stops
+// working) and sends the IntegrationApiKeyCreated webhook for integrationID carrying the
+// new token, as Mews does when a property creates a new API key. It returns the new
+// token and the delivery.
+func (e *Endpoint) RotateAndNotify(ctx context.Context, oldToken, integrationID string) (string, Delivery, error) {
+	newToken := e.srv.Rotate(oldToken)
 	if newToken == "" {
-		return "", 0, fmt.Errorf("mewstest: RotateAndNotify: the token to rotate is unknown to the server")
+		return "", Delivery{}, errors.New("mewstest: RotateAndNotify: the server does not know the token to rotate")
 	}
-	status, err := s.SendIntegrationEvent(ctx, url, IntegrationEvent{
+	d, err := e.SendIntegrationEvent(ctx, IntegrationEvent{
 		Action: ActionIntegrationAPIKeyCreated, IntegrationID: integrationID, APIKey: newToken,
-	}, opts...)
-	return newToken, status, err
+	})
+	return newToken, d, err
 }

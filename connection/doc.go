@@ -1,0 +1,40 @@
+// Package connection tells whether Mews connections work, and keeps telling.
+//
+// A hotel system such as a door-lock Portal holds one Mews token per property: a
+// Connector AccessToken or a Channel Manager connectionToken. Staff paste it once and
+// expect the integration to show Connected, and to show Broken as soon as the property
+// revokes or regenerates it. This package provides the three pieces for that:
+//
+//   - Validate checks one set of credentials now, for the connect form: Connected with
+//     the enterprise (configuration/get) or property (getConfiguration); Broken when
+//     Mews rejects them (Connector 401, Channel Manager code 8 or 3); undecided, with the
+//     error, when Mews could not be asked (rate limit, timeout, 5xx, network).
+//   - Monitor re-checks thousands of connections periodically with a fixed pool of
+//     workers, one scheduler goroutine and one timer, and reports status changes
+//     (Unknown, Connected, Degraded, Broken) as events and snapshots.
+//   - Monitor.WebhookHandler receives Mews integration webhooks, so a disabled, canceled
+//     or deleted integration turns Broken at once and a regenerated key is picked up
+//     without a restart.
+//
+// A Connector 401 can also mean "no permission for this endpoint", and a wrong
+// ClientToken makes every token look rejected; so only configuration/get decides
+// Broken. Report an error from your own calls to have it confirmed.
+//
+// Example:
+//
+//	creds, err := connection.ConnectorCredentials(pasted)
+//	if err != nil {
+//		return err // show inline: the paste was empty or garbled
+//	}
+//	res, err := connection.Validate(ctx, client, creds)
+//	switch {
+//	case err != nil:
+//		return err
+//	case res.Status == connection.Connected:
+//		fmt.Println("Connected to", res.Enterprise.Name)
+//	case res.Status == connection.Broken:
+//		fmt.Println("Mews rejected the token:", res.Reason)
+//	default:
+//		fmt.Println("Mews could not be reached, try again:", res.Reason)
+//	}
+package connection
