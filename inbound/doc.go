@@ -1,0 +1,45 @@
+// Package inbound is the channel manager's own half of the Mews Channel Manager API:
+// the endpoints that Mews calls.
+//
+// Mews pushes inventory (updatePrices, updateAvailability, updateRestrictions),
+// reservation groups and availability blocks created in Mews (processGroup,
+// processAvailabilityBlock), the results of the channel manager's own group pushes
+// (confirmGroup) and configuration changes (changeNotificaton, spelled as Mews spells
+// it). Handler serves all of them as one http.Handler: it authenticates the clientToken
+// in constant time, decodes each call into a typed request with exact amounts and civil
+// dates, refuses malformed calls with code 6 before your code runs, and always answers
+// HTTP 200 with the documented envelope. You implement Receiver, one method per
+// operation.
+//
+// A method may process a push inline and return Done, or accept it with Async and
+// send the result later with Confirm, which posts the matching confirmation
+// (processRateConfirmation, …, processGroupConfirmation) through the client pipeline
+// with relatedMessageId set. Mews redelivers inventory pushes until they are accepted;
+// WithDeduplication acknowledges a redelivery of an accepted message without applying
+// it twice.
+//
+// The mewstest package plays Mews against a Handler (mewstest.Server.NewEndpoint), for
+// tests and for the example in examples/channel-manager-endpoint.
+//
+// A minimal endpoint:
+//
+//	type hotelInventory struct {
+//		inbound.OptionalOperations // change notifications, blocks and groups: defaults
+//		client *mews.Client
+//	}
+//
+//	func (h *hotelInventory) UpdatePrices(ctx context.Context, req *inbound.PricesUpdate) (inbound.Reply, error) {
+//		for _, p := range req.RatePrices {
+//			if !known(p.RatePlanCode) {
+//				return inbound.Done, inbound.Reject(inbound.RateError(p.RatePlanCode, "Rate "+p.RatePlanCode+" is not mapped in the channel manager."))
+//			}
+//		}
+//		queue(req) // a worker applies it, then calls inbound.Confirm(ctx, h.client, req, inbound.Outcome{})
+//		return inbound.Async, nil
+//	}
+//	// … UpdateAvailability, UpdateRestrictions, ConfirmGroup
+//
+//	h, err := inbound.NewHandler(os.Getenv("MEWS_CLIENT_TOKEN"), &hotelInventory{client: client},
+//		inbound.WithDeduplication(10_000))
+//	http.Handle("/mews/", h) // Mews calls https://chm.example.com/mews/updatePrices, …
+package inbound
