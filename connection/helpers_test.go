@@ -129,3 +129,11 @@ func monitorGoroutines() int {
 	}
 	return count
 }
+
+// mustAdd watches a connection or fails the test.
+func mustAdd(t *testing.T, m *connection.Monitor, key string, creds connection.Credentials) {
+	t.Helper()
+	if err := m.Add(key, creds); err != nil {
+		t.Fatalf("Add(%q): %v", key, err)
+	}
+}

@@ -22,9 +22,7 @@ func TestMonitorNewConnectionTurnsConnectedRightAway(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, client := newServer(t)
 		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		st, _ := m.State("hotel")
 		if st.Status != connection.Connected || st.Enterprise.Name != mewstest.EnterpriseName {
@@ -41,9 +39,7 @@ func TestMonitorRevokedTokenTurnsBrokenWithinOneInterval(t *testing.T) {
 		srv, client := newServer(t)
 		m, rec := newMonitor(t, client, connection.Config{Interval: interval, Jitter: 10 * time.Second})
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
-		if err := m.Add("hotel", connector(t, tok)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait()
 		srv.Revoke(tok)
 		revoked := time.Now()
@@ -67,9 +63,7 @@ func TestMonitorTransientFaultsGiveDegradedNeverBroken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 		m, rec := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 2})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		faults := []mewstest.Fault{
 			{Status: http.StatusServiceUnavailable}, {Status: http.StatusTooManyRequests, RetryAfter: "5"},
@@ -94,9 +88,7 @@ func TestMonitorDegradedConnectionReportsTheLastError(t *testing.T) {
 		srv, client := newServer(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 		m, _ := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 3})
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Times: -1, Status: http.StatusInternalServerError})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		advance(interval)
 		if got := status(t, m, "hotel"); got != connection.Unknown {
@@ -116,9 +108,7 @@ func TestMonitorBrokenStaysBrokenOnTransientFailures(t *testing.T) {
 		m, _ := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 1})
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(tok)
-		if err := m.Add("hotel", connector(t, tok)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait()
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Times: 3, Status: http.StatusBadGateway})
 		advance(3 * interval)
@@ -135,9 +125,7 @@ func TestMonitorRestoredTokenComesBackConnected(t *testing.T) {
 		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(tok)
-		if err := m.Add("hotel", connector(t, tok)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait()
 		srv.Restore(tok)
 		advance(interval)
@@ -154,9 +142,7 @@ func TestMonitorEndpointPermission401DoesNotBreakAHealthyConnection(t *testing.T
 			return nil, mewstest.ConnectorError(http.StatusUnauthorized, "You are not authorized to use this operation.")
 		})
 		m, rec := newMonitor(t, client, connection.Config{Interval: time.Hour, ConfirmDelay: time.Minute})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		cn, err := client.Connector(mewstest.AccessToken)
 		if err != nil {
@@ -184,9 +170,7 @@ func TestMonitorReportConfirmsARevocationBeforeTheInterval(t *testing.T) {
 		srv, client := newServer(t)
 		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour, ConfirmDelay: time.Minute})
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
-		if err := m.Add("hotel", connector(t, tok)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait()
 		srv.Revoke(tok)
 		m.Report("hotel", &mews.APIError{API: mews.ConnectorAPI, Operation: "reservations/getAll/2023-06-06", StatusCode: http.StatusUnauthorized})
@@ -204,9 +188,7 @@ func TestMonitorReportIgnoresTransientErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		for _, err := range []error{nil, mews.ErrRateLimited, mews.ErrSystem, errors.New("boom")} {
 			if m.Report("hotel", err) {
@@ -228,9 +210,7 @@ func TestMonitorCheckJumpsAheadOfDueChecks(t *testing.T) {
 		tokens := make([]string, 20)
 		for i := range tokens {
 			tokens[i] = srv.AddAccessToken(mewstest.EnterpriseID)
-			if err := m.Add(tokens[i], connector(t, tokens[i])); err != nil {
-				t.Fatal(err)
-			}
+			mustAdd(t, m, tokens[i], connector(t, tokens[i]))
 		}
 		last := tokens[len(tokens)-1]
 		if err := m.Check(last); err != nil {
@@ -256,9 +236,7 @@ func TestMonitorUpdateSwitchesToTheNewTokenAndChecksAtOnce(t *testing.T) {
 		srv, client := newServer(t)
 		m, rec := newMonitor(t, client, connection.Config{Interval: time.Hour})
 		old := srv.AddAccessToken(mewstest.EnterpriseID)
-		if err := m.Add("hotel", connector(t, old)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, old))
 		synctest.Wait()
 		fresh := srv.Rotate(old)
 		if err := m.Check("hotel"); err != nil {
@@ -287,9 +265,7 @@ func TestMonitorAddUpdateRemoveErrors(t *testing.T) {
 		if err := m.Add("hotel", connection.Credentials{API: mews.ConnectorAPI}); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Add with a zero token: %v, want ErrInvalidInput", err)
 		}
-		if err := m.Add("hotel", creds); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", creds)
 		if err := m.Add("hotel", creds); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Add twice: %v, want ErrInvalidInput", err)
 		}
@@ -313,9 +289,7 @@ func TestMonitorRemovedConnectionIsNoLongerChecked(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		m, _ := newMonitor(t, client, connection.Config{Interval: interval})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		m.Remove("hotel")
 		advance(5 * interval)
@@ -341,9 +315,7 @@ func TestMonitorSnapshotListsEveryConnectionByKey(t *testing.T) {
 		for key, creds := range map[string]connection.Credentials{
 			"c-hotel": connector(t, mewstest.AccessToken), "a-revoked": connector(t, revoked), "b-chm": cm,
 		} {
-			if err := m.Add(key, creds); err != nil {
-				t.Fatal(err)
-			}
+			mustAdd(t, m, key, creds)
 		}
 		synctest.Wait()
 		type row struct {
@@ -385,9 +357,7 @@ func TestMonitorSlowConsumerDoesNotBlockChecksAndGetsCoalescedEvents(t *testing.
 		}}
 		m, _ := newMonitor(t, client, cfg)
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
-		if err := m.Add("hotel", connector(t, tok)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait() // Unknown>Connected is being delivered and blocks the consumer
 		for range 3 {
 			srv.Revoke(tok)
@@ -445,9 +415,7 @@ func TestMonitorCloseCancelsChecksInFlight(t *testing.T) {
 		srv, client := newServer(t)
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: time.Hour})
 		m, _ := newMonitor(t, client, connection.Config{})
-		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
-			t.Fatal(err)
-		}
+		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		start := time.Now()
 		m.Close()

@@ -103,9 +103,7 @@ func TestWebhookHandlerAnswers(t *testing.T) {
 	m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour})
 	creds := connector(t, mewstest.AccessToken)
 	creds.IntegrationID = exampleIntegration
-	if err := m.Add("hotel", creds); err != nil {
-		t.Fatal(err)
-	}
+	mustAdd(t, m, "hotel", creds)
 	h, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), MaxBodyBytes: 1024})
 	if err != nil {
 		t.Fatal(err)
@@ -170,9 +168,7 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 	if withIntegrationID {
 		creds.IntegrationID = mewstest.IntegrationID
 	}
-	if err := r.m.Add("hotel", creds); err != nil {
-		t.Fatal(err)
-	}
+	mustAdd(t, r.m, "hotel", creds)
 	h, err := r.m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), OnEvent: func(ev connection.IntegrationEvent, key string) {
 		r.seen = append(r.seen, ev)
 		r.routed = append(r.routed, key)
