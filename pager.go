@@ -44,6 +44,10 @@ type PagerConfig[T any] struct {
 	// that matches several queries (a reservation colliding with two windows) is
 	// yielded once.
 	Key func(T) string
+	// Bound, when set, returns the most items query can return (the number of ids it
+	// asks for), or 0 when unknown. A query that has returned that many stops without
+	// asking for an empty last page.
+	Bound func(query int) int
 	// Carry, when set, reports whether an item yielded by query may be returned again
 	// by a later query. Items it rejects are not remembered for de-duplication, which
 	// keeps memory flat for long listings. Nil remembers every item.
@@ -175,6 +179,10 @@ type walk[T any] struct {
 // query pages through query q and reports whether the iteration should go on.
 func (w *walk[T]) query(ctx context.Context, q int, yield func(Page[T], error) bool) bool {
 	var cursor *string
+	bound, seen := 0, 0
+	if w.cfg.Bound != nil {
+		bound = w.cfg.Bound(q)
+	}
 	for {
 		items, next, err := w.cfg.Fetch(ctx, q, Limitation{Count: w.count, Cursor: cursor})
 		if err != nil {
@@ -186,6 +194,7 @@ func (w *walk[T]) query(ctx context.Context, q int, yield func(Page[T], error) b
 			return false
 		}
 		full := len(items) >= w.count
+		seen += len(items)
 		page := Page[T]{Items: w.dedup(items, q), Query: q, Count: w.count}
 		if next != nil {
 			page.Cursor = *next
@@ -193,7 +202,7 @@ func (w *walk[T]) query(ctx context.Context, q int, yield func(Page[T], error) b
 		if !yield(page, nil) {
 			return false
 		}
-		if next == nil || *next == "" || !full {
+		if next == nil || *next == "" || !full || (bound > 0 && seen >= bound) {
 			return true
 		}
 		if cursor != nil && *cursor == *next {

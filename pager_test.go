@@ -234,3 +234,14 @@ func TestErrorPagerYieldsItsErrorOnce(t *testing.T) {
 }
 
 func cursorOf(s string) *string { return &s }
+
+func TestPagerStopsAQueryThatReachedItsBound(t *testing.T) {
+	f := &fakeListing{queries: [][]string{numbered("a", 4), numbered("b", 3)}}
+	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 2, Bound: func(q int) int { return []int{4, 0}[q] }}).PageSize(2)
+	if got := collect(t, p.All(context.Background())); len(got) != 7 {
+		t.Errorf("got %v", got)
+	}
+	if len(f.calls) != 4 {
+		t.Errorf("%d requests, want 4: two pages of the bounded query, two of the other", len(f.calls))
+	}
+}

@@ -139,7 +139,7 @@ func (c *connectorState) seedStay(roomID string, day time.Time, nights int) *Res
 		res.ChannelNumber = fmt.Sprintf("BK%08d", r.IntN(100_000_000))
 	}
 	settled := func(t time.Time) time.Time { // an update at t, but never after the epoch
-		if t.After(SeedEpoch) {
+		if !t.Before(SeedEpoch) {
 			return SeedEpoch.Add(-time.Duration(1+r.IntN(60)) * time.Minute)
 		}
 		return t

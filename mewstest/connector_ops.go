@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/mewskit/mews-go"
@@ -81,6 +82,21 @@ func inScope(owner string, filter []string) map[string]bool {
 	}
 	return out
 }
+
+// set makes a lookup table of an id list; nil for an empty list (no filter).
+func set(list []string) map[string]bool {
+	if len(list) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(list))
+	for _, v := range list {
+		m[v] = true
+	}
+	return m
+}
+
+// admits reports whether a filter set (nil: no filter) lets v through.
+func admits(m map[string]bool, v string) bool { return m == nil || m[v] }
 
 func contains(list []string, v string) bool {
 	for _, x := range list {
@@ -164,9 +180,7 @@ func page[T any](c *connectorState, lim *limitation, items []T, id func(T) strin
 		if !ok {
 			return nil, nil, badRequest("Limitation.Cursor", "unknown cursor "+*lim.Cursor+".")
 		}
-		for start < len(items) && c.order[id(items[start])] <= pos {
-			start++
-		}
+		start = sort.Search(len(items), func(i int) bool { return c.order[id(items[i])] > pos })
 	}
 	end := min(start+*lim.Count, len(items))
 	out := items[start:end]
@@ -193,4 +207,3 @@ func strOrNil(s string) *string {
 	}
 	return &s
 }
-

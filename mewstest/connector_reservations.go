@@ -1,7 +1,6 @@
 package mewstest
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/mewskit/mews-go"
@@ -63,9 +62,24 @@ func (f *reservationFilter) validate() error {
 	return nil
 }
 
+// matcher is a reservationFilter compiled for fast matching.
+type matcher struct {
+	f                                               *reservationFilter
+	scope, ids, services, groups, accounts, numbers map[string]bool
+	rooms, channels, states                         map[string]bool
+}
+
+func (f *reservationFilter) compile(scope map[string]bool) *matcher {
+	return &matcher{
+		f: f, scope: scope, ids: set(f.ReservationIds), services: set(f.ServiceIds), groups: set(f.ReservationGroupIds),
+		accounts: set(f.AccountIds), numbers: set(f.Numbers), rooms: set(f.AssignedResourceIds),
+		channels: set(f.ChannelNumbers), states: set(f.States),
+	}
+}
+
 // matches reports whether r passes every filter.
-func (f *reservationFilter) matches(r *Reservation, scope map[string]bool) bool {
-	in := func(list []string, v string) bool { return len(list) == 0 || contains(list, v) }
+func (m *matcher) matches(r *Reservation) bool {
+	f := m.f
 	start, end := r.ScheduledStartUtc, r.ScheduledEndUtc
 	if !r.ActualStartUtc.IsZero() && r.ActualStartUtc.Before(start) {
 		start = r.ActualStartUtc
@@ -74,12 +88,12 @@ func (f *reservationFilter) matches(r *Reservation, scope map[string]bool) bool 
 		end = r.ActualEndUtc
 	}
 	at := func(iv *mews.TimeInterval, t time.Time) bool { return iv == nil || (!t.IsZero() && iv.Contains(t)) }
-	return scope[r.EnterpriseID] &&
-		in(f.ReservationIds, r.ID) && in(f.ServiceIds, r.ServiceID) && in(f.ReservationGroupIds, r.GroupID) &&
-		in(f.AccountIds, r.AccountID) && in(f.Numbers, r.Number) && in(f.AssignedResourceIds, r.RoomID) &&
-		(len(f.ChannelNumbers) == 0 || (r.ChannelNumber != "" && contains(f.ChannelNumbers, r.ChannelNumber))) &&
+	return m.scope[r.EnterpriseID] &&
+		admits(m.ids, r.ID) && admits(m.services, r.ServiceID) && admits(m.groups, r.GroupID) &&
+		admits(m.accounts, r.AccountID) && admits(m.numbers, r.Number) && admits(m.rooms, r.RoomID) &&
+		(m.channels == nil || (r.ChannelNumber != "" && m.channels[r.ChannelNumber])) &&
 		len(f.PartnerCompanyIds)+len(f.TravelAgencyIds)+len(f.AvailabilityBlockIds) == 0 &&
-		in(f.States, r.State) &&
+		admits(m.states, r.State) &&
 		at(f.CreatedUtc, r.CreatedUtc) && at(f.UpdatedUtc, r.UpdatedUtc) &&
 		at(f.ScheduledStartUtc, r.ScheduledStartUtc) && at(f.ActualStartUtc, r.ActualStartUtc) &&
 		at(f.ScheduledEndUtc, r.ScheduledEndUtc) && at(f.ActualEndUtc, r.ActualEndUtc) &&
@@ -98,10 +112,10 @@ func (s *Server) reservationsGetAll(req *Request) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.connectorData()
-	scope := inScope(req.EnterpriseID, f.EnterpriseIds)
+	m := f.compile(inScope(req.EnterpriseID, f.EnterpriseIds))
 	var hits []*Reservation
 	for _, r := range c.reservations {
-		if f.matches(r, scope) {
+		if m.matches(r) {
 			hits = append(hits, r)
 		}
 	}
@@ -176,8 +190,7 @@ func (r *Reservation) wire() reservationWire {
 		reason := "RequestedByGuest"
 		w.CancellationReason = &reason
 	}
-	qr, _ := json.Marshal(map[string]any{"Reservations": []map[string]string{{"Id": r.ID, "GroupId": r.GroupID, "CustomerId": r.AccountID}}})
-	w.QrCodeData = strOrNil(string(qr))
+	w.QrCodeData = strOrNil(`{"Reservations":[{"Id":"` + r.ID + `","GroupId":"` + r.GroupID + `","CustomerId":"` + r.AccountID + `"}]}`)
 	w.PersonCounts = append(w.PersonCounts, struct {
 		AgeCategoryId string
 		Count         int

@@ -133,7 +133,8 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 			}
 			return res.Reservations, res.Cursor, nil
 		},
-		Key: func(r Reservation) string { return r.ID },
+		Key:   func(r Reservation) string { return r.ID },
+		Bound: func(i int) int { return len(queries[i].req.ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
 			// Only a stay that reaches past its window can collide with a later one.
 			end := queries[i].collidingEnd
@@ -214,7 +215,7 @@ func (f Filter) queries() ([]query, error) {
 			qs[i].collidingEnd = time.Time{} // windows of several intervals interleave: remember everything
 		}
 	}
-	ids := slices.Compact(slices.Clone(f.ReservationIDs))
+	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
 	if len(ids) > 0 {
 		chunks := slices.Collect(slices.Chunk(ids, maxIDs))
 		qs = expand(qs, len(chunks), func(q *query, k int) { q.req.ReservationIDs = chunks[k] })

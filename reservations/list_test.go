@@ -1,0 +1,347 @@
+package reservations_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+// hotel is a fresh in-process mewstest server and a Connector to its seeded hotel.
+func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient(mews.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Connector(mewstest.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn
+}
+
+// getAllRequests decodes the reservations/getAll bodies the server received.
+func getAllRequests(t *testing.T, srv *mewstest.Server) []map[string]json.RawMessage {
+	t.Helper()
+	var out []map[string]json.RawMessage
+	for _, r := range srv.RequestsFor("reservations/getAll/2023-06-06") {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(r.Body, &m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func ids(rs []reservations.Reservation) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func seededIDs(srv *mewstest.Server, keep func(mewstest.Reservation) bool) []string {
+	var out []string
+	for _, r := range srv.Reservations() {
+		if keep(r) {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+func sameSet(t *testing.T, want, got []string) {
+	t.Helper()
+	if dups := len(got) - len(slices.Compact(slices.Sorted(slices.Values(got)))); dups > 0 {
+		t.Errorf("%d reservations were yielded more than once", dups)
+	}
+	w, g := slices.Sorted(slices.Values(want)), slices.Compact(slices.Sorted(slices.Values(got)))
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("reservations (-want +got):\n%s", diff)
+	}
+}
+
+func TestReservationDecodesTheDocumentedExample(t *testing.T) {
+	body, err := os.ReadFile("testdata/reservations_getall_2023-06-06.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, conn := hotel(t)
+	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
+		return json.RawMessage(body), nil
+	})
+	got, err := reservations.List(conn, reservations.Filter{}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
+	str := func(s string) *string { return &s }
+	purpose := reservations.PurposeLeisure
+	want := []reservations.Reservation{{
+		ID: "0f515589-99b4-423d-b83a-b237009f0509", ServiceID: "bd26d8db-86da-4f96-9efc-e5a4654a4a94",
+		AccountID: "fadd5bb6-b428-45d5-94f8-fd0d89fece6d", AccountType: reservations.AccountCustomer,
+		CreatorProfileID: "3cd637ef-4728-47f9-8fb1-afb900c9cdcf", UpdaterProfileID: "3cd637ef-4728-47f9-8fb1-afb900c9cdcf",
+		BookerID: str("ebd507c5-6bfd-4ca9-96aa-ffed6fa94f72"), Number: "52",
+		State: reservations.StateConfirmed, Origin: reservations.OriginConnector,
+		CreatedUtc: at("2023-03-23T16:00:00Z"), UpdatedUtc: at("2023-04-22T17:00:00Z"),
+		Options:                     reservations.Options{OwnerCheckedIn: true, AllCompanionsCheckedIn: true, AnyCompanionCheckedIn: true, ConnectorCheckIn: true},
+		RateID:                      "ed4b660b-19d0-434b-9360-a4de2ea42eda",
+		GroupID:                     "94843f6f-3be3-481b-a1c7-06458774c3df",
+		RequestedResourceCategoryID: "773d5e42-de1e-43a0-9ce6-f940faf2303f",
+		AssignedResourceID:          str("20e00c32-d561-4008-8609-82d8aa525714"),
+		AvailabilityBlockID:         str("5ee074b1-6c86-48e8-915f-c7aa4702086f"),
+		PartnerCompanyID:            str("c021013e-4930-4592-8e32-91b0b1fc9663"),
+		TravelAgencyID:              str("a793d381-65a2-4fa6-9514-00c4c5bfe607"),
+		ChannelNumber:               str("TW48ZP"), ChannelManagerNumber: str(""),
+		StartUtc: at("2023-04-23T14:00:00Z"), EndUtc: at("2023-04-25T12:00:00Z"),
+		ScheduledStartUtc: at("2023-04-23T14:00:00Z"), ScheduledEndUtc: at("2023-04-25T12:00:00Z"),
+		Purpose:    &purpose,
+		QrCodeData: str(`{"Reservations":[{"Id":"0f515589-99b4-423d-b83a-b237009f0509","GroupId":"94843f6f-3be3-481b-a1c7-06458774c3df","CustomerId":"fadd5bb6-b428-45d5-94f8-fd0d89fece6d"}]}`),
+		PersonCounts: []reservations.PersonCount{
+			{AgeCategoryID: "1f67644f-052d-4863-acdf-ae1600c60ca0", Count: 2},
+			{AgeCategoryID: "ab58c939-be30-4a60-8f75-ae1600c60c9f", Count: 2},
+		},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reservation (-want +got):\n%s", diff)
+	}
+	if got[0].ScheduledStartUtc.Location() != time.UTC {
+		t.Error("times are not in UTC")
+	}
+}
+
+func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testing.T) {
+	srv, conn := hotel(t)
+	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
+		return json.RawMessage(`{"Reservations":[{"Id":"a","State":"Enquired","ScheduledStartUtc":"2025-01-01T15:00:00+01:00","ActualStartUtc":"2025-01-01T16:00:00+01:00"}],"Cursor":null}`), nil
+	})
+	got, err := reservations.List(conn, reservations.Filter{}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got[0]
+	if r.State != reservations.StateInquired {
+		t.Errorf("State = %q, want Inquired", r.State)
+	}
+	if r.ScheduledStartUtc.Location() != time.UTC || r.ActualStartUtc.Location() != time.UTC ||
+		!r.ActualStartUtc.Equal(time.Date(2025, 1, 1, 15, 0, 0, 0, time.UTC)) {
+		t.Errorf("times %v / %v are not the same instants in UTC", r.ScheduledStartUtc, r.ActualStartUtc)
+	}
+}
+
+func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
+	srv, conn := hotel(t)
+	got, err := reservations.List(conn, reservations.Filter{}).PageSize(250).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSet(t, seededIDs(srv, func(mewstest.Reservation) bool { return true }), ids(got))
+	reqs := getAllRequests(t, srv)
+	if len(reqs) < 20 {
+		t.Fatalf("only %d pages; the seed should need more", len(reqs))
+	}
+	for i, r := range reqs[1:] {
+		var lim mews.Limitation
+		_ = json.Unmarshal(r["Limitation"], &lim)
+		if lim.Cursor == nil || *lim.Cursor != got[(i+1)*250-1].ID {
+			t.Fatalf("page %d asked with cursor %v, want the id of the last item of the previous page", i+2, lim.Cursor)
+		}
+	}
+}
+
+func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
+	srv, conn := hotel(t)
+	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 6, 0)
+	colliding := mews.Interval(from, to)
+	got, err := reservations.List(conn, reservations.Filter{CollidingUtc: &colliding, States: reservations.AllStates}).PageSize(200).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := seededIDs(srv, func(r mewstest.Reservation) bool {
+		end := r.ScheduledEndUtc
+		if !r.ActualEndUtc.IsZero() {
+			end = r.ActualEndUtc
+		}
+		return colliding.Overlaps(r.ScheduledStartUtc, end)
+	})
+	sameSet(t, want, ids(got))
+	windows := map[string]bool{}
+	for _, r := range getAllRequests(t, srv) {
+		windows[string(r["CollidingUtc"])] = true
+	}
+	if len(windows) != 6 {
+		t.Errorf("%d windows asked, want 6 three-month windows for eighteen months", len(windows))
+	}
+}
+
+func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
+	srv, conn := hotel(t)
+	for _, iv := range []mews.TimeInterval{
+		mews.Interval(time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)),
+		mews.Interval(time.Date(2023, 11, 30, 12, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)),
+		mews.Interval(time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 23, 59, 59, 0, time.UTC)),
+	} {
+		if _, err := reservations.List(conn, reservations.Filter{ScheduledStartUtc: &iv}).Collect(context.Background()); err != nil {
+			t.Errorf("%v: %v", iv, err)
+		}
+	}
+	for _, r := range getAllRequests(t, srv) {
+		var iv mews.TimeInterval
+		_ = json.Unmarshal(r["ScheduledStartUtc"], &iv)
+		if iv.TooLong() {
+			t.Errorf("window %v is longer than three months", iv)
+		}
+	}
+}
+
+func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
+	srv, conn := hotel(t)
+	upd := mews.Interval(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 5, 5, 0, 0, 0, 0, time.UTC))
+	f := reservations.Filter{
+		EnterpriseIDs: []string{mewstest.EnterpriseID}, ReservationIDs: []string{"r1"}, ServiceIDs: []string{"s1"},
+		ReservationGroupIDs: []string{"g1"}, AccountIDs: []string{"a1"}, PartnerCompanyIDs: []string{"p1"},
+		TravelAgencyIDs: []string{"t1"}, Numbers: []string{"52"}, ChannelNumbers: []string{"TW48ZP"},
+		AssignedResourceIDs: []string{"room"}, AvailabilityBlockIDs: []string{"b1"},
+		States:     []reservations.State{reservations.StateEnquired, reservations.StateInquired, reservations.StateConfirmed},
+		CreatedUtc: &upd, UpdatedUtc: &upd, CollidingUtc: &upd, ScheduledStartUtc: &upd, ScheduledEndUtc: &upd,
+	}
+	if _, err := reservations.List(conn, f).Collect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	body := getAllRequests(t, srv)[0]
+	var keys []string
+	for k := range body {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"AccessToken", "AccountIds", "AssignedResourceIds", "AvailabilityBlockIds", "ChannelNumbers",
+		"Client", "ClientToken", "CollidingUtc", "CreatedUtc", "EnterpriseIds", "Limitation", "Numbers",
+		"PartnerCompanyIds", "ReservationGroupIds", "ReservationIds", "ScheduledEndUtc", "ScheduledStartUtc",
+		"ServiceIds", "States", "TravelAgencyIds", "UpdatedUtc"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("request fields (-want +got):\n%s", diff)
+	}
+	if got := string(body["States"]); got != `["Inquired","Confirmed"]` {
+		t.Errorf("States = %s, want Enquired sent as Inquired, once", got)
+	}
+	if got := string(body["UpdatedUtc"]); got != `{"StartUtc":"2025-04-01T00:00:00Z","EndUtc":"2025-05-05T00:00:00Z"}` {
+		t.Errorf("UpdatedUtc = %s", got)
+	}
+}
+
+func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	iv := mews.Interval(day, day.AddDate(0, 0, 1))
+	backwards := mews.Interval(day, day.AddDate(0, 0, -1))
+	for _, tc := range []struct {
+		name  string
+		f     reservations.Filter
+		field string
+	}{
+		{"scheduled and actual start", reservations.Filter{ScheduledStartUtc: &iv, ActualStartUtc: &iv}, "ActualStartUtc"},
+		{"scheduled and actual end", reservations.Filter{ScheduledEndUtc: &iv, ActualEndUtc: &iv}, "ActualEndUtc"},
+		{"interval ends before it starts", reservations.Filter{UpdatedUtc: &backwards}, "UpdatedUtc"},
+		{"half an interval", reservations.Filter{CollidingUtc: &mews.TimeInterval{StartUtc: day}}, "CollidingUtc"},
+		{"too many accounts", reservations.Filter{AccountIDs: make([]string, 1001)}, "AccountIds"},
+		{"too many travel agencies", reservations.Filter{TravelAgencyIDs: slices.Repeat([]string{"x"}, 101)}, "TravelAgencyIds"},
+		{"empty reservation id", reservations.Filter{ReservationIDs: []string{"a", " "}}, "ReservationIds"},
+		{"empty state", reservations.Filter{States: []reservations.State{""}}, "States"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, conn := hotel(t)
+			_, err := reservations.List(conn, tc.f).Collect(context.Background())
+			var ie *mews.InputError
+			if !errors.As(err, &ie) || ie.Field != tc.field {
+				t.Errorf("err = %v, want an InputError for %s", err, tc.field)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestListAsksForManyReservationIDsInChunksOf1000(t *testing.T) {
+	srv, conn := hotel(t)
+	seeded := seededIDs(srv, func(mewstest.Reservation) bool { return true })[:2500]
+	got, err := reservations.GetMany(context.Background(), conn, append(seeded, "00000000-0000-4000-8000-00000000dead"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSet(t, seeded, ids(got))
+	if n := len(getAllRequests(t, srv)); n != 3 {
+		t.Errorf("%d requests, want 3 chunks", n)
+	}
+}
+
+func TestGetReturnsOneReservationInAnyState(t *testing.T) {
+	srv, conn := hotel(t)
+	canceled := seededIDs(srv, func(r mewstest.Reservation) bool { return r.State == "Canceled" })[0]
+	r, err := reservations.Get(context.Background(), conn, canceled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID != canceled || r.State != reservations.StateCanceled || r.CancelledUtc == nil {
+		t.Errorf("got %s in state %s (canceled %v)", r.ID, r.State, r.CancelledUtc)
+	}
+}
+
+func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
+	_, conn := hotel(t)
+	_, err := reservations.Get(context.Background(), conn, "00000000-0000-4000-8000-00000000dead")
+	if !errors.Is(err, mews.ErrReservationNotFound) {
+		t.Errorf("err = %v, want ErrReservationNotFound", err)
+	}
+}
+
+func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		srv.InjectFault(mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusRequestTimeout, Times: 4})
+		got, err := reservations.List(conn, reservations.Filter{}).PageSize(1000).Collect(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameSet(t, seededIDs(srv, func(mewstest.Reservation) bool { return true }), ids(got))
+		var counts []int
+		for _, r := range getAllRequests(t, srv) {
+			var lim mews.Limitation
+			_ = json.Unmarshal(r["Limitation"], &lim)
+			counts = append(counts, lim.Count)
+		}
+		if counts[0] != 1000 || counts[4] != 500 || slices.Max(counts[4:]) != 500 {
+			t.Errorf("counts = %v, want 1000 until Mews gave up, then 500", counts[:6])
+		}
+	})
+}
+
+func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
+	srv, conn := hotel(t)
+	srv.Revoke(mewstest.AccessToken)
+	n := 0
+	for _, err := range reservations.List(conn, reservations.Filter{}).All(context.Background()) {
+		n++
+		if !errors.Is(err, mews.ErrInvalidAuthentication) || strings.Contains(err.Error(), mewstest.AccessToken) {
+			t.Errorf("err = %v", err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("yielded %d times, want the error once", n)
+	}
+}

@@ -1,0 +1,162 @@
+package reservations_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+// clock is a settable clock for change feeds.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+func pass(t *testing.T, feed *reservations.ChangeFeed) []string {
+	t.Helper()
+	var got []string
+	for r, err := range feed.All(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.ID)
+	}
+	return got
+}
+
+func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
+	srv, conn := hotel(t)
+	since := mewstest.SeedEpoch.AddDate(0, 0, -7)
+	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
+	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now})
+	got := pass(t, feed)
+	sameSet(t, seededIDs(srv, func(r mewstest.Reservation) bool { return !r.UpdatedUtc.Before(since) }), got)
+	if len(got) == 0 {
+		t.Fatal("the seed has no changes in the last week")
+	}
+	if want := clk.now.Add(-reservations.DefaultSyncLag); !feed.Watermark().Time().Equal(want) {
+		t.Errorf("watermark = %s, want now minus the lag %s", feed.Watermark(), want)
+	}
+}
+
+func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
+	srv, conn := hotel(t)
+	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
+	if got := pass(t, feed); len(got) != 0 {
+		t.Fatalf("nothing changed after the seed, got %d", len(got))
+	}
+	edge := feed.Watermark().Time() // SeedEpoch + 59 min: the end of the first pass
+	all := srv.Reservations()
+	atEdge, beforeEdge, atLag := all[0].ID, all[1].ID, all[2].ID
+	srv.UpdateReservation(atEdge, func(r *mewstest.Reservation) { r.UpdatedUtc = edge })
+	srv.UpdateReservation(beforeEdge, func(r *mewstest.Reservation) { r.UpdatedUtc = edge.Add(-time.Nanosecond) }) // late arrival
+	clk.now = clk.now.Add(10 * time.Minute)
+	srv.UpdateReservation(atLag, func(r *mewstest.Reservation) { r.UpdatedUtc = clk.now.Add(-time.Minute) })
+
+	if got := pass(t, feed); !slices.Equal(got, []string{atEdge}) {
+		t.Errorf("second pass = %v, want only the change stamped exactly at the watermark", got)
+	}
+	clk.now = clk.now.Add(time.Minute)
+	if got := pass(t, feed); !slices.Equal(got, []string{atLag}) {
+		t.Errorf("third pass = %v, want only the change stamped exactly at the previous end", got)
+	}
+	if got := pass(t, feed); len(got) != 0 {
+		t.Errorf("a pass without new time delivered %v again", got)
+	}
+}
+
+func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		since := mewstest.SeedEpoch.AddDate(-1, 0, 0)
+		clk := &clock{now: mewstest.SeedEpoch}
+		feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now, PageSize: 1000})
+		secondWindowEnd := mews.AddMonths(mews.AddMonths(since, 3), 3)
+		var first []string
+		failing := false
+		for r, err := range feed.All(context.Background()) {
+			if err != nil {
+				if !errors.Is(err, mews.ErrSystem) {
+					t.Fatal(err)
+				}
+				break
+			}
+			first = append(first, r.ID)
+			// Once two windows are done, Mews fails for good: the third window breaks off.
+			if !failing && feed.Watermark().Time().Equal(secondWindowEnd) {
+				failing = true
+				srv.InjectFault(mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusInternalServerError, Times: -1})
+			}
+		}
+		resumeAt := feed.Watermark()
+		if want := secondWindowEnd; !resumeAt.Time().Equal(want) {
+			t.Fatalf("watermark after the failure = %s, want the end of the second window %s", resumeAt, want)
+		}
+		// A new process resumes from the persisted watermark.
+		text, _ := resumeAt.MarshalText()
+		var restored reservations.Watermark
+		if err := restored.UnmarshalText(text); err != nil {
+			t.Fatal(err)
+		}
+		srv.ClearFaults()
+		rest := pass(t, reservations.Changes(conn, restored, reservations.SyncOptions{Now: clk.Now}))
+		settled := clk.now.Add(-reservations.DefaultSyncLag)
+		want := seededIDs(srv, func(r mewstest.Reservation) bool { return !r.UpdatedUtc.Before(since) && r.UpdatedUtc.Before(settled) })
+		got := append(slices.Clone(first), rest...)
+		slices.Sort(got)
+		if len(slices.Compact(got)) != len(want) {
+			t.Errorf("first pass and resumed pass together delivered %d distinct reservations, want %d", len(slices.Compact(got)), len(want))
+		}
+	})
+}
+
+func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
+	srv, conn := hotel(t)
+	for _, err := range reservations.Changes(conn, reservations.Watermark{}, reservations.SyncOptions{}).All(context.Background()) {
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("err = %v, want ErrInvalidInput", err)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
+	_, conn := hotel(t)
+	iv := mews.Interval(mewstest.SeedEpoch, mewstest.SeedEpoch)
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
+	for _, err := range feed.All(context.Background()) {
+		var ie *mews.InputError
+		if !errors.As(err, &ie) || ie.Field != "UpdatedUtc" {
+			t.Errorf("err = %v, want an InputError for UpdatedUtc", err)
+		}
+	}
+}
+
+func TestWatermarkPersistsAsText(t *testing.T) {
+	wm := reservations.NewWatermark(time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", 3600)))
+	b, err := json.Marshal(struct{ W reservations.Watermark }{wm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"W":"2026-01-02T02:04:05.000000006Z"}` {
+		t.Errorf("JSON = %s", b)
+	}
+	var back struct{ W reservations.Watermark }
+	if err := json.Unmarshal(b, &back); err != nil || back.W != wm {
+		t.Errorf("round trip = %v, %v; want %v", back.W, err, wm)
+	}
+	if err := back.W.UnmarshalText([]byte("yesterday")); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("UnmarshalText(garbage) = %v", err)
+	}
+}
