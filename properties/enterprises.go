@@ -1,0 +1,102 @@
+package properties
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// opEnterprises is the Connector operation behind ListEnterprises.
+const opEnterprises = "enterprises/getAll"
+
+// EnterpriseFilter selects enterprises for ListEnterprises. Empty fields are left out.
+type EnterpriseFilter struct {
+	EnterpriseIDs       []string           // max 1000
+	ExternalIdentifiers []string           // max 1000
+	LinkedUtc           *mews.TimeInterval // when they joined the portfolio; split when longer than three months
+	UpdatedUtc          *mews.TimeInterval // split when longer than three months
+}
+
+// ListEnterprises returns a pager over the enterprises (hotels) within the token's
+// scope: every hotel of a portfolio token, or the one hotel of an ordinary token. The
+// items carry LinkedUtc and no Currencies; call GetEnterpriseConfiguration for those.
+func ListEnterprises(conn *mews.Connector, f EnterpriseFilter) *mews.Pager[Enterprise] {
+	type request struct {
+		EnterpriseIDs       []string           `json:"EnterpriseIds,omitempty"`
+		ExternalIdentifiers []string           `json:"ExternalIdentifiers,omitempty"`
+		LinkedUtc           *mews.TimeInterval `json:"LinkedUtc,omitempty"`
+		UpdatedUtc          *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+		Limitation          mews.Limitation    `json:"Limitation"`
+	}
+	type result struct {
+		Enterprises []Enterprise `json:"Enterprises"`
+		Cursor      *string      `json:"Cursor"`
+	}
+	if err := checkLists(opEnterprises, map[string][]string{"EnterpriseIds": f.EnterpriseIDs, "ExternalIdentifiers": f.ExternalIdentifiers}); err != nil {
+		return mews.ErrorPager[Enterprise](err)
+	}
+	linked, err := windows(opEnterprises, "LinkedUtc", f.LinkedUtc)
+	if err != nil {
+		return mews.ErrorPager[Enterprise](err)
+	}
+	updated, err := windows(opEnterprises, "UpdatedUtc", f.UpdatedUtc)
+	if err != nil {
+		return mews.ErrorPager[Enterprise](err)
+	}
+	return listPager(conn, opEnterprises, len(linked)*len(updated), func(ctx context.Context, q int, lim mews.Limitation) ([]Enterprise, *string, error) {
+		req := request{
+			EnterpriseIDs: f.EnterpriseIDs, ExternalIdentifiers: f.ExternalIdentifiers,
+			LinkedUtc: linked[q/len(updated)], UpdatedUtc: updated[q%len(updated)], Limitation: lim,
+		}
+		var res result
+		if err := conn.Do(ctx, mews.Operation{Name: opEnterprises, Safety: mews.Read}, &req, &res); err != nil {
+			return nil, nil, err
+		}
+		for i := range res.Enterprises {
+			res.Enterprises[i].normalize()
+		}
+		return res.Enterprises, res.Cursor, nil
+	}, func(e Enterprise) string { return e.ID })
+}
+
+// listPager builds the pager of a Connector list over queries (time windows).
+func listPager[T any](conn *mews.Connector, op string, queries int, fetch mews.PageFunc[T], key func(T) string) *mews.Pager[T] {
+	if conn == nil {
+		return mews.ErrorPager[T](&mews.InputError{Operation: op, Field: "conn", Reason: "is nil; pass a *mews.Connector from Client.Connector"})
+	}
+	return mews.NewPager(mews.PagerConfig[T]{Operation: op, Queries: queries, Fetch: fetch, Key: key})
+}
+
+// windows validates an optional interval and splits it into Mews-sized windows; a nil
+// interval is one nil window.
+func windows(op, field string, iv *mews.TimeInterval) ([]*mews.TimeInterval, error) {
+	if iv == nil {
+		return []*mews.TimeInterval{nil}, nil
+	}
+	if err := iv.Validate(op, field); err != nil {
+		return nil, err
+	}
+	split := iv.Split()
+	out := make([]*mews.TimeInterval, len(split))
+	for i := range split {
+		out[i] = &split[i]
+	}
+	return out, nil
+}
+
+// checkLists enforces Mews' 1000-item limit and refuses empty ids.
+func checkLists(op string, lists map[string][]string) error {
+	for field, ids := range lists {
+		if len(ids) > 1000 {
+			return &mews.InputError{Operation: op, Field: field, Reason: fmt.Sprintf("has %d items; Mews accepts at most 1000, so split the list", len(ids))}
+		}
+		for _, id := range ids {
+			if strings.TrimSpace(id) == "" {
+				return &mews.InputError{Operation: op, Field: field, Reason: "contains an empty value"}
+			}
+		}
+	}
+	return nil
+}

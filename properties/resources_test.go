@@ -1,0 +1,192 @@
+package properties_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/properties"
+)
+
+// seededHotel is an in-process mewstest server and a Connector with the given token.
+func seededHotel(t *testing.T, token string) (*mewstest.Server, *mews.Connector) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient(mews.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Connector(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn
+}
+
+func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
+	conn, fs := newFixtureConnector(t, "resources_getall.json")
+	got, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("got %d resources, want 3", len(got))
+	}
+	got[0].Data.Value, got[0].Data.Space.LocationNotes = nil, nil
+	want := properties.Resource{
+		ID: "20e00c32-d561-4008-8609-82d8aa525714", EnterpriseID: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+		IsActive: true, Name: "101", State: properties.ResourceClean,
+		Descriptions: map[string]string{"en-US": "Standard room with city view"},
+		CreatedUtc:   time.Date(2023, 1, 15, 10, 30, 0, 0, time.UTC), UpdatedUtc: time.Date(2023, 6, 15, 14, 20, 0, 0, time.UTC),
+		Data:          properties.ResourceData{Discriminator: properties.KindSpace, Space: &properties.SpaceData{FloorNumber: "1"}},
+		ExternalNames: map[string]string{"en-US": "Room 101"},
+		Directions:    map[string]string{"en-US": "Take elevator to first floor, turn right"},
+	}
+	if diff := cmp.Diff(want, got[0]); diff != "" {
+		t.Errorf("room (-want +got):\n%s", diff)
+	}
+	bed := got[1]
+	if bed.Floor() != "" || bed.Data.Discriminator != properties.KindObject || *bed.ParentResourceID != got[0].ID {
+		t.Errorf("bed = %+v, want an object inside room 101", bed)
+	}
+	if got[2].Floor() != "5" {
+		t.Errorf("suite floor = %q, want 5", got[2].Floor())
+	}
+	ext := fs.requests()[0]["Extent"]
+	if diff := cmp.Diff(map[string]any{"Resources": true, "Inactive": false}, ext); diff != "" {
+		t.Errorf("Extent (-want +got):\n%s", diff)
+	}
+}
+
+func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
+	srv, conn := seededHotel(t, mewstest.AccessToken)
+	rooms, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	floors := map[string]int{}
+	for _, r := range rooms {
+		if !r.IsActive {
+			t.Errorf("inactive room %s listed without IncludeInactive", r.Name)
+		}
+		floors[r.Floor()]++
+	}
+	if len(floors) < mewstest.Floors {
+		t.Errorf("rooms on floors %v, want %d floors", floors, mewstest.Floors)
+	}
+	all, err := properties.ListResources(conn, properties.ResourceFilter{IncludeInactive: true}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(srv.Rooms()) || len(all) <= len(rooms) {
+		t.Errorf("with inactive: %d of %d seeded (active only: %d)", len(all), len(srv.Rooms()), len(rooms))
+	}
+}
+
+func TestListResourcesByNameFindsOneRoom(t *testing.T) {
+	_, conn := seededHotel(t, mewstest.AccessToken)
+	got, err := properties.ListResources(conn, properties.ResourceFilter{Names: []string{"203"}}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "203" || got[0].Floor() != "2" {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
+	srv, conn := seededHotel(t, mewstest.AccessToken)
+	iv := mews.Interval(mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch)
+	got, err := properties.ListResources(conn, properties.ResourceFilter{UpdatedUtc: &iv}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 {
+		t.Error("no room was updated in the last year of the seed")
+	}
+	if n := len(srv.RequestsFor("resources/getAll")); n != 4 {
+		t.Errorf("%d requests, want 4 three-month windows", n)
+	}
+}
+
+func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
+	srv, conn := seededHotel(t, mewstest.AccessToken)
+	_, err := properties.ListResources(conn, properties.ResourceFilter{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
+	if !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("err = %v", err)
+	}
+	if len(srv.Requests()) != 0 {
+		t.Error("a request was sent")
+	}
+}
+
+func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
+	conn, _ := newFixtureConnector(t, "enterprises_getall.json")
+	got, err := properties.ListEnterprises(conn, properties.EnterpriseFilter{}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	if len(got) != 1 || got[0].Name != "Sample Portfolio Hotel" || got[0].LinkedUtc == nil || !got[0].LinkedUtc.Equal(linked) ||
+		*got[0].TaxPrecision != 2 || got[0].EditableHistoryInterval != "" {
+		b, _ := json.Marshal(got)
+		t.Errorf("got %s", b)
+	}
+}
+
+func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
+	_, conn := seededHotel(t, mewstest.PortfolioAccessToken)
+	ctx := context.Background()
+	cfg, err := properties.GetConfiguration(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Enterprise.IsPortfolio {
+		t.Error("a portfolio token's own configuration is not marked IsPortfolio")
+	}
+	hotels, err := properties.ListEnterprises(conn, properties.EnterpriseFilter{}).Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, h := range hotels {
+		c, err := properties.GetEnterpriseConfiguration(ctx, conn, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Enterprise.ID != h.ID || c.Enterprise.IsPortfolio {
+			t.Errorf("configuration of %s describes %s", h.ID, c.Enterprise.ID)
+		}
+		names = append(names, c.Enterprise.Name)
+	}
+	if diff := cmp.Diff([]string{mewstest.EnterpriseName, mewstest.SecondEnterpriseName}, names); diff != "" {
+		t.Errorf("hotels (-want +got):\n%s", diff)
+	}
+}
+
+func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
+	_, conn := seededHotel(t, mewstest.AccessToken)
+	cfg, err := properties.GetConfiguration(context.Background(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := cfg.Enterprise
+	if e.ID != mewstest.EnterpriseID || e.Name != mewstest.EnterpriseName || e.TimeZoneIdentifier != mewstest.EnterpriseTimeZone ||
+		e.DefaultCurrency() != "EUR" || e.IsPortfolio {
+		t.Errorf("enterprise = %+v", e)
+	}
+}
+
+func TestGetConfigurationOfARevokedTokenIsAnAuthenticationError(t *testing.T) {
+	srv, conn := seededHotel(t, mewstest.AccessToken)
+	srv.Revoke(mewstest.AccessToken)
+	if _, err := properties.GetConfiguration(context.Background(), conn); !errors.Is(err, mews.ErrInvalidAuthentication) {
+		t.Errorf("err = %v, want ErrInvalidAuthentication", err)
+	}
+}
