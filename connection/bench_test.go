@@ -29,7 +29,6 @@ func BenchmarkMonitorSweep(b *testing.B) {
 	)
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
-	installFallbacks(srv)
 	srv.SetRateLimit(0, 0)
 	srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Times: -1, Delay: latency})
 	client, err := srv.NewClient()

@@ -18,19 +18,11 @@ func newServer(t *testing.T, opts ...mews.Option) (*mewstest.Server, *mews.Clien
 	t.Helper()
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
-	installFallbacks(srv)
 	client, err := srv.NewClient(opts...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
 	return srv, client
-}
-
-// TEMPORARY: serve getConfiguration until mewstest's own handler lands.
-func installFallbacks(srv *mewstest.Server) {
-	srv.HandleChannelManager("getConfiguration", func(r *mewstest.Request) (any, error) {
-		return map[string]any{"property": map[string]any{"name": mewstest.PropertyName}}, nil
-	})
 }
 
 // connector builds Connector credentials or fails the test.

@@ -129,9 +129,8 @@ type entry struct {
 // workers, keeps their statuses, and reports changes. One goroutine schedules every
 // connection from a heap of due times with a single timer; nothing runs per connection.
 type Monitor struct {
-	cfg   Config
-	check func(context.Context, Credentials) Result
-	rnd   func(time.Duration) time.Duration
+	cfg    Config
+	client *mews.Client
 
 	mu            sync.Mutex
 	work          *sync.Cond // signalled when a lane gets a ticket or on close
@@ -157,10 +156,6 @@ func NewMonitor(client *mews.Client, cfg Config) (*Monitor, error) {
 	if client == nil {
 		return nil, &mews.InputError{Operation: "connection.NewMonitor", Field: "client", Reason: "is nil; create one with mews.NewClient"}
 	}
-	return newMonitor(cfg, func(ctx context.Context, c Credentials) Result { return check(ctx, client, c) })
-}
-
-func newMonitor(cfg Config, checkFn func(context.Context, Credentials) Result) (*Monitor, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -168,8 +163,7 @@ func newMonitor(cfg Config, checkFn func(context.Context, Credentials) Result) (
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{
 		cfg:           cfg,
-		check:         checkFn,
-		rnd:           func(d time.Duration) time.Duration { return rand.N(d) },
+		client:        client,
 		entries:       make(map[string]*entry),
 		byIntegration: make(map[string]*entry),
 		wake:          make(chan struct{}, 1),
@@ -196,7 +190,7 @@ func newMonitor(cfg Config, checkFn func(context.Context, Credentials) Result) (
 
 // Close stops the scheduler, the workers and the event delivery, cancels checks in
 // flight, and waits for all of them. Undelivered events are discarded. Close is safe to
-// call more than once.
+// call more than once, but not from OnEvent (it waits for OnEvent to return).
 func (m *Monitor) Close() error {
 	m.closing.Do(func() {
 		m.mu.Lock()
@@ -540,7 +534,7 @@ func (m *Monitor) worker() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(m.ctx, m.cfg.CheckTimeout)
-		res := m.check(ctx, creds)
+		res := check(ctx, m.client, creds)
 		cancel()
 		m.mu.Lock()
 		m.finish(e, gen, res, time.Now())
@@ -592,7 +586,7 @@ func (m *Monitor) finish(e *entry, gen uint32, res Result, now time.Time) {
 		return
 	}
 	e.where = waiting
-	e.next = nextCheck(now, m.cfg.Interval, m.cfg.Jitter, m.rnd)
+	e.next = nextCheck(now, m.cfg.Interval, m.cfg.Jitter, rand.N[time.Duration])
 	m.heap.push(e)
 	if e.hidx == 0 {
 		m.nudge()
