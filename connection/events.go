@@ -6,6 +6,14 @@ import (
 )
 
 // Event reports one status change of one watched connection.
+//
+// Events wait in a queue that holds at most one event per connection, so it is bounded
+// by the number of watched connections and checks never wait for the consumer. When
+// the consumer falls behind and a connection changes again before its event was
+// delivered, the two are coalesced: Previous stays the status the consumer last saw,
+// Status, Reason and Time are the newest; a change and its reversal (Connected, Broken,
+// Connected) cancel out. Nothing final is ever dropped; Stats.CoalescedEvents counts
+// the merges.
 type Event struct {
 	Key      string
 	Previous Status
