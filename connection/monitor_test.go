@@ -440,3 +440,45 @@ func TestNewMonitorRejectsBadConfig(t *testing.T) {
 		t.Errorf("nil client: %v, want ErrInvalidInput", err)
 	}
 }
+
+func TestMonitorIgnoresTheResultOfACheckWithReplacedCredentials(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, client := newServer(t)
+		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: 10 * time.Second})
+		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
+		old := srv.AddAccessToken(mewstest.EnterpriseID)
+		mustAdd(t, m, "hotel", connector(t, old))
+		synctest.Wait() // the first check is waiting for its slow answer
+		fresh := srv.Rotate(old)
+		if err := m.Update("hotel", connector(t, fresh)); err != nil {
+			t.Fatal(err)
+		}
+		advance(time.Minute / 2)
+		if diff := cmp.Diff([]string{"Unknown>Connected"}, rec.transitions("hotel")); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+		if n := configChecks(srv, fresh); n != 1 {
+			t.Errorf("%d checks with the new token, want 1 right after the old check", n)
+		}
+	})
+}
+
+func TestMonitorWebhookWinsOverACheckInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newWebhookRig(t, true)
+		r.srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: 10 * time.Second})
+		if err := r.m.Check("hotel"); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait() // the forced check is waiting for its slow answer
+		r.send(t, mewstest.ActionIntegrationDisabled)
+		advance(5 * interval)
+		st, _ := r.m.State("hotel")
+		if st.Status != connection.Broken || !errors.Is(st.Reason, connection.ErrIntegrationDisabled) {
+			t.Errorf("State = %v (%v), want Broken by the webhook", st.Status, st.Reason)
+		}
+		if n := configChecks(r.srv, r.token); n != 2 {
+			t.Errorf("%d checks, want 2: none after the webhook held the connection", n)
+		}
+	})
+}
