@@ -34,29 +34,50 @@ func TestMonitorNewConnectionTurnsConnectedRightAway(t *testing.T) {
 	})
 }
 
-func TestMonitorRevokedTokenTurnsBrokenWithinOneInterval(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		srv, client := newServer(t)
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval, Jitter: 10 * time.Second})
-		tok := srv.AddAccessToken(mewstest.EnterpriseID)
-		mustAdd(t, m, "hotel", connector(t, tok))
-		synctest.Wait()
-		srv.Revoke(tok)
-		revoked := time.Now()
-		for status(t, m, "hotel") != connection.Broken {
-			if time.Since(revoked) > interval {
-				t.Fatalf("still %v %v after the revocation", status(t, m, "hotel"), time.Since(revoked))
-			}
-			advance(time.Second)
-		}
-		st, _ := m.State("hotel")
-		if !errors.Is(st.Reason, mews.ErrInvalidAuthentication) {
-			t.Errorf("Reason = %v, want ErrInvalidAuthentication", st.Reason)
-		}
-		if diff := cmp.Diff([]string{"Unknown>Connected", "Connected>Broken"}, rec.transitions("hotel")); diff != "" {
-			t.Errorf("events (-want +got):\n%s", diff)
-		}
-	})
+func TestMonitorRevokedCredentialsTurnBrokenWithinOneInterval(t *testing.T) {
+	tests := []struct {
+		name   string
+		api    mews.API
+		add    func(*mewstest.Server) string
+		revoke func(*mewstest.Server, string) bool
+		reason error
+	}{
+		{"Connector token revoked", mews.ConnectorAPI,
+			func(s *mewstest.Server) string { return s.AddAccessToken(mewstest.EnterpriseID) },
+			(*mewstest.Server).Revoke, mews.ErrInvalidAuthentication},
+		{"Channel Manager token revoked", mews.ChannelManagerAPI,
+			func(s *mewstest.Server) string { return s.AddConnection(mewstest.PropertyID) },
+			(*mewstest.Server).Revoke, mews.ErrInvalidAuthentication},
+		{"Channel Manager connection deactivated", mews.ChannelManagerAPI,
+			func(s *mewstest.Server) string { return s.AddConnection(mewstest.PropertyID) },
+			(*mewstest.Server).Deactivate, mews.ErrConnectionNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, client := newServer(t)
+				m, rec := newMonitor(t, client, connection.Config{Interval: interval, Jitter: 10 * time.Second})
+				tok := tt.add(srv)
+				mustAdd(t, m, "hotel", connection.Credentials{API: tt.api, Token: mustToken(t, tok)})
+				synctest.Wait()
+				tt.revoke(srv, tok)
+				revoked := time.Now()
+				for status(t, m, "hotel") != connection.Broken {
+					if time.Since(revoked) > interval {
+						t.Fatalf("still %v %v after the revocation", status(t, m, "hotel"), time.Since(revoked))
+					}
+					advance(time.Second)
+				}
+				st, _ := m.State("hotel")
+				if !errors.Is(st.Reason, tt.reason) {
+					t.Errorf("Reason = %v, want %v", st.Reason, tt.reason)
+				}
+				if diff := cmp.Diff([]string{"Unknown>Connected", "Connected>Broken"}, rec.transitions("hotel")); diff != "" {
+					t.Errorf("events (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
 }
 
 func TestMonitorTransientFaultsGiveDegradedNeverBroken(t *testing.T) {
