@@ -244,13 +244,18 @@ func (m *Monitor) Update(key string, creds Credentials) error {
 	if err != nil {
 		return err
 	}
+	m.replace(e, creds)
+	return nil
+}
+
+// replace switches e to new credentials and checks it at once; m.mu is held.
+func (m *Monitor) replace(e *entry, creds Credentials) {
 	m.unindex(e)
 	e.creds = creds
 	e.gen++
 	e.failures = 0
 	m.index(e)
 	m.force(e)
-	return nil
 }
 
 // Remove stops watching key. A check in flight finishes but its result is dropped.

@@ -315,10 +315,9 @@ func (m *Monitor) applyWebhook(ev IntegrationEvent) (string, bool, error) {
 	case IntegrationEnabled, IntegrationReinstated:
 		m.force(e)
 	case IntegrationAPIKeyCreated:
-		e.creds.Token = ev.APIKey
-		e.gen++
-		e.failures = 0
-		m.force(e)
+		creds := e.creds
+		creds.Token = ev.APIKey
+		m.replace(e, creds)
 	}
 	return e.key, true, nil
 }
