@@ -1,0 +1,464 @@
+package properties_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+// tokens are the credential fields the pipeline adds; requests are compared without them.
+var tokens = []string{"clientToken", "connectionToken"}
+
+func newCMServer(t *testing.T) (*mewstest.Server, *mews.Client) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, client
+}
+
+func channelManager(t *testing.T, client *mews.Client, token string) *mews.ChannelManager {
+	t.Helper()
+	cm, err := client.ChannelManager(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cm
+}
+
+// serveExample makes srv answer op with a reference example (its fields next to success).
+func serveExample(srv *mewstest.Server, op string, example []byte) {
+	srv.HandleChannelManager(op, func(*mewstest.Request) (any, error) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(example, &m); err != nil {
+			return nil, err
+		}
+		delete(m, "success")
+		return m, nil
+	})
+}
+
+// lastBody returns the body of the last recorded request of op.
+func lastBody(t *testing.T, srv *mewstest.Server, op string) []byte {
+	t.Helper()
+	reqs := srv.RequestsFor(op)
+	if len(reqs) == 0 {
+		t.Fatalf("no %s request was sent", op)
+	}
+	return reqs[len(reqs)-1].Body
+}
+
+func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
+	srv, client := newCMServer(t)
+	example := chmtest.Read(t, "cm_getproperties_response.json")
+	serveExample(srv, "getProperties", example)
+
+	got, err := properties.GetProperties(context.Background(), client, " boss@hotel.example ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"email":"boss@hotel.example"}`; string(mustJSON(t, withoutKeys(t, lastBody(t, srv, "getProperties"), tokens...))) != want {
+		t.Errorf("request = %s, want %s", lastBody(t, srv, "getProperties"), want)
+	}
+	// Tokens redact themselves when marshalled, so compare them revealed and the rest as JSON.
+	revealed := []string{got[0].Connections[0].Token.Reveal(), got[0].Connections[1].Token.Reveal()}
+	if d := cmp.Diff([]string{"NF9R27B239D24632943D115EDE9CFH3-EA00F8FD8294692C940F6B5A8F9453D", "NF9R27B239D24632943D115EDE9CFH3-EA00F8FD8294692C940F6B5A8F9453E"}, revealed); d != "" {
+		t.Errorf("tokens (-want +got):\n%s", d)
+	}
+	chmtest.AssertSameJSON(t, example, mustJSON(t, struct {
+		Properties []properties.PropertyInfo `json:"properties"`
+	}{got}), "success", "token")
+}
+
+func TestGetPropertiesRedactsConnectionTokens(t *testing.T) {
+	_, client := newCMServer(t)
+	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{fmt.Sprintf("%v %+v", got, got), string(mustJSON(t, got))} {
+		if strings.Contains(text, mewstest.ConnectionToken) {
+			t.Errorf("a connection token leaked: %s", text)
+		}
+	}
+}
+
+func TestGetPropertiesListsTheSeededConnections(t *testing.T) {
+	_, client := newCMServer(t)
+	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type conn struct{ Token, Name string }
+	var grand []conn
+	for _, p := range got {
+		if p.ID == mewstest.PropertyID {
+			for _, c := range p.Connections {
+				grand = append(grand, conn{c.Token.Reveal(), c.Name})
+			}
+		}
+	}
+	want := []conn{{mewstest.ConnectionToken, "Main connection"}, {mewstest.DeactivatedConnectionToken, "Old connection (deactivated)"}}
+	if d := cmp.Diff(want, grand); d != "" {
+		t.Errorf("connections (-want +got):\n%s", d)
+	}
+}
+
+func TestGetPropertiesOfAnUnknownEmployeeIsEmpty(t *testing.T) {
+	_, client := newCMServer(t)
+	got, err := properties.GetProperties(context.Background(), client, "stranger@example.com")
+	if err != nil || len(got) != 0 {
+		t.Errorf("got %v, %v; want no properties", got, err)
+	}
+}
+
+func TestGetPropertiesRejectsAnInvalidEmailWithoutSending(t *testing.T) {
+	srv, client := newCMServer(t)
+	for _, email := range []string{"", "   ", "no-at-sign", "@hotel.example", "a b@hotel.example", "boss@"} {
+		_, err := properties.GetProperties(context.Background(), client, email)
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("GetProperties(%q) = %v, want ErrInvalidInput", email, err)
+		}
+	}
+	if n := len(srv.RequestsFor("getProperties")); n != 0 {
+		t.Errorf("%d requests were sent", n)
+	}
+}
+
+func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
+	srv, client := newCMServer(t)
+	example := chmtest.Read(t, "cm_getconfiguration_response.json")
+	serveExample(srv, "getConfiguration", example)
+
+	cfg, err := properties.GetPropertyConfiguration(context.Background(), channelManager(t, client, mewstest.ConnectionToken), properties.FullExtent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, chmtest.Read(t, "cm_getconfiguration_request.json"), lastBody(t, srv, "getConfiguration"), tokens...)
+	chmtest.AssertSameJSON(t, example, mustJSON(t, cfg), "success", "connectionToken")
+	if cfg.ConnectionToken.Reveal() != "NF9R27B239D24632943D115EDE9CFH3-EA00F8FD8294692C940F6B5A8F9453D" {
+		t.Errorf("connection token = %s", cfg.ConnectionToken)
+	}
+	policy := cfg.RatePlans[0].CancellationPolicies[0]
+	if d, err := policy.Offset.Duration(); err != nil || d != -100*24*time.Hour {
+		t.Errorf("offset = %v, %v", d, err)
+	}
+	if cfg.Property.PricingMode != properties.PricingModeGross || cfg.SpaceCategories[0].Classification != properties.ClassificationSingleRoom || cfg.Products[0].Pricing != reservations.PricingPerNight {
+		t.Errorf("enums: %v %v %v", cfg.Property.PricingMode, cfg.SpaceCategories[0].Classification, cfg.Products[0].Pricing)
+	}
+}
+
+func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
+	_, client := newCMServer(t)
+	cm := channelManager(t, client, mewstest.ConnectionToken)
+	codes := func(ext properties.ConfigurationExtent) (spaces, rates []string, products int) {
+		cfg, err := properties.GetPropertyConfiguration(context.Background(), cm, ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Property.Name != mewstest.PropertyName {
+			t.Errorf("property name = %q", cfg.Property.Name)
+		}
+		for _, c := range cfg.SpaceCategories {
+			spaces = append(spaces, c.Code)
+		}
+		for _, r := range cfg.RatePlans {
+			rates = append(rates, r.Code)
+		}
+		return spaces, rates, len(cfg.Products)
+	}
+	spaces, rates, products := codes(properties.ConfigurationExtent{})
+	if d := cmp.Diff([]string{"SGL", "DBL"}, spaces) + cmp.Diff([]string{"FF", "NR"}, rates); d != "" || products != 0 {
+		t.Errorf("default extent: products %d\n%s", products, d)
+	}
+	spaces, rates, products = codes(properties.FullExtent())
+	if d := cmp.Diff([]string{"SGL", "DBL", "DORM"}, spaces) + cmp.Diff([]string{"FF", "NR", "CORP"}, rates); d != "" || products != 1 {
+		t.Errorf("full extent: products %d\n%s", products, d)
+	}
+}
+
+func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
+	srv, client := newCMServer(t)
+	revoked := srv.AddConnection(mewstest.PropertyID)
+	srv.Revoke(revoked)
+	tests := []struct {
+		name  string
+		token string
+		want  error
+	}{
+		{"deactivated connection is code 3", mewstest.DeactivatedConnectionToken, mews.ErrConnectionNotFound},
+		{"revoked connection is code 8", revoked, mews.ErrInvalidAuthentication},
+		{"unknown connection is code 8", "UNKNOWN-CONNECTION-TOKEN-0000000000", mews.ErrInvalidAuthentication},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := properties.GetPropertyConfiguration(context.Background(), channelManager(t, client, tt.token), properties.ConfigurationExtent{})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			var apiErr *mews.APIError
+			if !errors.As(err, &apiErr) || strings.Contains(err.Error(), tt.token) {
+				t.Errorf("want a token-free *mews.APIError, got %v", err)
+			}
+		})
+	}
+	t.Run("wrong client token is code 8", func(t *testing.T) {
+		bad, err := srv.NewClient(mews.WithChannelManagerClientToken("WRONG-CLIENT-TOKEN-000000000000"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := properties.GetChannels(context.Background(), bad); !errors.Is(err, mews.ErrInvalidAuthentication) {
+			t.Errorf("err = %v, want ErrInvalidAuthentication", err)
+		}
+	})
+}
+
+func TestGetChannelsDecodesTheReferenceExample(t *testing.T) {
+	srv, client := newCMServer(t)
+	example := chmtest.Read(t, "cm_getchannels_response.json")
+	serveExample(srv, "getChannels", example)
+	got, err := properties.GetChannels(context.Background(), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, example, mustJSON(t, struct {
+		Channels []properties.Channel `json:"channels"`
+	}{got}))
+	chmtest.AssertSameJSON(t, []byte(`{}`), lastBody(t, srv, "getChannels"), "clientToken")
+}
+
+func TestGetChannelsOfTheSeededServerHasGaps(t *testing.T) {
+	_, client := newCMServer(t)
+	got, err := properties.GetChannels(context.Background(), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 3 || got[0] != (properties.Channel{Code: 1, Name: "Booking.com"}) || got[2].Code == 3 {
+		t.Errorf("channels = %v", got)
+	}
+}
+
+func TestSetInventorySendsTheReferenceExample(t *testing.T) {
+	srv, client := newCMServer(t)
+	srv.HandleChannelManager("setInventory", func(*mewstest.Request) (any, error) { return nil, nil })
+	var in struct {
+		InventoryMappings []properties.InventoryMapping `json:"inventoryMappings"`
+	}
+	example := chmtest.Read(t, "cm_setinventory_request.json")
+	if err := json.Unmarshal(example, &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), in.InventoryMappings); err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "setInventory"), tokens...)
+}
+
+func TestSetInventoryReplacesTheMapping(t *testing.T) {
+	srv, client := newCMServer(t)
+	want := []properties.InventoryMapping{{RatePlanCode: "NR", SpaceTypeCode: "SGL"}}
+	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), want); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.InventoryMappings(mewstest.ConnectionToken)
+	if len(got) != 1 || got[0].RatePlanCode != "NR" || got[0].SpaceTypeCode != "SGL" {
+		t.Errorf("stored mapping = %v", got)
+	}
+}
+
+func TestSetInventoryWithAnEmptyListSendsNothing(t *testing.T) {
+	srv, client := newCMServer(t)
+	cm := channelManager(t, client, mewstest.ConnectionToken)
+	for _, empty := range [][]properties.InventoryMapping{nil, {}} {
+		err := properties.SetInventory(context.Background(), cm, empty)
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("SetInventory(%#v) = %v, want ErrInvalidInput", empty, err)
+		}
+	}
+	if n := len(srv.RequestsFor("setInventory")); n != 0 {
+		t.Errorf("%d setInventory requests were sent", n)
+	}
+	if got := srv.InventoryMappings(mewstest.ConnectionToken); len(got) == 0 {
+		t.Error("the mapping was deleted")
+	}
+}
+
+func TestSetInventoryDeletesAllMappingsOnlyWhenAskedTo(t *testing.T) {
+	srv, client := newCMServer(t)
+	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), nil, properties.DeleteAllMappings()); err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, []byte(`{"inventoryMappings":[]}`), lastBody(t, srv, "setInventory"), tokens...)
+	if got := srv.InventoryMappings(mewstest.ConnectionToken); len(got) != 0 {
+		t.Errorf("mapping = %v, want none", got)
+	}
+}
+
+func TestSetInventoryRejectsIncompleteOrRepeatedPairs(t *testing.T) {
+	srv, client := newCMServer(t)
+	cm := channelManager(t, client, mewstest.ConnectionToken)
+	for _, m := range [][]properties.InventoryMapping{
+		{{RatePlanCode: "FF"}},
+		{{RatePlanCode: "FF", SpaceTypeCode: "SGL"}, {RatePlanCode: "FF", SpaceTypeCode: "SGL"}},
+	} {
+		if err := properties.SetInventory(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("SetInventory(%v) = %v, want ErrInvalidInput", m, err)
+		}
+	}
+	if n := len(srv.RequestsFor("setInventory")); n != 0 {
+		t.Errorf("%d requests were sent", n)
+	}
+}
+
+func TestSetInventoryCannotCreateRates(t *testing.T) {
+	_, client := newCMServer(t)
+	err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken),
+		[]properties.InventoryMapping{{RatePlanCode: "NEW", SpaceTypeCode: "SGL"}})
+	if !errors.Is(err, mews.ErrProcessing) {
+		t.Errorf("err = %v, want ErrProcessing (code 7)", err)
+	}
+}
+
+func TestRequestAriUpdateSendsTheReferenceExample(t *testing.T) {
+	srv, client := newCMServer(t)
+	example := chmtest.Read(t, "cm_requestariupdate_request.json")
+	var req properties.AriUpdateRequest
+	if err := json.Unmarshal(example, &req); err != nil {
+		t.Fatal(err)
+	}
+	if err := properties.RequestAriUpdate(context.Background(), channelManager(t, client, mewstest.ConnectionToken), req); err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "requestAriUpdate"), tokens...)
+	if req.AriTypes[1] != properties.AriPrices || req.AriTypes[1].String() != "Prices" {
+		t.Errorf("ari types = %v", req.AriTypes)
+	}
+}
+
+func TestRequestAriUpdateAcceptsOneDayAndRejectsBackwardsDates(t *testing.T) {
+	srv, client := newCMServer(t)
+	cm := channelManager(t, client, mewstest.ConnectionToken)
+	day := mews.NewDate(2025, 3, 1)
+	if err := properties.RequestAriUpdate(context.Background(), cm, properties.AriUpdateRequest{From: day, To: day}); err != nil {
+		t.Errorf("one inclusive day: %v", err)
+	}
+	for _, req := range []properties.AriUpdateRequest{{From: day, To: day.AddDays(-1)}, {From: day}} {
+		if err := properties.RequestAriUpdate(context.Background(), cm, req); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("RequestAriUpdate(%v..%v) = %v, want ErrInvalidInput", req.From, req.To, err)
+		}
+	}
+	if n := len(srv.RequestsFor("requestAriUpdate")); n != 1 {
+		t.Errorf("%d requests were sent, want 1", n)
+	}
+}
+
+func TestConfigurationDecodersTolerateTheDocsInconsistencies(t *testing.T) {
+	doc := `{"property":{"name":"P","images":{"type":1,"url":"logo"}},
+	  "spaceCategories":[{"code":"S","images":{"type":2,"url":"photo"}}],
+	  "products":[{"code":"A","pricing":"3"},{"code":"B","pricing":"PerPersonPerNight"},{"code":"C","pricing":null}],
+	  "companies":[{"name":"C","telephone":"+1","addresses":{"city":"Prague"}}],
+	  "ageCategories":[{"code":10,"name":"Adult"}]}`
+	var cfg properties.PropertyConfiguration
+	if err := json.Unmarshal([]byte(doc), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	got := []any{cfg.Property.Images, cfg.SpaceCategories[0].Images, cfg.Products[0].Pricing, cfg.Products[1].Pricing,
+		cfg.Products[2].Pricing, cfg.Companies[0].Phone, cfg.Companies[0].Addresses[0].City, cfg.AgeCategories[0].Code}
+	want := []any{[]properties.Image{{Type: properties.ImageLogo, URL: "logo"}}, []properties.Image{{Type: properties.ImagePhoto, URL: "photo"}},
+		reservations.PricingPerNight, reservations.PricingPerPersonPerNight, reservations.ExtraPricing(0), "+1", "Prague", "10"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	var bad properties.Product
+	if err := json.Unmarshal([]byte(`{"pricing":"Sometimes"}`), &bad); err == nil {
+		t.Error("an unknown pricing name decoded")
+	}
+}
+
+func TestCancellationOffset(t *testing.T) {
+	tests := []struct {
+		text string
+		d    time.Duration
+	}{
+		{"-1DT2H0M", -(26 * time.Hour)},
+		{"0DT2H0M", 2 * time.Hour},
+		{"-100DT0H0M", -100 * 24 * time.Hour},
+		{"3DT0H45M", 72*time.Hour + 45*time.Minute},
+	}
+	for _, tt := range tests {
+		d, err := properties.CancellationOffset(tt.text).Duration()
+		if err != nil || d != tt.d {
+			t.Errorf("%s: Duration = %v, %v; want %v", tt.text, d, err, tt.d)
+		}
+		if got := properties.NewCancellationOffset(tt.d); string(got) != tt.text {
+			t.Errorf("NewCancellationOffset(%v) = %s, want %s", tt.d, got, tt.text)
+		}
+	}
+	for _, bad := range []string{"", "P1D", "1D2H0M", "1DT2H", "xDT0H0M", "1DT2H0M5S"} {
+		if _, err := properties.CancellationOffset(bad).Duration(); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func TestEnumsHaveNames(t *testing.T) {
+	got := []string{properties.PricingModeNet.String(), properties.ImagePhoto.String(), properties.RatePrivate.String(),
+		properties.ApplicableFromStartDate.String(), properties.ClassificationCaravanOrRv.String(), properties.BedSofaBed.String(),
+		properties.AriRestrictions.String(), properties.SpaceClassification(23).String(), properties.BedType(99).String()}
+	want := []string{"Net", "Photo", "Private", "StartDate", "CaravanOrRv", "SofaBed", "Restrictions", "SpaceClassification(23)", "BedType(99)"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestNilHandlesAreInputErrors(t *testing.T) {
+	ctx := context.Background()
+	errs := []error{
+		func() error { _, err := properties.GetPropertyConfiguration(ctx, nil, properties.ConfigurationExtent{}); return err }(),
+		properties.SetInventory(ctx, nil, []properties.InventoryMapping{{RatePlanCode: "A", SpaceTypeCode: "B"}}),
+		properties.RequestAriUpdate(ctx, nil, properties.AriUpdateRequest{}),
+		func() error { _, err := properties.GetChannels(ctx, nil); return err }(),
+		func() error { _, err := properties.GetProperties(ctx, nil, "a@b.c"); return err }(),
+	}
+	for i, err := range errs {
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func withoutKeys(t *testing.T, body []byte, keys ...string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		delete(m, k)
+	}
+	return m
+}
