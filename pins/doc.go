@@ -1,0 +1,21 @@
+// Package pins stores guests' door credentials — PIN codes and RFID tags — on Mews
+// reservations, where Mews calls them "resource access tokens"
+// (resourceAccessTokens/getAll, add, update, delete).
+//
+// One type, Credential, describes a credential both ways; the wire differences
+// (permissions and updated values wrapped as {"Value": x} in requests, plain in
+// responses) stay inside the package. Every credential is validated before anything is
+// sent, and invalid input fails with a *mews.InputError.
+//
+// Set is the call an access-control Portal makes for each reservation: it updates the
+// reservation's credential in place, or adds one, and removes stale ones. Mews has no
+// idempotency keys, so after an add that may or may not have reached Mews, Set looks
+// the credential up before adding it again: the reservation ends with exactly one
+// active credential however often Set is retried.
+//
+//	r, _ := reservations.Get(ctx, conn, reservationID)
+//	pin, err := pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, "4711"))
+//
+// List pages through credentials by reservation, id or validity interval; Add, Update
+// and Delete send batches of any size in chunks of 1000.
+package pins

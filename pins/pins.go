@@ -1,0 +1,359 @@
+package pins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// The Connector operations behind this package.
+const (
+	opGetAll = "resourceAccessTokens/getAll"
+	opAdd    = "resourceAccessTokens/add"
+	opUpdate = "resourceAccessTokens/update"
+	opDelete = "resourceAccessTokens/delete"
+	opSet    = "pins.Set"
+)
+
+// maxBatch is Mews' limit on items per request; longer batches are sent in chunks.
+const maxBatch = 1000
+
+// ActivityState selects credentials by whether they were deleted.
+type ActivityState string
+
+// Activity states.
+const (
+	Active  ActivityState = "Active"
+	Deleted ActivityState = "Deleted"
+)
+
+// Filter selects credentials for List. At least one of IDs, ReservationIDs,
+// CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists of any length are
+// asked for in chunks of 1000; intervals longer than three months are split.
+type Filter struct {
+	EnterpriseIDs  []string           // portfolio tokens: limit to these hotels, max 1000
+	IDs            []string           // credential ids
+	ReservationIDs []string           // the reservations' credentials
+	CollidingUtc   *mews.TimeInterval // credentials valid at some time in the interval
+	UpdatedUtc     *mews.TimeInterval // credentials changed in the interval
+	States         []ActivityState    // default: both active and deleted
+}
+
+// List returns a pager over the credentials that match f. Nothing is sent until the
+// pager is ranged over; an invalid filter then yields a *mews.InputError first.
+func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
+	type request struct {
+		EnterpriseIDs          []string           `json:"EnterpriseIds,omitempty"`
+		ResourceAccessTokenIDs []string           `json:"ResourceAccessTokenIds,omitempty"`
+		ServiceOrderIDs        []string           `json:"ServiceOrderIds,omitempty"`
+		CollidingUtc           *mews.TimeInterval `json:"CollidingUtc,omitempty"`
+		UpdatedUtc             *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+		ActivityStates         []ActivityState    `json:"ActivityStates,omitempty"`
+		Limitation             mews.Limitation    `json:"Limitation"`
+	}
+	type result struct {
+		ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
+		Cursor               *string      `json:"Cursor"`
+	}
+	fail := func(field, reason string) *mews.Pager[Credential] {
+		return mews.ErrorPager[Credential](&mews.InputError{Operation: opGetAll, Field: field, Reason: reason})
+	}
+	switch {
+	case conn == nil:
+		return fail("conn", "is nil; pass a *mews.Connector from Client.Connector")
+	case len(f.IDs)+len(f.ReservationIDs) == 0 && f.CollidingUtc == nil && f.UpdatedUtc == nil:
+		return fail("ServiceOrderIds", "or ResourceAccessTokenIds, CollidingUtc or UpdatedUtc is required by Mews")
+	case len(f.EnterpriseIDs) > maxBatch:
+		return fail("EnterpriseIds", fmt.Sprintf("has %d items; Mews accepts at most %d", len(f.EnterpriseIDs), maxBatch))
+	}
+	var queries []request
+	add := func(r request) { queries = append(queries, r) }
+	add(request{EnterpriseIDs: f.EnterpriseIDs, ActivityStates: f.States})
+	for _, dim := range []struct {
+		name string
+		iv   *mews.TimeInterval
+		set  func(*request, *mews.TimeInterval)
+	}{
+		{"CollidingUtc", f.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }},
+		{"UpdatedUtc", f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }},
+	} {
+		if dim.iv == nil {
+			continue
+		}
+		if err := dim.iv.Validate(opGetAll, dim.name); err != nil {
+			return mews.ErrorPager[Credential](err)
+		}
+		queries = multiply(queries, dim.iv.Split(), func(r *request, w mews.TimeInterval) { dim.set(r, &w) })
+	}
+	for _, dim := range []struct {
+		name string
+		ids  []string
+		set  func(*request, []string)
+	}{
+		{"ResourceAccessTokenIds", f.IDs, func(r *request, c []string) { r.ResourceAccessTokenIDs = c }},
+		{"ServiceOrderIds", f.ReservationIDs, func(r *request, c []string) { r.ServiceOrderIDs = c }},
+	} {
+		if len(dim.ids) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(dim.ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
+			return fail(dim.name, "contains an empty id")
+		}
+		ids := slices.Compact(slices.Sorted(slices.Values(dim.ids)))
+		queries = multiply(queries, slices.Collect(slices.Chunk(ids, maxBatch)), dim.set)
+	}
+	return mews.NewPager(mews.PagerConfig[Credential]{
+		Operation: opGetAll,
+		Queries:   len(queries),
+		Fetch: func(ctx context.Context, q int, lim mews.Limitation) ([]Credential, *string, error) {
+			req := queries[q]
+			req.Limitation = lim
+			var res result
+			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
+				return nil, nil, err
+			}
+			for i := range res.ResourceAccessTokens {
+				res.ResourceAccessTokens[i].normalize()
+			}
+			return res.ResourceAccessTokens, res.Cursor, nil
+		},
+		Key: func(c Credential) string { return c.ID },
+	})
+}
+
+// multiply makes one query per variant of every query.
+func multiply[Q, V any](queries []Q, variants []V, set func(*Q, V)) []Q {
+	out := make([]Q, 0, len(queries)*len(variants))
+	for _, q := range queries {
+		for _, v := range variants {
+			cp := q
+			set(&cp, v)
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// Add stores new credentials and returns them as Mews stored them (with their ids).
+// All are validated before anything is sent; more than 1000 are sent in chunks.
+//
+// Mews has no idempotency for this call: sending the same credential twice stores it
+// twice. Add is therefore never retried after a failure that may have reached Mews
+// (a timeout, a dropped connection, a 5xx). Use Set to store a reservation's
+// credential safely.
+func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+	params := make([]addParams, len(creds))
+	for i := range creds {
+		if err := creds[i].validate(opAdd, false); err != nil {
+			return nil, err
+		}
+		params[i] = creds[i].addParams()
+	}
+	var out []Credential
+	for chunk := range slices.Chunk(params, maxBatch) {
+		var res struct {
+			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
+		}
+		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
+		if err := conn.Do(ctx, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+			return out, err
+		}
+		out = append(out, normalized(res.ResourceAccessTokens)...)
+	}
+	return out, nil
+}
+
+// Update changes stored credentials to the given value, validity and permissions
+// (matched by ID) and returns them as stored. Mews cannot change a credential's type,
+// reservation, room, guest or serial number: delete it and add a new one (Set does).
+// With a portfolio token, each credential's EnterpriseID is passed on to Mews.
+func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+	byEnterprise := map[string][]updateParams{}
+	var order []string
+	for i := range creds {
+		if err := creds[i].validate(opUpdate, true); err != nil {
+			return nil, err
+		}
+		e := creds[i].EnterpriseID
+		if _, seen := byEnterprise[e]; !seen {
+			order = append(order, e)
+		}
+		byEnterprise[e] = append(byEnterprise[e], creds[i].updateParams())
+	}
+	var out []Credential
+	for _, e := range order {
+		for chunk := range slices.Chunk(byEnterprise[e], maxBatch) {
+			in := struct {
+				EnterpriseID string         `json:"EnterpriseId,omitempty"`
+				Updates      []updateParams `json:"ResourceAccessTokenUpdates"`
+			}{e, chunk}
+			var res struct {
+				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
+			}
+			if err := conn.Do(ctx, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+				return out, err
+			}
+			out = append(out, normalized(res.ResourceAccessTokens)...)
+		}
+	}
+	return out, nil
+}
+
+// Delete deletes credentials by id; Mews keeps them with IsActive false. More than 1000
+// ids are sent in chunks.
+func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
+	if slices.ContainsFunc(ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
+		return &mews.InputError{Operation: opDelete, Field: "Ids", Reason: "contains an empty id"}
+	}
+	for chunk := range slices.Chunk(ids, maxBatch) {
+		in := struct{ Ids []string }{chunk}
+		if err := conn.Do(ctx, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func normalized(cs []Credential) []Credential {
+	for i := range cs {
+		cs[i].normalize()
+	}
+	return cs
+}
+
+// maxAddAttempts bounds how often Set adds after failures that left Mews' state unknown.
+const maxAddAttempts = 3
+
+// Set makes want the reservation's one active credential of its type (and guest,
+// CompanionshipID): the Portal's main call. It reads the reservation's active
+// credentials first, then
+//
+//   - updates the one that already opens the same room (value, validity, permissions),
+//   - or adds want when there is none;
+//   - and deletes any other active credential of that type and guest (a credential for
+//     a previous room, or a duplicate), after the new one is in place.
+//
+// Mews has no idempotency keys, so after an add fails in a way that may have reached
+// Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set looks the
+// credential up before adding again. However often Set is called, retried or
+// interrupted, the reservation ends with exactly one active credential of that type.
+// A zero Type means PinCode.
+func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
+	if want.Type == "" {
+		want.Type = PinCode
+	}
+	if err := want.validate(opSet, false); err != nil {
+		return Credential{}, err
+	}
+	current, err := activeLike(ctx, conn, want)
+	if err != nil {
+		return Credential{}, err
+	}
+	var keep *Credential
+	for i := range current {
+		c := &current[i]
+		if c.ResourceID == want.ResourceID && c.SerialNumber == want.SerialNumber && (keep == nil || c.Value == want.Value) {
+			keep = c
+		}
+	}
+	var result Credential
+	switch {
+	case keep == nil:
+		result, err = addOnce(ctx, conn, want)
+	case sameContent(*keep, want):
+		result = *keep
+	default:
+		next := *keep
+		next.Value, next.ValidityStartUtc, next.ValidityEndUtc, next.Permissions = want.Value, want.ValidityStartUtc, want.ValidityEndUtc, want.Permissions
+		var updated []Credential
+		if updated, err = Update(ctx, conn, next); err == nil && len(updated) > 0 {
+			result = updated[0]
+		} else if err == nil {
+			result = next
+		}
+	}
+	if err != nil {
+		return Credential{}, err
+	}
+	var stale []string
+	for _, c := range current {
+		if c.ID != result.ID {
+			stale = append(stale, c.ID)
+		}
+	}
+	if len(stale) > 0 {
+		if err := Delete(ctx, conn, stale...); err != nil {
+			return result, fmt.Errorf("mews: %s: the credential is stored, but %d older one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
+		}
+	}
+	return result, nil
+}
+
+// addOnce adds want, and after an ambiguous failure looks it up before adding again.
+func addOnce(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
+	for attempt := 1; ; attempt++ {
+		added, err := Add(ctx, conn, want)
+		if err == nil && len(added) == 1 {
+			return added[0], nil
+		}
+		if err == nil {
+			err = fmt.Errorf("mews: %s: Mews answered with %d credentials for one", opAdd, len(added))
+		}
+		if !ambiguous(ctx, err) || attempt == maxAddAttempts {
+			return Credential{}, err
+		}
+		current, lerr := activeLike(ctx, conn, want)
+		if lerr != nil {
+			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether it was stored failed too (call Set again): %w", opSet, err, lerr)
+		}
+		for _, c := range current {
+			if c.ResourceID == want.ResourceID && c.SerialNumber == want.SerialNumber && c.Value == want.Value {
+				return c, nil // the add had reached Mews after all
+			}
+		}
+	}
+}
+
+// activeLike lists the reservation's active credentials of want's type and guest.
+func activeLike(ctx context.Context, conn *mews.Connector, want Credential) ([]Credential, error) {
+	f := Filter{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}}
+	var out []Credential
+	for c, err := range List(conn, f).PageSize(mews.MaxPageSize).All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if c.IsActive && c.Type == want.Type && c.CompanionshipID == want.CompanionshipID {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// sameContent reports whether a stored credential already says what want says.
+func sameContent(have, want Credential) bool {
+	return have.Value == want.Value && have.Permissions == want.Permissions &&
+		have.ValidityStartUtc.Equal(want.ValidityStartUtc) && have.ValidityEndUtc.Equal(want.ValidityEndUtc)
+}
+
+// ambiguous reports whether a failed add may nevertheless have been stored by Mews.
+func ambiguous(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || errors.Is(err, mews.ErrInvalidInput) {
+		return false
+	}
+	var apiErr *mews.APIError
+	if !errors.As(err, &apiErr) {
+		return true // no answer at all: the request may have been processed
+	}
+	switch s := apiErr.StatusCode; {
+	case s == http.StatusRequestTimeout, s >= 500:
+		return true
+	case s >= 200 && s <= 299:
+		return true // stored, but the answer could not be read
+	}
+	return false // Mews refused it (400, 401, 403, 409, 413, 429…)
+}

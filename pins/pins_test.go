@@ -1,0 +1,435 @@
+package pins_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient(mews.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Connector(mewstest.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn
+}
+
+// upcoming returns a seeded confirmed reservation with a room, as the SDK reads it.
+func upcoming(t *testing.T, srv *mewstest.Server, conn *mews.Connector, skip int) *reservations.Reservation {
+	t.Helper()
+	for _, r := range srv.Reservations() {
+		if r.State == "Confirmed" && r.RoomID != "" {
+			if skip--; skip < 0 {
+				res, err := reservations.Get(context.Background(), conn, r.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+		}
+	}
+	t.Fatal("no confirmed reservation with a room in the seed")
+	return nil
+}
+
+func bodies(t *testing.T, srv *mewstest.Server, op string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range srv.RequestsFor(op) {
+		var m map[string]any
+		if err := json.Unmarshal(r.Body, &m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
+	body, err := os.ReadFile("testdata/resourceaccesstokens_getall.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, conn := hotel(t)
+	srv.HandleConnector("resourceAccessTokens/getAll", func(*mewstest.Request) (any, error) { return json.RawMessage(body), nil })
+	got, err := pins.List(conn, pins.Filter{ReservationIDs: []string{"35d4b117-4e60-44a3-9580-c582117eff98"}}).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []pins.Credential{{
+		ID: "72d4b117-1f84-44a3-1f84-8b2c0635ac60", EnterpriseID: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+		ReservationID: "35d4b117-4e60-44a3-9580-c582117eff98", CompanionshipID: "25d4b117-4e60-44a3-9580-c582117eff98",
+		ResourceID: "65d4b117-4e60-44a3-9580-c582117eff98", Type: pins.PinCode, Value: "1234#",
+		ValidityStartUtc: time.Date(2020, 10, 9, 22, 0, 0, 0, time.UTC), ValidityEndUtc: time.Date(2020, 10, 10, 22, 0, 0, 0, time.UTC),
+		Permissions: pins.Permissions{Bed: true},
+		CreatedUtc:  time.Date(2023, 10, 1, 11, 48, 57, 0, time.UTC), UpdatedUtc: time.Date(2023, 10, 28, 11, 48, 57, 0, time.UTC),
+		IsActive: true,
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("credentials (-want +got):\n%s", diff)
+	}
+}
+
+func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
+	srv, conn := hotel(t)
+	res := upcoming(t, srv, conn, 0)
+	c := pins.Credential{
+		ReservationID: res.ID, ResourceID: *res.AssignedResourceID, Type: pins.PinCode, Value: "1234#",
+		ValidityStartUtc: time.Date(2020, 10, 9, 23, 0, 0, 0, time.FixedZone("CET", 3600)), ValidityEndUtc: time.Date(2020, 10, 10, 22, 0, 0, 0, time.UTC),
+		Permissions: pins.Permissions{Bed: true},
+	}
+	added, err := pins.Add(context.Background(), conn, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := bodies(t, srv, "resourceAccessTokens/add")[0]["ResourceAccessTokenParameters"].([]any)[0]
+	want := map[string]any{
+		"ServiceOrderId": res.ID, "ResourceId": *res.AssignedResourceID, "Type": "PinCode", "Value": "1234#",
+		"ValidityStartUtc": "2020-10-09T22:00:00Z", "ValidityEndUtc": "2020-10-10T22:00:00Z",
+		"Permissions": map[string]any{"Bed": map[string]any{"Value": true}, "Room": map[string]any{"Value": false},
+			"Floor": map[string]any{"Value": false}, "Building": map[string]any{"Value": false}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("add parameters (-want +got):\n%s", diff)
+	}
+	if len(added) != 1 || added[0].ID == "" || !added[0].IsActive || added[0].Permissions != c.Permissions {
+		t.Errorf("added = %+v", added)
+	}
+}
+
+func TestUpdateSendsWrappedValues(t *testing.T) {
+	srv, conn := hotel(t)
+	res := upcoming(t, srv, conn, 0)
+	added, err := pins.Add(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "1111"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := added[0]
+	c.Value, c.Permissions.Floor = "2222", true
+	updated, err := pins.Update(context.Background(), conn, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := bodies(t, srv, "resourceAccessTokens/update")[0]["ResourceAccessTokenUpdates"].([]any)[0].(map[string]any)
+	if diff := cmp.Diff(map[string]any{"Value": "2222"}, got["Value"]); diff != "" {
+		t.Errorf("Value (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]any{"Value": true}, got["Permissions"].(map[string]any)["Floor"]); diff != "" {
+		t.Errorf("Permissions.Floor (-want +got):\n%s", diff)
+	}
+	if updated[0].Value != "2222" || !updated[0].Permissions.Floor || updated[0].ID != c.ID {
+		t.Errorf("updated = %+v", updated[0])
+	}
+}
+
+func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
+	start := time.Date(2026, 2, 1, 14, 0, 0, 0, time.UTC)
+	good := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(48 * time.Hour)}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*pins.Credential)
+		field string
+	}{
+		{"empty value", func(c *pins.Credential) { c.Value = "" }, "Value"},
+		{"value too long", func(c *pins.Credential) { c.Value = strings.Repeat("9", 256) }, "Value"},
+		{"value too long in UTF-16", func(c *pins.Credential) { c.Value = strings.Repeat("😀", 128) }, "Value"},
+		{"leading space", func(c *pins.Credential) { c.Value = " 1234" }, "Value"},
+		{"trailing newline", func(c *pins.Credential) { c.Value = "1234\n" }, "Value"},
+		{"validity ends before it starts", func(c *pins.Credential) { c.ValidityEndUtc = start.Add(-time.Hour) }, "ValidityEndUtc"},
+		{"validity of no length", func(c *pins.Credential) { c.ValidityEndUtc = start }, "ValidityEndUtc"},
+		{"no validity", func(c *pins.Credential) { c.ValidityStartUtc = time.Time{} }, "ValidityStartUtc"},
+		{"no reservation", func(c *pins.Credential) { c.ReservationID = " " }, "ServiceOrderId"},
+		{"unknown type", func(c *pins.Credential) { c.Type = "Fingerprint" }, "Type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, conn := hotel(t)
+			c := good
+			tc.edit(&c)
+			_, addErr := pins.Add(context.Background(), conn, good, c)
+			_, setErr := pins.Set(context.Background(), conn, c)
+			for _, err := range []error{addErr, setErr} {
+				var ie *mews.InputError
+				if !errors.As(err, &ie) || ie.Field != tc.field {
+					t.Errorf("err = %v, want an InputError for %s", err, tc.field)
+				}
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent, want none", n)
+			}
+		})
+	}
+	t.Run("max length is fine", func(t *testing.T) {
+		c := good
+		c.Value = strings.Repeat("9", pins.MaxValueLength)
+		_, conn := hotel(t)
+		if _, err := pins.Update(context.Background(), conn, c); !strings.Contains(fmt.Sprint(err), "ResourceAccessTokenId") {
+			t.Errorf("err = %v, want only the missing id refused", err)
+		}
+	})
+}
+
+func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
+	_, conn := hotel(t)
+	start := mewstest.SeedEpoch
+	_, err := pins.Add(context.Background(), conn, pins.Credential{ReservationID: "00000000-0000-4000-8000-00000000dead", Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)})
+	var apiErr *mews.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Message, "ServiceOrderId") {
+		t.Errorf("err = %v, want a 400 naming ServiceOrderId", err)
+	}
+}
+
+func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	first, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "0815"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ID != again.ID || again.ID != changed.ID || changed.Value != "0815" {
+		t.Errorf("ids %s %s %s, value %s: want one credential updated in place", first.ID, again.ID, changed.ID, changed.Value)
+	}
+	if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 1 {
+		t.Errorf("%d adds, want 1", n)
+	}
+	if n := len(srv.RequestsFor("resourceAccessTokens/update")); n != 1 {
+		t.Errorf("%d updates, want 1 (the unchanged Set sends nothing)", n)
+	}
+	if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 || active[0].Value != "0815" {
+		t.Errorf("stored = %+v", active)
+	}
+}
+
+func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	old, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newRoom := srv.Rooms()[7].ID
+	srv.UpdateReservation(res.ID, func(r *mewstest.Reservation) { r.RoomID = newRoom })
+	moved, err := reservations.Get(ctx, conn, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := pins.Set(ctx, conn, pins.ForReservation(moved, pins.PinCode, "4711"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := srv.ActiveResourceAccessTokens(res.ID)
+	if len(active) != 1 || active[0].ID != cur.ID || cur.ID == old.ID || active[0].ResourceID != newRoom {
+		t.Errorf("active = %+v, want only the new room's credential", active)
+	}
+}
+
+func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	c := pins.ForReservation(res, pins.PinCode, "4711")
+	if _, err := pins.Add(ctx, conn, c, c, c); err != nil { // Mews stores all three
+		t.Fatal(err)
+	}
+	if _, err := pins.Set(ctx, conn, c); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.ActiveResourceAccessTokens(res.ID)); n != 1 {
+		t.Errorf("%d active credentials, want 1", n)
+	}
+}
+
+func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		fault  mewstest.Fault
+		stored bool // whether the faulted add reached Mews' storage
+	}{
+		{"reset after processing", mewstest.Fault{ResetAfterProcessing: true}, true},
+		{"answer truncated", mewstest.Fault{Truncate: true}, true},
+		{"proxy error page after processing", mewstest.Fault{HTML: true}, true},
+		{"reset before processing", mewstest.Fault{ResetBeforeProcessing: true}, false},
+		{"server error", mewstest.Fault{Status: http.StatusInternalServerError}, false},
+		{"timeout", mewstest.Fault{Status: http.StatusRequestTimeout}, false},
+		{"refused connection", mewstest.Fault{Refuse: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, conn := hotel(t)
+				res := upcoming(t, srv, conn, 0)
+				f := tc.fault
+				f.Operation = "resourceAccessTokens/add"
+				srv.InjectFault(f)
+				got, err := pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "4711"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				active := srv.ActiveResourceAccessTokens(res.ID)
+				if len(active) != 1 || active[0].ID != got.ID || active[0].Value != "4711" {
+					t.Errorf("active = %+v, want exactly the one credential Set returned", active)
+				}
+				adds := len(srv.RequestsFor("resourceAccessTokens/add"))
+				if tc.stored && adds != 1 {
+					t.Errorf("%d adds; the first was stored, so Set must not add again", adds)
+				}
+			})
+		})
+	}
+}
+
+func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		res := upcoming(t, srv, conn, 1)
+		faults := []mewstest.Fault{
+			{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true, Times: 3},
+			{Operation: "resourceAccessTokens/getAll", Status: http.StatusInternalServerError, Times: 5},
+			{Operation: "resourceAccessTokens/delete", ResetAfterProcessing: true},
+		}
+		for _, f := range faults {
+			srv.InjectFault(f)
+		}
+		var last error
+		for try := 0; try < 6; try++ {
+			if _, last = pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "4711")); last == nil {
+				break
+			}
+		}
+		if last != nil {
+			t.Fatalf("Set never succeeded: %v", last)
+		}
+		if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 {
+			t.Errorf("%d active credentials after the faults, want 1", len(active))
+		}
+	})
+}
+
+func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	c, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.RfidTag, "04:A2:2B:1C"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pins.Delete(ctx, conn, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := pins.List(conn, pins.Filter{ReservationIDs: []string{res.ID}, States: []pins.ActivityState{pins.Deleted}}).Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deleted) != 1 || deleted[0].ID != c.ID || deleted[0].IsActive {
+		t.Errorf("deleted = %+v", deleted)
+	}
+	if n := len(srv.ActiveResourceAccessTokens(res.ID)); n != 0 {
+		t.Errorf("%d still active", n)
+	}
+}
+
+func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	start := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	long := pins.Credential{ReservationID: res.ID, Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.AddDate(0, 7, 0)}
+	short := pins.Credential{ReservationID: res.ID, Type: pins.RfidTag, Value: "2", ValidityStartUtc: start.AddDate(0, 5, 0), ValidityEndUtc: start.AddDate(0, 5, 2)}
+	if _, err := pins.Add(ctx, conn, long, short); err != nil {
+		t.Fatal(err)
+	}
+	iv := mews.Interval(start.AddDate(0, -1, 0), start.AddDate(1, 0, 0))
+	got, err := pins.List(conn, pins.Filter{CollidingUtc: &iv}).Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Errorf("got %d credentials, want the long one once and the short one", len(got))
+	}
+	if n := len(srv.RequestsFor("resourceAccessTokens/getAll")); n != 5 {
+		t.Errorf("%d requests, want 5 windows for 13 months", n)
+	}
+}
+
+func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	if _, err := pins.List(conn, pins.Filter{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("err = %v, want an input error", err)
+	}
+	ids := make([]string, 2500)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+	}
+	if _, err := pins.List(conn, pins.Filter{ReservationIDs: ids}).Collect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.RequestsFor("resourceAccessTokens/getAll")); n != 3 {
+		t.Errorf("%d requests, want 3 chunks", n)
+	}
+}
+
+func TestAddAndDeleteChunkBatchesOf1000(t *testing.T) {
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	batch := make([]pins.Credential, 1500)
+	for i := range batch {
+		batch[i] = pins.ForReservation(res, pins.RfidTag, fmt.Sprintf("TAG-%04d", i))
+	}
+	added, err := pins.Add(ctx, conn, batch...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(added))
+	for i, c := range added {
+		ids[i] = c.ID
+	}
+	if err := pins.Delete(ctx, conn, ids...); err != nil {
+		t.Fatal(err)
+	}
+	if a, d := len(srv.RequestsFor("resourceAccessTokens/add")), len(srv.RequestsFor("resourceAccessTokens/delete")); len(added) != 1500 || a != 2 || d != 2 {
+		t.Errorf("%d added in %d adds, deleted in %d deletes; want 1500 in 2 and 2", len(added), a, d)
+	}
+}
+
+func TestCredentialNeverPrintsItsValue(t *testing.T) {
+	c := pins.Credential{ID: "id", ReservationID: "r", Type: pins.PinCode, Value: "271828"}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("set", "pin", c)
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), logged.String()} {
+		if strings.Contains(s, "271828") {
+			t.Errorf("value leaked: %s", s)
+		}
+	}
+}
