@@ -429,7 +429,10 @@ func TestEnumsHaveNames(t *testing.T) {
 func TestNilHandlesAreInputErrors(t *testing.T) {
 	ctx := context.Background()
 	errs := []error{
-		func() error { _, err := properties.GetPropertyConfiguration(ctx, nil, properties.ConfigurationExtent{}); return err }(),
+		func() error {
+			_, err := properties.GetPropertyConfiguration(ctx, nil, properties.ConfigurationExtent{})
+			return err
+		}(),
 		properties.SetInventory(ctx, nil, []properties.InventoryMapping{{RatePlanCode: "A", SpaceTypeCode: "B"}}),
 		properties.RequestAriUpdate(ctx, nil, properties.AriUpdateRequest{}),
 		func() error { _, err := properties.GetChannels(ctx, nil); return err }(),
