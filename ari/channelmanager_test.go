@@ -1,0 +1,388 @@
+package ari_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/ari"
+	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+var tokenFields = []string{"clientToken", "connectionToken"}
+
+func newServer(t *testing.T, token string) (*mewstest.Server, *mews.ChannelManager) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := client.ChannelManager(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, cm
+}
+
+// exampleBlock decodes the reference's processAvailabilityBlock request (its space type
+// code changed to one the fake knows).
+func exampleBlock(t *testing.T) (*ari.BlockMessage, []byte) {
+	t.Helper()
+	raw := chmtest.Read(t, "cm_processavailabilityblock_request.json")
+	var m ari.BlockMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return &m, raw
+}
+
+func bodies(srv *mewstest.Server, op string) [][]byte {
+	var out [][]byte
+	for _, r := range srv.RequestsFor(op) {
+		out = append(out, r.Body)
+	}
+	return out
+}
+
+func TestProcessAvailabilityBlockSendsTheReferenceExample(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	m, raw := exampleBlock(t)
+	id, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != "13620420" {
+		t.Errorf("messageId = %q", id)
+	}
+	sent := bodies(srv, "processAvailabilityBlock")
+	if len(sent) != 1 {
+		t.Fatalf("%d requests", len(sent))
+	}
+	// The example's lowercase release type is sent in Mews' documented spelling.
+	want := bytes.Replace(raw, []byte(`"type": "fixed"`), []byte(`"type": "Fixed"`), 1)
+	chmtest.AssertSameJSON(t, want, sent[0], tokenFields...)
+	if !strings.Contains(string(sent[0]), `"number":"4111111111111111"`) {
+		t.Error("the card did not go on the wire in clear")
+	}
+	if b, ok := srv.Block("33"); !ok || b.Status != "Created" || b.Name != "Smith wedding" {
+		t.Errorf("stored block = %+v", b)
+	}
+}
+
+func TestBlockCanBeUpdatedAndCanceledWithItsConfirmationNumber(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	m, _ := exampleBlock(t)
+	m.AvailabilityBlock.ConfirmationNumber = ""
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		t.Fatal(err)
+	}
+	created, _ := srv.Block("33")
+	m.AvailabilityBlock.Status = ari.BlockUpdated
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("update without confirmationNumber: %v", err)
+	}
+	m.AvailabilityBlock.ConfirmationNumber = created.ConfirmationNumber
+	m.AvailabilityBlock.Name = "Smith & Jones wedding"
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		t.Fatal(err)
+	}
+	m.AvailabilityBlock.Status = ari.BlockCanceled
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := srv.Block("33")
+	if b.Status != "Canceled" || b.Name != "Smith & Jones wedding" || b.Messages != 3 || b.ConfirmationNumber != created.ConfirmationNumber {
+		t.Errorf("stored block = %+v", b)
+	}
+	m.AvailabilityBlock.ConfirmationNumber = "wrong"
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrProcessing) {
+		t.Errorf("wrong confirmation number: %v, want ErrProcessing", err)
+	}
+}
+
+func TestProcessAvailabilityBlockGeneratesMessageIDs(t *testing.T) {
+	_, cm := newServer(t, mewstest.ConnectionToken)
+	m, _ := exampleBlock(t)
+	m.MessageID = ""
+	a, err1 := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+	b, err2 := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+	if err1 != nil || err2 != nil || a == "" || a == b || m.MessageID != "" {
+		t.Errorf("ids %q %q (%v, %v), message id left %q", a, b, err1, err2, m.MessageID)
+	}
+}
+
+func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
+	tests := []struct {
+		name, field string
+		edit        func(b *ari.AvailabilityBlock)
+	}{
+		{"no code", "availabilityBlock.code", func(b *ari.AvailabilityBlock) { b.Code = "" }},
+		{"CHM-side status", "availabilityBlock.status", func(b *ari.AvailabilityBlock) { b.Status = ari.BlockCreate }},
+		{"update without number", "availabilityBlock.confirmationNumber", func(b *ari.AvailabilityBlock) {
+			b.Status, b.ConfirmationNumber = ari.BlockCanceled, ""
+		}},
+		{"no name", "availabilityBlock.name", func(b *ari.AvailabilityBlock) { b.Name = "" }},
+		{"backwards dates", "availabilityBlock.dates", func(b *ari.AvailabilityBlock) { b.Dates.End = b.Dates.Start }},
+		{"no original rate", "availabilityBlock.originalRateCode", func(b *ari.AvailabilityBlock) { b.OriginalRateCode = "" }},
+		{"no booker", "availabilityBlock.booker.lastName", func(b *ari.AvailabilityBlock) { b.Booker = nil }},
+		{"no pickup type", "availabilityBlock.pickupType", func(b *ari.AvailabilityBlock) { b.PickupType = "" }},
+		{"no categories", "availabilityBlock.spaceCategories", func(b *ari.AvailabilityBlock) { b.SpaceCategories = nil }},
+		{"no release strategy", "availabilityBlock.releaseStrategy", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy = nil }},
+		{"fixed without date", "availabilityBlock.releaseStrategy.fixedDate", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy.FixedDate = mews.Date{} }},
+		{"rolling without offset", "availabilityBlock.releaseStrategy.offset", func(b *ari.AvailabilityBlock) {
+			b.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling}
+		}},
+		{"unknown release", "availabilityBlock.releaseStrategy.type", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy.Type = "Sometimes" }},
+		{"category without allocation", "availabilityBlock.spaceCategories[0]", func(b *ari.AvailabilityBlock) { b.SpaceCategories[0].AllocatedSpaces = nil }},
+		{"backwards allocation", "availabilityBlock.spaceCategories[0].allocatedSpaces[0]", func(b *ari.AvailabilityBlock) {
+			b.SpaceCategories[0].AllocatedSpaces[0].End = b.SpaceCategories[0].AllocatedSpaces[0].Start
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, cm := newServer(t, mewstest.ConnectionToken)
+			m, _ := exampleBlock(t)
+			tt.edit(&m.AvailabilityBlock)
+			_, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+			var in *mews.InputError
+			if !errors.As(err, &in) || in.Field != tt.field {
+				t.Fatalf("err = %v, want an InputError on %s", err, tt.field)
+			}
+			if n := len(srv.RequestsFor("processAvailabilityBlock")); n != 0 {
+				t.Errorf("%d requests were sent", n)
+			}
+		})
+	}
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), nil, &ari.BlockMessage{}); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("nil handle: %v", err)
+	}
+}
+
+func TestRollingReleaseIsSent(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	m, _ := exampleBlock(t)
+	m.AvailabilityBlock.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: ari.ReleaseOffsetDays(3)}
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		t.Fatal(err)
+	}
+	if sent := bodies(srv, "processAvailabilityBlock")[0]; !strings.Contains(string(sent), `"releaseStrategy":{"type":"Rolling","offset":"P3DT"}`) {
+		t.Errorf("sent %s", sent)
+	}
+}
+
+func TestBlockErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv.Revoke(mewstest.ConnectionToken)
+	m, _ := exampleBlock(t)
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidAuthentication) {
+		t.Errorf("revoked: %v", err)
+	}
+	_, cm = newServer(t, mewstest.DeactivatedConnectionToken)
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrConnectionNotFound) {
+		t.Errorf("deactivated: %v", err)
+	}
+	_, cm = newServer(t, mewstest.ConnectionToken)
+	m.AvailabilityBlock.SpaceCategories[0].SpaceTypeCode = "Double"
+	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrProcessing) {
+		t.Errorf("unknown space type: %v", err)
+	}
+}
+
+func TestMewsPushedBlockRoundTrips(t *testing.T) {
+	raw := chmtest.Read(t, "chm_processavailabilityblock_request.json")
+	var m ari.BlockMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chmtest.AssertSameJSON(t, raw, out, tokenFields...)
+	b := m.AvailabilityBlock
+	if !b.Status.IsCreate() || b.Code != "" || b.SpaceCategories[0].OccupiedSpaces[0].Count != 1 || b.Booker.LoyaltyInfo.TierCode != "Gold" {
+		t.Errorf("block = %+v", b)
+	}
+}
+
+func TestBlockEnumsDecodeCaseInsensitively(t *testing.T) {
+	var b ari.AvailabilityBlock
+	doc := `{"status":"canceled","releaseStrategy":{"type":"ROLLING","offset":"P2DT"},"pickupType":"individualgroups"}`
+	if err := json.Unmarshal([]byte(doc), &b); err != nil {
+		t.Fatal(err)
+	}
+	got := []any{b.Status, b.ReleaseStrategy.Type, b.PickupType, b.Status.IsCancel(), b.Status.IsUpdate()}
+	want := []any{ari.BlockCanceled, ari.ReleaseRolling, ari.PickupIndividualGroups, true, false}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	var unknown ari.BlockStatus
+	if err := json.Unmarshal([]byte(`"Archived"`), &unknown); err != nil || unknown != "Archived" {
+		t.Errorf("unknown status = %q, %v", unknown, err)
+	}
+	for s, want := range map[ari.BlockStatus][3]bool{ari.BlockCreate: {true, false, false}, ari.BlockUpdate: {false, true, false}, ari.BlockCancel: {false, false, true}, ari.BlockUpdated: {false, true, false}} {
+		if got := [3]bool{s.IsCreate(), s.IsUpdate(), s.IsCancel()}; got != want {
+			t.Errorf("%s: %v", s, got)
+		}
+	}
+}
+
+func TestReleaseOffsetDays(t *testing.T) {
+	for in, want := range map[ari.ReleaseOffset]int{"P3DT": 3, "P3D": 3, "P10DT0H0M": 10, "-P1DT": -1, "p0dt": 0} {
+		if got, err := in.Days(); err != nil || got != want {
+			t.Errorf("%s: %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []ari.ReleaseOffset{"", "3D", "P", "PxDT", "P3DT2H", "P-3DT"} {
+		if _, err := bad.Days(); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func TestBlockProcessingConfirmationAcceptsStringSuccess(t *testing.T) {
+	var c ari.BlockProcessingConfirmation
+	if err := json.Unmarshal(chmtest.Read(t, "cm_blockprocessingconfirmation.json"), &c); err != nil {
+		t.Fatal(err)
+	}
+	want := ari.BlockProcessingConfirmation{MessageID: "13620420", Code: "33", ConfirmationNumber: "55", Success: true}
+	if d := cmp.Diff(want, c); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if err := json.Unmarshal([]byte(`{"success":false,"error":{"code":"7","message":"no"},"confirmationNumber":55}`), &c); err != nil ||
+		c.Success || len(c.Errors) != 1 || c.Errors[0].Code != mews.CodeProcessing || c.ConfirmationNumber != "55" {
+		t.Errorf("failure = %+v, %v", c, err)
+	}
+}
+
+func TestConfirmationsSendTheReferenceExamples(t *testing.T) {
+	tests := []struct {
+		file, op string
+		send     func(context.Context, *mews.ChannelManager, []byte) error
+	}{
+		{"cm_processrateconfirmation_request.json", "processRateConfirmation", func(ctx context.Context, cm *mews.ChannelManager, raw []byte) error {
+			var c ari.Confirmation
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			return ari.ConfirmPriceUpdate(ctx, cm, c)
+		}},
+		{"cm_processavailabilityblockconfirmation_request.json", "processAvailabilityBlockConfirmation", func(ctx context.Context, cm *mews.ChannelManager, raw []byte) error {
+			var c ari.BlockConfirmation
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			return ari.ConfirmAvailabilityBlock(ctx, cm, c)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op, func(t *testing.T) {
+			srv, cm := newServer(t, mewstest.ConnectionToken)
+			raw := chmtest.Read(t, tt.file)
+			if err := tt.send(context.Background(), cm, raw); err != nil {
+				t.Fatal(err)
+			}
+			sent := bodies(srv, tt.op)
+			if len(sent) != 1 {
+				t.Fatalf("%d requests", len(sent))
+			}
+			chmtest.AssertSameJSON(t, raw, sent[0], tokenFields...)
+		})
+	}
+}
+
+func TestEachARIConfirmationGoesToItsOperation(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	ok := ari.Confirmation{RelatedMessageID: "66511e1d", Success: true}
+	calls := map[string]func() error{
+		"processAvailabilityConfirmation": func() error { return ari.ConfirmAvailabilityUpdate(context.Background(), cm, ok) },
+		"processRateConfirmation":         func() error { return ari.ConfirmPriceUpdate(context.Background(), cm, ok) },
+		"processRestrictionConfirmation":  func() error { return ari.ConfirmRestrictionUpdate(context.Background(), cm, ok) },
+	}
+	for op, call := range calls {
+		if err := call(); err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		if n := len(srv.RequestsFor(op)); n != 1 {
+			t.Errorf("%s: %d requests", op, n)
+		}
+	}
+}
+
+func TestConfirmationsUseTheResponseURLOnlyOnThePlatform(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv.HandleChannelManager("elsewhereConfirmation", func(*mewstest.Request) (any, error) { return nil, nil })
+	c := ari.Confirmation{RelatedMessageID: "m", Success: true}
+	for _, url := range []string{srv.URL + "/api/channelManager/v1/elsewhereConfirmation", "https://attacker.example/api/channelManager/v1/elsewhereConfirmation", ""} {
+		c.ResponseURL = url
+		if err := ari.ConfirmRestrictionUpdate(context.Background(), cm, c); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+	}
+	if a, b := len(srv.RequestsFor("elsewhereConfirmation")), len(srv.RequestsFor("processRestrictionConfirmation")); a != 1 || b != 2 {
+		t.Errorf("responseUrl %d, default %d; want 1 and 2", a, b)
+	}
+}
+
+func TestConfirmationsValidateBeforeSending(t *testing.T) {
+	srv, cm := newServer(t, mewstest.ConnectionToken)
+	rateErr := []mews.ErrorDetail{{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"}}
+	cases := []error{
+		ari.ConfirmAvailabilityUpdate(context.Background(), cm, ari.Confirmation{Success: true}),
+		ari.ConfirmPriceUpdate(context.Background(), cm, ari.Confirmation{RelatedMessageID: "m"}),
+		ari.ConfirmRestrictionUpdate(context.Background(), cm, ari.Confirmation{RelatedMessageID: "m", Success: true, Errors: rateErr}),
+		ari.ConfirmAvailabilityBlock(context.Background(), cm, ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Success: true}, ConfirmationNumber: "2"}),
+		ari.ConfirmAvailabilityBlock(context.Background(), cm, ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Success: true}, Code: "C"}),
+		ari.ConfirmPriceUpdate(context.Background(), nil, ari.Confirmation{RelatedMessageID: "m", Success: true}),
+	}
+	for i, err := range cases {
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests were sent", n)
+	}
+	failed := ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "no", CategoryCode: "DBL"}}}, ConfirmationNumber: "2"}
+	if err := ari.ConfirmAvailabilityBlock(context.Background(), cm, failed); err != nil {
+		t.Errorf("a failure without code: %v", err)
+	}
+}
+
+func TestConfirmationDecodesSingularErrorAndStringSuccess(t *testing.T) {
+	var c ari.Confirmation
+	if err := json.Unmarshal([]byte(`{"relatedMessageId":"m","success":"False","error":{"code":12,"message":"blocked"}}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	want := ari.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeAvailabilityError, Message: "blocked"}}}
+	if d := cmp.Diff(want, c); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	var bc ari.BlockConfirmation
+	if err := json.Unmarshal([]byte(`{"relatedMessageId":"m","success":true,"code":7,"confirmationNumber":"2"}`), &bc); err != nil || bc.Code != "7" || !bc.Success {
+		t.Errorf("block confirmation = %+v, %v", bc, err)
+	}
+	if err := json.Unmarshal([]byte(`{"success":"maybe"}`), &c); err == nil {
+		t.Error(`success "maybe" decoded`)
+	}
+}
+
+func TestBlockCardIsRedactedInOutput(t *testing.T) {
+	m, _ := exampleBlock(t)
+	out, _ := json.Marshal(m)
+	for _, s := range []string{fmt.Sprintf("%+v", m.AvailabilityBlock.PaymentCard), string(out)} {
+		if strings.Contains(s, "4111111111111111") || strings.Contains(s, `666`) {
+			t.Errorf("card leaked: %s", s)
+		}
+	}
+}
