@@ -17,23 +17,6 @@ import (
 	"github.com/mewskit/mews-go/mewstest"
 )
 
-var tokenFields = []string{"clientToken", "connectionToken"}
-
-func newServer(t *testing.T, token string) (*mewstest.Server, *mews.ChannelManager) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	client, err := srv.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cm, err := client.ChannelManager(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, cm
-}
-
 // exampleBlock decodes the reference's processAvailabilityBlock request (its space type
 // code changed to one the fake knows).
 func exampleBlock(t *testing.T) (*ari.BlockMessage, []byte) {
@@ -46,16 +29,8 @@ func exampleBlock(t *testing.T) (*ari.BlockMessage, []byte) {
 	return &m, raw
 }
 
-func bodies(srv *mewstest.Server, op string) [][]byte {
-	var out [][]byte
-	for _, r := range srv.RequestsFor(op) {
-		out = append(out, r.Body)
-	}
-	return out
-}
-
 func TestProcessAvailabilityBlockSendsTheReferenceExample(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, raw := exampleBlock(t)
 	id, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
 	if err != nil {
@@ -64,13 +39,13 @@ func TestProcessAvailabilityBlockSendsTheReferenceExample(t *testing.T) {
 	if id != "13620420" {
 		t.Errorf("messageId = %q", id)
 	}
-	sent := bodies(srv, "processAvailabilityBlock")
+	sent := chmtest.Bodies(srv, "processAvailabilityBlock")
 	if len(sent) != 1 {
 		t.Fatalf("%d requests", len(sent))
 	}
 	// The example's lowercase release type is sent in Mews' documented spelling.
 	want := bytes.Replace(raw, []byte(`"type": "fixed"`), []byte(`"type": "Fixed"`), 1)
-	chmtest.AssertSameJSON(t, want, sent[0], tokenFields...)
+	chmtest.AssertSameJSON(t, want, sent[0], chmtest.TokenFields...)
 	if !strings.Contains(string(sent[0]), `"number":"4111111111111111"`) {
 		t.Error("the card did not go on the wire in clear")
 	}
@@ -80,7 +55,7 @@ func TestProcessAvailabilityBlockSendsTheReferenceExample(t *testing.T) {
 }
 
 func TestBlockCanBeUpdatedAndCanceledWithItsConfirmationNumber(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	m.AvailabilityBlock.ConfirmationNumber = ""
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
@@ -111,7 +86,7 @@ func TestBlockCanBeUpdatedAndCanceledWithItsConfirmationNumber(t *testing.T) {
 }
 
 func TestProcessAvailabilityBlockGeneratesMessageIDs(t *testing.T) {
-	_, cm := newServer(t, mewstest.ConnectionToken)
+	_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	m.MessageID = ""
 	a, err1 := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
@@ -150,7 +125,7 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, cm := newServer(t, mewstest.ConnectionToken)
+			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			m, _ := exampleBlock(t)
 			tt.edit(&m.AvailabilityBlock)
 			_, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
@@ -169,29 +144,29 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 }
 
 func TestRollingReleaseIsSent(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	m.AvailabilityBlock.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: ari.ReleaseOffsetDays(3)}
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
 		t.Fatal(err)
 	}
-	if sent := bodies(srv, "processAvailabilityBlock")[0]; !strings.Contains(string(sent), `"releaseStrategy":{"type":"Rolling","offset":"P3DT"}`) {
+	if sent := chmtest.Bodies(srv, "processAvailabilityBlock")[0]; !strings.Contains(string(sent), `"releaseStrategy":{"type":"Rolling","offset":"P3DT"}`) {
 		t.Errorf("sent %s", sent)
 	}
 }
 
 func TestBlockErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.Revoke(mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidAuthentication) {
 		t.Errorf("revoked: %v", err)
 	}
-	_, cm = newServer(t, mewstest.DeactivatedConnectionToken)
+	_, cm = chmtest.NewChannelManager(t, mewstest.DeactivatedConnectionToken)
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrConnectionNotFound) {
 		t.Errorf("deactivated: %v", err)
 	}
-	_, cm = newServer(t, mewstest.ConnectionToken)
+	_, cm = chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m.AvailabilityBlock.SpaceCategories[0].SpaceTypeCode = "Double"
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrProcessing) {
 		t.Errorf("unknown space type: %v", err)
@@ -208,7 +183,7 @@ func TestMewsPushedBlockRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, raw, out, tokenFields...)
+	chmtest.AssertSameJSON(t, raw, out, chmtest.TokenFields...)
 	b := m.AvailabilityBlock
 	if !b.Status.IsCreate() || b.Code != "" || b.SpaceCategories[0].OccupiedSpaces[0].Count != 1 || b.Booker.LoyaltyInfo.TierCode != "Gold" {
 		t.Errorf("block = %+v", b)
@@ -287,22 +262,22 @@ func TestConfirmationsSendTheReferenceExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
-			srv, cm := newServer(t, mewstest.ConnectionToken)
+			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			raw := chmtest.Read(t, tt.file)
 			if err := tt.send(context.Background(), cm, raw); err != nil {
 				t.Fatal(err)
 			}
-			sent := bodies(srv, tt.op)
+			sent := chmtest.Bodies(srv, tt.op)
 			if len(sent) != 1 {
 				t.Fatalf("%d requests", len(sent))
 			}
-			chmtest.AssertSameJSON(t, raw, sent[0], tokenFields...)
+			chmtest.AssertSameJSON(t, raw, sent[0], chmtest.TokenFields...)
 		})
 	}
 }
 
 func TestEachARIConfirmationGoesToItsOperation(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	ok := ari.Confirmation{RelatedMessageID: "66511e1d", Success: true}
 	calls := map[string]func() error{
 		"processAvailabilityConfirmation": func() error { return ari.ConfirmAvailabilityUpdate(context.Background(), cm, ok) },
@@ -320,7 +295,7 @@ func TestEachARIConfirmationGoesToItsOperation(t *testing.T) {
 }
 
 func TestConfirmationsUseTheResponseURLOnlyOnThePlatform(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.HandleChannelManager("elsewhereConfirmation", func(*mewstest.Request) (any, error) { return nil, nil })
 	c := ari.Confirmation{RelatedMessageID: "m", Success: true}
 	for _, url := range []string{srv.URL + "/api/channelManager/v1/elsewhereConfirmation", "https://attacker.example/api/channelManager/v1/elsewhereConfirmation", ""} {
@@ -335,7 +310,7 @@ func TestConfirmationsUseTheResponseURLOnlyOnThePlatform(t *testing.T) {
 }
 
 func TestConfirmationsValidateBeforeSending(t *testing.T) {
-	srv, cm := newServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	rateErr := []mews.ErrorDetail{{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"}}
 	cases := []error{
 		ari.ConfirmAvailabilityUpdate(context.Background(), cm, ari.Confirmation{Success: true}),

@@ -18,20 +18,6 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
-// tokens are the credential fields the pipeline adds; requests are compared without them.
-var tokens = []string{"clientToken", "connectionToken"}
-
-func newCMServer(t *testing.T) (*mewstest.Server, *mews.Client) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	client, err := srv.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, client
-}
-
 func channelManager(t *testing.T, client *mews.Client, token string) *mews.ChannelManager {
 	t.Helper()
 	cm, err := client.ChannelManager(token)
@@ -64,7 +50,7 @@ func lastBody(t *testing.T, srv *mewstest.Server, op string) []byte {
 }
 
 func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_getproperties_response.json")
 	serveExample(srv, "getProperties", example)
 
@@ -72,7 +58,7 @@ func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"email":"boss@hotel.example"}`; string(mustJSON(t, withoutKeys(t, lastBody(t, srv, "getProperties"), tokens...))) != want {
+	if want := `{"email":"boss@hotel.example"}`; string(mustJSON(t, withoutKeys(t, lastBody(t, srv, "getProperties"), chmtest.TokenFields...))) != want {
 		t.Errorf("request = %s, want %s", lastBody(t, srv, "getProperties"), want)
 	}
 	// Tokens redact themselves when marshalled, so compare them revealed and the rest as JSON.
@@ -86,7 +72,7 @@ func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
 }
 
 func TestGetPropertiesRedactsConnectionTokens(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +85,7 @@ func TestGetPropertiesRedactsConnectionTokens(t *testing.T) {
 }
 
 func TestGetPropertiesListsTheSeededConnections(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +106,7 @@ func TestGetPropertiesListsTheSeededConnections(t *testing.T) {
 }
 
 func TestGetPropertiesOfAnUnknownEmployeeIsEmpty(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	got, err := properties.GetProperties(context.Background(), client, "stranger@example.com")
 	if err != nil || len(got) != 0 {
 		t.Errorf("got %v, %v; want no properties", got, err)
@@ -128,7 +114,7 @@ func TestGetPropertiesOfAnUnknownEmployeeIsEmpty(t *testing.T) {
 }
 
 func TestGetPropertiesRejectsAnInvalidEmailWithoutSending(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	for _, email := range []string{"", "   ", "no-at-sign", "@hotel.example", "a b@hotel.example", "boss@"} {
 		_, err := properties.GetProperties(context.Background(), client, email)
 		if !errors.Is(err, mews.ErrInvalidInput) {
@@ -141,7 +127,7 @@ func TestGetPropertiesRejectsAnInvalidEmailWithoutSending(t *testing.T) {
 }
 
 func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_getconfiguration_response.json")
 	serveExample(srv, "getConfiguration", example)
 
@@ -149,7 +135,7 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, chmtest.Read(t, "cm_getconfiguration_request.json"), lastBody(t, srv, "getConfiguration"), tokens...)
+	chmtest.AssertSameJSON(t, chmtest.Read(t, "cm_getconfiguration_request.json"), lastBody(t, srv, "getConfiguration"), chmtest.TokenFields...)
 	chmtest.AssertSameJSON(t, example, mustJSON(t, cfg), "success", "connectionToken")
 	if cfg.ConnectionToken.Reveal() != "NF9R27B239D24632943D115EDE9CFH3-EA00F8FD8294692C940F6B5A8F9453D" {
 		t.Errorf("connection token = %s", cfg.ConnectionToken)
@@ -164,7 +150,7 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 }
 
 func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	codes := func(ext properties.ConfigurationExtent) (spaces, rates []string, products int) {
 		cfg, err := properties.GetPropertyConfiguration(context.Background(), cm, ext)
@@ -193,7 +179,7 @@ func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
 }
 
 func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	revoked := srv.AddConnection(mewstest.PropertyID)
 	srv.Revoke(revoked)
 	tests := []struct {
@@ -229,7 +215,7 @@ func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
 }
 
 func TestGetChannelsDecodesTheReferenceExample(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_getchannels_response.json")
 	serveExample(srv, "getChannels", example)
 	got, err := properties.GetChannels(context.Background(), client)
@@ -243,7 +229,7 @@ func TestGetChannelsDecodesTheReferenceExample(t *testing.T) {
 }
 
 func TestGetChannelsOfTheSeededServerHasGaps(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	got, err := properties.GetChannels(context.Background(), client)
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +240,7 @@ func TestGetChannelsOfTheSeededServerHasGaps(t *testing.T) {
 }
 
 func TestSetInventorySendsTheReferenceExample(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	srv.HandleChannelManager("setInventory", func(*mewstest.Request) (any, error) { return nil, nil })
 	var in struct {
 		InventoryMappings []properties.InventoryMapping `json:"inventoryMappings"`
@@ -266,11 +252,11 @@ func TestSetInventorySendsTheReferenceExample(t *testing.T) {
 	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), in.InventoryMappings); err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "setInventory"), tokens...)
+	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "setInventory"), chmtest.TokenFields...)
 }
 
 func TestSetInventoryReplacesTheMapping(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	want := []properties.InventoryMapping{{RatePlanCode: "NR", SpaceTypeCode: "SGL"}}
 	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), want); err != nil {
 		t.Fatal(err)
@@ -282,7 +268,7 @@ func TestSetInventoryReplacesTheMapping(t *testing.T) {
 }
 
 func TestSetInventoryWithAnEmptyListSendsNothing(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	for _, empty := range [][]properties.InventoryMapping{nil, {}} {
 		err := properties.SetInventory(context.Background(), cm, empty)
@@ -299,18 +285,18 @@ func TestSetInventoryWithAnEmptyListSendsNothing(t *testing.T) {
 }
 
 func TestSetInventoryDeletesAllMappingsOnlyWhenAskedTo(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), nil, properties.DeleteAllMappings()); err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, []byte(`{"inventoryMappings":[]}`), lastBody(t, srv, "setInventory"), tokens...)
+	chmtest.AssertSameJSON(t, []byte(`{"inventoryMappings":[]}`), lastBody(t, srv, "setInventory"), chmtest.TokenFields...)
 	if got := srv.InventoryMappings(mewstest.ConnectionToken); len(got) != 0 {
 		t.Errorf("mapping = %v, want none", got)
 	}
 }
 
 func TestSetInventoryRejectsIncompleteOrRepeatedPairs(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	for _, m := range [][]properties.InventoryMapping{
 		{{RatePlanCode: "FF"}},
@@ -326,7 +312,7 @@ func TestSetInventoryRejectsIncompleteOrRepeatedPairs(t *testing.T) {
 }
 
 func TestSetInventoryCannotCreateRates(t *testing.T) {
-	_, client := newCMServer(t)
+	_, client := chmtest.NewClient(t)
 	err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken),
 		[]properties.InventoryMapping{{RatePlanCode: "NEW", SpaceTypeCode: "SGL"}})
 	if !errors.Is(err, mews.ErrProcessing) {
@@ -335,7 +321,7 @@ func TestSetInventoryCannotCreateRates(t *testing.T) {
 }
 
 func TestRequestAriUpdateSendsTheReferenceExample(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_requestariupdate_request.json")
 	var req properties.AriUpdateRequest
 	if err := json.Unmarshal(example, &req); err != nil {
@@ -344,14 +330,14 @@ func TestRequestAriUpdateSendsTheReferenceExample(t *testing.T) {
 	if err := properties.RequestAriUpdate(context.Background(), channelManager(t, client, mewstest.ConnectionToken), req); err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "requestAriUpdate"), tokens...)
+	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "requestAriUpdate"), chmtest.TokenFields...)
 	if req.AriTypes[1] != properties.AriPrices || req.AriTypes[1].String() != "Prices" {
 		t.Errorf("ari types = %v", req.AriTypes)
 	}
 }
 
 func TestRequestAriUpdateAcceptsOneDayAndRejectsBackwardsDates(t *testing.T) {
-	srv, client := newCMServer(t)
+	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	day := mews.NewDate(2025, 3, 1)
 	if err := properties.RequestAriUpdate(context.Background(), cm, properties.AriUpdateRequest{From: day, To: day}); err != nil {

@@ -19,23 +19,6 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
-var tokenFields = []string{"clientToken", "connectionToken"}
-
-func newGroupServer(t *testing.T, token string) (*mewstest.Server, *mews.ChannelManager) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	client, err := srv.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cm, err := client.ChannelManager(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, cm
-}
-
 // exampleGroup decodes the reference's processGroup request (contacts use "telephone",
 // the documented field; the "phone" spelling is tested separately).
 func exampleGroup(t *testing.T) (*reservations.Group, []byte) {
@@ -48,16 +31,8 @@ func exampleGroup(t *testing.T) (*reservations.Group, []byte) {
 	return &g, raw
 }
 
-func sentBodies(srv *mewstest.Server, op string) [][]byte {
-	var out [][]byte
-	for _, r := range srv.RequestsFor(op) {
-		out = append(out, r.Body)
-	}
-	return out
-}
-
 func TestProcessGroupSendsTheReferenceExampleToThePushURL(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, raw := exampleGroup(t)
 
 	id, err := reservations.ProcessGroup(context.Background(), cm, g)
@@ -67,16 +42,16 @@ func TestProcessGroupSendsTheReferenceExampleToThePushURL(t *testing.T) {
 	if id != "MyWeddingMessage789456123" {
 		t.Errorf("messageId = %q", id)
 	}
-	sent := sentBodies(srv, "processGroup") // mewstest serves the push URL of CustomEnvironment
+	sent := chmtest.Bodies(srv, "processGroup") // mewstest serves the push URL of CustomEnvironment
 	if len(sent) != 1 {
 		t.Fatalf("%d processGroup requests", len(sent))
 	}
 	// Byte-exact amounts and the revealed card number and CVV are part of the comparison.
-	chmtest.AssertSameJSON(t, raw, sent[0], tokenFields...)
+	chmtest.AssertSameJSON(t, raw, sent[0], chmtest.TokenFields...)
 }
 
 func TestProcessGroupIsStoredByChannelManagerID(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
 		t.Fatal(err)
@@ -96,7 +71,7 @@ func TestProcessGroupIsStoredByChannelManagerID(t *testing.T) {
 }
 
 func TestProcessGroupGeneratesAUniqueMessageIDWhenEmpty(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	g.MessageID = ""
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -117,7 +92,7 @@ func TestProcessGroupGeneratesAUniqueMessageIDWhenEmpty(t *testing.T) {
 	var sent struct {
 		MessageID string `json:"messageId"`
 	}
-	bodies := sentBodies(srv, "processGroup")
+	bodies := chmtest.Bodies(srv, "processGroup")
 	if err := json.Unmarshal(bodies[len(bodies)-1], &sent); err != nil || !seen[sent.MessageID] {
 		t.Errorf("sent messageId %q is not the returned one", sent.MessageID)
 	}
@@ -154,7 +129,7 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			g, _ := exampleGroup(t)
 			tt.edit(g)
 			_, err := reservations.ProcessGroup(context.Background(), cm, g)
@@ -170,7 +145,7 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 }
 
 func TestProcessGroupOnlyNeedsIdentityToCancel(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
 		t.Fatal(err)
@@ -178,15 +153,15 @@ func TestProcessGroupOnlyNeedsIdentityToCancel(t *testing.T) {
 	if _, err := reservations.ProcessGroup(context.Background(), cm, reservations.CancelGroup("EXP-123456", "123456")); err != nil {
 		t.Fatal(err)
 	}
-	bodies := sentBodies(srv, "processGroup")
-	chmtest.AssertSameJSON(t, []byte(`{"channelId":"EXP-123456","channelManagerId":"123456","reservations":[]}`), bodies[1], append(tokenFields, "messageId")...)
+	bodies := chmtest.Bodies(srv, "processGroup")
+	chmtest.AssertSameJSON(t, []byte(`{"channelId":"EXP-123456","channelManagerId":"123456","reservations":[]}`), bodies[1], append(chmtest.TokenFields, "messageId")...)
 	if stored, _ := srv.Group("123456"); !stored.Canceled || stored.Messages != 2 {
 		t.Errorf("stored group = %+v, want canceled after 2 messages", stored)
 	}
 }
 
 func TestCancelReservationsCancelsPartOfAGroup(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	g.Reservations[1].State = reservations.ReservationCreated
 	g.Reservations[1].Amounts = nil
@@ -216,7 +191,7 @@ func TestCancelReservationsCancelsPartOfAGroup(t *testing.T) {
 }
 
 func TestLeavingAReservationOutCancelsItInMewstest(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	g.Reservations[1].State = 0
 	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
@@ -234,7 +209,7 @@ func TestLeavingAReservationOutCancelsItInMewstest(t *testing.T) {
 }
 
 func TestProcessGroupRefusesMoreThan100ReservationsUnlessAllowed(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	base := g.Reservations[0]
 	g.Reservations = nil
@@ -262,14 +237,14 @@ func TestProcessGroupRefusesMoreThan100ReservationsUnlessAllowed(t *testing.T) {
 
 func TestProcessGroupErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 	t.Run("deactivated connection", func(t *testing.T) {
-		_, cm := newGroupServer(t, mewstest.DeactivatedConnectionToken)
+		_, cm := chmtest.NewChannelManager(t, mewstest.DeactivatedConnectionToken)
 		g, _ := exampleGroup(t)
 		if _, err := reservations.ProcessGroup(context.Background(), cm, g); !errors.Is(err, mews.ErrConnectionNotFound) {
 			t.Errorf("err = %v, want ErrConnectionNotFound", err)
 		}
 	})
 	t.Run("unknown space type is a processing error", func(t *testing.T) {
-		_, cm := newGroupServer(t, mewstest.ConnectionToken)
+		_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		g, _ := exampleGroup(t)
 		g.Reservations[0].SpaceTypeCode = "ST"
 		_, err := reservations.ProcessGroup(context.Background(), cm, g)
@@ -278,7 +253,7 @@ func TestProcessGroupErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 		}
 	})
 	t.Run("operation disabled", func(t *testing.T) {
-		srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		srv.HandleChannelManager("processGroup", func(*mewstest.Request) (any, error) {
 			return nil, mewstest.ChannelManagerError(mews.CodeRateError, "Receiving reservations is disabled.")
 		})
@@ -306,7 +281,7 @@ func TestMewstestValidatesGroupsLikeMews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			err := cm.Do(context.Background(), mews.Operation{Name: "processGroup", Safety: mews.IdempotentWrite}, json.RawMessage(tt.body), nil)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
@@ -407,7 +382,7 @@ func TestMewsPushedGroupRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chmtest.AssertSameJSON(t, raw, out, tokenFields...)
+	chmtest.AssertSameJSON(t, raw, out, chmtest.TokenFields...)
 	r := g.Reservations[1]
 	if r.TimeState == nil || *r.TimeState != reservations.TimeStateOptional || r.Code != "" || g.Reservations[0].PaymentCardData.ExpireDate.String() != "0222" {
 		t.Errorf("pushed reservation = %+v", r)
@@ -431,7 +406,7 @@ func TestReservationsTotalSumsLiveReservations(t *testing.T) {
 }
 
 func TestConfirmGroupSendsTheReferenceExample(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	raw := chmtest.Read(t, "cm_processgroupconfirmation_request.json")
 	var c reservations.GroupConfirmation
 	if err := json.Unmarshal(raw, &c); err != nil {
@@ -440,15 +415,15 @@ func TestConfirmGroupSendsTheReferenceExample(t *testing.T) {
 	if err := reservations.ConfirmGroup(context.Background(), cm, c); err != nil {
 		t.Fatal(err)
 	}
-	bodies := sentBodies(srv, "processGroupConfirmation")
+	bodies := chmtest.Bodies(srv, "processGroupConfirmation")
 	if len(bodies) != 1 {
 		t.Fatalf("%d confirmations sent", len(bodies))
 	}
-	chmtest.AssertSameJSON(t, raw, bodies[0], tokenFields...)
+	chmtest.AssertSameJSON(t, raw, bodies[0], chmtest.TokenFields...)
 }
 
 func TestConfirmGroupPostsToTheResponseURLOnlyOnThePlatform(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.HandleChannelManager("customConfirmation", func(*mewstest.Request) (any, error) { return nil, nil })
 	c := reservations.GroupConfirmation{RelatedMessageID: "m1", Success: true, Code: "G1"}
 	c.ResponseURL = srv.URL + "/api/channelManager/v1/customConfirmation"
@@ -465,7 +440,7 @@ func TestConfirmGroupPostsToTheResponseURLOnlyOnThePlatform(t *testing.T) {
 }
 
 func TestConfirmGroupValidatesBeforeSending(t *testing.T) {
-	srv, cm := newGroupServer(t, mewstest.ConnectionToken)
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	failed := []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "Unknown category", CategoryCode: "X"}}
 	for _, c := range []reservations.GroupConfirmation{
 		{Success: true, Code: "G"},

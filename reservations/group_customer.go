@@ -1,8 +1,6 @@
 package reservations
 
 import (
-	"encoding/json"
-
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/chm"
 )
@@ -30,18 +28,7 @@ type Customer struct {
 // UnmarshalJSON accepts "phone" as well as "telephone" (§11: the docs use both).
 func (c *Customer) UnmarshalJSON(b []byte) error {
 	type plain Customer
-	var w struct {
-		*plain
-		Phone string `json:"phone"`
-	}
-	w.plain = (*plain)(c)
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	if c.Telephone == "" {
-		c.Telephone = w.Phone
-	}
-	return nil
+	return chm.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
 }
 
 // CustomerTitle is a customer's form of address.
@@ -111,18 +98,7 @@ type Contact struct {
 // UnmarshalJSON accepts "phone" as well as "telephone".
 func (c *Contact) UnmarshalJSON(b []byte) error {
 	type plain Contact
-	var w struct {
-		*plain
-		Phone string `json:"phone"`
-	}
-	w.plain = (*plain)(c)
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	if c.Telephone == "" {
-		c.Telephone = w.Phone
-	}
-	return nil
+	return chm.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
 }
 
 // Source is a sales channel of a booking. Code is nil for a channel Mews does not know

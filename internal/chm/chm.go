@@ -214,3 +214,23 @@ func PostConfirmation(ctx context.Context, cm *mews.ChannelManager, op, response
 	target := ConfirmationTarget(cm.Client(), responseURL)
 	return cm.Do(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
 }
+
+// UnmarshalWithPhone decodes b into plain (a pointer to a type without its own
+// UnmarshalJSON) and, when *telephone stayed empty, fills it from a "phone" field: the
+// docs' tables say "telephone" while their examples say "phone".
+func UnmarshalWithPhone(b []byte, plain any, telephone *string) error {
+	if err := json.Unmarshal(b, plain); err != nil {
+		return err
+	}
+	if *telephone != "" {
+		return nil
+	}
+	var alias struct {
+		Phone string `json:"phone"`
+	}
+	if err := json.Unmarshal(b, &alias); err != nil {
+		return err
+	}
+	*telephone = alias.Phone
+	return nil
+}

@@ -8,7 +8,46 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
 )
+
+// TokenFields are the credentials the pipeline adds to every Channel Manager body;
+// compare requests without them.
+var TokenFields = []string{"clientToken", "connectionToken"}
+
+// NewClient starts an in-process mewstest server (closed with the test) and a client for it.
+func NewClient(t testing.TB) (*mewstest.Server, *mews.Client) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, client
+}
+
+// NewChannelManager is NewClient plus the handle of one connection token.
+func NewChannelManager(t testing.TB, connectionToken string) (*mewstest.Server, *mews.ChannelManager) {
+	t.Helper()
+	srv, client := NewClient(t)
+	cm, err := client.ChannelManager(connectionToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, cm
+}
+
+// Bodies returns the bodies of the recorded requests of one operation, oldest first.
+func Bodies(srv *mewstest.Server, op string) [][]byte {
+	var out [][]byte
+	for _, r := range srv.RequestsFor(op) {
+		out = append(out, r.Body)
+	}
+	return out
+}
 
 // Normalize decodes a JSON document for comparison: numbers keep their exact text
 // (so 1.00000000 and 1 differ), and keys whose value is null or "" are dropped, since
