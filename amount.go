@@ -120,6 +120,43 @@ func parseAmount(s string) (Amount, error) {
 	return fromBig(b, int32(scale)), nil
 }
 
+// parsePlainDecimal is the allocation-free path for the common case: an optional '-',
+// digits, and optionally '.' and more digits, fitting in an int64. Anything else
+// (exponents, quotes, huge values, bad syntax) reports !ok and takes the general path.
+func parsePlainDecimal(b []byte) (Amount, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var coef uint64
+	digits, scale, dot := 0, int32(0), false
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if coef > (math.MaxInt64-9)/10 {
+				return Amount{}, false
+			}
+			coef = coef*10 + uint64(c-'0')
+			digits++
+			if dot {
+				scale++
+			}
+		case c == '.' && !dot && i > 0 && i < len(b)-1:
+			dot = true
+		default:
+			return Amount{}, false
+		}
+	}
+	if digits == 0 {
+		return Amount{}, false
+	}
+	v := int64(coef)
+	if neg {
+		v = -v
+	}
+	return Amount{coef: v, scale: scale}, true
+}
+
 // truncateForError keeps error messages short when the input is huge.
 func truncateForError(s string) string {
 	const limit = 40
@@ -328,6 +365,10 @@ func (a Amount) MarshalJSON() ([]byte, error) { return a.appendTo(nil), nil }
 // UnmarshalJSON reads a JSON number, or a number inside a JSON string (some Mews payloads
 // quote amounts). null leaves a unchanged, like encoding/json does for other types.
 func (a *Amount) UnmarshalJSON(data []byte) error {
+	if v, ok := parsePlainDecimal(data); ok {
+		*a = v
+		return nil
+	}
 	s := string(data)
 	if s == "null" {
 		return nil

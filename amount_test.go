@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -207,24 +208,52 @@ func FuzzParseAmount(f *testing.F) {
 	})
 }
 
+func FuzzAmountUnmarshalJSONAgreesWithParseAmount(f *testing.F) {
+	for _, s := range []string{"97.2", "-0", "1.", ".5", "9223372036854775807", "92233720368547758070", "-1.00000000", "1e3", "--1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.HasPrefix(s, `"`) || s == "null" {
+			return // quoted and null input are UnmarshalJSON extensions
+		}
+		p, perr := mews.ParseAmount(s)
+		var u mews.Amount
+		uerr := u.UnmarshalJSON([]byte(s))
+		switch {
+		case (perr == nil) != (uerr == nil):
+			t.Fatalf("%q: ParseAmount err %v, UnmarshalJSON err %v", s, perr, uerr)
+		case perr == nil && p.String() != u.String():
+			t.Fatalf("%q: ParseAmount %s, UnmarshalJSON %s", s, p, u)
+		}
+	})
+}
+
+// BenchmarkAmountUnmarshal decodes Mews-style money values into Amount and, in the same
+// run, into float64 (the lossy baseline), and reports the time and allocation ratios.
 func BenchmarkAmountUnmarshal(b *testing.B) {
-	data := []byte(`[100,97.2,1.00000000,93.46,16.53,20.0,3.47,0.00]`)
-	b.Run("Amount", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var v []mews.Amount
-			if err := json.Unmarshal(data, &v); err != nil {
-				b.Fatal(err)
-			}
+	data := []byte(`[100,97.2,1.00000000,93.46,16.53,20.0,3.47,0.00,-1.5,469.8,580,194.4]`)
+	decodeAmounts := func() {
+		var v []mews.Amount
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("float64-baseline", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var v []float64
-			if err := json.Unmarshal(data, &v); err != nil {
-				b.Fatal(err)
-			}
+	}
+	decodeFloats := func() {
+		var v []float64
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
 		}
-	})
+	}
+	var amountTime, floatTime time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		decodeAmounts()
+		mid := time.Now()
+		decodeFloats()
+		amountTime += mid.Sub(start)
+		floatTime += time.Since(mid)
+	}
+	b.ReportMetric(float64(amountTime)/float64(floatTime), "time-ratio")
+	b.ReportMetric(testing.AllocsPerRun(100, decodeAmounts)/testing.AllocsPerRun(100, decodeFloats), "allocs-ratio")
 }
