@@ -49,6 +49,25 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(t), nil
 }
 
+// parseDateBytes is ParseDate without allocations, for the decoder's common case.
+func parseDateBytes(b []byte) (Date, bool) {
+	if len(b) != len(dateLayout) || b[4] != '-' || b[7] != '-' {
+		return Date{}, false
+	}
+	num := func(part []byte) int {
+		n := 0
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	d := Date{Year: num(b[:4]), Month: time.Month(num(b[5:7])), Day: num(b[8:])}
+	return d, d.Year >= 0 && d.IsValid()
+}
+
 // IsZero reports whether d is the zero Date (no date); `omitzero` uses it.
 func (d Date) IsZero() bool { return d == Date{} }
 
@@ -140,11 +159,17 @@ func (d Date) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads "yyyy-MM-dd"; null and "" give the zero Date.
 func (d *Date) UnmarshalJSON(data []byte) error {
-	s := string(data)
-	if s == "null" || s == `""` {
+	if string(data) == "null" || string(data) == `""` {
 		*d = Date{}
 		return nil
 	}
+	if len(data) == len(dateLayout)+2 && data[0] == '"' {
+		if v, ok := parseDateBytes(data[1 : len(data)-1]); ok && data[len(data)-1] == '"' {
+			*d = v
+			return nil
+		}
+	}
+	s := string(data)
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
 		return fmt.Errorf("mews: date %s: want a JSON string yyyy-MM-dd", truncateForError(s))
 	}

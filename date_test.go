@@ -138,3 +138,21 @@ func TestDateValidityAndText(t *testing.T) {
 		t.Errorf("back: %v %v", back, err)
 	}
 }
+
+func FuzzDateUnmarshalJSONAgreesWithParseDate(f *testing.F) {
+	for _, s := range []string{"2021-12-24", "2024-02-29", "2023-02-29", "0000-01-01", "2021-1a-01", "20211224xx"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, perr := mews.ParseDate(s)
+		quoted, _ := json.Marshal(s)
+		var u mews.Date
+		uerr := u.UnmarshalJSON(quoted)
+		if s == "" {
+			return // "" is the zero Date for the decoder, an error for ParseDate
+		}
+		if (perr == nil) != (uerr == nil) || p != u {
+			t.Fatalf("%q: ParseDate %v %v, UnmarshalJSON %v %v", s, p, perr, u, uerr)
+		}
+	})
+}
