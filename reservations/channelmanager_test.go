@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -486,3 +487,18 @@ func TestEnumsHaveNames(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestProcessGroupIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+		srv.InjectFault(mewstest.Fault{Operation: "processGroup", ResetAfterProcessing: true})
+		g, _ := exampleGroup(t)
+		if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+			t.Fatalf("a full-state group push should be retried: %v", err)
+		}
+		stored, _ := srv.Group("123456")
+		if stored.Messages != 2 || len(stored.Reservations) != 2 || stored.Reservations[1].Canceled != true {
+			t.Errorf("after the retry Mews holds %+v; want the same state, delivered twice", stored)
+		}
+	})
+}
