@@ -17,6 +17,7 @@ import (
 // it stores an integer coefficient and a decimal scale, and encodes back exactly the digits
 // it decoded (97.2 stays 97.2, 1.00000000 keeps its eight zeros). The zero value is 0.
 // Amounts are immutable values; arithmetic returns new Amounts and never rounds.
+// Compare them with Equal or Cmp, not ==, which also compares the scale (1.0 != 1.00).
 type Amount struct {
 	coef  int64    // used when big is nil
 	big   *big.Int // set only when the coefficient does not fit in an int64; never mutated

@@ -38,11 +38,11 @@ func (s *Server) registerChannelManager() {
 		"requestAriUpdate":                     s.cmRequestAriUpdate,
 		"processGroup":                         s.cmProcessGroup,
 		"processAvailabilityBlock":             s.cmProcessAvailabilityBlock,
-		"processAvailabilityConfirmation":      cmConfirmation(false),
-		"processRateConfirmation":              cmConfirmation(false),
-		"processRestrictionConfirmation":       cmConfirmation(false),
-		"processAvailabilityBlockConfirmation": cmConfirmation(true),
-		"processGroupConfirmation":             cmConfirmation(true),
+		"processAvailabilityConfirmation":      cmConfirmation(false, false),
+		"processRateConfirmation":              cmConfirmation(false, false),
+		"processRestrictionConfirmation":       cmConfirmation(false, false),
+		"processAvailabilityBlockConfirmation": cmConfirmation(true, true),
+		"processGroupConfirmation":             cmConfirmation(true, false),
 	}
 	for name, h := range ops {
 		s.cmOps[name] = h
@@ -259,13 +259,15 @@ func (s *Server) cmRequestAriUpdate(r *Request) (any, error) {
 }
 
 // cmConfirmation validates an asynchronous confirmation like Mews: relatedMessageId and
-// success are required; block and group confirmations also need their code on success.
-func cmConfirmation(needsCode bool) ChannelManagerHandler {
+// success are required; block and group confirmations also need their code on success,
+// and block confirmations the block's confirmationNumber.
+func cmConfirmation(needsCode, needsNumber bool) ChannelManagerHandler {
 	return func(r *Request) (any, error) {
 		var in struct {
 			RelatedMessageID string          `json:"relatedMessageId"`
 			Success          json.RawMessage `json:"success"`
 			Code             json.RawMessage `json:"code"`
+			Number           json.RawMessage `json:"confirmationNumber"`
 		}
 		if err := r.Decode(&in); err != nil {
 			return nil, err
@@ -276,9 +278,16 @@ func cmConfirmation(needsCode bool) ChannelManagerHandler {
 			return nil, validation("Missing 'relatedMessageId'.")
 		case success != "true" && success != "false":
 			return nil, validation("Missing or invalid 'success'.")
-		case needsCode && success == "true" && (len(in.Code) == 0 || string(in.Code) == "null" || string(in.Code) == `""`):
+		case needsCode && success == "true" && missing(in.Code):
 			return nil, validation("Missing 'code'.")
+		case needsNumber && missing(in.Number):
+			return nil, validation("Missing 'confirmationNumber'.")
 		}
 		return nil, nil
 	}
+}
+
+// missing reports whether a JSON value is absent, null or empty.
+func missing(v json.RawMessage) bool {
+	return len(v) == 0 || string(v) == "null" || string(v) == `""`
 }

@@ -27,8 +27,8 @@ type ConnectionInfo struct {
 // GetProperties returns every property that the employee with this email can access,
 // with the connection tokens of the client's clientToken (getProperties). Mews treats
 // the verified employee email as the authorization, so this is how a channel manager
-// discovers connection tokens without asking the property. Pass the tokens to
-// client.ChannelManager.
+// discovers connection tokens without asking the property. Open a connection with
+// client.ChannelManager(info.Token.Reveal()), and store tokens only revealed on purpose.
 func GetProperties(ctx context.Context, client *mews.Client, email string) ([]PropertyInfo, error) {
 	const op = "getProperties"
 	email = strings.TrimSpace(email)
