@@ -472,3 +472,36 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 		t.Errorf("block (-want +got):\n%s", diff)
 	}
 }
+
+func TestHandler_RedeliveryDuringProcessingGetsCode1(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	recv := &blockingReceiver{entered: entered, release: release}
+	_, ep, _ := setup(t, recv, inbound.WithDeduplication(10))
+	first := make(chan mewstest.Delivery)
+	body := example(t, "updateAvailability.json")
+	go func() {
+		d, _ := ep.Push(context.Background(), "updateAvailability", body) // a []byte body always encodes
+		first <- d
+	}()
+	<-entered
+	during := push(t, ep, "updateAvailability", example(t, "updateAvailability.json"))
+	close(release)
+	if d := <-first; !d.Accepted {
+		t.Errorf("first delivery = %+v, want accepted", d)
+	}
+	if during.Accepted || len(during.Errors) != 1 || during.Errors[0].Code != mews.CodeSystemError {
+		t.Errorf("redelivery during processing = %+v, want code 1 so that Mews sends it again later", during)
+	}
+}
+
+// blockingReceiver holds UpdateAvailability until release is closed.
+type blockingReceiver struct {
+	fakeReceiver
+	entered, release chan struct{}
+}
+
+func (b *blockingReceiver) UpdateAvailability(context.Context, *inbound.AvailabilityUpdate) (inbound.Reply, error) {
+	close(b.entered)
+	<-b.release
+	return inbound.Done, nil
+}

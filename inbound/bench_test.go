@@ -1,0 +1,114 @@
+package inbound_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// nopReceiver accepts everything without looking at it.
+type nopReceiver struct{ inbound.OptionalOperations }
+
+func (nopReceiver) UpdatePrices(context.Context, *inbound.PricesUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+func (nopReceiver) UpdateAvailability(context.Context, *inbound.AvailabilityUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+func (nopReceiver) UpdateRestrictions(context.Context, *inbound.RestrictionsUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+func (nopReceiver) ConfirmGroup(context.Context, *inbound.BookingConfirmation) error { return nil }
+
+// pricesBody is an updatePrices push of n rate prices with two guest counts each.
+func pricesBody(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"spaceTypeCode":"S%d","ratePlanCode":"FF","from":"2026-01-01","to":"2026-12-31",`+
+			`"prices":[{"grossAmount":100.00,"netAmount":93.46,"currencyCode":"EUR","guestCount":1},`+
+			`{"grossAmount":120.50,"netAmount":112.62,"currencyCode":"EUR","guestCount":2}],`+
+			`"agePrices":[{"grossAmount":20.0,"netAmount":18.69,"currencyCode":"EUR","guestCount":1,"ageCategoryCode":"Child"}]}`, i)
+	}
+	return `{"clientToken":"` + mewstest.ChannelManagerClientToken + `","connectionToken":"` + mewstest.ConnectionToken +
+		`","messageId":"m","responseUrl":"https://api.mews-demo.com/x","ratePrices":[` + strings.Join(items, ",") + `]}`
+}
+
+// rawPrices is what a hand-written endpoint would decode with encoding/json alone:
+// float amounts, string dates, no validation.
+type rawPrices struct {
+	ClientToken, ConnectionToken, MessageID, ResponseURL string
+	RatePrices                                           []struct {
+		SpaceTypeCode, RatePlanCode, From, To string
+		Prices                                []struct {
+			GrossAmount, NetAmount float64
+			CurrencyCode           string
+			GuestCount             int
+		}
+		AgePrices []struct {
+			GrossAmount, NetAmount float64
+			CurrencyCode           string
+			GuestCount             int
+			AgeCategoryCode        string
+		}
+	}
+}
+
+// rawHandler is the baseline: net/http plus encoding/json, nothing else.
+func rawHandler(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var p rawPrices
+	if err := json.Unmarshal(body, &p); err != nil || p.ClientToken != mewstest.ChannelManagerClientToken {
+		_, _ = io.WriteString(w, `{"success":false}`)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"success":true,"asyncConfirmation":false}`)
+}
+
+// serveOnce posts body to h in-process and checks the answer is a success.
+func serveOnce(b *testing.B, h http.Handler, body string) {
+	req := httptest.NewRequest(http.MethodPost, "/updatePrices", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if !strings.HasPrefix(rec.Body.String(), `{"success":true`) {
+		b.Fatalf("answer %s", rec.Body)
+	}
+}
+
+// BenchmarkHandler_UpdatePrices serves an updatePrices push of 100 rate prices through
+// the Handler (token check, exact decimals, civil dates, validation, de-duplication,
+// envelope) and reports its time and allocations as multiples of a raw net/http +
+// encoding/json handler decoding the same body into floats and strings in the same run.
+func BenchmarkHandler_UpdatePrices(b *testing.B) {
+	body := pricesBody(100)
+	h, err := inbound.NewHandler(mewstest.ChannelManagerClientToken, nopReceiver{}, inbound.WithDeduplication(1024))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		serveOnce(b, h, body)
+	}
+	// The baseline runs as many times in the same process, outside the timed loop.
+	ours := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	start := time.Now()
+	for range b.N {
+		serveOnce(b, http.HandlerFunc(rawHandler), body)
+	}
+	raw := float64(time.Since(start).Nanoseconds()) / float64(b.N)
+	rawAllocs := testing.AllocsPerRun(20, func() { serveOnce(b, http.HandlerFunc(rawHandler), body) })
+	ourAllocs := testing.AllocsPerRun(20, func() { serveOnce(b, h, body) })
+	b.ReportMetric(ours/raw, "x-raw-time")
+	b.ReportMetric(ourAllocs/rawAllocs, "x-raw-allocs")
+}
