@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -504,4 +505,21 @@ func (b *blockingReceiver) UpdateAvailability(context.Context, *inbound.Availabi
 	close(b.entered)
 	<-b.release
 	return inbound.Done, nil
+}
+
+func TestHandler_LogsErrorCodesThatLackTheirRateOrCategoryCode(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	recv := &fakeReceiver{err: inbound.Reject(mews.ErrorDetail{Code: mews.CodeRateError, Message: "Unknown rate."})}
+	_, ep, _ := setup(t, recv, inbound.WithLogger(logger))
+	d := push(t, ep, "updatePrices", example(t, "updatePrices.json"))
+	if len(d.Errors) != 1 || d.Errors[0].Code != mews.CodeRateError {
+		t.Fatalf("errors = %v, want the receiver's code 9 passed on", d.Errors)
+	}
+	if !strings.Contains(logs.String(), "requires rateCode") {
+		t.Errorf("log lacks the missing rateCode warning:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), mewstest.ChannelManagerClientToken) || strings.Contains(logs.String(), mewstest.ConnectionToken) {
+		t.Errorf("log contains a token:\n%s", logs.String())
+	}
 }
