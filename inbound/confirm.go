@@ -2,8 +2,9 @@ package inbound
 
 import (
 	"context"
+
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/reservations"
 )
 
@@ -21,22 +22,14 @@ type Outcome struct {
 	Reservations []reservations.ReservationConfirmation
 }
 
-// confirmationBody is the JSON of every confirmation; the pipeline adds the tokens.
-type confirmationBody struct {
-	RelatedMessageID   string             `json:"relatedMessageId"`
-	Success            bool               `json:"success"`
-	Errors             []mews.ErrorDetail `json:"errors,omitempty"`
-	Code               string             `json:"code,omitempty"`
-	ConfirmationNumber string             `json:"confirmationNumber,omitempty"`
-}
-
 // Confirm sends the asynchronous result of a push that was answered with Async (or,
 // for blocks and groups, accepted) to Mews: processRateConfirmation,
 // processAvailabilityConfirmation, processRestrictionConfirmation,
 // processAvailabilityBlockConfirmation or processGroupConfirmation, chosen by the
 // push's type, with relatedMessageId set to its messageId. It goes through the
 // client's pipeline (retries, limits, logging) with the client's Channel Manager
-// client token and the push's connection token.
+// client token and the push's connection token, using the ari and reservations
+// confirmation operations.
 //
 // It posts to the push's responseUrl when that URL is on the client's platform
 // address (same scheme and host), and to the operation's path on the platform address
@@ -46,30 +39,26 @@ func Confirm(ctx context.Context, client *mews.Client, push Push, out Outcome) e
 	if client == nil || push == nil {
 		return &mews.InputError{Operation: "confirm", Field: "client and push", Reason: "must not be nil"}
 	}
-	msg, op := push.message(), push.confirmation()
-	success := len(out.Errors) == 0
-	if err := chm.CheckConfirmation(op, msg.MessageID, success, out.Errors); err != nil {
-		return err
-	}
+	msg := push.message()
 	cm, err := client.ChannelManager(msg.ConnectionToken.Reveal())
 	if err != nil {
 		return err
 	}
-	body := confirmationBody{RelatedMessageID: msg.MessageID, Success: success, Errors: out.Errors}
+	c := ari.Confirmation{ResponseURL: msg.ResponseURL, RelatedMessageID: msg.MessageID, Success: len(out.Errors) == 0, Errors: out.Errors}
 	switch p := push.(type) {
+	case *PricesUpdate:
+		return ari.ConfirmPriceUpdate(ctx, cm, c)
+	case *AvailabilityUpdate:
+		return ari.ConfirmAvailabilityUpdate(ctx, cm, c)
+	case *RestrictionsUpdate:
+		return ari.ConfirmRestrictionUpdate(ctx, cm, c)
+	case *AvailabilityBlockPush:
+		return ari.ConfirmAvailabilityBlock(ctx, cm, ari.BlockConfirmation{
+			Confirmation: c, Code: out.Code, ConfirmationNumber: p.AvailabilityBlock.ConfirmationNumber})
 	case *GroupPush:
 		return reservations.ConfirmGroup(ctx, cm, reservations.GroupConfirmation{
-			ResponseURL: msg.ResponseURL, RelatedMessageID: msg.MessageID, Success: success, Errors: out.Errors,
-			Code: out.Code, Reservations: out.Reservations,
-		})
-	case *AvailabilityBlockPush:
-		body.Code, body.ConfirmationNumber = out.Code, p.AvailabilityBlock.ConfirmationNumber
-		switch {
-		case body.ConfirmationNumber == "":
-			return &mews.InputError{Operation: op, Field: "availabilityBlock.confirmationNumber", Reason: "of the push is empty; Mews needs it to match the block"}
-		case success && body.Code == "":
-			return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set Outcome.Code to the channel manager's own reference of the block"}
-		}
+			ResponseURL: c.ResponseURL, RelatedMessageID: c.RelatedMessageID, Success: c.Success, Errors: c.Errors,
+			Code: out.Code, Reservations: out.Reservations})
 	}
-	return chm.PostConfirmation(ctx, cm, op, msg.ResponseURL, body)
+	return &mews.InputError{Operation: "confirm", Field: "push", Reason: "is not a push Mews confirms; pass the request your Receiver got"}
 }

@@ -82,6 +82,3 @@ func (p *AvailabilityBlockPush) validate(c *checker) {
 		c.require(sc.SpaceTypeCode != "", "availabilityBlock.spaceCategories[%d].spaceTypeCode", i)
 	}
 }
-
-func (*GroupPush) confirmation() string             { return "processGroupConfirmation" }
-func (*AvailabilityBlockPush) confirmation() string { return "processAvailabilityBlockConfirmation" }

@@ -25,7 +25,6 @@ func (m *Message) message() *Message { return m }
 // It is sealed so that Confirm always knows which confirmation to send.
 type Push interface {
 	message() *Message
-	confirmation() string
 }
 
 // PricesUpdate is the body of updatePrices: rate prices for space types and date
@@ -191,7 +190,3 @@ func (c *BookingConfirmation) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
-
-func (*PricesUpdate) confirmation() string       { return "processRateConfirmation" }
-func (*AvailabilityUpdate) confirmation() string { return "processAvailabilityConfirmation" }
-func (*RestrictionsUpdate) confirmation() string { return "processRestrictionConfirmation" }
