@@ -175,7 +175,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ClientToken *string `json:"clientToken"`
 	}
 	if err := json.Unmarshal(body, &auth); err != nil {
-		h.refuse(w, op.name, "The body is not a JSON object: "+describeJSONError(err))
+		h.refuse(w, op.name, "The body cannot be read as a JSON object: "+describeJSONError(err))
 		return
 	}
 	if !h.authenticated(op, auth.ClientToken) {

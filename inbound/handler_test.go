@@ -284,7 +284,7 @@ func TestHandler_MalformedInputGetsCode6WithoutCallingTheReceiver(t *testing.T) 
 		{"form body", http.MethodPost, "/updateAvailability", "application/x-www-form-urlencoded", valid, "Content type"},
 		{"empty body", http.MethodPost, "/updateAvailability", "application/json", "", "The body is empty"},
 		{"truncated JSON", http.MethodPost, "/updateAvailability", "application/json", valid[:40], "malformed JSON"},
-		{"array", http.MethodPost, "/updateAvailability", "application/json", `[1]`, "not a JSON object"},
+		{"array", http.MethodPost, "/updateAvailability", "application/json", `[1]`, "cannot be read as a JSON object"},
 		{"oversized", http.MethodPost, "/updateAvailability", "application/json", valid + strings.Repeat(" ", 1024), "larger than 512 bytes"},
 		{"unknown operation", http.MethodPost, "/updateEverything", "application/json", valid, `Unknown operation "updateEverything"`},
 		{"wrong type", http.MethodPost, "/updateAvailability", "application/json",

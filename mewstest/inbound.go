@@ -32,6 +32,7 @@ type Endpoint struct {
 	seq        int
 	deliveries []Delivery
 	messageIDs map[string]bool
+	sent       map[string]int // deliveries so far per operation and messageId (or body)
 }
 
 // EndpointOption configures NewEndpoint.
@@ -74,6 +75,7 @@ func (s *Server) NewEndpoint(baseURL string, opts ...EndpointOption) *Endpoint {
 		attempts:    5,
 		interval:    time.Minute,
 		messageIDs:  make(map[string]bool),
+		sent:        make(map[string]int),
 	}
 	for _, opt := range opts {
 		opt(e)
@@ -86,7 +88,7 @@ func (s *Server) NewEndpoint(baseURL string, opts ...EndpointOption) *Endpoint {
 type Delivery struct {
 	Operation string             // e.g. "updatePrices", or "webhook"
 	MessageID string             // the push's messageId, if any
-	Attempt   int                // 1 for the first delivery of a message
+	Attempt   int                // 1 for the first delivery of a messageId (webhooks: of the same body)
 	Status    int                // HTTP status; 0 when there was no answer
 	Body      json.RawMessage    // the answer as received
 	Accepted  bool               // Channel Manager: success true; webhook: a 2xx status
@@ -216,12 +218,12 @@ func (e *Endpoint) deliver(ctx context.Context, operation, messageID, url string
 	if messageID != "" {
 		e.messageIDs[messageID] = true
 	}
-	d.Attempt = 1
-	for _, prev := range e.deliveries {
-		if messageID != "" && prev.Operation == operation && prev.MessageID == messageID {
-			d.Attempt++
-		}
+	key := operation + "\x00" + messageID
+	if messageID == "" {
+		key += string(body)
 	}
+	e.sent[key]++
+	d.Attempt = e.sent[key]
 	e.mu.Unlock()
 
 	d.Status, d.Body, d.Err = e.post(ctx, url, body)

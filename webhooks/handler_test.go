@@ -203,8 +203,8 @@ func TestHandler_FullQueueAnswers503AndMewsRedeliversLater(t *testing.T) {
 		}
 		go func() { time.Sleep(time.Second); close(release) }()
 		d, err := ep.SendWebhookUntilAccepted(t.Context(), msg("late"))
-		if err != nil || d.Status != http.StatusAccepted {
-			t.Fatalf("redelivery = %+v, %v; want 202", d, err)
+		if err != nil || d.Status != http.StatusAccepted || d.Attempt != 3 {
+			t.Fatalf("redelivery = %+v, %v; want 202 on the third delivery of that message", d, err)
 		}
 		if err := h.Shutdown(t.Context()); err != nil {
 			t.Fatal(err)
