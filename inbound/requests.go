@@ -5,6 +5,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
+	"github.com/mewskit/mews-go/internal/chm"
 	"github.com/mewskit/mews-go/reservations"
 )
 
@@ -157,13 +158,17 @@ func (t ChangeType) String() string {
 // reservation group that the channel manager pushed to Mews (processGroup). It
 // carries either the Mews confirmation numbers or the errors.
 type BookingConfirmation struct {
-	ConnectionToken  mews.Token                             `json:"connectionToken"`
-	RelatedMessageID string                                 `json:"relatedMessageId"` // messageId of the processGroup call; older Mews messages leave it out
-	ChannelManagerID string                                 `json:"channelManagerId"`
-	Reservations     []reservations.ReservationConfirmation `json:"-"` // set on success
+	ConnectionToken mews.Token `json:"connectionToken"`
+	// RelatedMessageID is the messageId of the processGroup call; older Mews messages
+	// leave it out.
+	RelatedMessageID string `json:"relatedMessageId"`
+	// ChannelManagerID is the booking's id in the channel manager.
+	ChannelManagerID string `json:"channelManagerId"`
+	// Reservations pairs the reservation codes with Mews' numbers, on success.
+	Reservations []reservations.ReservationConfirmation `json:"reservations,omitempty"`
 	// Errors is empty when Mews accepted the group. Mews sends a single "error"
 	// object here; the plural form is accepted as well.
-	Errors []mews.ErrorDetail `json:"-"`
+	Errors []mews.ErrorDetail `json:"errors,omitempty"`
 }
 
 // Succeeded reports whether Mews accepted the group.
@@ -173,20 +178,14 @@ func (c *BookingConfirmation) Succeeded() bool { return len(c.Errors) == 0 }
 // an "errors" array.
 func (c *BookingConfirmation) UnmarshalJSON(b []byte) error {
 	type plain BookingConfirmation
-	var wire struct {
-		plain
-		Reservations []reservations.ReservationConfirmation `json:"reservations"`
-		Error        *mews.ErrorDetail                      `json:"error"`
-		Errors       []mews.ErrorDetail                     `json:"errors"`
+	var w struct {
+		*plain
+		Error *mews.ErrorDetail `json:"error"`
 	}
-	if err := json.Unmarshal(b, &wire); err != nil {
+	w.plain = (*plain)(c)
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*c = BookingConfirmation(wire.plain)
-	c.Reservations = wire.Reservations
-	c.Errors = wire.Errors
-	if wire.Error != nil {
-		c.Errors = append([]mews.ErrorDetail{*wire.Error}, c.Errors...)
-	}
+	c.Errors = chm.MergeErrors(w.Error, c.Errors)
 	return nil
 }
