@@ -16,7 +16,8 @@
 // (processRateConfirmation, …, processGroupConfirmation) through the client pipeline
 // with relatedMessageId set. Mews redelivers inventory pushes until they are accepted;
 // WithDeduplication acknowledges a redelivery of an accepted message without applying
-// it twice.
+// it twice, and WithSerialConnections processes one connection's calls one at a time,
+// in arrival order, since later values replace earlier ones.
 //
 // The mewstest package plays Mews against a Handler (mewstest.Server.NewEndpoint), for
 // tests and for the example in examples/channel-manager-endpoint.

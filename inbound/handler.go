@@ -54,6 +54,7 @@ type Handler struct {
 	maxBody     int64
 	dedup       *dedup
 	strictBlock bool
+	serial      *serializer
 	log         *slog.Logger
 	ops         map[string]*operation
 }
@@ -84,6 +85,19 @@ func WithDeduplication(capacity int) Option {
 			return &mews.InputError{Field: "deduplication capacity", Reason: "must be positive"}
 		}
 		h.dedup = newDedup(capacity)
+		return nil
+	}
+}
+
+// WithSerialConnections processes the calls for one connection one at a time, in the
+// order they arrive; calls for different connections still run in parallel. Mews
+// documents no ordering, and prices, availability and restrictions replace earlier
+// values for the same dates, so processing one connection's pushes concurrently could
+// leave an older value in place. A call that waits longer than Mews does is
+// abandoned (Mews redelivers it). Use it when your Receiver applies pushes inline.
+func WithSerialConnections() Option {
+	return func(h *Handler) error {
+		h.serial = new(serializer)
 		return nil
 	}
 }

@@ -22,6 +22,7 @@ type request[T any] interface {
 	*T
 	validate(c *checker)
 	messageID() string
+	connection() mews.Token
 }
 
 // operations lists the seven operations and how each reaches the Receiver.
@@ -56,6 +57,13 @@ func newOperation[T any, P request[T]](name string, method func(Receiver, contex
 		req.validate(&c)
 		if c.problem != "" {
 			return Done, validationError(c.problem)
+		}
+		if h.serial != nil {
+			release, err := h.serial.acquire(ctx, req.connection().Reveal())
+			if err != nil {
+				return Done, Reject() // Mews gave up waiting; it redelivers
+			}
+			defer release()
 		}
 		return h.apply(ctx, name, req.messageID(), func() (Reply, error) { return method(h.recv, ctx, req) })
 	}}
@@ -131,6 +139,9 @@ func (m *Message) validate(c *checker) {
 // messageID identifies the push for de-duplication.
 func (m *Message) messageID() string { return m.MessageID }
 
+// connection is the connection the push concerns.
+func (m *Message) connection() mews.Token { return m.ConnectionToken }
+
 func (r *PricesUpdate) validate(c *checker) {
 	r.Message.validate(c)
 	for i, p := range r.RatePrices {
@@ -164,11 +175,13 @@ func (r *RestrictionsUpdate) validate(c *checker) {
 	}
 }
 
-func (r *ChangeNotification) validate(c *checker) { c.connection(r.ConnectionToken) }
-func (r *ChangeNotification) messageID() string   { return "" }
+func (r *ChangeNotification) validate(c *checker)    { c.connection(r.ConnectionToken) }
+func (r *ChangeNotification) messageID() string      { return "" }
+func (r *ChangeNotification) connection() mews.Token { return r.ConnectionToken }
 
 func (r *BookingConfirmation) validate(c *checker) {
 	c.connection(r.ConnectionToken)
 	c.require(r.ChannelManagerID != "", "channelManagerId")
 }
-func (r *BookingConfirmation) messageID() string { return "" }
+func (r *BookingConfirmation) messageID() string      { return "" }
+func (r *BookingConfirmation) connection() mews.Token { return r.ConnectionToken }

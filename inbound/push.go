@@ -63,8 +63,10 @@ func (p *AvailabilityBlockPush) message() *Message {
 	return &Message{ConnectionToken: p.ConnectionToken, MessageID: p.MessageID, ResponseURL: p.ResponseURL}
 }
 
-func (p *GroupPush) messageID() string             { return p.MessageID }
-func (p *AvailabilityBlockPush) messageID() string { return p.MessageID }
+func (p *GroupPush) messageID() string                  { return p.MessageID }
+func (p *AvailabilityBlockPush) messageID() string      { return p.MessageID }
+func (p *GroupPush) connection() mews.Token             { return p.ConnectionToken }
+func (p *AvailabilityBlockPush) connection() mews.Token { return p.ConnectionToken }
 
 func (p *GroupPush) validate(c *checker) {
 	p.message().validate(c)
