@@ -84,6 +84,9 @@ func (s *Server) NewEndpoint(baseURL string, opts ...EndpointOption) *Endpoint {
 	return e
 }
 
+// webhookAnswerLimit is how long Mews waits for the answer to a webhook.
+const webhookAnswerLimit = 5 * time.Second
+
 // Delivery is one call to the endpoint and its answer.
 type Delivery struct {
 	Operation string             // e.g. "updatePrices", or "webhook"
@@ -226,6 +229,11 @@ func (e *Endpoint) deliver(ctx context.Context, operation, messageID, url string
 	d.Attempt = e.sent[key]
 	e.mu.Unlock()
 
+	if !envelope { // Mews waits 5 seconds for a webhook's answer
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, webhookAnswerLimit)
+		defer cancel()
+	}
 	d.Status, d.Body, d.Err = e.post(ctx, url, body)
 	switch {
 	case d.Err != nil:
