@@ -1,0 +1,120 @@
+package mews_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mewskit/mews-go"
+)
+
+// benchItem is a reservation-sized record; 3 200 of them make a ~1 MB page.
+type benchItem struct {
+	Id                 string
+	Number             string
+	State              string
+	ScheduledStartUtc  time.Time
+	ScheduledEndUtc    time.Time
+	AssignedResourceId *string
+	Notes              string
+	Counts             []int
+}
+
+type benchPage struct {
+	Items  []benchItem
+	Cursor *string
+}
+
+// benchServer serves the same ~1 MB JSON page to every POST.
+func benchServer(b *testing.B) (*httptest.Server, int) {
+	room := "a1b2c3d4-0000-4000-8000-000000000001"
+	var page benchPage
+	for i := range 3200 {
+		page.Items = append(page.Items, benchItem{
+			Id: fmt.Sprintf("3fa85f64-5717-4562-b3fc-%012d", i), Number: strconv.Itoa(10000 + i), State: "Confirmed",
+			ScheduledStartUtc: time.Date(2026, 1, 1, 14, 0, 0, 0, time.UTC), ScheduledEndUtc: time.Date(2026, 1, 3, 10, 0, 0, 0, time.UTC),
+			AssignedResourceId: &room, Notes: "Late arrival, needs a cot and a quiet room away from the lift please.", Counts: []int{2, 1},
+		})
+	}
+	body, _ := json.Marshal(page)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv, len(body)
+}
+
+// rawCall is the baseline: the same request with net/http and encoding/json only.
+func rawCall(b *testing.B, hc *http.Client, url string) {
+	in, _ := json.Marshal(map[string]any{"ClientToken": testClientToken, "AccessToken": testAccessToken, "Client": "bench", "Limitation": map[string]int{"Count": 1000}})
+	resp, err := hc.Post(url, "application/json", bytes.NewReader(in))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out benchPage
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Items) != 3200 {
+		b.Fatal(err)
+	}
+}
+
+// sdkCall is the same request through the SDK's pipeline (limiter on, never blocking).
+func sdkCall(b *testing.B, hotel *mews.Connector) {
+	var out benchPage
+	in := map[string]any{"Limitation": map[string]int{"Count": 1000}}
+	if err := hotel.Do(b.Context(), mews.Operation{Name: "reservations/getAll/2023-06-06"}, in, &out); err != nil || len(out.Items) != 3200 {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkPipeline1MB compares one ~1 MB Connector call through the SDK with the raw
+// baseline on the same server, interleaving the two so that both see the same machine
+// state, and reports per-call figures and the ratios (targets: time ≤ 1.05, allocs ≤ 1.1).
+func BenchmarkPipeline1MB(b *testing.B) {
+	srv, size := benchServer(b)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	client, err := mews.NewClient(mews.WithBaseURL(srv.URL), mews.WithClientToken(testClientToken),
+		mews.WithHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}),
+		mews.WithRateLimit(1_000_000_000, time.Second))
+	if err != nil {
+		b.Fatal(err)
+	}
+	hotel, _ := client.Connector(testAccessToken)
+	url := srv.URL + "/api/connector/v1/reservations/getAll/2023-06-06"
+
+	var ms runtime.MemStats
+	measure := func(call func()) (time.Duration, uint64) {
+		runtime.ReadMemStats(&ms)
+		mallocs, start := ms.Mallocs, time.Now()
+		call()
+		elapsed := time.Since(start)
+		runtime.ReadMemStats(&ms)
+		return elapsed, ms.Mallocs - mallocs
+	}
+	var rawTime, sdkTime time.Duration
+	var rawAllocs, sdkAllocs uint64
+	calls := 0
+	for b.Loop() {
+		d, a := measure(func() { rawCall(b, hc, url) })
+		rawTime, rawAllocs = rawTime+d, rawAllocs+a
+		d, a = measure(func() { sdkCall(b, hotel) })
+		sdkTime, sdkAllocs = sdkTime+d, sdkAllocs+a
+		calls++
+	}
+	n := float64(calls)
+	b.ReportMetric(float64(size), "resp-bytes")
+	b.ReportMetric(float64(rawTime.Nanoseconds())/n, "raw-ns/call")
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/n, "sdk-ns/call")
+	b.ReportMetric(float64(rawAllocs)/n, "raw-allocs/call")
+	b.ReportMetric(float64(sdkAllocs)/n, "sdk-allocs/call")
+	b.ReportMetric(float64(sdkTime)/float64(rawTime), "time-ratio")
+	b.ReportMetric(float64(sdkAllocs)/float64(rawAllocs), "allocs-ratio")
+}
