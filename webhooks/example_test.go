@@ -25,7 +25,7 @@ func ExampleNewHandler() {
 	))
 	fmt.Println("answered", d.Status)
 	_ = h.Shutdown(context.Background()) // waits for the queued message
-	// Output:
+	// Unordered output:
 	// answered 202
 	// changed reservations: [r-1]
 }
