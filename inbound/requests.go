@@ -23,7 +23,8 @@ func (m *Message) message() *Message { return m }
 
 // Push is one of the requests that Mews confirms asynchronously: *PricesUpdate,
 // *AvailabilityUpdate, *RestrictionsUpdate, *AvailabilityBlockPush and *GroupPush.
-// It is sealed so that Confirm always knows which confirmation to send.
+// It is sealed so that Confirm always knows which confirmation to send (a bare
+// *Message satisfies it too, and Confirm refuses it).
 type Push interface {
 	message() *Message
 }
