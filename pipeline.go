@@ -179,12 +179,24 @@ type call struct {
 	secrets  []authField
 	attempts int
 	nextWait time.Duration
+	// The answer that the last planned retry was waiting out, if any.
+	lastAnswer     int
+	lastRequestID  string
+	lastRetryAfter time.Duration
 }
 
-// transportError explains a call that got no response at all.
+// transportError explains a call that ended without a response to decode: a network
+// failure, or a context that ended. When the context ended while the call was waiting
+// out an answer from Mews (a 429 or a 503), that answer is kept in the error too.
 func (st *call) transportError(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+	ctxErr := ctx.Err()
+	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	if ctxErr != nil && st.lastAnswer != 0 {
+		last := &APIError{API: st.api, Operation: st.op.Name, StatusCode: st.lastAnswer,
+			RequestID: st.lastRequestID, RetryAfter: st.lastRetryAfter}
+		return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, last)
 	}
 	return fmt.Errorf("mews: %s: %w", st.op.Name, err)
 }

@@ -283,18 +283,34 @@ func TestRetryAfterAsHTTPDateIsHonoured(t *testing.T) {
 	})
 }
 
-func TestRetryAfterBeyondTheCapEndsRetriesAtOnce(t *testing.T) {
+func TestRetryAfterBeyondTheCapIsClampedToIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxRetryAfter: 30 * time.Second}))
-		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(429, `{"Message":"Too many requests.","RequestId":"r-429"}`, "Retry-After", "3600"))
+		m.mt.RegisterResponder("POST", configurationURL,
+			jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "3600").Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		err := m.hotel.Do(t.Context(), readOp, nil, nil)
-		var apiErr *mews.APIError
-		if !errors.As(err, &apiErr) || !errors.Is(err, mews.ErrRateLimited) {
-			t.Fatalf("err = %v, want ErrRateLimited", err)
+		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+			t.Fatal(err)
 		}
-		if apiErr.RetryAfter != time.Hour || apiErr.RequestID != "r-429" || time.Since(start) != 0 {
-			t.Errorf("RetryAfter %v, RequestID %q after %v; want 1h, r-429, no wait", apiErr.RetryAfter, apiErr.RequestID, time.Since(start))
+		if waited := time.Since(start); waited < 30*time.Second || waited > 31*time.Second {
+			t.Errorf("waited %v, want the 30 s cap instead of Mews' hour", waited)
+		}
+	})
+}
+
+func TestCancellationDuringABackoffKeepsMewsLastAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "20"))
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(5*time.Second, cancel)
+		err := m.hotel.Do(ctx, readOp, nil, nil)
+		var apiErr *mews.APIError
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, mews.ErrRateLimited) || !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want both context.Canceled and the 429", err)
+		}
+		if apiErr.RequestID != "req-Too Many Requests" || apiErr.RetryAfter != 20*time.Second {
+			t.Errorf("last answer %+v, want its RequestId and Retry-After", apiErr)
 		}
 	})
 }

@@ -25,9 +25,9 @@ type RetryPolicy struct {
 	// Retry-After (defaults 500 ms and 30 s). Each wait is drawn at random between half
 	// and all of min·2ⁿ, capped at MaxWait.
 	MinWait, MaxWait time.Duration
-	// MaxRetryAfter caps how long a Retry-After from Mews may make the SDK wait
-	// (default 60 s). A longer wait ends the retries and returns the error, so a
-	// misbehaving header cannot park a goroutine for hours.
+	// MaxRetryAfter caps how long a Retry-After from Mews makes the SDK wait (default
+	// 60 s): a longer one is clamped to it, so a misbehaving header cannot park a
+	// goroutine for hours. The APIError still reports the wait Mews asked for.
 	MaxRetryAfter time.Duration
 }
 
@@ -51,17 +51,14 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// wait is how long to wait before attempt number n+1 (n counts from 1), and whether
-// the wait honours a Retry-After that is within the cap.
-func (p RetryPolicy) wait(n int, resp *http.Response) (time.Duration, bool) {
+// wait is how long to wait before attempt number n+1 (n counts from 1): Mews'
+// Retry-After clamped to the cap, or else exponential backoff with jitter.
+func (p RetryPolicy) wait(n int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			d := parseRetryAfter(ra, time.Now())
-			if d > p.MaxRetryAfter {
-				return d, false
-			}
+			d := min(parseRetryAfter(ra, time.Now()), p.MaxRetryAfter)
 			// A little jitter keeps many clients told the same instant from returning at once.
-			return d + rand.N(p.MinWait/4+1), true
+			return d + rand.N(p.MinWait/4+1)
 		}
 	}
 	ceiling := p.MaxWait
@@ -70,7 +67,7 @@ func (p RetryPolicy) wait(n int, resp *http.Response) (time.Duration, bool) {
 			ceiling = d
 		}
 	}
-	return ceiling/2 + rand.N(ceiling/2+1), true
+	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
 // parseRetryAfter reads a Retry-After header as delta-seconds or an HTTP date; Mews
@@ -133,14 +130,16 @@ func (st *call) planWait(ctx context.Context, resp *http.Response) bool {
 	if st.attempts >= p.MaxAttempts {
 		return false
 	}
-	d, ok := p.wait(st.attempts, resp)
-	if !ok {
-		return false
-	}
+	d := p.wait(st.attempts, resp)
 	if deadline, has := ctx.Deadline(); has && time.Until(deadline) < d {
 		return false // waiting would only end in DeadlineExceeded; give back Mews' answer now
 	}
 	st.nextWait = d
+	if resp != nil {
+		st.lastAnswer = resp.StatusCode
+		st.lastRequestID = resp.Header.Get("Request-Id")
+		st.lastRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
 	return true
 }
 
