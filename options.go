@@ -138,23 +138,22 @@ func WithRetry(p RetryPolicy) Option {
 // WithRateLimit sets the client-side limit per Connector AccessToken: at most n
 // requests in any window of length per. The default is Mews' documented 200 per 30 s.
 func WithRateLimit(n int, per time.Duration) Option {
-	return func(s *settings) error {
-		if n <= 0 || per <= 0 {
-			return errors.New("mews: WithRateLimit: need a positive count and period")
-		}
-		s.connLimit = rateSpec{n, per}
-		return nil
-	}
+	return rateOption("WithRateLimit", n, per, func(s *settings) *rateSpec { return &s.connLimit })
 }
 
 // WithChannelManagerRateLimit sets a client-side limit per Channel Manager
 // connectionToken. Mews documents none, so by default there is none.
 func WithChannelManagerRateLimit(n int, per time.Duration) Option {
+	return rateOption("WithChannelManagerRateLimit", n, per, func(s *settings) *rateSpec { return &s.cmLimit })
+}
+
+// rateOption validates "n per period" and stores it where field points.
+func rateOption(name string, n int, per time.Duration, field func(*settings) *rateSpec) Option {
 	return func(s *settings) error {
 		if n <= 0 || per <= 0 {
-			return errors.New("mews: WithChannelManagerRateLimit: need a positive count and period")
+			return errors.New("mews: " + name + ": need a positive count and period")
 		}
-		s.cmLimit = rateSpec{n, per}
+		*field(s) = rateSpec{n, per}
 		return nil
 	}
 }
