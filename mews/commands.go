@@ -1,0 +1,461 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+// check validates the access token (or, with --channel-manager, the connection token).
+func (a *app) check(ctx context.Context, args []string) error {
+	fs := a.flagSet("check")
+	cm := fs.Bool("channel-manager", false, "check the Channel Manager connection token (getConfiguration) instead of the Connector access token")
+	if err := a.parse(fs, "[--channel-manager]", args); err != nil {
+		return err
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	var creds connection.Credentials
+	if *cm {
+		tok, err := s.token(a, a.cfg.connectionToken, envConnectionToken, mewstest.ConnectionToken, "the Channel Manager connection token")
+		if err != nil {
+			return err
+		}
+		creds, err = connection.ChannelManagerCredentials(tok)
+		if err != nil {
+			return err
+		}
+	} else {
+		tok, err := s.token(a, a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token")
+		if err != nil {
+			return err
+		}
+		creds, err = connection.ConnectorCredentials(tok)
+		if err != nil {
+			return err
+		}
+	}
+	res, err := connection.Validate(ctx, s.client, creds)
+	switch {
+	case err != nil:
+		return err
+	case res.Status == connection.Broken:
+		return &brokenError{reason: res.Reason}
+	case res.Status != connection.Connected:
+		return res.Reason
+	case *cm:
+		fmt.Fprintf(a.stdout, "connected: %s\n", res.Property)
+	default:
+		fmt.Fprintf(a.stdout, "connected: %s (%s)\n", res.Enterprise.Name, res.Enterprise.ID)
+	}
+	return nil
+}
+
+// properties lists the properties an employee can access, with their connections.
+func (a *app) properties(ctx context.Context, args []string) error {
+	fs := a.flagSet("properties")
+	email := fs.String("email", "", "a verified employee's email address (required; the sandbox's is "+mewstest.EmployeeEmail+")")
+	show := fs.Bool("show-tokens", false, "print the connection tokens in full (they are credentials: keep them secret)")
+	if err := a.parse(fs, "--email ADDRESS [--show-tokens]", args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return usagef("properties: --email is required")
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	props, err := properties.GetProperties(ctx, s.client, *email)
+	if err != nil {
+		return err
+	}
+	tw := table(a.stdout, "PROPERTY", "NAME", "CONNECTION", "TOKEN")
+	for _, p := range props {
+		if len(p.Connections) == 0 {
+			row(tw, p.ID, p.Name, "-", "-")
+		}
+		for _, c := range p.Connections {
+			tok := c.Token.String()
+			if *show {
+				tok = c.Token.Reveal()
+			}
+			row(tw, p.ID, p.Name, orDash(c.Name), tok)
+		}
+	}
+	return tw.Flush()
+}
+
+// reservationsList prints every reservation colliding with [--from, --to).
+func (a *app) reservationsList(ctx context.Context, args []string) error {
+	fs := a.flagSet("reservations list")
+	from := fs.String("from", "", "start of the interval, inclusive (required)")
+	to := fs.String("to", "", "end of the interval, exclusive (required)")
+	var states, rooms listFlag
+	fs.Var(&states, "state", "only this state (repeatable): "+stateNames())
+	fs.Var(&rooms, "room", "only reservations in this room id (repeatable)")
+	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names")
+	if err := a.parse(fs, "--from T --to T [--state S]... [--room ID]... [--json]", args); err != nil {
+		return err
+	}
+	const op = "reservations list"
+	iv, err := interval(op, *from, *to)
+	if err != nil {
+		return err
+	}
+	f := reservations.Filter{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates}
+	if len(states) > 0 {
+		if f.States, err = parseStates(op, states); err != nil {
+			return err
+		}
+	}
+	return a.withConnector(func(conn *mews.Connector) error {
+		var names map[string]string
+		var tw *tabwriter.Writer
+		if !*asJSON {
+			if names, err = roomNames(ctx, conn); err != nil {
+				return err
+			}
+			tw = table(a.stdout, "NUMBER", "STATE", "ARRIVAL", "DEPARTURE", "ROOM", "ID")
+		}
+		prog := a.progress(len(iv.Split()))
+		n := 0
+		for page, err := range reservations.List(conn, f).Pages(ctx) {
+			if err != nil {
+				prog.done()
+				return err
+			}
+			for _, r := range page.Items {
+				if tw == nil {
+					if err := writeJSON(a.stdout, r); err != nil {
+						return err
+					}
+				} else {
+					room := "-"
+					if r.AssignedResourceID != nil {
+						room = orDefault(names[*r.AssignedResourceID], *r.AssignedResourceID)
+					}
+					row(tw, r.Number, string(r.State), stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), room, r.ID)
+				}
+			}
+			n += len(page.Items)
+			prog.report(page.Query, n)
+		}
+		prog.done()
+		if tw != nil {
+			return tw.Flush()
+		}
+		return nil
+	})
+}
+
+// roomsList prints the hotel's active rooms and other spaces.
+func (a *app) roomsList(ctx context.Context, args []string) error {
+	fs := a.flagSet("rooms list")
+	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names")
+	if err := a.parse(fs, "[--json]", args); err != nil {
+		return err
+	}
+	return a.withConnector(func(conn *mews.Connector) error {
+		tw := table(a.stdout, "NAME", "FLOOR", "STATE", "ID")
+		for r, err := range properties.ListResources(conn, properties.ResourceFilter{}).All(ctx) {
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				if err := writeJSON(a.stdout, r); err != nil {
+					return err
+				}
+				continue
+			}
+			row(tw, r.Name, orDash(r.Floor()), string(r.State), r.ID)
+		}
+		if *asJSON {
+			return nil
+		}
+		return tw.Flush()
+	})
+}
+
+// pinsList prints a reservation's door PINs and tags, deleted ones included.
+func (a *app) pinsList(ctx context.Context, args []string) error {
+	fs := a.flagSet("pins list")
+	id := fs.String("reservation", "", "the reservation id (required)")
+	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names (values included)")
+	if err := a.parse(fs, "--reservation ID [--json]", args); err != nil {
+		return err
+	}
+	if err := required("pins list", "--reservation", *id); err != nil {
+		return err
+	}
+	return a.withConnector(func(conn *mews.Connector) error {
+		tw := table(a.stdout, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
+		for c, err := range pins.List(conn, pins.Filter{ReservationIDs: []string{*id}}).All(ctx) {
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				if err := writeJSON(a.stdout, c); err != nil {
+					return err
+				}
+				continue
+			}
+			row(tw, c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive))
+		}
+		if *asJSON {
+			return nil
+		}
+		return tw.Flush()
+	})
+}
+
+// pinsSet makes a PIN the reservation's one active PIN and prints its id.
+func (a *app) pinsSet(ctx context.Context, args []string) error {
+	fs := a.flagSet("pins set")
+	id := fs.String("reservation", "", "the reservation id (required)")
+	pin := fs.String("pin", "", "the PIN (required)")
+	room := fs.String("room", "", "the room id the PIN opens (default: the reservation's room)")
+	from := fs.String("from", "", "valid from (default: the arrival, or the check-in)")
+	to := fs.String("to", "", "valid until (default: the departure)")
+	if err := a.parse(fs, "--reservation ID --pin VALUE [--room ID] [--from T] [--to T]", args); err != nil {
+		return err
+	}
+	const op = "pins set"
+	if err := required(op, "--reservation", *id); err != nil {
+		return err
+	}
+	if err := required(op, "--pin", *pin); err != nil {
+		return err
+	}
+	var start, end time.Time
+	var err error
+	if *from != "" {
+		if start, err = parseTime(op, "--from", *from); err != nil {
+			return err
+		}
+	}
+	if *to != "" {
+		if end, err = parseTime(op, "--to", *to); err != nil {
+			return err
+		}
+	}
+	return a.withConnector(func(conn *mews.Connector) error {
+		r, err := reservations.Get(ctx, conn, *id)
+		if err != nil {
+			return err
+		}
+		want := pins.ForReservation(r, pins.PinCode, *pin)
+		if *room != "" {
+			want.ResourceID = *room
+		}
+		if !start.IsZero() {
+			want.ValidityStartUtc = start
+		}
+		if !end.IsZero() {
+			want.ValidityEndUtc = end
+		}
+		got, err := pins.Set(ctx, conn, want)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, got.ID)
+		return nil
+	})
+}
+
+// pinsDelete deletes a reservation's active PINs and tags and prints their ids.
+func (a *app) pinsDelete(ctx context.Context, args []string) error {
+	fs := a.flagSet("pins delete")
+	id := fs.String("reservation", "", "the reservation id (required)")
+	if err := a.parse(fs, "--reservation ID", args); err != nil {
+		return err
+	}
+	if err := required("pins delete", "--reservation", *id); err != nil {
+		return err
+	}
+	return a.withConnector(func(conn *mews.Connector) error {
+		f := pins.Filter{ReservationIDs: []string{*id}, States: []pins.ActivityState{pins.Active}}
+		active, err := pins.List(conn, f).Collect(ctx)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(active))
+		for i, c := range active {
+			ids[i] = c.ID
+		}
+		if len(ids) == 0 {
+			fmt.Fprintln(a.stderr, "no active PINs on reservation", *id)
+			return nil
+		}
+		if err := pins.Delete(ctx, conn, ids...); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			fmt.Fprintln(a.stdout, id)
+		}
+		return nil
+	})
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// required refuses an empty required flag as a usage error.
+func required(op, name, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return usagef("%s: %s is required", op, name)
+	}
+	return nil
+}
+
+// parseTime reads yyyy-mm-dd (midnight UTC) or RFC 3339.
+func parseTime(op, field, s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, &mews.InputError{Operation: op, Field: field, Reason: fmt.Sprintf("%q is not a time: use yyyy-mm-dd or RFC 3339 (2026-01-31T14:00:00Z)", s)}
+}
+
+// interval reads the required --from and --to.
+func interval(op, from, to string) (*mews.TimeInterval, error) {
+	if err := required(op, "--from", from); err != nil {
+		return nil, err
+	}
+	if err := required(op, "--to", to); err != nil {
+		return nil, err
+	}
+	start, err := parseTime(op, "--from", from)
+	if err != nil {
+		return nil, err
+	}
+	end, err := parseTime(op, "--to", to)
+	if err != nil {
+		return nil, err
+	}
+	if !end.After(start) {
+		return nil, &mews.InputError{Operation: op, Field: "--to", Reason: "must be after --from"}
+	}
+	iv := mews.Interval(start, end)
+	return &iv, nil
+}
+
+// parseStates reads --state values case-insensitively.
+func parseStates(op string, names []string) ([]reservations.State, error) {
+	var states []reservations.State
+	for _, n := range names {
+		i := slices.IndexFunc(reservations.AllStates, func(s reservations.State) bool { return strings.EqualFold(string(s), n) })
+		if i < 0 {
+			return nil, &mews.InputError{Operation: op, Field: "--state", Reason: fmt.Sprintf("%q is not a state: use %s", n, stateNames())}
+		}
+		states = append(states, reservations.AllStates[i])
+	}
+	return states, nil
+}
+
+func stateNames() string {
+	names := make([]string, len(reservations.AllStates))
+	for i, s := range reservations.AllStates {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// roomNames maps resource ids to names, for tables that show rooms.
+func roomNames(ctx context.Context, conn *mews.Connector) (map[string]string, error) {
+	names := make(map[string]string)
+	for r, err := range properties.ListResources(conn, properties.ResourceFilter{IncludeInactive: true}).All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		names[r.ID] = r.Name
+	}
+	return names, nil
+}
+
+// table starts an aligned table with a header row.
+func table(w io.Writer, header ...string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row(tw, header...)
+	return tw
+}
+
+func row(tw *tabwriter.Writer, cells ...string) {
+	fmt.Fprintln(tw, strings.Join(cells, "\t"))
+}
+
+// writeJSON writes v as one line of JSON.
+func writeJSON(w io.Writer, v any) error {
+	return json.NewEncoder(w).Encode(v)
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func orDash(s string) string { return orDefault(s, "-") }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// progress reports long work on stderr when stderr is a terminal; otherwise it is silent.
+type progress struct {
+	w       io.Writer // nil when silent
+	windows int
+	shown   bool
+}
+
+func (a *app) progress(windows int) *progress {
+	p := &progress{windows: windows}
+	if a.terminal(a.stderr) {
+		p.w = a.stderr
+	}
+	return p
+}
+
+func (p *progress) report(query, n int) {
+	if p.w == nil {
+		return
+	}
+	fmt.Fprintf(p.w, "\r%d reservations (window %d of %d)", n, query+1, p.windows)
+	p.shown = true
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+		p.shown = false
+	}
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// The configuration variables; each has a flag of the same meaning that overrides it.
+const (
+	envEnvironment     = "MEWS_ENVIRONMENT"
+	envClientToken     = "MEWS_CLIENT_TOKEN"
+	envCMClientToken   = "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN"
+	envAccessToken     = "MEWS_ACCESS_TOKEN"
+	envConnectionToken = "MEWS_CONNECTION_TOKEN"
+	envClientName      = "MEWS_CLIENT_NAME"
+)
+
+// environmentSandbox is the MEWS_ENVIRONMENT value that selects the embedded sandbox.
+const environmentSandbox = "sandbox"
+
+// config holds the configuration flags; the variables are read when they are needed.
+type config struct {
+	environment, clientToken, cmClientToken, accessToken, connectionToken, clientName string
+	sandbox                                                                           bool
+}
+
+// flagSet returns a flag set for a command, with the configuration flags every command
+// accepts. Values already parsed (before the command name) stay as defaults.
+func (a *app) flagSet(name string) *flag.FlagSet {
+	fs := bareFlagSet(name)
+	c := &a.cfg
+	fs.StringVar(&c.environment, "environment", c.environment, "overrides "+envEnvironment)
+	fs.StringVar(&c.clientToken, "client-token", c.clientToken, "overrides "+envClientToken)
+	fs.StringVar(&c.cmClientToken, "channel-manager-client-token", c.cmClientToken, "overrides "+envCMClientToken)
+	fs.StringVar(&c.accessToken, "access-token", c.accessToken, "overrides "+envAccessToken)
+	fs.StringVar(&c.connectionToken, "connection-token", c.connectionToken, "overrides "+envConnectionToken)
+	fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
+	fs.BoolVar(&c.sandbox, "sandbox", c.sandbox, "use the embedded sandbox instead of Mews (same as "+envEnvironment+"="+environmentSandbox+")")
+	return fs
+}
+
+// bareFlagSet is a quiet flag set without the configuration flags (mews demo takes none).
+func bareFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// errHelpShown ends a command whose help was asked for (and printed); it exits 0.
+var errHelpShown = errors.New("help shown")
+
+// parse parses a command's flags, printing its help for -h and refusing stray arguments.
+func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(a.stdout, "Usage: mews %s\n\nFlags:\n", strings.TrimSpace(fs.Name()+" "+synopsis))
+		fs.SetOutput(a.stdout)
+		fs.PrintDefaults()
+		return errHelpShown
+	case err != nil:
+		return usagef("%s: %v", fs.Name(), err)
+	case fs.NArg() > 0:
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// setting is the flag's value when given, otherwise the variable's.
+func (a *app) setting(flagValue, variable string) string {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v
+	}
+	return strings.TrimSpace(a.getenv(variable))
+}
+
+// useSandbox reports whether the embedded sandbox replaces Mews.
+func (a *app) useSandbox() bool {
+	return a.cfg.sandbox || strings.EqualFold(a.setting(a.cfg.environment, envEnvironment), environmentSandbox)
+}
+
+// session is an open client for one command: on Mews, or on the embedded sandbox.
+type session struct {
+	client  *mews.Client
+	sandbox *mewstest.Server // nil on Mews
+	close   func()
+}
+
+// open builds the client the configuration describes. Configuration that is missing or
+// unusable is a usage error naming the variable.
+func (a *app) open() (*session, error) {
+	if a.useSandbox() {
+		return a.openSandbox()
+	}
+	name := a.setting(a.cfg.environment, envEnvironment)
+	var env mews.Environment
+	switch lower := strings.ToLower(name); {
+	case lower == "":
+		return nil, usagef("%s is not set: set it to demo, production or a base URL, and set %s and the hotel's token (see 'mews help'); or try the embedded sandbox with --sandbox", envEnvironment, envClientToken)
+	case lower == "demo":
+		env = mews.Demo()
+	case lower == "production":
+		env = mews.Production()
+	case strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "http://"):
+		env = mews.CustomEnvironment(name)
+	default:
+		return nil, usagef("%s=%q: use demo, production, %s or a base URL such as https://api.mews-demo.com", envEnvironment, name, environmentSandbox)
+	}
+	clientToken := a.setting(a.cfg.clientToken, envClientToken)
+	if clientToken == "" {
+		return nil, usagef("%s is not set: it is your integration's client token from Mews (or pass --client-token)", envClientToken)
+	}
+	cmClientToken := a.setting(a.cfg.cmClientToken, envCMClientToken)
+	if cmClientToken == "" {
+		cmClientToken = clientToken
+	}
+	clientName := a.setting(a.cfg.clientName, envClientName)
+	if clientName == "" {
+		clientName = "mews-go CLI " + mews.Version
+	}
+	client, err := mews.NewClient(
+		mews.WithEnvironment(env),
+		mews.WithClientToken(clientToken),
+		mews.WithChannelManagerClientToken(cmClientToken),
+		mews.WithClientName(clientName),
+		mews.WithUserAgent("mews-cli/"+mews.Version),
+	)
+	if err != nil {
+		return nil, usagef("%s: %s", envEnvironment, message(err))
+	}
+	return &session{client: client, close: func() {}}, nil
+}
+
+// openSandbox starts the embedded sandbox (or uses the one a test provided).
+func (a *app) openSandbox() (*session, error) {
+	srv, closeSrv := a.sandbox, func() {}
+	if srv == nil {
+		srv = mewstest.NewServer(mewstest.InProcess())
+		closeSrv = srv.Close
+	}
+	var opts []mews.Option
+	if name := strings.TrimSpace(a.cfg.clientName); name != "" {
+		opts = append(opts, mews.WithClientName(name))
+	}
+	client, err := srv.NewClient(opts...)
+	if err != nil {
+		closeSrv()
+		return nil, usagef("%s", message(err))
+	}
+	return &session{client: client, sandbox: srv, close: closeSrv}, nil
+}
+
+// token returns a hotel token: the flag, else the variable; the sandbox ignores the
+// variables (so a shell configured for Mews can try it) and falls back to its seeded
+// token. A missing token is a usage error naming the variable.
+func (s *session) token(a *app, flagValue, variable, seeded, what string) (string, error) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, nil
+	}
+	if s.sandbox != nil {
+		return seeded, nil
+	}
+	if v := strings.TrimSpace(a.getenv(variable)); v != "" {
+		return v, nil
+	}
+	flagName := "--" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(variable, "MEWS_"), "_", "-"))
+	return "", usagef("%s is not set: it is %s (or pass %s)", variable, what, flagName)
+}
+
+// connector opens the session and the Connector handle of the configured access token.
+func (a *app) connector() (*session, *mews.Connector, error) {
+	s, err := a.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, err := s.token(a, a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token")
+	if err != nil {
+		s.close()
+		return nil, nil, err
+	}
+	conn, err := s.client.Connector(tok)
+	if err != nil {
+		s.close()
+		return nil, nil, err
+	}
+	return s, conn, nil
+}
+
+// withConnector runs fn with the Connector handle, closing the session afterwards.
+func (a *app) withConnector(fn func(conn *mews.Connector) error) error {
+	s, conn, err := a.connector()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return fn(conn)
+}
+
+// help prints the overview, or one command's flags (mews help reservations list).
+func (a *app) help(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		a.usage(a.stdout)
+		return nil
+	}
+	topic := strings.Join(args, " ")
+	for _, c := range commands() {
+		if c.name == topic && c.name != "help" {
+			return c.run(a, ctx, []string{"-h"})
+		}
+	}
+	return usagef("help: unknown command %q", topic)
+}
+
+// usage writes the overview of commands, configuration and exit codes.
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintf(w, "mews %s: the Mews Connector and Channel Manager APIs from a shell.\n\nUsage: mews [configuration flags] COMMAND [flags]\n\nCommands:\n", mews.Version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  mews %s\n      %s\n", strings.TrimSpace(c.name+" "+c.synopsis), strings.ReplaceAll(c.about, "\n", "\n      "))
+	}
+	fmt.Fprint(w, usageText)
+}
+
+const usageText = `
+Configuration (environment variables; each flag overrides its variable):
+  MEWS_ENVIRONMENT      --environment       demo, production, sandbox, or a base URL
+                                            (https://...; plain http:// only on loopback)
+  MEWS_CLIENT_TOKEN     --client-token      your integration's client token
+  MEWS_CHANNEL_MANAGER_CLIENT_TOKEN         the Channel Manager clientToken, when it differs
+                        --channel-manager-client-token     from MEWS_CLIENT_TOKEN
+  MEWS_ACCESS_TOKEN     --access-token      a hotel's Connector access token
+  MEWS_CONNECTION_TOKEN --connection-token  a Channel Manager connection token
+  MEWS_CLIENT_NAME      --client-name       the name Mews sees, e.g. "Acme Doors 2.1.0"
+                                            (default "mews-go CLI VERSION")
+  --sandbox             same as MEWS_ENVIRONMENT=sandbox: an embedded fake Mews with one
+                        seeded hotel, inside this process. It uses its own tokens unless a
+                        token flag is given, and forgets every change when the command ends.
+
+Tokens are never printed. Prefer the variables to the token flags, which other users of
+the machine can see in the process list.
+
+Times: yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+
+Exit codes:
+  0  ok
+  1  usage: unknown command or flag, a missing flag, missing configuration
+  2  invalid input: a value was refused before anything was sent
+  3  authentication: Mews rejected the credentials (broken), or the connection was not found
+  4  transient or other failure: rate limit, timeout, 5xx, network trouble, or any other
+     error from Mews
+
+Examples:
+  mews demo
+  MEWS_ENVIRONMENT=demo MEWS_CLIENT_TOKEN=... MEWS_ACCESS_TOKEN=... mews check
+  mews --sandbox reservations list --from 2026-01-01 --to 2027-01-01 --json
+`

@@ -1,0 +1,337 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
+)
+
+// demoPINs is how many arriving guests get a PIN in the demo.
+const demoPINs = 5
+
+// demo walks the SDK's story against the embedded sandbox: connect, rooms, the coming
+// days' reservations, PINs for arrivals, the Channel Manager side, and a token revoked
+// and rotated under a Monitor.
+func (a *app) demo(ctx context.Context, args []string) error {
+	fs := bareFlagSet("demo")
+	if err := a.parse(fs, "", args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	started := time.Now()
+	a.cfg.sandbox = true
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	d := &demoRun{w: a.stdout, srv: s.sandbox, client: s.client, today: mewstest.SeedEpoch}
+	fmt.Fprintf(d.w, "mews demo: the embedded sandbox plays Mews (a fake hotel inside this process; nothing\nleaves your machine). Its \"today\" is %s.\n", d.today.Format(time.DateOnly))
+	for _, step := range []func(context.Context) error{d.connect, d.rooms, d.reservations, d.pins, d.channelManager, d.health} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(d.w, "\nDone in %.1f s. Next: go test -race ./... and the examples in examples/.\n", time.Since(started).Seconds())
+	return nil
+}
+
+// demoRun is the state the demo's steps share.
+type demoRun struct {
+	w         io.Writer
+	srv       *mewstest.Server
+	client    *mews.Client
+	conn      *mews.Connector
+	today     time.Time
+	arrivals  []reservations.Reservation
+	roomNames map[string]string
+}
+
+func (d *demoRun) step(title, calls string) {
+	fmt.Fprintf(d.w, "\n== %s  (%s)\n", title, calls)
+}
+
+func (d *demoRun) connect(ctx context.Context) error {
+	d.step("Connect a hotel", "connection.Validate → configuration/get")
+	creds, err := connection.ConnectorCredentials(mewstest.AccessToken)
+	if err != nil {
+		return err
+	}
+	res, err := connection.Validate(ctx, d.client, creds)
+	if err != nil {
+		return err
+	}
+	if res.Status != connection.Connected {
+		return fmt.Errorf("demo: the sandbox hotel is %s: %w", res.Status, res.Reason)
+	}
+	fmt.Fprintf(d.w, "%s: %s (%s), access token %v\n", res.Status, res.Enterprise.Name, res.Enterprise.ID, creds.Token)
+	d.conn, err = d.client.Connector(mewstest.AccessToken)
+	return err
+}
+
+func (d *demoRun) rooms(ctx context.Context) error {
+	d.step("Rooms", "properties.ListResources → resources/getAll")
+	d.roomNames = make(map[string]string)
+	perFloor := map[string][]string{}
+	var floors []string
+	n := 0
+	for r, err := range properties.ListResources(d.conn, properties.ResourceFilter{}).All(ctx) {
+		if err != nil {
+			return err
+		}
+		d.roomNames[r.ID] = r.Name
+		if r.ParentResourceID != nil {
+			continue // a bed of a dormitory
+		}
+		f := r.Floor()
+		if perFloor[f] == nil {
+			floors = append(floors, f)
+		}
+		perFloor[f] = append(perFloor[f], r.Name)
+		n++
+	}
+	fmt.Fprintf(d.w, "%d rooms on %d floors:\n", n, len(floors))
+	for _, f := range floors {
+		fmt.Fprintf(d.w, "  floor %s: %s\n", f, strings.Join(perFloor[f], " "))
+	}
+	return nil
+}
+
+func (d *demoRun) reservations(ctx context.Context) error {
+	d.step("Arrivals today and tomorrow", "reservations.List → reservations/getAll, any interval length")
+	next := mews.Interval(d.today, d.today.AddDate(0, 0, 2))
+	f := reservations.Filter{ScheduledStartUtc: &next, States: []reservations.State{reservations.StateConfirmed}}
+	all, err := reservations.List(d.conn, f).Collect(ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(all, func(a, b reservations.Reservation) int { return a.ScheduledStartUtc.Compare(b.ScheduledStartUtc) })
+	d.arrivals = all
+	tw := table(d.w, "  NUMBER", "ARRIVAL", "DEPARTURE", "ROOM")
+	for _, r := range all {
+		row(tw, "  "+r.Number, stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), d.room(r))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "%d confirmed arrivals.\n", len(d.arrivals))
+	return nil
+}
+
+func (d *demoRun) room(r reservations.Reservation) string {
+	if r.AssignedResourceID == nil {
+		return "(not assigned yet)"
+	}
+	return d.roomNames[*r.AssignedResourceID]
+}
+
+func (d *demoRun) pins(ctx context.Context) error {
+	d.step("Door PINs for today's first arrivals", "pins.Set → resourceAccessTokens/getAll, add; exactly one PIN each")
+	set := 0
+	for i, r := range d.arrivals {
+		if set == demoPINs || !r.ScheduledStartUtc.Before(d.today.AddDate(0, 0, 1)) {
+			break
+		}
+		if r.AssignedResourceID == nil {
+			fmt.Fprintf(d.w, "reservation %s: skipped, no room assigned yet\n", r.Number)
+			continue
+		}
+		pin := fmt.Sprintf("%04d", (i*7919+4711)%10000)
+		got, err := pins.Set(ctx, d.conn, pins.ForReservation(&r, pins.PinCode, pin))
+		if err != nil {
+			return err
+		}
+		set++
+		fmt.Fprintf(d.w, "reservation %s, room %s: PIN set, valid %s to %s (id %s)\n",
+			r.Number, d.room(r), stamp(got.ValidityStartUtc), stamp(got.ValidityEndUtc), got.ID)
+	}
+	return nil
+}
+
+func (d *demoRun) channelManager(ctx context.Context) error {
+	d.step("Channel Manager: properties", "properties.GetProperties → getProperties")
+	props, err := properties.GetProperties(ctx, d.client, mewstest.EmployeeEmail)
+	if err != nil {
+		return err
+	}
+	var token mews.Token
+	for _, p := range props {
+		for _, c := range p.Connections {
+			fmt.Fprintf(d.w, "%s (%s): connection %q, token %v\n", p.Name, p.ID, c.Name, c.Token)
+			if p.ID == mewstest.PropertyID && token.IsZero() {
+				token = c.Token
+			}
+		}
+	}
+	if token.IsZero() {
+		return errors.New("demo: the sandbox property has no connection")
+	}
+	cm, err := d.client.ChannelManager(token.Reveal())
+	if err != nil {
+		return err
+	}
+
+	d.step("Channel Manager: configuration", "properties.GetPropertyConfiguration → getConfiguration")
+	cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{IncludeAgeCategories: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "%s, %d spaces, time zone %s\n", cfg.Property.Name, cfg.Property.SpaceCount, cfg.Property.TimeZoneIdentifier)
+	for _, m := range cfg.InventoryMappings {
+		fmt.Fprintf(d.w, "  sells rate %s in space category %s\n", m.RatePlanCode, m.SpaceTypeCode)
+	}
+	if len(cfg.InventoryMappings) == 0 || len(cfg.AgeCategories) == 0 {
+		return errors.New("demo: the sandbox configuration has no inventory mapping or age category")
+	}
+
+	d.step("Channel Manager: a booking pushed and confirmed", "reservations.ProcessGroup → processGroup; Mews → confirmGroup")
+	arrival := mews.DateOf(d.today).AddDays(14)
+	night := mews.NewAmount(12900, 2)
+	total := reservations.GrossCharge(night.MulInt(2))
+	g := &reservations.Group{
+		ChannelID: "BDC-4815162342", ChannelManagerID: "CHM-DEMO-1", CurrencyCode: mewstest.PropertyCurrency,
+		Customer:    &reservations.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
+		PaymentType: reservations.PaymentPrepaid, TotalAmount: &total,
+		Reservations: []reservations.GroupReservation{{
+			Code: "01", From: arrival, To: arrival.AddDays(2),
+			SpaceTypeCode: cfg.InventoryMappings[0].SpaceTypeCode, RatePlanCode: cfg.InventoryMappings[0].RatePlanCode,
+			GuestCounts: []reservations.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
+			Amounts:     []reservations.Charge{reservations.GrossCharge(night), reservations.GrossCharge(night)},
+			TotalAmount: &total,
+		}},
+	}
+	messageID, err := reservations.ProcessGroup(ctx, cm, g)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "pushed %s: 1 reservation, %s to %s, %s %s (message %s)\n", g.ChannelManagerID, arrival, arrival.AddDays(2), total.Gross, g.CurrencyCode, messageID)
+	return d.confirm(ctx, g.ChannelManagerID, messageID)
+}
+
+// confirm plays Mews' asynchronous answer to a pushed group: the sandbox calls the
+// channel manager's confirmGroup endpoint (an inbound.Handler, in-process).
+func (d *demoRun) confirm(ctx context.Context, channelManagerID, messageID string) error {
+	stored, ok := d.srv.Group(channelManagerID)
+	if !ok {
+		return errors.New("demo: the sandbox did not store the group")
+	}
+	got := make(chan *inbound.BookingConfirmation, 1)
+	h, err := inbound.NewHandler(mewstest.ChannelManagerClientToken, confirmations(got))
+	if err != nil {
+		return err
+	}
+	var numbers []map[string]string
+	for _, r := range stored.Reservations {
+		numbers = append(numbers, map[string]string{"code": r.Code, "confirmationNumber": r.ConfirmationNumber})
+	}
+	fakeMews := d.srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(h))
+	delivery, err := fakeMews.Push(ctx, inbound.PathConfirmGroup, map[string]any{
+		"relatedMessageId": messageID, "channelManagerId": channelManagerID, "reservations": numbers})
+	if err != nil {
+		return err
+	}
+	if !delivery.Accepted {
+		return fmt.Errorf("demo: the confirmation was refused: %v %v", delivery.Errors, delivery.Err)
+	}
+	c := <-got
+	for _, r := range c.Reservations {
+		fmt.Fprintf(d.w, "Mews confirmed %s (message %s): reservation %s is Mews %s\n", c.ChannelManagerID, c.RelatedMessageID, r.Code, r.ConfirmationNumber)
+	}
+	return nil
+}
+
+// confirmations is a Receiver that only takes booking confirmations.
+type confirmations chan *inbound.BookingConfirmation
+
+func (c confirmations) UpdatePrices(context.Context, *inbound.PricesUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+
+func (c confirmations) UpdateAvailability(context.Context, *inbound.AvailabilityUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+
+func (c confirmations) UpdateRestrictions(context.Context, *inbound.RestrictionsUpdate) (inbound.Reply, error) {
+	return inbound.Done, nil
+}
+
+func (c confirmations) ConfirmGroup(_ context.Context, req *inbound.BookingConfirmation) error {
+	select {
+	case c <- req:
+	default: // a redelivery; the first copy is being shown
+	}
+	return nil
+}
+
+func (c confirmations) ChangeNotification(context.Context, *inbound.ChangeNotification) error {
+	return nil
+}
+
+func (c confirmations) ProcessAvailabilityBlock(ctx context.Context, req *inbound.AvailabilityBlockPush) error {
+	return inbound.OptionalOperations{}.ProcessAvailabilityBlock(ctx, req)
+}
+
+func (c confirmations) ProcessGroup(ctx context.Context, req *inbound.GroupPush) error {
+	return inbound.OptionalOperations{}.ProcessGroup(ctx, req)
+}
+
+func (d *demoRun) health(ctx context.Context) error {
+	d.step("Health", "connection.Monitor: Connected → Broken when revoked → Connected after rotation")
+	events := make(chan connection.Event, 4)
+	m, err := connection.NewMonitor(d.client, connection.Config{OnEvent: func(ev connection.Event) { events <- ev }})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	next := func(what string) error {
+		select {
+		case ev := <-events:
+			line := fmt.Sprintf("%s: %s → %s", what, ev.Previous, ev.Status)
+			if ev.Reason != nil {
+				line += " (" + message(ev.Reason) + ")"
+			}
+			fmt.Fprintln(d.w, line)
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("demo: waiting for the monitor: %w", ctx.Err())
+		}
+	}
+	creds, err := connection.ConnectorCredentials(mewstest.AccessToken)
+	if err != nil {
+		return err
+	}
+	if err := m.Add("grand-hotel", creds); err != nil {
+		return err
+	}
+	if err := next("watching the hotel"); err != nil {
+		return err
+	}
+	d.srv.Revoke(mewstest.AccessToken)
+	if err := m.Check("grand-hotel"); err != nil {
+		return err
+	}
+	if err := next("the hotel revokes the token"); err != nil {
+		return err
+	}
+	rotated, err := connection.ConnectorCredentials(d.srv.Rotate(mewstest.AccessToken))
+	if err != nil {
+		return err
+	}
+	if err := m.Update("grand-hotel", rotated); err != nil {
+		return err
+	}
+	return next("the hotel issues a new token " + rotated.Token.String())
+}

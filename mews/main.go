@@ -1,0 +1,208 @@
+// Command mews checks Mews connections and reads and writes hotel data from a shell,
+// and plays the SDK's whole story against an embedded sandbox (mews demo).
+//
+// Install it with
+//
+//	go install github.com/mewskit/mews-go/mews@latest
+//
+// and run "mews help" for the commands, the configuration variables and the exit
+// codes, which scripts and monitoring may rely on.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// Exit codes: a contract with the scripts and monitors that call mews.
+const (
+	exitOK        = 0 // done
+	exitUsage     = 1 // unknown command or flag, a missing flag, missing configuration
+	exitInput     = 2 // a value the SDK refused before sending anything
+	exitAuth      = 3 // Mews rejected the credentials, or the connection does not exist
+	exitTransient = 4 // rate limit, timeout, 5xx, network trouble, or another Mews error
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command: it parses args, reads the configuration through getenv,
+// writes results to stdout and diagnostics to stderr, and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, terminal: isTerminal}
+	return a.run(ctx, args)
+}
+
+// app is one invocation of the command.
+type app struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// terminal reports whether w is an interactive terminal (progress goes there only).
+	terminal func(w io.Writer) bool
+	// sandbox, when set, is the fake Mews that --sandbox and MEWS_ENVIRONMENT=sandbox use
+	// instead of starting their own; tests set it to revoke tokens and inject faults.
+	sandbox *mewstest.Server
+	cfg     config
+}
+
+// command is one (sub)command: its name path, its flags in brief, what it does, and
+// its action.
+type command struct {
+	name     string // "reservations list"
+	synopsis string
+	about    string
+	run      func(a *app, ctx context.Context, args []string) error
+}
+
+// commands lists every command in the order "mews help" shows them.
+func commands() []command {
+	return []command{
+		{"check", "[--channel-manager]",
+			`validates the Connector access token: "connected: NAME (ID)"; with
+--channel-manager, the Channel Manager connection token: "connected: NAME".`, (*app).check},
+		{"properties", "--email ADDRESS [--show-tokens]",
+			`properties a verified employee can access, with their Channel Manager
+connections (getProperties); tokens are redacted unless --show-tokens.`, (*app).properties},
+		{"reservations list", "--from T --to T [--state S]... [--room ID]... [--json]",
+			`every reservation colliding with [from, to), for an interval of any length
+(all states unless --state); --json prints one object per line with Mews' field names.`, (*app).reservationsList},
+		{"rooms list", "[--json]", "the hotel's active rooms and other spaces.", (*app).roomsList},
+		{"pins list", "--reservation ID [--json]", "a reservation's door PINs and tags, deleted ones included.", (*app).pinsList},
+		{"pins set", "--reservation ID --pin VALUE [--room ID] [--from T] [--to T]",
+			`makes VALUE the reservation's one active PIN (valid for the stay unless --from/--to)
+and prints its id; running it again never leaves a second PIN.`, (*app).pinsSet},
+		{"pins delete", "--reservation ID", "deletes the reservation's active PINs and tags and prints their ids.", (*app).pinsDelete},
+		{"demo", "", "the whole story against the embedded sandbox, in a few seconds; needs no configuration.", (*app).demo},
+		{"version", "", "prints the version.", (*app).version},
+		{"help", "[COMMAND]", "this text, or a command's flags.", (*app).help},
+	}
+}
+
+func (a *app) run(ctx context.Context, args []string) int {
+	// Configuration flags may come before the command too: mews --sandbox rooms list.
+	fs := a.flagSet("mews")
+	if err := fs.Parse(args); err != nil {
+		return a.fail(err)
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		a.usage(a.stderr)
+		return exitUsage
+	}
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) < len(words) || !equalWords(args[:len(words)], words) {
+			continue
+		}
+		return a.fail(c.run(a, ctx, args[len(words):]))
+	}
+	switch args[0] {
+	case "-h", "--help":
+		a.usage(a.stdout)
+		return exitOK
+	case "reservations", "rooms", "pins":
+		return a.fail(usagef("%s needs a subcommand: %s", args[0], strings.Join(subcommands(args[0]), ", ")))
+	}
+	return a.fail(usagef("unknown command %q", strings.Join(args, " ")))
+}
+
+func equalWords(a, b []string) bool {
+	for i := range b {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// subcommands names the subcommands of a command group ("list", "set"…).
+func subcommands(group string) []string {
+	var subs []string
+	for _, c := range commands() {
+		if g, sub, ok := strings.Cut(c.name, " "); ok && g == group {
+			subs = append(subs, sub)
+		}
+	}
+	return subs
+}
+
+// usageError is a mistake in how mews was called; it exits 1.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode maps an error onto the documented exit codes.
+func exitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil, errors.Is(err, errHelpShown):
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, mews.ErrInvalidInput):
+		return exitInput
+	case errors.Is(err, mews.ErrInvalidAuthentication), errors.Is(err, mews.ErrConnectionNotFound):
+		return exitAuth
+	default:
+		return exitTransient
+	}
+}
+
+// brokenError is a check that Mews decided against: stderr reads "broken: <reason>".
+type brokenError struct{ reason error }
+
+func (e *brokenError) Error() string { return "broken: " + message(e.reason) }
+func (e *brokenError) Unwrap() error { return e.reason }
+
+// fail reports err on stderr, in a form that names what to do, and returns its exit code.
+func (a *app) fail(err error) int {
+	code := exitCode(err)
+	var broken *brokenError
+	switch {
+	case code == exitOK:
+	case errors.As(err, &broken):
+		fmt.Fprintln(a.stderr, broken.Error())
+	case code == exitUsage:
+		fmt.Fprintf(a.stderr, "mews: %v\nRun 'mews help' for usage.\n", err)
+	default:
+		fmt.Fprintf(a.stderr, "mews: %s\n", message(err))
+	}
+	return code
+}
+
+// message is err's text without the SDK's own "mews: " prefix.
+func message(err error) string {
+	return strings.TrimPrefix(err.Error(), "mews: ")
+}
+
+// isTerminal reports whether w is a character device, such as an interactive terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func (a *app) version(context.Context, []string) error {
+	fmt.Fprintln(a.stdout, "mews", mews.Version)
+	return nil
+}
