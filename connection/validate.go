@@ -73,8 +73,9 @@ func (r Result) Undecided() bool { return r.Status == Unknown }
 
 // Validate checks credentials now, as a connect form does after "Save": a Connector token
 // with configuration/get, a Channel Manager connection with getConfiguration. It returns an
-// error only when the credentials are unusable before anything is sent (*mews.InputError);
-// every answer from Mews, or lack of one, is in the Result.
+// error only when nothing could be sent (*mews.InputError): the credentials are unusable,
+// or the client lacks the client token of that API, which no retry would fix. Every
+// answer from Mews, or lack of one, is in the Result.
 func Validate(ctx context.Context, client *mews.Client, creds Credentials) (Result, error) {
 	if client == nil {
 		return Result{}, &mews.InputError{Operation: "connection.Validate", Field: "client", Reason: "is nil; create one with mews.NewClient"}
@@ -82,7 +83,11 @@ func Validate(ctx context.Context, client *mews.Client, creds Credentials) (Resu
 	if err := creds.validate("connection.Validate"); err != nil {
 		return Result{}, err
 	}
-	return check(ctx, client, creds), nil
+	res := check(ctx, client, creds)
+	if errors.Is(res.Reason, mews.ErrInvalidInput) {
+		return Result{}, res.Reason
+	}
+	return res, nil
 }
 
 // check runs the canonical check for valid credentials.

@@ -164,3 +164,22 @@ func mustToken(t *testing.T, raw string) mews.Token {
 	}
 	return tok
 }
+
+func TestValidateWithAClientLackingTheClientTokenIsAnErrorNotUndecided(t *testing.T) {
+	srv, _ := newServer(t)
+	client, err := mews.NewClient(mews.WithBaseURL(srv.URL), mews.WithClientToken(mewstest.ClientToken), mews.WithTransport(srv.Transport()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := connection.ChannelManagerCredentials(mewstest.ConnectionToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := connection.Validate(t.Context(), client, creds)
+	if !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("Validate = %v (%v), %v; want ErrInvalidInput: no retry fixes a missing client token", res.Status, res.Reason, err)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
+}
