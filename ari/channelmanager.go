@@ -31,6 +31,11 @@ const (
 // dates must run forwards (end exclusive); a Fixed release needs fixedDate and a Rolling
 // one an offset; every space category needs a spaceTypeCode and allocated spaces; the
 // pickup type must be set.
+//
+// Updates and cancellations are retried after an ambiguous failure (a lost answer), since
+// they restate the whole block; a creation is not, because Mews might then hold the block
+// twice: on such an error, wait for Mews' processing confirmation of the messageId, or ask
+// the property, before creating the block again.
 func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *BlockMessage) (messageID string, err error) {
 	if cm == nil {
 		return "", blockInputError("channel manager", "is nil; create one with client.ChannelManager(connectionToken)")
@@ -50,13 +55,24 @@ func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *B
 			return "", err
 		}
 	}
-	// A block message states the block's full definition, keyed by its code, so sending
-	// the same message twice leaves Mews with the same block: an idempotent write.
-	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL, Safety: mews.IdempotentWrite}
+	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL, Safety: blockSafety(m.AvailabilityBlock.Status)}
 	if err := cm.Do(ctx, op, w, nil); err != nil {
 		return "", err
 	}
 	return w.MessageID, nil
+}
+
+// blockSafety is the retry safety of a block message. An update or cancellation states
+// the block's full definition for the confirmationNumber Mews gave it, so delivering it
+// twice leaves Mews with the same block: an idempotent write. A creation has no Mews
+// number yet, and Mews does not document that it deduplicates blocks by the channel
+// manager's code; repeating one that Mews already processed could set the inventory
+// aside twice, so it is a plain write (retried only when it provably never left).
+func blockSafety(s BlockStatus) mews.Safety {
+	if s.IsCreate() {
+		return mews.Write
+	}
+	return mews.IdempotentWrite
 }
 
 // blockWire is a BlockMessage as it goes on the wire: messageId filled, card revealed.

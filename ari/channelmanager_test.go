@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -360,4 +361,37 @@ func TestBlockCardIsRedactedInOutput(t *testing.T) {
 			t.Errorf("card leaked: %s", s)
 		}
 	}
+}
+
+func TestBlockCreationIsNotRetriedAfterAnAmbiguousFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+		srv.InjectFault(mewstest.Fault{Operation: "processAvailabilityBlock", ResetAfterProcessing: true})
+		m, _ := exampleBlock(t)
+		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err == nil {
+			t.Fatal("a creation whose answer was lost reported success")
+		}
+		if n := len(srv.RequestsFor("processAvailabilityBlock")); n != 1 {
+			t.Errorf("the creation was sent %d times; repeating it could create the block twice", n)
+		}
+	})
+}
+
+func TestBlockUpdateIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+		m, _ := exampleBlock(t)
+		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+			t.Fatal(err)
+		}
+		created, _ := srv.Block("33")
+		m.AvailabilityBlock.Status, m.AvailabilityBlock.ConfirmationNumber = ari.BlockUpdated, created.ConfirmationNumber
+		srv.InjectFault(mewstest.Fault{Operation: "processAvailabilityBlock", ResetAfterProcessing: true})
+		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+			t.Fatalf("an update restates the block and should be retried: %v", err)
+		}
+		if b, _ := srv.Block("33"); b.Messages != 3 || b.Status != "Updated" {
+			t.Errorf("stored block = %+v, want the update delivered twice", b)
+		}
+	})
 }
