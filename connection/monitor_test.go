@@ -286,6 +286,10 @@ func TestMonitorAddUpdateRemoveErrors(t *testing.T) {
 		if err := m.Add("hotel", connection.Credentials{API: mews.ConnectorAPI}); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Add with a zero token: %v, want ErrInvalidInput", err)
 		}
+		chm := connection.Credentials{API: mews.ChannelManagerAPI, Token: mustToken(t, mewstest.ConnectionToken), IntegrationID: mewstest.IntegrationID}
+		if err := m.Add("chm", chm); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("Add of a Channel Manager connection with an IntegrationID: %v, want ErrInvalidInput", err)
+		}
 		mustAdd(t, m, "hotel", creds)
 		if err := m.Add("hotel", creds); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Add twice: %v, want ErrInvalidInput", err)

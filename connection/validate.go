@@ -19,6 +19,8 @@ type Credentials struct {
 	// IntegrationID is the Mews integration the token belongs to, if known. Validate
 	// ignores it; a Monitor uses it to route integration webhooks to this connection.
 	// The webhook handler learns it from IntegrationCreated when the token matches.
+	// Only Connector credentials have one: integration webhooks are about Connector
+	// integrations, and IntegrationApiKeyCreated would put a Connector key in its place.
 	IntegrationID string
 }
 
@@ -42,6 +44,8 @@ func (c Credentials) validate(op string) error {
 		return &mews.InputError{Operation: op, Field: "API", Reason: "must be mews.ConnectorAPI or mews.ChannelManagerAPI"}
 	case c.Token.IsZero():
 		return &mews.InputError{Operation: op, Field: "Token", Reason: "is empty; paste the token from Mews"}
+	case c.API == mews.ChannelManagerAPI && c.IntegrationID != "":
+		return &mews.InputError{Operation: op, Field: "IntegrationID", Reason: "applies to Connector credentials only; leave it empty for a Channel Manager connection"}
 	}
 	return nil
 }
