@@ -86,9 +86,11 @@ func (d Date) In(loc *time.Location) time.Time {
 func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
 
 // DaysUntil returns the number of days from d to later; for an arrival and a departure date
-// this is the number of nights. It is negative when later is before d.
+// this is the number of nights. It is negative when later is before d. It counts in Unix
+// seconds rather than a time.Duration, which saturates at about 292 years.
 func (d Date) DaysUntil(later Date) int {
-	return int(later.In(time.UTC).Sub(d.In(time.UTC)).Hours() / 24)
+	const day = 24 * 60 * 60
+	return int((later.In(time.UTC).Unix() - d.In(time.UTC).Unix()) / day)
 }
 
 // Compare returns -1 if d is before other, +1 if it is after, and 0 if they are equal.

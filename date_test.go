@@ -92,6 +92,16 @@ func TestDateArithmetic(t *testing.T) {
 	}
 }
 
+func TestDaysUntilSpansCenturies(t *testing.T) {
+	// A time.Duration saturates after about 292 years; dates must not.
+	if n := mews.NewDate(1, 1, 1).DaysUntil(mews.NewDate(9999, 12, 31)); n != 3652058 {
+		t.Errorf("days from 0001-01-01 to 9999-12-31 = %d, want 3652058", n)
+	}
+	if n := mews.NewDate(2400, 1, 1).DaysUntil(mews.NewDate(1900, 1, 1)); n != -182621 {
+		t.Errorf("days from 2400-01-01 back to 1900-01-01 = %d, want -182621", n)
+	}
+}
+
 func TestDateOrdering(t *testing.T) {
 	a, b := mustDate(t, "2021-12-24"), mustDate(t, "2022-01-01")
 	if !a.Before(b) || a.After(b) || b.Before(a) || !b.After(a) || a.Compare(a) != 0 || a.Before(a) {
