@@ -3,6 +3,7 @@ package properties
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -297,7 +298,8 @@ func NewCancellationOffset(d time.Duration) CancellationOffset {
 	return CancellationOffset(fmt.Sprintf("%s%dDT%dH%dM", sign, m/(24*60), m/60%24, m%60))
 }
 
-// Duration interprets the offset. A leading '-' negates the whole offset.
+// Duration interprets the offset. A leading '-' negates the whole offset. An offset
+// too long for a time.Duration (about 292 years) is an error rather than a wrapped value.
 func (o CancellationOffset) Duration() (time.Duration, error) {
 	s := strings.TrimSpace(string(o))
 	bad := fmt.Errorf("mews: cancellation offset %q: want [days]DT[hours]H[minutes]M", string(o))
@@ -314,9 +316,9 @@ func (o CancellationOffset) Duration() (time.Duration, error) {
 		text string
 		unit time.Duration
 	}{{days, 24 * time.Hour}, {hours, time.Hour}, {minutes, time.Minute}} {
-		n, err := strconv.ParseUint(part.text, 10, 31)
-		if err != nil {
-			return 0, bad
+		n, err := strconv.ParseUint(part.text, 10, 63)
+		if err != nil || n > uint64((math.MaxInt64-total)/part.unit) {
+			return 0, bad // not a number, or beyond the ±292 years a Duration holds
 		}
 		total += time.Duration(n) * part.unit
 	}

@@ -395,7 +395,8 @@ func TestCancellationOffset(t *testing.T) {
 			t.Errorf("NewCancellationOffset(%v) = %s, want %s", tt.d, got, tt.text)
 		}
 	}
-	for _, bad := range []string{"", "P1D", "1D2H0M", "1DT2H", "xDT0H0M", "1DT2H0M5S"} {
+	for _, bad := range []string{"", "P1D", "1D2H0M", "1DT2H", "xDT0H0M", "1DT2H0M5S",
+		"106752DT0H0M", "-2147483647DT0H0M", "106751DT23H99999M", "0DT0H18446744073709551616M"} {
 		if _, err := properties.CancellationOffset(bad).Duration(); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
