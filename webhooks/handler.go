@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -220,7 +221,7 @@ func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, st
 	}
 	m = new(Message)
 	if err := json.Unmarshal(body, m); err != nil {
-		return nil, http.StatusBadRequest, "body is not a webhook message: " + err.Error()
+		return nil, http.StatusBadRequest, "body is not a webhook message: " + describeJSONError(err)
 	}
 	switch {
 	case m.EnterpriseID == "":
@@ -231,6 +232,20 @@ func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, st
 		return nil, http.StatusBadRequest, "Events is missing"
 	}
 	return m, 0, ""
+}
+
+// describeJSONError explains a decoding failure in terms of the JSON Mews sent, never
+// of this package's Go types, since the text goes back to the sender and into logs.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("%s is a JSON %s, which is not its documented type", typ.Field, typ.Value)
+	}
+	return "want a JSON object with EnterpriseId, IntegrationId and Events"
 }
 
 // enqueue queues m without blocking; false means full or shut down.

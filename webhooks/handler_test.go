@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -178,6 +179,27 @@ func TestHandler_RefusesBodiesThatAreNotWebhookMessages(t *testing.T) {
 					t.Errorf("processed %d messages, want 0", n)
 				}
 			})
+		})
+	}
+}
+
+func TestHandler_ExplainsABadBodyInJSONTermsWithoutGoTypes(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"EnterpriseId": "e", "IntegrationId": "i", "Events": [{"Value": "x"}]}`: "Events.Value is a JSON string",
+		`{"EnterpriseId": `: "malformed JSON at byte",
+		`[1]`:               "want a JSON object with EnterpriseId",
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			h, ep := start(t, hookURL, (&inbox{}).process)
+			d := send(t, ep, []byte(body))
+			_ = h.Shutdown(t.Context())
+			answer := string(d.Body)
+			if d.Status != http.StatusBadRequest || !strings.Contains(answer, want) {
+				t.Errorf("%s: answer %d %q, want 400 saying %q", body, d.Status, answer, want)
+			}
+			if strings.Contains(answer, "Go ") || strings.Contains(answer, "webhooks.") {
+				t.Errorf("%s: answer %q names Go types", body, answer)
+			}
 		})
 	}
 }
