@@ -87,8 +87,19 @@ func (p *PropertyDetails) UnmarshalJSON(b []byte) error {
 }
 
 // Location loads the property's time zone, for turning a Mews date into local midnight.
+// An empty identifier is an error: time.LoadLocation would quietly answer UTC (and
+// "Local" the machine's zone), which shifts a hotel's dates without a word.
 func (p PropertyDetails) Location() (*time.Location, error) {
-	return time.LoadLocation(p.TimeZoneIdentifier)
+	return loadTimeZone(p.TimeZoneIdentifier)
+}
+
+// loadTimeZone loads an IANA time zone that Mews named, refusing the names that
+// time.LoadLocation resolves without the tz database ("" and "Local").
+func loadTimeZone(id string) (*time.Location, error) {
+	if id == "" || id == "Local" {
+		return nil, fmt.Errorf("mews: time zone %q: want an IANA identifier such as Europe/Prague", id)
+	}
+	return time.LoadLocation(id)
 }
 
 // PricingMode says whether the property works with gross or net prices; Mews pushes both,

@@ -178,6 +178,18 @@ func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
 	}
 }
 
+func TestPropertyLocationNeedsARealTimeZone(t *testing.T) {
+	if loc, err := (properties.PropertyDetails{TimeZoneIdentifier: "America/New_York"}).Location(); err != nil || loc.String() != "America/New_York" {
+		t.Errorf("America/New_York: %v, %v", loc, err)
+	}
+	// time.LoadLocation answers UTC for "" and the machine's zone for "Local".
+	for _, id := range []string{"", "Local", "Mars/Olympus"} {
+		if loc, err := (properties.PropertyDetails{TimeZoneIdentifier: id}).Location(); err == nil {
+			t.Errorf("%q loaded as %v", id, loc)
+		}
+	}
+}
+
 func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	revoked := srv.AddConnection(mewstest.PropertyID)
