@@ -2,7 +2,9 @@ package mewstest_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -43,6 +45,35 @@ func TestIntegrationEventMarshalsMewsShapePerAction(t *testing.T) {
 			want := map[string]any{"Action": tt.ev.Action, "Data": tt.want}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSendWebhookStopsWaitingAfterFiveSecondsInProcess(t *testing.T) {
+	for _, tt := range []struct {
+		answerAfter time.Duration
+		accepted    bool
+	}{{4 * time.Second, true}, {6 * time.Second, false}} {
+		synctest.Test(t, func(t *testing.T) {
+			slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-time.After(tt.answerAfter):
+					w.WriteHeader(http.StatusAccepted)
+				case <-r.Context().Done(): // Mews hung up
+				}
+			})
+			srv := mewstest.NewServer(mewstest.InProcess())
+			ep := srv.NewEndpoint("https://portal.example/hooks?Token=secret", mewstest.EndpointHandler(slow))
+			start := time.Now()
+			d, err := ep.SendWebhook(t.Context(), mewstest.NewGeneralWebhook())
+			if err != nil {
+				t.Fatal(err)
+			}
+			waited := time.Since(start)
+			if d.Accepted != tt.accepted || waited > 5*time.Second || (d.Err != nil) == tt.accepted {
+				t.Errorf("answer after %v: accepted %t (err %v) after waiting %v; want accepted %t, no wait beyond 5s",
+					tt.answerAfter, d.Accepted, d.Err, waited, tt.accepted)
 			}
 		})
 	}
