@@ -1,7 +1,6 @@
 package ari
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -229,18 +228,5 @@ type BlockProcessingConfirmation struct {
 // codes as numbers, and the singular "error".
 func (c *BlockProcessingConfirmation) UnmarshalJSON(b []byte) error {
 	type plain BlockProcessingConfirmation
-	var w struct {
-		*plain
-		Code               chm.String        `json:"code"`
-		ConfirmationNumber chm.String        `json:"confirmationNumber"`
-		Success            chm.Bool          `json:"success"`
-		Error              *mews.ErrorDetail `json:"error"`
-	}
-	w.plain = (*plain)(c)
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	c.Code, c.ConfirmationNumber, c.Success = string(w.Code), string(w.ConfirmationNumber), bool(w.Success)
-	c.Errors = chm.MergeErrors(w.Error, c.Errors)
-	return nil
+	return chm.UnmarshalConfirmation(b, (*plain)(c))
 }

@@ -165,18 +165,7 @@ type Confirmation struct {
 // UnmarshalJSON accepts success as a string and the singular "error".
 func (c *Confirmation) UnmarshalJSON(b []byte) error {
 	type plain Confirmation
-	var w struct {
-		*plain
-		Success chm.Bool          `json:"success"`
-		Error   *mews.ErrorDetail `json:"error"`
-	}
-	w.plain = (*plain)(c)
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	c.Success = bool(w.Success)
-	c.Errors = chm.MergeErrors(w.Error, c.Errors)
-	return nil
+	return chm.UnmarshalConfirmation(b, (*plain)(c))
 }
 
 // ConfirmAvailabilityUpdate sends processAvailabilityConfirmation for an
@@ -216,17 +205,19 @@ type BlockConfirmation struct {
 
 // UnmarshalJSON accepts success as a string, numeric codes and the singular "error".
 func (c *BlockConfirmation) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Code               chm.String `json:"code"`
-		ConfirmationNumber chm.String `json:"confirmationNumber"`
+	// The embedded Confirmation's UnmarshalJSON would swallow the whole body, so the two
+	// block fields are read separately.
+	var ids struct {
+		Code               string `json:"code"`
+		ConfirmationNumber string `json:"confirmationNumber"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := chm.UnmarshalConfirmation(b, &ids); err != nil {
 		return err
 	}
 	if err := c.Confirmation.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	c.Code, c.ConfirmationNumber = string(w.Code), string(w.ConfirmationNumber)
+	c.Code, c.ConfirmationNumber = ids.Code, ids.ConfirmationNumber
 	return nil
 }
 

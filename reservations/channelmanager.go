@@ -250,22 +250,11 @@ type GroupConfirmation struct {
 	Reservations []ReservationConfirmation `json:"reservations,omitempty"`
 }
 
-// UnmarshalJSON accepts a numeric code (Mews' example shows one) and the singular "error".
+// UnmarshalJSON accepts a numeric code (Mews' example shows one), success as a string
+// and the singular "error".
 func (c *GroupConfirmation) UnmarshalJSON(b []byte) error {
 	type plain GroupConfirmation
-	var w struct {
-		*plain
-		Code    chm.String        `json:"code"`
-		Success chm.Bool          `json:"success"`
-		Error   *mews.ErrorDetail `json:"error"`
-	}
-	w.plain = (*plain)(c)
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	c.Code, c.Success = string(w.Code), bool(w.Success)
-	c.Errors = chm.MergeErrors(w.Error, c.Errors)
-	return nil
+	return chm.UnmarshalConfirmation(b, (*plain)(c))
 }
 
 // ReservationConfirmation pairs a channel manager's reservation code with Mews'

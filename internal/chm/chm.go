@@ -156,6 +156,54 @@ func MergeErrors(single *mews.ErrorDetail, many []mews.ErrorDetail) []mews.Error
 	return append([]mews.ErrorDetail{*single}, many...)
 }
 
+// UnmarshalConfirmation decodes a confirmation body into v (a pointer to a struct type
+// without its own UnmarshalJSON) after normalizing what Mews writes inconsistently:
+// "success" as a string, "code", "confirmationNumber" and the message ids as numbers,
+// and the deprecated singular "error" beside or instead of "errors". Every
+// confirmation type of the Channel Manager packages decodes through it, so each quirk is
+// handled in one place.
+func UnmarshalConfirmation(b []byte, v any) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if raw, ok := m["success"]; ok {
+		var success Bool
+		if err := json.Unmarshal(raw, &success); err != nil {
+			return fmt.Errorf("success: %w", err)
+		}
+		m["success"] = json.RawMessage(strconv.FormatBool(bool(success)))
+	}
+	for _, key := range []string{"code", "confirmationNumber", "messageId", "relatedMessageId"} {
+		if raw, ok := m[key]; ok {
+			var text String
+			if err := json.Unmarshal(raw, &text); err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			m[key], _ = json.Marshal(string(text)) // a string always marshals
+		}
+	}
+	if raw, ok := m["error"]; ok {
+		var single *mews.ErrorDetail
+		var many []mews.ErrorDetail
+		if err := json.Unmarshal(raw, &single); err != nil {
+			return fmt.Errorf("error: %w", err)
+		}
+		if raw := m["errors"]; raw != nil {
+			if err := json.Unmarshal(raw, &many); err != nil {
+				return fmt.Errorf("errors: %w", err)
+			}
+		}
+		delete(m, "error")
+		m["errors"], _ = json.Marshal(MergeErrors(single, many)) // plain structs always marshal
+	}
+	normalized, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(normalized, v)
+}
+
 // NewMessageID returns a fresh random message id (a version-4 UUID, the form Mews uses)
 // for correlating an asynchronous push with its confirmation. crypto/rand makes
 // collisions between concurrent pushes practically impossible.

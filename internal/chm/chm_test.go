@@ -102,3 +102,43 @@ func TestCanonicalAndName(t *testing.T) {
 		t.Error("Name")
 	}
 }
+
+func TestUnmarshalConfirmationNormalizesTheDocsInconsistencies(t *testing.T) {
+	type body struct {
+		RelatedMessageID   string             `json:"relatedMessageId"`
+		Success            bool               `json:"success"`
+		Code               string             `json:"code"`
+		ConfirmationNumber string             `json:"confirmationNumber"`
+		Errors             []mews.ErrorDetail `json:"errors"`
+	}
+	tests := []struct {
+		name, doc string
+		want      body
+	}{
+		{"string success and numeric codes", `{"relatedMessageId":13620420,"success":"True","code":123,"confirmationNumber":55}`,
+			body{RelatedMessageID: "13620420", Success: true, Code: "123", ConfirmationNumber: "55"}},
+		{"singular error only", `{"success":false,"error":{"code":"4","message":"no space type"}}`,
+			body{Errors: []mews.ErrorDetail{{Code: mews.CodeSpaceNotFound, Message: "no space type"}}}},
+		{"singular error first, then errors", `{"success":false,"errors":[{"code":9,"message":"b","rateCode":"R"}],"error":{"code":10,"message":"a","categoryCode":"C"}}`,
+			body{Errors: []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "a", CategoryCode: "C"}, {Code: mews.CodeRateError, Message: "b", RateCode: "R"}}}},
+		{"null error and errors", `{"success":true,"error":null,"errors":null,"code":"a\u0001b"}`,
+			body{Success: true, Code: "a\x01b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got body
+			if err := chm.UnmarshalConfirmation([]byte(tt.doc), &got); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+	for _, bad := range []string{`{"success":"maybe"}`, `{"code":{}}`, `{"error":[1]}`, `{"error":{"code":1},"errors":{}}`, `[]`} {
+		var got body
+		if err := chm.UnmarshalConfirmation([]byte(bad), &got); err == nil {
+			t.Errorf("%s decoded as %+v", bad, got)
+		}
+	}
+}
