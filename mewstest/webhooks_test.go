@@ -3,6 +3,7 @@ package mewstest_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -77,4 +78,22 @@ func TestSendWebhookStopsWaitingAfterFiveSecondsInProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDeliveryErrorsDoNotQuoteTheWebhookSecret(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		silent := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		srv := mewstest.NewServer(mewstest.InProcess())
+		ep := srv.NewEndpoint("https://portal.example/hooks?Token=s3cret", mewstest.EndpointHandler(silent),
+			mewstest.EndpointRedelivery(2, time.Minute))
+		d, err := ep.SendWebhookUntilAccepted(t.Context(), mewstest.NewGeneralWebhook())
+		if d.Err == nil || err == nil {
+			t.Fatalf("delivery error %v, redelivery error %v; want both set", d.Err, err)
+		}
+		for _, text := range []string{d.Err.Error(), err.Error()} {
+			if strings.Contains(text, "s3cret") {
+				t.Errorf("error %q quotes the URL's secret", text)
+			}
+		}
+	})
 }
