@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -94,8 +95,11 @@ and prints its id; running it again never leaves a second PIN.`, (*app).pinsSet}
 func (a *app) run(ctx context.Context, args []string) int {
 	// Configuration flags may come before the command too: mews --sandbox rooms list.
 	fs := a.flagSet("mews")
-	if err := fs.Parse(args); err != nil {
-		return a.fail(err)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		a.usage(a.stdout)
+		return exitOK
+	} else if err != nil {
+		return a.fail(usagef("%v", err))
 	}
 	args = fs.Args()
 	if len(args) == 0 {
@@ -109,12 +113,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		}
 		return a.fail(c.run(a, ctx, args[len(words):]))
 	}
-	switch args[0] {
-	case "-h", "--help":
-		a.usage(a.stdout)
-		return exitOK
-	case "reservations", "rooms", "pins":
-		return a.fail(usagef("%s needs a subcommand: %s", args[0], strings.Join(subcommands(args[0]), ", ")))
+	if subs := subcommands(args[0]); len(subs) > 0 {
+		return a.fail(usagef("%s needs a subcommand: %s", args[0], strings.Join(subs, ", ")))
 	}
 	return a.fail(usagef("unknown command %q", strings.Join(args, " ")))
 }

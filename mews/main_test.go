@@ -1,0 +1,606 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// result is what one run of the command produced.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// cli runs the command against srv (the sandbox that --sandbox and
+// MEWS_ENVIRONMENT=sandbox use) with the given variables.
+type cli struct {
+	t        *testing.T
+	srv      *mewstest.Server
+	env      map[string]string
+	terminal bool
+	// secrets must never appear in the output; every seeded token by default.
+	secrets []string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	return &cli{t: t, srv: srv, env: map[string]string{}, secrets: seededTokens()}
+}
+
+func seededTokens() []string {
+	return []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.PortfolioAccessToken,
+		mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, mewstest.DeactivatedConnectionToken}
+}
+
+func (c *cli) run(args ...string) result {
+	c.t.Helper()
+	var stdout, stderr bytes.Buffer
+	a := &app{
+		getenv: func(k string) string { return c.env[k] },
+		stdin:  strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		terminal: func(io.Writer) bool { return c.terminal },
+		sandbox:  c.srv,
+	}
+	r := result{code: a.run(c.t.Context(), args), stdout: stdout.String(), stderr: stderr.String()}
+	for _, s := range c.secrets {
+		if strings.Contains(r.stdout+r.stderr, s) {
+			c.t.Errorf("mews %s printed the token …%s:\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), s[len(s)-4:], r.stdout, r.stderr)
+		}
+	}
+	return r
+}
+
+// want checks the exit code and reports the output when it differs.
+func (r result) want(t *testing.T, code int) result {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func TestCheck_ConnectedPrintsTheEnterprise(t *testing.T) {
+	r := newCLI(t).run("--sandbox", "check").want(t, exitOK)
+	if diff := cmp.Diff("connected: "+mewstest.EnterpriseName+" ("+mewstest.EnterpriseID+")\n", r.stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheck_ChannelManagerConnectedPrintsTheProperty(t *testing.T) {
+	r := newCLI(t).run("check", "--sandbox", "--channel-manager").want(t, exitOK)
+	if diff := cmp.Diff("connected: "+mewstest.PropertyName+"\n", r.stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheck_RejectedCredentialsExit3WithTheReason(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		break_ func(*mewstest.Server)
+		reason string
+	}{
+		{"revoked access token", []string{"check"}, func(s *mewstest.Server) { s.Revoke(mewstest.AccessToken) }, "401"},
+		{"revoked connection token (code 8)", []string{"check", "--channel-manager"}, func(s *mewstest.Server) { s.Revoke(mewstest.ConnectionToken) }, "invalid authentication (8)"},
+		{"deactivated connection (code 3)", []string{"check", "--channel-manager", "--connection-token", mewstest.DeactivatedConnectionToken}, func(*mewstest.Server) {}, "connection not found (3)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.env["MEWS_ENVIRONMENT"] = "sandbox"
+			tc.break_(c.srv)
+			r := c.run(tc.args...).want(t, exitAuth)
+			if !strings.HasPrefix(r.stderr, "broken: ") || !strings.Contains(r.stderr, tc.reason) {
+				t.Errorf("stderr = %q, want broken: …%s…", r.stderr, tc.reason)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+		})
+	}
+}
+
+func TestTransientFailuresExit4(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		fault mewstest.Fault
+	}{
+		{"5xx on check", []string{"check"}, mewstest.Fault{Operation: "configuration/get", Status: http.StatusServiceUnavailable, Times: 100}},
+		{"rate limited on check", []string{"check"}, mewstest.Fault{Operation: "configuration/get", Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 100}},
+		{"network on the Channel Manager check", []string{"check", "--channel-manager"}, mewstest.Fault{Operation: "getConfiguration", Refuse: true, Times: 100}},
+		{"5xx while listing reservations", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-02-01"}, mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusInternalServerError, Times: 100}},
+		{"timeout on rooms", []string{"rooms", "list"}, mewstest.Fault{Operation: "resources/getAll", Status: http.StatusGatewayTimeout, Times: 100}},
+		{"dropped connection on pins list", []string{"pins", "list", "--reservation", "x"}, mewstest.Fault{Operation: "resourceAccessTokens/getAll", ResetBeforeProcessing: true, Times: 100}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { // the retries' waits pass instantly
+				c := newCLI(t)
+				c.srv.InjectFault(tc.fault)
+				r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitTransient)
+				if !strings.HasPrefix(r.stderr, "mews: ") {
+					t.Errorf("stderr = %q, want a mews: message", r.stderr)
+				}
+			})
+		})
+	}
+}
+
+func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"no command", nil, nil, "Usage: mews"},
+		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"group without subcommand", nil, []string{"pins"}, "pins needs a subcommand: list, set, delete"},
+		{"unknown flag", nil, []string{"--sandbox", "rooms", "list", "--colour"}, "flag provided but not defined: -colour"},
+		{"stray argument", nil, []string{"--sandbox", "check", "now"}, `unexpected argument "now"`},
+		{"environment not set", nil, []string{"check"}, "MEWS_ENVIRONMENT is not set"},
+		{"environment unknown", map[string]string{"MEWS_ENVIRONMENT": "staging"}, []string{"check"}, `MEWS_ENVIRONMENT="staging"`},
+		{"plain http off loopback", map[string]string{"MEWS_ENVIRONMENT": "http://mews.example", "MEWS_CLIENT_TOKEN": "c"}, []string{"check"}, "plain http"},
+		{"client token not set", map[string]string{"MEWS_ENVIRONMENT": "demo"}, []string{"check"}, "MEWS_CLIENT_TOKEN is not set"},
+		{"access token not set", map[string]string{"MEWS_ENVIRONMENT": "demo", "MEWS_CLIENT_TOKEN": "c"}, []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN is not set"},
+		{"connection token not set", map[string]string{"MEWS_ENVIRONMENT": "production", "MEWS_CLIENT_TOKEN": "c"}, []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN is not set"},
+		{"missing --from", nil, []string{"--sandbox", "reservations", "list", "--to", "2026-01-01"}, "--from is required"},
+		{"missing --email", nil, []string{"--sandbox", "properties"}, "--email is required"},
+		{"missing --reservation", nil, []string{"--sandbox", "pins", "list"}, "--reservation is required"},
+		{"missing --pin", nil, []string{"--sandbox", "pins", "set", "--reservation", "x"}, "--pin is required"},
+		{"help for an unknown command", nil, []string{"help", "frobnicate"}, `unknown command "frobnicate"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			if tc.env != nil {
+				c.env = tc.env
+			}
+			r := c.run(tc.args...).want(t, exitUsage)
+			if !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, r.stderr)
+			}
+			if n := len(c.srv.Requests()); n != 0 {
+				t.Errorf("%d requests were sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
+	id := futureStay(t, newCLI(t).srv).ID
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"date that does not exist", []string{"reservations", "list", "--from", "2026-02-30", "--to", "2026-03-01"}, `--from "2026-02-30" is not a time`},
+		{"end before start", []string{"reservations", "list", "--from", "2026-03-01", "--to", "2026-02-01"}, "--to must be after --from"},
+		{"unknown state", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-02-01", "--state", "Happy"}, `--state "Happy" is not a state`},
+		{"token with a space inside", []string{"rooms", "list", "--access-token", "abc def"}, "token"},
+		{"PIN validity that is not a time", []string{"pins", "set", "--reservation", id, "--pin", "1234", "--to", "soon"}, `--to "soon" is not a time`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitInput)
+			if !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, r.stderr)
+			}
+			if n := len(c.srv.Requests()); n != 0 {
+				t.Errorf("%d requests were sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestPinsSet_InvalidPINExits2BeforeAdding(t *testing.T) {
+	c := newCLI(t)
+	id := futureStay(t, c.srv).ID
+	c.run("--sandbox", "pins", "set", "--reservation", id, "--pin", strings.Repeat("9", 300)).want(t, exitInput)
+	if n := len(c.srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
+		t.Errorf("%d resourceAccessTokens/add requests were sent, want none", n)
+	}
+}
+
+func TestConfigurationFromTheEnvironment_RealEndpoint(t *testing.T) {
+	srv := mewstest.NewServer() // on a loopback port: MEWS_ENVIRONMENT is its URL
+	t.Cleanup(srv.Close)
+	c := newCLI(t)
+	c.env = map[string]string{
+		"MEWS_ENVIRONMENT": srv.URL, "MEWS_CLIENT_TOKEN": mewstest.ClientToken,
+		"MEWS_CHANNEL_MANAGER_CLIENT_TOKEN": mewstest.ChannelManagerClientToken,
+		"MEWS_ACCESS_TOKEN":                 mewstest.AccessToken, "MEWS_CONNECTION_TOKEN": mewstest.ConnectionToken,
+		"MEWS_CLIENT_NAME": "Acme Doors 2.1.0",
+	}
+	c.run("check").want(t, exitOK)
+	c.run("check", "--channel-manager").want(t, exitOK)
+	if n := len(c.srv.Requests()); n != 0 {
+		t.Errorf("the embedded sandbox got %d requests, want none", n)
+	}
+	var body struct{ Client string }
+	if err := json.Unmarshal(srv.RequestsFor("configuration/get")[0].Body, &body); err != nil || body.Client != "Acme Doors 2.1.0" {
+		t.Errorf("Client = %q (%v), want MEWS_CLIENT_NAME", body.Client, err)
+	}
+
+	srv.Revoke(mewstest.AccessToken)
+	c.run("check").want(t, exitAuth)
+	c.run("check", "--access-token", mewstest.PortfolioAccessToken).want(t, exitOK) // the flag wins
+}
+
+func TestSandbox_IgnoresTokenVariablesButHonoursTokenFlags(t *testing.T) {
+	c := newCLI(t)
+	c.env = map[string]string{"MEWS_ENVIRONMENT": "production", "MEWS_ACCESS_TOKEN": "real-production-token-0000"}
+	c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"])
+	c.run("--sandbox", "check").want(t, exitOK)
+	c.run("--sandbox", "check", "--access-token", "unknown-token-00000000").want(t, exitAuth)
+}
+
+// reservationLine is the part of a --json line the tests look at.
+type reservationLine struct {
+	ID                 string  `json:"Id"`
+	Number             string  `json:"Number"`
+	State              string  `json:"State"`
+	ScheduledStartUtc  string  `json:"ScheduledStartUtc"`
+	AssignedResourceID *string `json:"AssignedResourceId"`
+}
+
+func decodeLines[T any](t *testing.T, out string) []T {
+	t.Helper()
+	var items []T
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("line %q is not JSON: %v", sc.Text(), err)
+		}
+		items = append(items, v)
+	}
+	return items
+}
+
+// colliding returns the ids of the seeded reservations whose stay overlaps [from, to),
+// by the rule Mews applies (actual times where they exist).
+func colliding(srv *mewstest.Server, from, to time.Time, keep func(mewstest.Reservation) bool) []string {
+	iv := mews.Interval(from, to)
+	var ids []string
+	for _, r := range srv.Reservations() {
+		start, end := r.ScheduledStartUtc, r.ScheduledEndUtc
+		if !r.ActualStartUtc.IsZero() && r.ActualStartUtc.Before(start) {
+			start = r.ActualStartUtc
+		}
+		if !r.ActualEndUtc.IsZero() {
+			end = r.ActualEndUtc
+		}
+		if r.EnterpriseID == mewstest.EnterpriseID && iv.Overlaps(start, end) && keep(r) {
+			ids = append(ids, r.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func TestReservationsList_JSONLinesCoverAnIntervalOfAnyLengthOnce(t *testing.T) {
+	c := newCLI(t)
+	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 7, 0) // 19 months: 7 windows
+	// Canceled stays only, to keep the listing quick; they span every window boundary too.
+	r := c.run("--sandbox", "reservations", "list", "--from", from.Format(time.DateOnly), "--to", to.Format(time.RFC3339),
+		"--state", "Canceled", "--json").want(t, exitOK)
+	lines := decodeLines[reservationLine](t, r.stdout)
+	var got []string
+	for _, l := range lines {
+		got = append(got, l.ID)
+		if l.Number == "" || l.State == "" || l.ScheduledStartUtc == "" {
+			t.Fatalf("line lacks Mews' fields: %+v", l)
+		}
+	}
+	slices.Sort(got)
+	want := colliding(c.srv, from, to, func(r mewstest.Reservation) bool { return r.State == "Canceled" })
+	if len(want) < 100 {
+		t.Fatalf("only %d seeded reservations collide; the test needs a long listing", len(want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reservation ids (-want +got):\n%s", diff)
+	}
+	if len(c.srv.RequestsFor("reservations/getAll/2023-06-06")) < 7 {
+		t.Errorf("the interval was not split into three-month windows")
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr = %q, want nothing when it is not a terminal", r.stderr)
+	}
+}
+
+func TestReservationsList_JSONUsesMewsFieldNames(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("--sandbox", "reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02", "--json").want(t, exitOK)
+	first, _, _ := strings.Cut(r.stdout, "\n")
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(first), &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Id", "Number", "State", "ScheduledStartUtc", "ScheduledEndUtc", "AssignedResourceId", "GroupId", "UpdatedUtc"} {
+		if _, ok := fields[name]; !ok {
+			t.Errorf("the JSON line lacks %s: %s", name, first)
+		}
+	}
+}
+
+func TestReservationsList_FiltersByStateAndRoom(t *testing.T) {
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	from, to := mewstest.SeedEpoch, mewstest.SeedEpoch.AddDate(0, 6, 0)
+	r := c.run("--sandbox", "reservations", "list", "--from", from.Format(time.DateOnly), "--to", to.Format(time.DateOnly),
+		"--state", "confirmed", "--state", "Optional", "--room", stay.RoomID, "--json").want(t, exitOK)
+	var got []string
+	for _, l := range decodeLines[reservationLine](t, r.stdout) {
+		got = append(got, l.ID)
+	}
+	slices.Sort(got)
+	want := colliding(c.srv, from, to, func(r mewstest.Reservation) bool {
+		return r.RoomID == stay.RoomID && (r.State == "Confirmed" || r.State == "Optional")
+	})
+	if len(want) == 0 {
+		t.Fatal("no seeded reservation matches; pick another room")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reservation ids (-want +got):\n%s", diff)
+	}
+}
+
+func TestReservationsList_TableIsAlignedWithRoomNames(t *testing.T) {
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	day := stay.ScheduledStartUtc.Truncate(24 * time.Hour)
+	r := c.run("--sandbox", "reservations", "list", "--from", day.Format(time.DateOnly), "--to", day.AddDate(0, 0, 1).Format(time.DateOnly)).want(t, exitOK)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"NUMBER", "STATE", "ARRIVAL", "DEPARTURE", "ROOM", "ID"}) {
+		t.Errorf("header = %q", lines[0])
+	}
+	idCol := strings.Index(lines[0], "ID")
+	found := false
+	for _, l := range lines[1:] {
+		if len(l) != idCol+36 || l[idCol-1] != ' ' { // every id is a 36-character GUID
+			t.Errorf("row not aligned under the header: %q", l)
+		}
+		if strings.HasSuffix(l, stay.ID) {
+			found = true
+			if want := roomName(c.srv, stay.RoomID); !slices.Contains(strings.Fields(l), want) {
+				t.Errorf("row %q lacks room name %s", l, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the table lacks reservation %s:\n%s", stay.ID, r.stdout)
+	}
+}
+
+func TestReservationsList_ProgressGoesToATerminalStderrOnly(t *testing.T) {
+	c := newCLI(t)
+	c.terminal = true
+	r := c.run("--sandbox", "reservations", "list", "--from", "2025-01-01", "--to", "2026-01-01", "--state", "Canceled", "--json").want(t, exitOK)
+	if !strings.Contains(r.stderr, "reservations (window 4 of 4)") {
+		t.Errorf("stderr lacks the progress:\n%q", r.stderr)
+	}
+	if strings.Contains(r.stdout, "\r") || strings.Contains(r.stdout, "window") {
+		t.Errorf("progress leaked into stdout")
+	}
+}
+
+func TestRoomsList_TableAndJSON(t *testing.T) {
+	c := newCLI(t)
+	var active int
+	for _, room := range c.srv.Rooms() {
+		if room.IsActive && room.EnterpriseID == mewstest.EnterpriseID {
+			active++
+		}
+	}
+	r := c.run("--sandbox", "rooms", "list").want(t, exitOK)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"NAME", "FLOOR", "STATE", "ID"}) {
+		t.Errorf("header = %q", lines[0])
+	}
+	if len(lines)-1 != active {
+		t.Errorf("%d rows, want %d active rooms", len(lines)-1, active)
+	}
+	if !slices.ContainsFunc(lines, func(l string) bool { return slices.Equal(strings.Fields(l)[:2], []string{"203", "2"}) }) {
+		t.Errorf("room 203 on floor 2 is missing:\n%s", r.stdout)
+	}
+
+	r = c.run("--sandbox", "rooms", "list", "--json").want(t, exitOK)
+	rooms := decodeLines[map[string]any](t, r.stdout)
+	if len(rooms) != active {
+		t.Errorf("%d JSON lines, want %d", len(rooms), active)
+	}
+	for _, k := range []string{"Id", "Name", "State", "IsActive", "Data"} {
+		if _, ok := rooms[0][k]; !ok {
+			t.Errorf("the JSON line lacks %s: %v", k, rooms[0])
+		}
+	}
+}
+
+func TestPins_SetTwiceListDelete(t *testing.T) {
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	set := func(pin string) string {
+		t.Helper()
+		r := c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", pin).want(t, exitOK)
+		return strings.TrimSpace(r.stdout)
+	}
+	first := set("4711")
+	second := set("0815")
+	active := c.srv.ActiveResourceAccessTokens(stay.ID)
+	if len(active) != 1 || active[0].ID != second || active[0].Value != "0815" || active[0].ResourceID != stay.RoomID {
+		t.Fatalf("after two sets: active %+v, printed %q then %q; want one PIN 0815 in the room, with the printed id", active, first, second)
+	}
+
+	r := c.run("--sandbox", "pins", "list", "--reservation", stay.ID).want(t, exitOK)
+	if !strings.Contains(r.stdout, second) || strings.Contains(r.stdout, "0815") {
+		t.Errorf("the table should show the id %s and not the PIN:\n%s", second, r.stdout)
+	}
+	r = c.run("--sandbox", "pins", "list", "--reservation", stay.ID, "--json").want(t, exitOK)
+	creds := decodeLines[map[string]any](t, r.stdout)
+	if !slices.ContainsFunc(creds, func(m map[string]any) bool {
+		return m["Id"] == second && m["ServiceOrderId"] == stay.ID && m["IsActive"] == true
+	}) {
+		t.Errorf("the JSON lacks the active PIN with Mews' field names:\n%s", r.stdout)
+	}
+
+	r = c.run("--sandbox", "pins", "delete", "--reservation", stay.ID).want(t, exitOK)
+	if strings.TrimSpace(r.stdout) != second {
+		t.Errorf("delete printed %q, want %s", r.stdout, second)
+	}
+	if n := len(c.srv.ActiveResourceAccessTokens(stay.ID)); n != 0 {
+		t.Errorf("%d active PINs after delete, want 0", n)
+	}
+	r = c.run("--sandbox", "pins", "delete", "--reservation", stay.ID).want(t, exitOK)
+	if r.stdout != "" || !strings.Contains(r.stderr, "no active PINs") {
+		t.Errorf("a second delete: stdout %q stderr %q", r.stdout, r.stderr)
+	}
+}
+
+func TestPinsSet_RoomAndValidityFlags(t *testing.T) {
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	other := c.srv.Rooms()[5].ID
+	c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", "2468", "--room", other,
+		"--from", "2026-03-01T15:00:00+01:00", "--to", "2026-03-03").want(t, exitOK)
+	active := c.srv.ActiveResourceAccessTokens(stay.ID)
+	if len(active) != 1 {
+		t.Fatalf("%d active PINs, want 1", len(active))
+	}
+	want := []any{other, time.Date(2026, 3, 1, 14, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}
+	got := []any{active[0].ResourceID, active[0].ValidityStartUtc.UTC(), active[0].ValidityEndUtc.UTC()}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("room, start, end (-want +got):\n%s", diff)
+	}
+}
+
+func TestPinsSet_UnknownReservationFailsWithoutAdding(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitTransient)
+	if !strings.Contains(r.stderr, "not found") {
+		t.Errorf("stderr = %q, want it to say the reservation was not found", r.stderr)
+	}
+	if n := len(c.srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
+		t.Errorf("%d adds were sent, want none", n)
+	}
+}
+
+func TestProperties_RedactsTokensUnlessShowTokens(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("--sandbox", "properties", "--email", mewstest.EmployeeEmail).want(t, exitOK)
+	for _, want := range []string{mewstest.PropertyID, mewstest.PropertyName, "[redacted …" + mewstest.ConnectionToken[len(mewstest.ConnectionToken)-4:] + "]"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	c.secrets = nil // --show-tokens prints them on purpose
+	r = c.run("--sandbox", "properties", "--email", mewstest.EmployeeEmail, "--show-tokens").want(t, exitOK)
+	if !strings.Contains(r.stdout, mewstest.ConnectionToken) {
+		t.Errorf("--show-tokens did not print the connection token:\n%s", r.stdout)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("help").want(t, exitOK)
+	for _, want := range []string{"check", "properties", "reservations list", "rooms list", "pins set", "pins delete", "demo",
+		"MEWS_ENVIRONMENT", "MEWS_CLIENT_TOKEN", "MEWS_ACCESS_TOKEN", "MEWS_CONNECTION_TOKEN", "MEWS_CLIENT_NAME", "--sandbox",
+		"0  ok", "1  usage", "2  invalid input", "3  authentication", "4  transient"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("mews help lacks %q", want)
+		}
+	}
+	r = c.run("help", "reservations", "list").want(t, exitOK)
+	for _, want := range []string{"Usage: mews reservations list", "-from", "-state", "-json"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("mews help reservations list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	c.run("check", "-h").want(t, exitOK)
+	c.run("--help").want(t, exitOK)
+	if r := c.run("version").want(t, exitOK); r.stdout != "mews "+mews.Version+"\n" {
+		t.Errorf("version printed %q", r.stdout)
+	}
+}
+
+func TestDemo_WalksTheWholeStoryWithoutWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCLI(t)
+		start := time.Now()
+		r := c.run("demo").want(t, exitOK)
+		// Inside the bubble only waits (rate limits, retries, timers) advance the clock,
+		// so this says the demo never waited for anything.
+		if waited := time.Since(start); waited > time.Second {
+			t.Errorf("the demo waited %v", waited)
+		}
+		for _, want := range []string{
+			"Connected: " + mewstest.EnterpriseName,
+			"61 rooms on 5 floors",
+			"confirmed arrivals",
+			"PIN set",
+			"Channel Manager: properties",
+			"sells rate FF in space category DBL",
+			"pushed CHM-DEMO-1",
+			"reservation 01 is Mews MT-",
+			"watching the hotel: Unknown → Connected",
+			"the hotel revokes the token: Connected → Broken",
+			"Broken → Connected",
+			"Done in 0.0 s",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("the demo's output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		if n := strings.Count(r.stdout, "PIN set"); n != demoPINs {
+			t.Errorf("%d PINs set, want %d", n, demoPINs)
+		}
+		if r.stderr != "" {
+			t.Errorf("stderr = %q", r.stderr)
+		}
+	})
+}
+
+func TestDemo_NeedsNoConfiguration(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"demo"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+// futureStay returns a seeded confirmed reservation with a room, arriving after the
+// seed epoch.
+func futureStay(t *testing.T, srv *mewstest.Server) mewstest.Reservation {
+	t.Helper()
+	for _, r := range srv.Reservations() {
+		if r.State == "Confirmed" && r.RoomID != "" && r.ScheduledStartUtc.After(mewstest.SeedEpoch.AddDate(0, 1, 0)) {
+			return r
+		}
+	}
+	t.Fatal("no future confirmed stay with a room is seeded")
+	return mewstest.Reservation{}
+}
+
+func roomName(srv *mewstest.Server, id string) string {
+	for _, r := range srv.Rooms() {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
+}
