@@ -65,6 +65,13 @@ func TestConfirmationTargetStaysOnThePlatform(t *testing.T) {
 		"https://api.mews-demo.com.evil.test/x":                                   "",
 		"":                                                                        "",
 		"::not a url":                                                             "",
+		"https://api.mews-demo.com@evil.test/x":                                   "",
+		"https://evil.test@api.mews-demo.com/x":                                   "",
+		"https://user:secret@api.mews-demo.com/x":                                 "",
+		"https://api.mews-demo.com:8443/x":                                        "",
+		"//api.mews-demo.com/x":                                                   "",
+		"/api/channelManager/v1/processRateConfirmation":                          "",
+		"https://api.mews.com/api/channelManager/v1/processRateConfirmation": "",
 	} {
 		if got := chm.ConfirmationTarget(c, in); got != want {
 			t.Errorf("ConfirmationTarget(%q) = %q, want %q", in, got, want)
