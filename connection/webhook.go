@@ -184,9 +184,11 @@ type WebhookConfig struct {
 	MaxBodyBytes int64
 	// OnEvent, if set, sees every valid integration event after the Monitor acted on it,
 	// with the key it was routed to ("" when no watched connection matched). It runs
-	// before the response is written, so keep it short: e.g. persist the new token of
-	// IntegrationApiKeyCreated, or queue IntegrationCreated to start watching it.
-	OnEvent func(ev IntegrationEvent, key string)
+	// before the response is written, so keep it well under Mews' 5 seconds: e.g.
+	// persist the new token of IntegrationApiKeyCreated (Mews sends it only here), or
+	// queue IntegrationCreated to start watching it. An error answers 503, so Mews
+	// delivers the webhook again later; the Monitor's side of a redelivery is harmless.
+	OnEvent func(ev IntegrationEvent, key string) error
 }
 
 // WebhookHandler returns an http.Handler for Mews integration webhooks that feeds this
@@ -197,7 +199,8 @@ type WebhookConfig struct {
 //     Created check it now; ApiKeyCreated switches it to the new token and checks it;
 //   - 202 when the event was valid but ignored (unknown action, no matching connection,
 //     or a General Webhook sent to the same URL);
-//   - 400 (*WebhookError text), 401, 405, 413 or 503 (monitor closed) otherwise.
+//   - 400 (*WebhookError text), 401, 405, 413, or 503 (monitor closed, or OnEvent
+//     failed) otherwise.
 func (m *Monitor) WebhookHandler(cfg WebhookConfig) (http.Handler, error) {
 	if cfg.Secret.IsZero() {
 		return nil, &mews.InputError{Operation: "connection.Monitor.WebhookHandler", Field: "Secret", Reason: "is empty; choose a long random secret and put it in the webhook URL as ?Token="}
@@ -250,7 +253,10 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.cfg.OnEvent != nil && ev.Action.Known() {
-		h.cfg.OnEvent(ev, key)
+		if err := h.cfg.OnEvent(ev, key); err != nil {
+			reply(w, http.StatusServiceUnavailable, "the event could not be stored; send it again later")
+			return
+		}
 	}
 	if !handled {
 		reply(w, http.StatusAccepted, "ignored")

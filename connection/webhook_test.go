@@ -150,13 +150,14 @@ func TestWebhookHandlerNeedsASecret(t *testing.T) {
 // webhookRig is a monitor watching one Connector connection of the seeded integration,
 // its webhook handler, and a mewstest Endpoint that delivers webhooks to it in-process.
 type webhookRig struct {
-	srv    *mewstest.Server
-	m      *connection.Monitor
-	rec    *recorder
-	ep     *mewstest.Endpoint
-	token  string
-	seen   []connection.IntegrationEvent
-	routed []string
+	srv      *mewstest.Server
+	m        *connection.Monitor
+	rec      *recorder
+	ep       *mewstest.Endpoint
+	token    string
+	seen     []connection.IntegrationEvent
+	routed   []string
+	storeErr error // what OnEvent returns
 }
 
 func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
@@ -169,9 +170,10 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 		creds.IntegrationID = mewstest.IntegrationID
 	}
 	mustAdd(t, r.m, "hotel", creds)
-	h, err := r.m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), OnEvent: func(ev connection.IntegrationEvent, key string) {
+	h, err := r.m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), OnEvent: func(ev connection.IntegrationEvent, key string) error {
 		r.seen = append(r.seen, ev)
 		r.routed = append(r.routed, key)
+		return r.storeErr
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -331,6 +333,26 @@ func TestWebhookIntegrationCreatedLinksTheWatchedToken(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"", "hotel", "hotel"}, r.routed); diff != "" {
 			t.Errorf("OnEvent keys (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestWebhookWhoseEventCannotBeStoredIsDeliveredAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newWebhookRig(t, true)
+		r.storeErr = errors.New("database unavailable")
+		ev := mewstest.IntegrationEvent{Action: mewstest.ActionIntegrationAPIKeyCreated, IntegrationID: mewstest.IntegrationID, APIKey: r.srv.Rotate(r.token)}
+		d, err := r.ep.SendIntegrationEvent(t.Context(), ev)
+		if err != nil || d.Status != http.StatusServiceUnavailable {
+			t.Fatalf("status %d (%v), want 503 so that Mews sends the new key again", d.Status, err)
+		}
+		r.storeErr = nil
+		if d, err := r.ep.SendIntegrationEvent(t.Context(), ev); err != nil || d.Status != http.StatusNoContent {
+			t.Errorf("redelivery: status %d (%v), want 204", d.Status, err)
+		}
+		synctest.Wait()
+		if got := status(t, r.m, "hotel"); got != connection.Connected {
+			t.Errorf("after the redelivered rotation: %v, want Connected", got)
 		}
 	})
 }
