@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"reflect"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
@@ -36,7 +37,8 @@ type Outcome struct {
 // otherwise, so the tokens never go to a host the client was not configured for.
 // Problems found before sending are *mews.InputError; Mews' refusals are *mews.APIError.
 func Confirm(ctx context.Context, client *mews.Client, push Push, out Outcome) error {
-	if client == nil || push == nil {
+	// Every Push is a pointer; a typed nil one would panic on its first field.
+	if client == nil || push == nil || reflect.ValueOf(push).IsNil() {
 		return &mews.InputError{Operation: "confirm", Field: "client and push", Reason: "must not be nil"}
 	}
 	msg := push.message()

@@ -112,6 +112,7 @@ func TestConfirm_RefusesIncompleteConfirmationsBeforeSending(t *testing.T) {
 		"block without its code": {block, inbound.Outcome{}},
 		"error without a code":   {&inbound.RestrictionsUpdate{Message: inbound.Message{ConnectionToken: conn, MessageID: "m2"}}, inbound.Outcome{Errors: []mews.ErrorDetail{{Message: "?"}}}},
 		"nil push":               {nil, inbound.Outcome{}},
+		"typed nil push":         {(*inbound.PricesUpdate)(nil), inbound.Outcome{}},
 		"bare message":           {&inbound.Message{ConnectionToken: conn, MessageID: "m3"}, inbound.Outcome{}},
 	} {
 		if err := inbound.Confirm(t.Context(), client, tc.push, tc.out); !errors.Is(err, mews.ErrInvalidInput) {
