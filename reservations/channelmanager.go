@@ -36,7 +36,9 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 // later to the channel manager's confirmGroup endpoint with that id as relatedMessageId.
 //
 // The group is validated first, and nothing is sent when it is invalid (*mews.InputError):
-// channelId and channelManagerId are required; unless the group cancels everything,
+// channelId and channelManagerId are required; Reservations must not be nil (a forgotten
+// list would cancel the booking; CancelGroup builds the deliberate empty one); unless
+// the group cancels everything,
 // currencyCode, totalAmount, paymentType and customer (with lastName) are required; every
 // reservation needs a code unique in the group; live reservations need dates (from
 // before to), spaceTypeCode, ratePlanCode, guestCounts, and one amount per night that is
@@ -109,6 +111,8 @@ func (g *Group) validate(set groupSettings) error {
 		return groupInputError("channelId", "is empty; set the booking's id in the sales channel")
 	case strings.TrimSpace(g.ChannelManagerID) == "":
 		return groupInputError("channelManagerId", "is empty; set the booking's id in the channel manager (the group's identity)")
+	case g.Reservations == nil:
+		return groupInputError("reservations", "is nil, which Mews reads as cancelling the whole booking; to cancel it, send CancelGroup (an empty, non-nil list) or mark every reservation canceled")
 	case len(g.Reservations) > MaxGroupReservations && !set.allowLarge:
 		return groupInputError("reservations", "has %d reservations, more than the %d Mews recommends per group; pass reservations.AllowLargeGroup() if the booking cannot be smaller", len(g.Reservations), MaxGroupReservations)
 	}

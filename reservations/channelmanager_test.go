@@ -107,6 +107,7 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 	}{
 		{"no channelId", "channelId", func(g *reservations.Group) { g.ChannelID = "" }},
 		{"no channelManagerId", "channelManagerId", func(g *reservations.Group) { g.ChannelManagerID = " " }},
+		{"forgotten reservations", "reservations", func(g *reservations.Group) { g.Reservations = nil }},
 		{"no currency", "currencyCode", func(g *reservations.Group) { g.CurrencyCode = "" }},
 		{"no total", "totalAmount", func(g *reservations.Group) { g.TotalAmount = nil }},
 		{"no payment type", "paymentType", func(g *reservations.Group) { g.PaymentType = 0 }},

@@ -53,8 +53,10 @@ type Group struct {
 	// PaymentType says how the booking is paid; required unless cancelling
 	// (CHM → Mews only).
 	PaymentType PaymentType `json:"paymentType,omitzero"`
-	// Reservations are all of the group's reservations. Nil or empty cancels the whole
-	// group; leaving one out (or marking it canceled) cancels that reservation.
+	// Reservations are all of the group's reservations. An empty list (or every
+	// reservation canceled) cancels the whole group; leaving one out (or marking it
+	// canceled) cancels that reservation. Mews reads null as empty too, but ProcessGroup
+	// refuses a nil list so that a forgotten one cannot cancel a booking: use CancelGroup.
 	Reservations []GroupReservation `json:"reservations"`
 	// TotalAmount is the sum of the reservations' totals; required unless cancelling.
 	TotalAmount *Charge `json:"totalAmount,omitempty"`
