@@ -1,0 +1,112 @@
+// Package exampleenv gives the examples their client: real Mews when MEWS_ENVIRONMENT
+// is set (with the same variables as the mews command), otherwise the embedded mewstest
+// sandbox, so that every example runs on a fresh machine with no configuration.
+//
+// It is only the examples' configuration; in your own code, build the client with
+// mews.NewClient and your own settings.
+package exampleenv
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// Env is where an example runs.
+type Env struct {
+	// Client talks to Mews or to the sandbox.
+	Client *mews.Client
+	// Sandbox is the embedded fake Mews, or nil on real Mews.
+	Sandbox *mewstest.Server
+	// AccessToken and ConnectionToken are the hotel's tokens ("" when not configured).
+	AccessToken, ConnectionToken string
+	// EmployeeEmail is a verified employee of the property, for getProperties.
+	EmployeeEmail string
+	// Now is the current time: the clock on Mews, the seeded "today" in the sandbox.
+	Now func() time.Time
+	// Close releases the sandbox, if any.
+	Close func()
+}
+
+// The variables the examples read; they mean what they mean for the mews command.
+const (
+	VarEnvironment     = "MEWS_ENVIRONMENT"
+	VarClientToken     = "MEWS_CLIENT_TOKEN"
+	VarAccessToken     = "MEWS_ACCESS_TOKEN"
+	VarConnectionToken = "MEWS_CONNECTION_TOKEN"
+	VarClientName      = "MEWS_CLIENT_NAME"
+	VarEmployeeEmail   = "MEWS_EMPLOYEE_EMAIL"
+)
+
+// Open returns the sandbox when MEWS_ENVIRONMENT is unset or "sandbox", and real Mews
+// ("demo", "production" or a base URL) otherwise.
+func Open(getenv func(string) string) (*Env, error) {
+	name := strings.TrimSpace(getenv(VarEnvironment))
+	var env mews.Environment
+	switch strings.ToLower(name) {
+	case "", "sandbox":
+		return Sandbox(mewstest.NewServer(mewstest.InProcess()), true)
+	case "demo":
+		env = mews.Demo()
+	case "production":
+		env = mews.Production()
+	default:
+		env = mews.CustomEnvironment(name)
+	}
+	clientName := getenv(VarClientName)
+	if clientName == "" {
+		clientName = "mews-go example " + mews.Version
+	}
+	clientToken := getenv(VarClientToken)
+	if clientToken == "" {
+		return nil, errors.New(VarClientToken + " is not set (or unset " + VarEnvironment + " to use the embedded sandbox)")
+	}
+	client, err := mews.NewClient(mews.WithEnvironment(env), mews.WithClientName(clientName),
+		mews.WithClientToken(clientToken), mews.WithChannelManagerClientToken(clientToken))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", VarEnvironment, err)
+	}
+	return &Env{
+		Client:          client,
+		AccessToken:     getenv(VarAccessToken),
+		ConnectionToken: getenv(VarConnectionToken),
+		EmployeeEmail:   getenv(VarEmployeeEmail),
+		Now:             time.Now,
+		Close:           func() {},
+	}, nil
+}
+
+// Sandbox returns the Env of a mewstest server with its seeded tokens, whose clock is
+// mewstest.SeedEpoch (the seeded reservations are built around it). owned says whether
+// Close should close srv.
+func Sandbox(srv *mewstest.Server, owned bool) (*Env, error) {
+	client, err := srv.NewClient()
+	if err != nil {
+		return nil, err
+	}
+	closeSrv := func() {}
+	if owned {
+		closeSrv = srv.Close
+	}
+	return &Env{
+		Client:          client,
+		Sandbox:         srv,
+		AccessToken:     mewstest.AccessToken,
+		ConnectionToken: mewstest.ConnectionToken,
+		EmployeeEmail:   mewstest.EmployeeEmail,
+		Now:             func() time.Time { return mewstest.SeedEpoch },
+		Close:           closeSrv,
+	}, nil
+}
+
+// Require returns an error naming the variable when value is empty.
+func Require(value, variable string) error {
+	if strings.TrimSpace(value) == "" {
+		return errors.New(variable + " is not set")
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mewskit/mews-go/examples/internal/exampleenv"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+func TestRun_ValidatesThenListsTodaysArrivals(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	defer srv.Close()
+	env, err := exampleenv.Sandbox(srv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), env, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, r := range srv.Reservations() {
+		local := r.ScheduledStartUtc.In(loc).Format(time.DateOnly)
+		if local == "2026-01-01" && (r.State == "Confirmed" || r.State == "Started") {
+			want++
+		}
+	}
+	for _, line := range []string{
+		"Connected to " + mewstest.EnterpriseName,
+		"Arrivals on 2026-01-01 (Europe/Amsterdam):",
+	} {
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("output lacks %q:\n%s", line, out.String())
+		}
+	}
+	if want == 0 || strings.Count(out.String(), "arriving 15:00") != want {
+		t.Errorf("want %d arrivals at 15:00 local time:\n%s", want, out.String())
+	}
+}
+
+func TestRun_RevokedTokenIsReported(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	defer srv.Close()
+	srv.Revoke(mewstest.AccessToken)
+	env, err := exampleenv.Sandbox(srv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = run(t.Context(), env, &out)
+	if err == nil || !strings.Contains(err.Error(), "Broken") || strings.Contains(err.Error(), mewstest.AccessToken) {
+		t.Errorf("err = %v, want a Broken token without the token itself", err)
+	}
+}
