@@ -44,6 +44,7 @@ type WebhookError struct {
 	Reason string
 }
 
+// Error says what was wrong with the body, in words safe to answer Mews with.
 func (e *WebhookError) Error() string { return "bad integration webhook: " + e.Reason }
 
 // Is makes errors.Is(err, ErrBadWebhook) true.
