@@ -38,11 +38,12 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 // The group is validated first, and nothing is sent when it is invalid (*mews.InputError):
 // channelId and channelManagerId are required; Reservations must not be nil (a forgotten
 // list would cancel the booking; CancelGroup builds the deliberate empty one); unless
-// the group cancels everything,
-// currencyCode, totalAmount, paymentType and customer (with lastName) are required; every
-// reservation needs a code unique in the group; live reservations need dates (from
-// before to), spaceTypeCode, ratePlanCode, guestCounts, and one amount per night that is
-// not negative. More than MaxGroupReservations reservations need AllowLargeGroup.
+// the group cancels everything, currencyCode, totalAmount, paymentType and customer
+// (with lastName) are required; every reservation needs a code unique in the group;
+// live reservations need dates (from before to), spaceTypeCode, ratePlanCode,
+// guestCounts, and one amount per night that is not negative; extras need a code, an
+// amount and a pricing; at most one source is primary. More than MaxGroupReservations
+// reservations need AllowLargeGroup.
 //
 // Mews' refusals come back as *mews.APIError: errors.Is(err, mews.ErrOperationDisabled)
 // (code 9, the property switched reservations off), mews.ErrValidation (6),
@@ -121,6 +122,18 @@ func (g *Group) validate(set groupSettings) error {
 			return err
 		}
 	}
+	primary := 0
+	for i, src := range g.Sources {
+		if strings.TrimSpace(src.Name) == "" {
+			return groupInputError(fmt.Sprintf("sources[%d].name", i), "is empty")
+		}
+		if src.IsPrimary {
+			primary++
+		}
+	}
+	if primary > 1 {
+		return groupInputError("sources", "has %d primary sources; mark only the channel the booking came from", primary)
+	}
 	if g.PaymentCard != nil {
 		if err := g.PaymentCard.validate(); err != nil {
 			return groupInputError("paymentCard", "%v", err)
@@ -182,8 +195,16 @@ func (r *GroupReservation) validate(field string) error {
 		}
 	}
 	for i, e := range r.Extras {
-		if !e.From.IsZero() && e.From == e.To {
-			return groupInputError(fmt.Sprintf("%s.extras[%d]", field, i), "from and to must not be the same date")
+		f := fmt.Sprintf("%s.extras[%d]", field, i)
+		switch {
+		case e.Code == "":
+			return groupInputError(f+".code", "is empty; use the product's mapping code")
+		case e.Amount.IsZero():
+			return groupInputError(f+".amount", "gives neither gross nor net (a negative amount is a discount)")
+		case e.Pricing < PricingOncePerReservation || e.Pricing > PricingPerPersonPerNight:
+			return groupInputError(f+".pricing", "is %d; use one of the ExtraPricing constants", int(e.Pricing))
+		case !e.From.IsZero() && e.From == e.To:
+			return groupInputError(f, "from and to must not be the same date")
 		}
 	}
 	return nil

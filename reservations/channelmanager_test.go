@@ -126,6 +126,11 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 			g.Reservations[0].Amounts[1] = reservations.GrossCharge(mews.AmountFromInt(-1))
 		}},
 		{"extra on one date", "reservations[0].extras[0]", func(g *reservations.Group) { g.Reservations[0].Extras[0].To = g.Reservations[0].Extras[0].From }},
+		{"extra without code", "reservations[0].extras[0].code", func(g *reservations.Group) { g.Reservations[0].Extras[0].Code = "" }},
+		{"extra without amount", "reservations[0].extras[0].amount", func(g *reservations.Group) { g.Reservations[0].Extras[0].Amount = reservations.Charge{} }},
+		{"extra without pricing", "reservations[0].extras[0].pricing", func(g *reservations.Group) { g.Reservations[0].Extras[0].Pricing = 0 }},
+		{"source without name", "sources[1].name", func(g *reservations.Group) { g.Sources[1].Name = "" }},
+		{"two primary sources", "sources", func(g *reservations.Group) { g.Sources[1].IsPrimary = true }},
 		{"card cvv 000", "paymentCard", func(g *reservations.Group) { g.PaymentCard.CVV = reservations.NewCardSecret("000") }},
 		{"card type", "paymentCard", func(g *reservations.Group) { g.PaymentCard.Type = 14 }},
 	}
