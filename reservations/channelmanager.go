@@ -45,6 +45,10 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 // amount and a pricing; at most one source is primary. More than MaxGroupReservations
 // reservations need AllowLargeGroup.
 //
+// A lost answer (a reset connection, a timeout, a 5xx) is retried with the same
+// messageId, since repeating a full group state is harmless; Mews may then confirm the
+// message more than once.
+//
 // Mews' refusals come back as *mews.APIError: errors.Is(err, mews.ErrOperationDisabled)
 // (code 9, the property switched reservations off), mews.ErrValidation (6),
 // mews.ErrProcessing (7: do not resend unchanged), mews.ErrInvalidAuthentication (8),
@@ -70,8 +74,12 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 		}
 	}
 	// A group message is a full state keyed by channelManagerId (every reservation, with
-	// stable codes; absence means cancelled), not a diff, so delivering the same message
-	// twice leaves Mews in the same state: the pipeline may retry it like a read.
+	// stable codes; absence means cancelled), not a diff, and Mews matches a known
+	// channelManagerId and code as a modification. Delivering the same message twice
+	// therefore leaves Mews in the same state, so the pipeline may retry it after a lost
+	// answer. This is inferred from the documented semantics (Mews promises no
+	// deduplication), and each delivery may bring its own confirmGroup with the same
+	// relatedMessageId, which the confirmGroup handler must accept.
 	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite}
 	if err := cm.Do(ctx, op, w, nil); err != nil {
 		return "", err
