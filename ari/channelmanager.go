@@ -29,7 +29,8 @@ const (
 // code, name, originalRateCode and a booker with lastName are required; status must be
 // BlockCreated, BlockUpdated or BlockCanceled, and the last two need confirmationNumber;
 // dates must run forwards (end exclusive); a Fixed release needs fixedDate and a Rolling
-// one an offset; every space category needs a spaceTypeCode and allocated spaces; the
+// one an offset that is not negative; every space category needs a spaceTypeCode and
+// allocated spaces, and each of its rates runs forwards with at least one price; the
 // pickup type must be set.
 //
 // Updates and cancellations are retried after an ambiguous failure (a lost answer), since
@@ -124,6 +125,11 @@ func (b *AvailabilityBlock) validate() error {
 				return blockInputError(fmt.Sprintf("availabilityBlock.spaceCategories[%d].allocatedSpaces[%d]", i, j), "needs start before end and a count of at least 0")
 			}
 		}
+		for j, r := range c.Rates {
+			if !r.Start.Before(r.End) || len(r.Prices) == 0 {
+				return blockInputError(fmt.Sprintf("availabilityBlock.spaceCategories[%d].rates[%d]", i, j), "needs start before end (end is exclusive) and a price per guest count")
+			}
+		}
 	}
 	return nil
 }
@@ -136,8 +142,8 @@ func (r *ReleaseStrategy) validate() error {
 	case r.Type == ReleaseFixed && !r.FixedDate.IsValid():
 		return blockInputError(field+".fixedDate", "is required for a Fixed release")
 	case r.Type == ReleaseRolling:
-		if _, err := r.Offset.Days(); err != nil {
-			return blockInputError(field+".offset", "is required for a Rolling release, as P[days]DT (ReleaseOffsetDays)")
+		if days, err := r.Offset.Days(); err != nil || days < 0 {
+			return blockInputError(field+".offset", "is required for a Rolling release, as P[days]DT with days of at least 0 (ReleaseOffsetDays)")
 		}
 	case r.Type != ReleaseFixed:
 		return blockInputError(field+".type", "must be ReleaseFixed or ReleaseRolling")

@@ -123,6 +123,13 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 		{"backwards allocation", "availabilityBlock.spaceCategories[0].allocatedSpaces[0]", func(b *ari.AvailabilityBlock) {
 			b.SpaceCategories[0].AllocatedSpaces[0].End = b.SpaceCategories[0].AllocatedSpaces[0].Start
 		}},
+		{"negative rolling offset", "availabilityBlock.releaseStrategy.offset", func(b *ari.AvailabilityBlock) {
+			b.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: "-P2DT"}
+		}},
+		{"backwards rate", "availabilityBlock.spaceCategories[0].rates[0]", func(b *ari.AvailabilityBlock) {
+			b.SpaceCategories[0].Rates[0].End = b.SpaceCategories[0].Rates[0].Start
+		}},
+		{"rate without prices", "availabilityBlock.spaceCategories[0].rates[0]", func(b *ari.AvailabilityBlock) { b.SpaceCategories[0].Rates[0].Prices = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
