@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mewskit/mews-go/examples/internal/exampleenv"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+func runSandbox(t *testing.T, write bool) (*mewstest.Server, string) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	env, err := exampleenv.Sandbox(srv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), env, &out, write); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	return srv, out.String()
+}
+
+func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
+	srv, out := runSandbox(t, true)
+	initial, incremental, ok := strings.Cut(out, "initial sync:")
+	if !ok {
+		t.Fatalf("no initial sync:\n%s", out)
+	}
+	set := regexp.MustCompile(`PIN for reservation (\d+): room (\d+)`).FindAllStringSubmatch(initial, -1)
+	skipped := regexp.MustCompile(`skipped reservation \d+: room (\d+) is not mapped to a door`).FindAllStringSubmatch(initial, -1)
+	if len(set) == 0 || len(skipped) == 0 {
+		t.Fatalf("want PINs set and rooms skipped in the initial sync:\n%s", out)
+	}
+	for _, m := range set {
+		if !wiredFloors[m[2][:1]] {
+			t.Errorf("a PIN was set for room %s, which has no door", m[2])
+		}
+	}
+	for _, m := range skipped {
+		if wiredFloors[m[1][:1]] {
+			t.Errorf("room %s has a door but was skipped", m[1])
+		}
+	}
+
+	// Every PIN printed is the reservation's one active PIN in Mews.
+	byNumber := map[string]string{}
+	for _, r := range srv.Reservations() {
+		byNumber[r.Number] = r.ID
+	}
+	for _, m := range regexp.MustCompile(`PIN for reservation (\d+)`).FindAllStringSubmatch(out, -1) {
+		if n := len(srv.ActiveResourceAccessTokens(byNumber[m[1]])); n != 1 {
+			t.Errorf("reservation %s has %d active PINs, want 1", m[1], n)
+		}
+	}
+
+	// The incremental pass sees the move to a room with a door and the walk-in only.
+	moved := regexp.MustCompile(`moves reservation (\d+) from room \d+ to room 305`).FindStringSubmatch(incremental)
+	if moved == nil {
+		t.Fatalf("the hotel moved no guest:\n%s", out)
+	}
+	for _, want := range []string{"PIN for reservation " + moved[1] + ": room 305", ": room 112, door-112", "incremental sync:"} {
+		if !strings.Contains(incremental, want) {
+			t.Errorf("the incremental pass lacks %q:\n%s", want, incremental)
+		}
+	}
+	if n := strings.Count(incremental, "PIN for reservation"); n != 2 {
+		t.Errorf("the incremental pass set %d PINs, want 2 (the changes only):\n%s", n, incremental)
+	}
+}
+
+func TestRun_WithoutWriteOnlySaysWhatItWouldDo(t *testing.T) {
+	srv, out := runSandbox(t, false)
+	if !strings.Contains(out, "would set a PIN for reservation") {
+		t.Errorf("output lacks the dry run:\n%s", out)
+	}
+	if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
+		t.Errorf("%d PINs were added without -write", n)
+	}
+}
