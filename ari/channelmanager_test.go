@@ -402,3 +402,34 @@ func TestBlockUpdateIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 		}
 	})
 }
+
+func TestConfirmationsAreRetriedAfterALostAnswer(t *testing.T) {
+	// A confirmation states the final outcome of one message, so repeating it is safe.
+	ok := ari.Confirmation{RelatedMessageID: "66511e1d", Success: true}
+	calls := map[string]func(context.Context, *mews.ChannelManager) error{
+		"processAvailabilityConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
+			return ari.ConfirmAvailabilityUpdate(ctx, cm, ok)
+		},
+		"processRateConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error { return ari.ConfirmPriceUpdate(ctx, cm, ok) },
+		"processRestrictionConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
+			return ari.ConfirmRestrictionUpdate(ctx, cm, ok)
+		},
+		"processAvailabilityBlockConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
+			return ari.ConfirmAvailabilityBlock(ctx, cm, ari.BlockConfirmation{Confirmation: ok, Code: "CHM-7", ConfirmationNumber: "2"})
+		},
+	}
+	for op, call := range calls {
+		t.Run(op, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+				srv.InjectFault(mewstest.Fault{Operation: op, ResetAfterProcessing: true})
+				if err := call(context.Background(), cm); err != nil {
+					t.Fatalf("not retried: %v", err)
+				}
+				if n := len(srv.RequestsFor(op)); n != 2 {
+					t.Errorf("%d requests, want the lost one and its retry", n)
+				}
+			})
+		})
+	}
+}

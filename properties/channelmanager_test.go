@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -422,6 +423,46 @@ func TestEnumsHaveNames(t *testing.T) {
 	want := []string{"Net", "Photo", "Private", "StartDate", "CaravanOrRv", "SofaBed", "Restrictions", "SpaceClassification(23)", "BedType(99)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestChannelManagerCallsAreRetriedAfterALostAnswer(t *testing.T) {
+	// Reads, and writes that state a whole mapping or only ask for a push, are safe to
+	// repeat: after Mews processed a call whose answer was lost, the SDK sends it again.
+	day := mews.NewDate(2025, 3, 1)
+	calls := map[string]func(context.Context, *mews.Client, *mews.ChannelManager) error{
+		"getProperties": func(ctx context.Context, c *mews.Client, _ *mews.ChannelManager) error {
+			_, err := properties.GetProperties(ctx, c, mewstest.EmployeeEmail)
+			return err
+		},
+		"getConfiguration": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
+			_, err := properties.GetPropertyConfiguration(ctx, cm, properties.FullExtent())
+			return err
+		},
+		"getChannels": func(ctx context.Context, c *mews.Client, _ *mews.ChannelManager) error {
+			_, err := properties.GetChannels(ctx, c)
+			return err
+		},
+		"setInventory": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
+			return properties.SetInventory(ctx, cm, []properties.InventoryMapping{{RatePlanCode: "FF", SpaceTypeCode: "SGL"}})
+		},
+		"requestAriUpdate": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
+			return properties.RequestAriUpdate(ctx, cm, properties.AriUpdateRequest{From: day, To: day.AddDays(30)})
+		},
+	}
+	for op, call := range calls {
+		t.Run(op, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, client := chmtest.NewClient(t)
+				srv.InjectFault(mewstest.Fault{Operation: op, ResetAfterProcessing: true})
+				if err := call(context.Background(), client, channelManager(t, client, mewstest.ConnectionToken)); err != nil {
+					t.Fatalf("not retried: %v", err)
+				}
+				if n := len(srv.RequestsFor(op)); n != 2 {
+					t.Errorf("%d requests, want the lost one and its retry", n)
+				}
+			})
+		})
 	}
 }
 
