@@ -295,6 +295,8 @@ func TestHandler_MalformedInputGetsCode6WithoutCallingTheReceiver(t *testing.T) 
 			"The body does not match updateAvailability"},
 		{"missing messageId", http.MethodPost, "/updateAvailability", "application/json",
 			strings.Replace(valid, `"messageId":"m",`, "", 1), "messageId is missing."},
+		{"change notification without its type", http.MethodPost, "/changeNotificaton", "application/json",
+			`{"clientToken":"` + mewstest.ChannelManagerClientToken + `","connectionToken":"c"}`, "type is missing."},
 		{"missing item field", http.MethodPost, "/updateAvailability", "application/json",
 			strings.Replace(valid, `"availabilities":[]`, `"availabilities":[{"from":"2020-01-01","to":"2020-01-02","availability":1}]`, 1),
 			"availabilities[0].spaceTypeCode is missing."},

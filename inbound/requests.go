@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"encoding/json"
+	"errors"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
@@ -124,6 +125,25 @@ const (
 type ChangeNotification struct {
 	ConnectionToken mews.Token `json:"connectionToken"`
 	Type            ChangeType `json:"type"`
+}
+
+// UnmarshalJSON refuses a notification without its type: type 0 means Created, so a
+// missing one must not pass for a creation.
+func (n *ChangeNotification) UnmarshalJSON(b []byte) error {
+	type plain ChangeNotification
+	var w struct {
+		*plain
+		Type *ChangeType `json:"type"`
+	}
+	w.plain = (*plain)(n)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.Type == nil {
+		return errors.New("type is missing")
+	}
+	n.Type = *w.Type
+	return nil
 }
 
 // ChangeType says what happened to the connection.
