@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/mewskit/mews-go/examples/internal/exampleenv"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+func TestRun_PrintsEveryStatusChangeOfADayAtTheHotel(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	defer srv.Close()
+	env, err := exampleenv.Sandbox(srv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), env, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"grand-hotel/doors            Unknown → Connected",
+		"grand-hotel/channel-manager  Unknown → Connected",
+		"grand-hotel/doors            Connected → Broken: connection: the integration was disabled in Mews",
+		"grand-hotel/doors            Broken → Connected",
+		"webhook IntegrationApiKeyCreated for grand-hotel/doors",
+		"grand-hotel/channel-manager  Connected → Broken: mews: getConfiguration: connection not found (3)",
+		"  grand-hotel/doors            Connected Mewstest Grand Hotel",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	// The order of the story, after the two initial checks.
+	disabled := strings.Index(text, "Connected → Broken: connection: the integration was disabled")
+	enabled := strings.Index(text, "Broken → Connected")
+	deactivated := strings.Index(text, "connection not found (3)")
+	if !(disabled < enabled && enabled < deactivated) {
+		t.Errorf("the changes are out of order:\n%s", text)
+	}
+	for _, tok := range []string{mewstest.AccessToken, mewstest.ConnectionToken, mewstest.ClientToken} {
+		if strings.Contains(text, tok) {
+			t.Errorf("a token was printed:\n%s", text)
+		}
+	}
+}
