@@ -87,6 +87,25 @@ type Availability struct {
 	Availability  int       `json:"availability"`
 }
 
+// UnmarshalJSON refuses an item without its availability: decoding it as 0 would stop
+// the channel manager from selling the space type for those dates.
+func (a *Availability) UnmarshalJSON(b []byte) error {
+	type plain Availability
+	var w struct {
+		*plain
+		Availability *int `json:"availability"`
+	}
+	w.plain = (*plain)(a)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.Availability == nil {
+		return errors.New("availability is missing")
+	}
+	a.Availability = *w.Availability
+	return nil
+}
+
 // RestrictionsUpdate is the body of updateRestrictions. Each restriction replaces
 // every earlier one with the same rate, space type and dates.
 type RestrictionsUpdate struct {
