@@ -31,7 +31,7 @@ const (
 // dates must run forwards (end exclusive); a Fixed release needs fixedDate and a Rolling
 // one an offset that is not negative; every space category needs a spaceTypeCode and
 // allocated spaces, and each of its rates runs forwards with at least one price; the
-// pickup type must be set.
+// pickup type must be set; a payment card must pass reservations.PaymentCard.Validate.
 //
 // Updates and cancellations are retried after an ambiguous failure (a lost answer), since
 // they restate the whole block; a creation is not, because Mews might then hold the block
@@ -115,6 +115,11 @@ func (b *AvailabilityBlock) validate() error {
 	}
 	if err := b.ReleaseStrategy.validate(); err != nil {
 		return err
+	}
+	if b.PaymentCard != nil {
+		if err := b.PaymentCard.Validate(); err != nil {
+			return blockInputError("availabilityBlock.paymentCard", "%v", err)
+		}
 	}
 	for i, c := range b.SpaceCategories {
 		if c.SpaceTypeCode == "" || len(c.AllocatedSpaces) == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/internal/chm/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 // exampleBlock decodes the reference's processAvailabilityBlock request (its space type
@@ -130,6 +131,8 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 			b.SpaceCategories[0].Rates[0].End = b.SpaceCategories[0].Rates[0].Start
 		}},
 		{"rate without prices", "availabilityBlock.spaceCategories[0].rates[0]", func(b *ari.AvailabilityBlock) { b.SpaceCategories[0].Rates[0].Prices = nil }},
+		{"card cvv 000", "availabilityBlock.paymentCard", func(b *ari.AvailabilityBlock) { b.PaymentCard.CVV = reservations.NewCardSecret("000") }},
+		{"card without number", "availabilityBlock.paymentCard", func(b *ari.AvailabilityBlock) { b.PaymentCard.Number = reservations.CardNumber{} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -143,7 +143,7 @@ func (g *Group) validate(set groupSettings) error {
 		return groupInputError("sources", "has %d primary sources; mark only the channel the booking came from", primary)
 	}
 	if g.PaymentCard != nil {
-		if err := g.PaymentCard.validate(); err != nil {
+		if err := g.PaymentCard.Validate(); err != nil {
 			return groupInputError("paymentCard", "%v", err)
 		}
 	}

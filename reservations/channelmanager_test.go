@@ -330,6 +330,26 @@ func TestPaymentCardIsRedactedEverywhereButTheWire(t *testing.T) {
 	}
 }
 
+func TestPaymentCardValidateNamesTheProblemWithoutTheNumber(t *testing.T) {
+	g, _ := exampleGroup(t)
+	if err := g.PaymentCard.Validate(); err != nil {
+		t.Fatalf("the reference card: %v", err)
+	}
+	for name, edit := range map[string]func(c *reservations.PaymentCard){
+		"number": func(c *reservations.PaymentCard) { c.Number = reservations.CardNumber{} },
+		"expire": func(c *reservations.PaymentCard) { c.ExpireDate = reservations.CardExpiry{} },
+		"type":   func(c *reservations.PaymentCard) { c.Type = 0 },
+		"cvv":    func(c *reservations.PaymentCard) { c.CVV = reservations.NewCardSecret("000") },
+	} {
+		card := *g.PaymentCard
+		edit(&card)
+		err := card.Validate()
+		if err == nil || !strings.Contains(err.Error(), name) || strings.Contains(err.Error(), "4111111111111111") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 func TestCardNumberAndExpiryParsing(t *testing.T) {
 	n, err := reservations.NewCardNumber(" 4111 1111-1111 1111 ")
 	if err != nil || n.Reveal() != "4111111111111111" {

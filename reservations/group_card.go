@@ -39,8 +39,11 @@ func (c *PaymentCard) MarshalRevealedJSON() ([]byte, error) {
 	return json.Marshal(revealedCard{Type: c.Type, Number: c.Number.Reveal(), ExpireDate: c.ExpireDate, CVV: c.CVV.Reveal(), HolderName: c.HolderName})
 }
 
-// validate checks what Mews requires of a card before it is sent.
-func (c *PaymentCard) validate() error {
+// Validate reports what Mews would refuse in the card: no number, no expiry, a type
+// outside the CardType constants, or the CVV 000. ProcessGroup and
+// ari.ProcessAvailabilityBlock call it before sending; a channel manager can also use it
+// on the cards its channels hand over. The error never contains the number.
+func (c *PaymentCard) Validate() error {
 	switch {
 	case c.Number.IsZero():
 		return fmt.Errorf("number is empty")
