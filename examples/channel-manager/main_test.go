@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/mewskit/mews-go/examples/internal/exampleenv"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+func runSandbox(t *testing.T, write bool) (*mewstest.Server, string) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	env, err := exampleenv.Sandbox(srv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), env, &out, write); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	return srv, out.String()
+}
+
+func TestRun_PushesABookingAndHandlesMewsConfirmation(t *testing.T) {
+	srv, out := runSandbox(t, true)
+	g, ok := srv.Group("CHM-2026-0001")
+	if !ok || len(g.Reservations) != 1 || g.Canceled {
+		t.Fatalf("Mews stored %+v (found %t), want the booking with one live reservation", g, ok)
+	}
+	r := g.Reservations[0]
+	if r.SpaceTypeCode != mewstest.SpaceTypeSingle || r.RatePlanCode != mewstest.RatePlanFlexible || r.From != "2026-01-31" || r.To != "2026-02-02" {
+		t.Errorf("stored reservation %+v, want SGL/FF from 2026-01-31 to 2026-02-02", r)
+	}
+	for _, want := range []string{
+		"property mewstest-grand",
+		"space category DBL",
+		"rate plan      FF",
+		"pushed booking CHM-2026-0001: 1 reservation(s), 239.00 EUR",
+		"booking CHM-2026-0001 confirmed by Mews:",
+		"reservation 1 is Mews " + r.ConfirmationNumber,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, tok := range []string{mewstest.ConnectionToken, mewstest.DeactivatedConnectionToken, mewstest.ChannelManagerClientToken} {
+		if strings.Contains(out, tok) {
+			t.Errorf("a token was printed:\n%s", out)
+		}
+	}
+}
+
+func TestRun_WithoutWriteReadsButPushesNothing(t *testing.T) {
+	srv, out := runSandbox(t, false)
+	if !strings.Contains(out, "would push booking CHM-2026-0001") {
+		t.Errorf("output lacks the dry run:\n%s", out)
+	}
+	if n := len(srv.RequestsFor("processGroup")); n != 0 {
+		t.Errorf("%d groups were pushed without -write", n)
+	}
+}
