@@ -99,7 +99,8 @@ type BlockSpaceCategory struct {
 type SpaceCount struct {
 	Start mews.Date `json:"start"`
 	End   mews.Date `json:"end"`
-	Count int       `json:"count"`
+	// Count is the number of spaces on each night of the interval.
+	Count int `json:"count"`
 }
 
 // BlockRate is a block price over an interval, one Price per guest count.
@@ -123,7 +124,8 @@ type Price struct {
 	GrossAmount  mews.Amount `json:"grossAmount"`
 	NetAmount    mews.Amount `json:"netAmount"`
 	CurrencyCode string      `json:"currencyCode"`
-	GuestCount   int         `json:"guestCount"`
+	// GuestCount is the number of guests this price is for.
+	GuestCount int `json:"guestCount"`
 }
 
 // OccupancyAdjustment is the amount added for each extra person of an age category.
@@ -217,11 +219,17 @@ func (o ReleaseOffset) Days() (int, error) {
 // block it pushed ("availability block processing confirmation"). Mews does not document
 // which endpoint receives it. MessageID is the id of the channel manager's message.
 type BlockProcessingConfirmation struct {
-	MessageID          string             `json:"messageId"`
-	Code               string             `json:"code"`
-	ConfirmationNumber string             `json:"confirmationNumber"`
-	Success            bool               `json:"success"`
-	Errors             []mews.ErrorDetail `json:"errors,omitempty"`
+	// MessageID is the messageId the channel manager sent the block with (Mews calls it
+	// messageId here, not relatedMessageId).
+	MessageID string `json:"messageId"`
+	// Code is the channel manager's block code, as sent.
+	Code string `json:"code"`
+	// ConfirmationNumber is Mews' number of the block; keep it to update or cancel it.
+	ConfirmationNumber string `json:"confirmationNumber"`
+	// Success says whether Mews applied the block.
+	Success bool `json:"success"`
+	// Errors say why not.
+	Errors []mews.ErrorDetail `json:"errors,omitempty"`
 }
 
 // UnmarshalJSON accepts success as a boolean or a string (Mews' example sends "true"),

@@ -293,7 +293,9 @@ func (c *GroupConfirmation) UnmarshalJSON(b []byte) error {
 // ReservationConfirmation pairs a channel manager's reservation code with Mews'
 // confirmation number.
 type ReservationConfirmation struct {
-	Code               string `json:"code"`
+	// Code is the channel manager's reservation code; Mews sends it back with changes.
+	Code string `json:"code"`
+	// ConfirmationNumber is Mews' number of the reservation, from the push.
 	ConfirmationNumber string `json:"confirmationNumber"`
 }
 

@@ -17,11 +17,16 @@ import (
 // (String, %v, slog, json.Marshal); ProcessGroup and ProcessAvailabilityBlock put the real
 // values on the wire through MarshalRevealedJSON.
 type PaymentCard struct {
-	Type       CardType   `json:"type"`
-	Number     CardNumber `json:"number"`
+	// Type is the brand; Mews accepts only the CardType constants (CardVisa if unsure).
+	Type CardType `json:"type"`
+	// Number is the card number, digits only (NewCardNumber cleans one up).
+	Number CardNumber `json:"number"`
+	// ExpireDate is the expiry month, "MMyy" on the wire (ParseCardExpiry).
 	ExpireDate CardExpiry `json:"expireDate"`
-	CVV        CardSecret `json:"cvv,omitzero"`
-	HolderName string     `json:"holderName,omitempty"`
+	// CVV is optional; Mews refuses "000".
+	CVV CardSecret `json:"cvv,omitzero"`
+	// HolderName is the name on the card, optional.
+	HolderName string `json:"holderName,omitempty"`
 }
 
 // revealedCard is PaymentCard as it goes on the wire.

@@ -105,10 +105,12 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 // yet: a certified channel manager may send a new source with its Name and Type, and
 // Mews creates it (it then appears in GetChannels).
 type Source struct {
-	Code      *int       `json:"code"`
-	Name      string     `json:"name"`
-	Type      SourceType `json:"type"`
-	IsPrimary bool       `json:"isPrimary"`
+	// Code is the channel's code from GetChannels; nil introduces a new channel.
+	Code *int       `json:"code"`
+	Name string     `json:"name"`
+	Type SourceType `json:"type"`
+	// IsPrimary marks the channel the booking came from; at most one source has it.
+	IsPrimary bool `json:"isPrimary"`
 }
 
 // SourceType is the kind of sales channel.
