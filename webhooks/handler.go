@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -39,7 +40,8 @@ type Func func(ctx context.Context, m *Message) error
 //
 // Answers: 202 when queued; 401 for a missing or wrong token; 405 for a method other
 // than POST; 413 for a body over the limit; 400 for a body that is not a webhook
-// message. When the queue is full, or after Shutdown, it answers 503 with
+// message, unless it is an Integration Webhook and WithIntegrationWebhooks names the
+// handler that answers it. When the queue is full, or after Shutdown, it answers 503 with
 // Retry-After: Mews sends the message again after a few minutes, so nothing is lost
 // unless Mews gives up after repeated failures. Mews also re-sends after a timeout,
 // so a message can arrive twice; processing should be idempotent (events carry ids,
@@ -56,6 +58,8 @@ type Handler struct {
 	timeout time.Duration
 	maxBody int64
 	log     *slog.Logger
+	// integration receives Integration Webhooks sent to the same URL (WithIntegrationWebhooks).
+	integration http.Handler
 
 	queue  chan *Message
 	base   context.Context
@@ -137,6 +141,22 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithIntegrationWebhooks passes Integration Webhooks ({"Action": ..., "Data": ...}),
+// which Mews may send to the same URL as General Webhooks, to next (for example the
+// handler from connection.Monitor.WebhookHandler) instead of refusing them with 400,
+// which would make Mews re-send and then drop them. next gets the request after this
+// Handler checked the URL token, with the body intact, and answers it itself; give it
+// the same secret.
+func WithIntegrationWebhooks(next http.Handler) Option {
+	return func(h *Handler) error {
+		if next == nil {
+			return &mews.InputError{Field: "integration webhook handler", Reason: "is nil"}
+		}
+		h.integration = next
+		return nil
+	}
+}
+
 // NewHandler starts a Handler whose workers pass each message to process. secret is
 // the token you chose and gave Mews as part of the webhook URL
 // (https://example.com/mews/webhooks?Token=secret). Call Shutdown to stop the workers.
@@ -183,7 +203,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reply(w, http.StatusUnauthorized, "missing or wrong "+h.param+" parameter")
 		return
 	}
-	m, status, problem := h.decode(w, r)
+	m, body, status, problem := h.decode(w, r)
+	if problem != "" && h.integration != nil && isIntegrationWebhook(body) {
+		h.passOn(w, r, body)
+		return
+	}
 	if problem != "" {
 		h.log.WarnContext(r.Context(), "mews webhooks: rejected a delivery", slog.Int("status", status), slog.String("problem", problem))
 		h.reply(w, status, problem)
@@ -209,29 +233,48 @@ func (h *Handler) authenticated(r *http.Request) bool {
 	return subtle.ConstantTimeCompare(sum[:], h.secret[:]) == 1
 }
 
-// decode reads and checks the body; problem is "" when it is a webhook message.
-func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, status int, problem string) {
+// decode reads and checks the body; problem is "" when it is a webhook message. body is
+// what could be read.
+func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, body []byte, status int, problem string) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, http.StatusRequestEntityTooLarge, "body too large"
+		return nil, nil, http.StatusRequestEntityTooLarge, "body too large"
 	case err != nil:
-		return nil, http.StatusBadRequest, "body could not be read"
+		return nil, nil, http.StatusBadRequest, "body could not be read"
 	}
 	m = new(Message)
 	if err := json.Unmarshal(body, m); err != nil {
-		return nil, http.StatusBadRequest, "body is not a webhook message: " + describeJSONError(err)
+		return nil, body, http.StatusBadRequest, "body is not a webhook message: " + describeJSONError(err)
 	}
 	switch {
 	case m.EnterpriseID == "":
-		return nil, http.StatusBadRequest, "EnterpriseId is missing"
+		return nil, body, http.StatusBadRequest, "EnterpriseId is missing"
 	case m.IntegrationID == "":
-		return nil, http.StatusBadRequest, "IntegrationId is missing"
+		return nil, body, http.StatusBadRequest, "IntegrationId is missing"
 	case m.Events == nil:
-		return nil, http.StatusBadRequest, "Events is missing"
+		return nil, body, http.StatusBadRequest, "Events is missing"
 	}
-	return m, 0, ""
+	return m, body, 0, ""
+}
+
+// isIntegrationWebhook recognises the {"Action": ..., "Data": ...} body of an
+// Integration Webhook.
+func isIntegrationWebhook(body []byte) bool {
+	var probe struct {
+		Action string `json:"Action"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Action != ""
+}
+
+// passOn hands an Integration Webhook, with the body already read, to the
+// WithIntegrationWebhooks handler.
+func (h *Handler) passOn(w http.ResponseWriter, r *http.Request, body []byte) {
+	fwd := r.Clone(r.Context())
+	fwd.Body = io.NopCloser(bytes.NewReader(body))
+	fwd.ContentLength = int64(len(body))
+	h.integration.ServeHTTP(w, fwd)
 }
 
 // describeJSONError explains a decoding failure in terms of the JSON Mews sent, never

@@ -3,6 +3,7 @@ package webhooks_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -204,6 +205,46 @@ func TestHandler_ExplainsABadBodyInJSONTermsWithoutGoTypes(t *testing.T) {
 	}
 }
 
+func TestHandler_PassesIntegrationWebhooksOnTheSameURLToTheirHandler(t *testing.T) {
+	disabled := mewstest.IntegrationEvent{Action: mewstest.ActionIntegrationDisabled, IntegrationID: mewstest.IntegrationID}
+	for name, tc := range map[string]struct {
+		passOn bool
+		status int
+		passed int
+	}{
+		"with WithIntegrationWebhooks": {true, http.StatusNoContent, 1},
+		"without it":                   {false, http.StatusBadRequest, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var passed []string
+				integrations := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					body, _ := io.ReadAll(r.Body)
+					passed = append(passed, string(body))
+					w.WriteHeader(http.StatusNoContent)
+				})
+				var opts []webhooks.Option
+				if tc.passOn {
+					opts = append(opts, webhooks.WithIntegrationWebhooks(integrations))
+				}
+				var box inbox
+				h, ep := start(t, hookURL, box.process, opts...)
+				d, err := ep.SendIntegrationEvent(t.Context(), disabled)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = h.Shutdown(t.Context())
+				if d.Status != tc.status || len(passed) != tc.passed || len(box.got()) != 0 {
+					t.Errorf("status %d, %d passed on, %d processed; want %d, %d, 0", d.Status, len(passed), len(box.got()), tc.status, tc.passed)
+				}
+				if len(passed) == 1 && !strings.Contains(passed[0], `"Action":"IntegrationDisabled"`) {
+					t.Errorf("passed on body %s, want the webhook's", passed[0])
+				}
+			})
+		})
+	}
+}
+
 func TestHandler_FullQueueAnswers503AndMewsRedeliversLater(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
@@ -289,6 +330,9 @@ func TestNewHandler_ValidatesItsSettings(t *testing.T) {
 		"empty secret": func() (*webhooks.Handler, error) { return webhooks.NewHandler(" ", noop) },
 		"nil process":  func() (*webhooks.Handler, error) { return webhooks.NewHandler(secret, nil) },
 		"zero workers": func() (*webhooks.Handler, error) { return webhooks.NewHandler(secret, noop, webhooks.WithWorkers(0)) },
+		"nil integration webhook handler": func() (*webhooks.Handler, error) {
+			return webhooks.NewHandler(secret, noop, webhooks.WithIntegrationWebhooks(nil))
+		},
 	} {
 		if _, err := build(); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
