@@ -199,7 +199,9 @@ type WebhookConfig struct {
 //     make it Broken at once (and pause its periodic checks); Enabled, Reinstated and
 //     Created check it now; ApiKeyCreated switches it to the new token and checks it;
 //   - 202 when the event was valid but ignored (unknown action, no matching connection,
-//     or a General Webhook sent to the same URL);
+//     or a General Webhook sent to the same URL: to process those as well, serve the URL
+//     with a webhooks.Handler that passes integration webhooks on with
+//     webhooks.WithIntegrationWebhooks);
 //   - 400 (*WebhookError text), 401, 405, 413, or 503 (monitor closed, or OnEvent
 //     failed) otherwise.
 func (m *Monitor) WebhookHandler(cfg WebhookConfig) (http.Handler, error) {
