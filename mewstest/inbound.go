@@ -173,19 +173,28 @@ func (e *Endpoint) redeliver(ctx context.Context, send func() Delivery) (Deliver
 	}
 }
 
-// complete encodes body and fills the fields Mews always sends.
-func (e *Endpoint) complete(operation string, body any) (raw []byte, messageID string, err error) {
+// encodeBody returns raw JSON ([]byte, json.RawMessage or string) as it is and encodes
+// anything else.
+func encodeBody(operation string, body any) ([]byte, error) {
 	switch b := body.(type) {
 	case []byte:
-		raw = b
+		return b, nil
 	case json.RawMessage:
-		raw = b
+		return b, nil
 	case string:
-		raw = []byte(b)
-	default:
-		if raw, err = json.Marshal(body); err != nil {
-			return nil, "", fmt.Errorf("mewstest: encode %s body: %w", operation, err)
-		}
+		return []byte(b), nil
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("mewstest: encode %s body: %w", operation, err)
+	}
+	return raw, nil
+}
+
+// complete encodes body and fills the fields Mews always sends.
+func (e *Endpoint) complete(operation string, body any) (raw []byte, messageID string, err error) {
+	if raw, err = encodeBody(operation, body); err != nil {
+		return nil, "", err
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(raw, &fields) != nil || fields == nil {

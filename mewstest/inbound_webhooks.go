@@ -3,7 +3,6 @@ package mewstest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // WebhookEvent is one event of a General Webhook: the kind of entity that changed
@@ -48,9 +47,10 @@ func (g GeneralWebhook) MarshalJSON() ([]byte, error) {
 
 // SendWebhook POSTs a General Webhook to the Endpoint's URL (which should carry the
 // ?Token= secret) as Mews does, and records the answer; a 2xx status is accepted.
-// body is usually a GeneralWebhook; raw JSON bytes are sent as they are.
+// body is usually a GeneralWebhook; raw JSON ([]byte, json.RawMessage or string) is sent
+// as it is.
 func (e *Endpoint) SendWebhook(ctx context.Context, body any) (Delivery, error) {
-	raw, err := webhookBody(body)
+	raw, err := encodeBody("webhook", body)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -60,24 +60,9 @@ func (e *Endpoint) SendWebhook(ctx context.Context, body any) (Delivery, error) 
 // SendWebhookUntilAccepted is SendWebhook repeated until a 2xx answer, as Mews
 // re-sends a webhook after a failure or a timeout.
 func (e *Endpoint) SendWebhookUntilAccepted(ctx context.Context, body any) (Delivery, error) {
-	raw, err := webhookBody(body)
+	raw, err := encodeBody("webhook", body)
 	if err != nil {
 		return Delivery{}, err
 	}
 	return e.redeliver(ctx, func() Delivery { return e.deliver(ctx, "webhook", "", e.base, raw, false) })
-}
-
-// webhookBody encodes a webhook body unless it is raw JSON already.
-func webhookBody(body any) ([]byte, error) {
-	switch b := body.(type) {
-	case []byte:
-		return b, nil
-	case json.RawMessage:
-		return b, nil
-	}
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("mewstest: encode webhook body: %w", err)
-	}
-	return raw, nil
 }

@@ -2,6 +2,7 @@ package mewstest_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -96,4 +97,22 @@ func TestDeliveryErrorsDoNotQuoteTheWebhookSecret(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestSendWebhookSendsAStringBodyAsRawJSON(t *testing.T) {
+	var got string
+	record := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = string(b)
+		w.WriteHeader(http.StatusAccepted)
+	})
+	srv := mewstest.NewServer(mewstest.InProcess())
+	ep := srv.NewEndpoint("https://portal.example/hooks?Token=t", mewstest.EndpointHandler(record))
+	const body = `{"EnterpriseId":"e","IntegrationId":"i","Events":[]}`
+	if _, err := ep.SendWebhook(t.Context(), body); err != nil {
+		t.Fatal(err)
+	}
+	if got != body {
+		t.Errorf("sent %s, want %s as it is, like Push does", got, body)
+	}
 }
