@@ -15,7 +15,10 @@ import (
 // refuse it. Build refusals with Reject and the detail helpers (RateError,
 // CategoryError, …) so that Mews gets the documented codes; any other error is answered
 // as code 1 (system error), which makes Mews send the message again later, and is
-// logged without being shown to Mews.
+// logged without being shown to Mews. The Handler checks the clientToken only: refuse a
+// connectionToken you do not know, or whose connection is inactive, with
+// mews.CodeConnectionNotFound (3), and a confirmGroup about a booking you do not know
+// with mews.CodeReservationNotFound (2).
 //
 // The inventory pushes may also answer Async: the message was accepted and its result
 // follows through Confirm. The availability block and group pushes are always
