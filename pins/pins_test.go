@@ -68,6 +68,7 @@ func bodies(t *testing.T, srv *mewstest.Server, op string) []map[string]any {
 }
 
 func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
+	t.Parallel()
 	body, err := os.ReadFile("testdata/resourceaccesstokens_getall.json")
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +94,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 }
 
 func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	res := upcoming(t, srv, conn, 0)
 	c := pins.Credential{
@@ -120,6 +122,7 @@ func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
 }
 
 func TestUpdateSendsWrappedValues(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	res := upcoming(t, srv, conn, 0)
 	added, err := pins.Add(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "1111"))
@@ -145,6 +148,7 @@ func TestUpdateSendsWrappedValues(t *testing.T) {
 }
 
 func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 2, 1, 14, 0, 0, 0, time.UTC)
 	good := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(48 * time.Hour)}
 	for _, tc := range []struct {
@@ -191,6 +195,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 }
 
 func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
+	t.Parallel()
 	_, conn := hotel(t)
 	start := mewstest.SeedEpoch
 	_, err := pins.Add(context.Background(), conn, pins.Credential{ReservationID: "00000000-0000-4000-8000-00000000dead", Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)})
@@ -201,6 +206,7 @@ func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 }
 
 func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -231,6 +237,7 @@ func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 }
 
 func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -255,6 +262,7 @@ func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 }
 
 func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -271,6 +279,7 @@ func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
 }
 
 func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		fault  mewstest.Fault
@@ -309,6 +318,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
 }
 
 func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
 		res := upcoming(t, srv, conn, 1)
@@ -336,6 +346,7 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 }
 
 func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -359,6 +370,7 @@ func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 }
 
 func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -382,6 +394,7 @@ func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
 }
 
 func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	if _, err := pins.List(conn, pins.Filter{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
@@ -400,6 +413,7 @@ func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 }
 
 func TestAddAndDeleteChunkBatchesOf1000(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
@@ -424,6 +438,7 @@ func TestAddAndDeleteChunkBatchesOf1000(t *testing.T) {
 }
 
 func TestCredentialNeverPrintsItsValue(t *testing.T) {
+	t.Parallel()
 	c := pins.Credential{ID: "id", ReservationID: "r", Type: pins.PinCode, Value: "271828"}
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("set", "pin", c)

@@ -30,6 +30,7 @@ func seededHotel(t *testing.T, token string) (*mewstest.Server, *mews.Connector)
 }
 
 func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
+	t.Parallel()
 	conn, fs := newFixtureConnector(t, "resources_getall.json")
 	got, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
 	if err != nil {
@@ -65,6 +66,7 @@ func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 }
 
 func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
+	t.Parallel()
 	srv, conn := seededHotel(t, mewstest.AccessToken)
 	rooms, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
 	if err != nil {
@@ -90,6 +92,7 @@ func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 }
 
 func TestListResourcesByNameFindsOneRoom(t *testing.T) {
+	t.Parallel()
 	_, conn := seededHotel(t, mewstest.AccessToken)
 	got, err := properties.ListResources(conn, properties.ResourceFilter{Names: []string{"203"}}).Collect(context.Background())
 	if err != nil {
@@ -101,6 +104,7 @@ func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 }
 
 func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
+	t.Parallel()
 	srv, conn := seededHotel(t, mewstest.AccessToken)
 	iv := mews.Interval(mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch)
 	got, err := properties.ListResources(conn, properties.ResourceFilter{UpdatedUtc: &iv}).Collect(context.Background())
@@ -116,6 +120,7 @@ func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 }
 
 func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
+	t.Parallel()
 	srv, conn := seededHotel(t, mewstest.AccessToken)
 	_, err := properties.ListResources(conn, properties.ResourceFilter{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
 	if !errors.Is(err, mews.ErrInvalidInput) {
@@ -127,6 +132,7 @@ func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
 }
 
 func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
+	t.Parallel()
 	conn, _ := newFixtureConnector(t, "enterprises_getall.json")
 	got, err := properties.ListEnterprises(conn, properties.EnterpriseFilter{}).Collect(context.Background())
 	if err != nil {
@@ -141,6 +147,7 @@ func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
 }
 
 func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
+	t.Parallel()
 	_, conn := seededHotel(t, mewstest.PortfolioAccessToken)
 	ctx := context.Background()
 	cfg, err := properties.GetConfiguration(ctx, conn)
@@ -171,6 +178,7 @@ func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 }
 
 func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
+	t.Parallel()
 	_, conn := seededHotel(t, mewstest.AccessToken)
 	cfg, err := properties.GetConfiguration(context.Background(), conn)
 	if err != nil {
@@ -184,6 +192,7 @@ func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
 }
 
 func TestGetConfigurationOfARevokedTokenIsAnAuthenticationError(t *testing.T) {
+	t.Parallel()
 	srv, conn := seededHotel(t, mewstest.AccessToken)
 	srv.Revoke(mewstest.AccessToken)
 	if _, err := properties.GetConfiguration(context.Background(), conn); !errors.Is(err, mews.ErrInvalidAuthentication) {

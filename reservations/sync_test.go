@@ -33,6 +33,7 @@ func pass(t *testing.T, feed *reservations.ChangeFeed) []string {
 }
 
 func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	since := mewstest.SeedEpoch.AddDate(0, 0, -7)
 	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
@@ -48,6 +49,7 @@ func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 }
 
 func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
@@ -75,6 +77,7 @@ func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 }
 
 func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
 		since := mewstest.SeedEpoch.AddDate(-1, 0, 0)
@@ -120,6 +123,7 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 }
 
 func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
+	t.Parallel()
 	srv, conn := hotel(t)
 	for _, err := range reservations.Changes(conn, reservations.Watermark{}, reservations.SyncOptions{}).All(context.Background()) {
 		if !errors.Is(err, mews.ErrInvalidInput) {
@@ -132,6 +136,7 @@ func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 }
 
 func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
+	t.Parallel()
 	_, conn := hotel(t)
 	iv := mews.Interval(mewstest.SeedEpoch, mewstest.SeedEpoch)
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
@@ -144,6 +149,7 @@ func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
 }
 
 func TestWatermarkPersistsAsText(t *testing.T) {
+	t.Parallel()
 	wm := reservations.NewWatermark(time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", 3600)))
 	b, err := json.Marshal(struct{ W reservations.Watermark }{wm})
 	if err != nil {
