@@ -189,6 +189,7 @@ type WebhookConfig struct {
 	// persist the new token of IntegrationApiKeyCreated (Mews sends it only here), or
 	// queue IntegrationCreated to start watching it. An error answers 503, so Mews
 	// delivers the webhook again later; the Monitor's side of a redelivery is harmless.
+	// Concurrent deliveries call it concurrently.
 	OnEvent func(ev IntegrationEvent, key string) error
 }
 
