@@ -436,3 +436,14 @@ func TestConfirmationsAreRetriedAfterALostAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestAForgedResponseURLCannotRedirectAConfirmationToAnotherOperation(t *testing.T) {
+	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+	c := ari.Confirmation{RelatedMessageID: "m", Success: true, ResponseURL: srv.URL + "/api/channelManager/v1/setInventory"}
+	if err := ari.ConfirmAvailabilityUpdate(context.Background(), cm, c); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := len(srv.RequestsFor("setInventory")), len(srv.RequestsFor("processAvailabilityConfirmation")); a != 0 || b != 1 {
+		t.Errorf("setInventory got %d requests, the confirmation's own path %d; want 0 and 1", a, b)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -219,10 +220,11 @@ func NewMessageID() string {
 
 // ConfirmationTarget is the URL a confirmation is posted to: responseURL when Mews gave
 // one on the client's own platform address (same scheme and host, port included, and no
-// user info), and "" (the operation's default path) otherwise. responseUrl arrives in a
-// push that anyone able to reach the channel manager's endpoint could forge, and the
-// confirmation carries the client and connection tokens, so they never go to a host the
-// client was not configured for.
+// user info) that names a confirmation operation, and "" (the operation's default path)
+// otherwise. responseUrl arrives in a push that anyone able to reach the channel
+// manager's endpoint could forge, and the confirmation carries the client and connection
+// tokens: they never go to a host the client was not configured for, and a forged
+// ".../setInventory" cannot turn a confirmation into a call that changes the connection.
 func ConfirmationTarget(c *mews.Client, responseURL string) string {
 	responseURL = strings.TrimSpace(responseURL)
 	if responseURL == "" {
@@ -230,7 +232,8 @@ func ConfirmationTarget(c *mews.Client, responseURL string) string {
 	}
 	b, err1 := url.Parse(c.Environment().BaseURL)
 	t, err2 := url.Parse(responseURL)
-	if err1 != nil || err2 != nil || t.User != nil || !strings.EqualFold(b.Scheme, t.Scheme) || !strings.EqualFold(b.Host, t.Host) {
+	if err1 != nil || err2 != nil || t.User != nil || !strings.EqualFold(b.Scheme, t.Scheme) || !strings.EqualFold(b.Host, t.Host) ||
+		!strings.HasSuffix(path.Base(t.Path), "Confirmation") {
 		return ""
 	}
 	return t.String()

@@ -58,20 +58,24 @@ func TestConfirmationTargetStaysOnThePlatform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const confirmation = "/api/channelManager/v1/processRateConfirmation"
 	for in, want := range map[string]string{
-		"https://api.mews-demo.com/api/channelManager/v1/processRateConfirmation": "https://api.mews-demo.com/api/channelManager/v1/processRateConfirmation",
-		" https://API.mews-demo.com/x ":                                           "https://API.mews-demo.com/x",
-		"http://api.mews-demo.com/x":                                              "",
-		"https://api.mews-demo.com.evil.test/x":                                   "",
-		"":                                                                        "",
-		"::not a url":                                                             "",
-		"https://api.mews-demo.com@evil.test/x":                                   "",
-		"https://evil.test@api.mews-demo.com/x":                                   "",
-		"https://user:secret@api.mews-demo.com/x":                                 "",
-		"https://api.mews-demo.com:8443/x":                                        "",
-		"//api.mews-demo.com/x":                                                   "",
-		"/api/channelManager/v1/processRateConfirmation":                          "",
-		"https://api.mews.com/api/channelManager/v1/processRateConfirmation": "",
+		"https://api.mews-demo.com" + confirmation:                                   "https://api.mews-demo.com" + confirmation,
+		" https://API.mews-demo.com/api/channelManager/v2/processGroupConfirmation ": "https://API.mews-demo.com/api/channelManager/v2/processGroupConfirmation",
+		"https://api.mews-demo.com/api/channelManager/v1/setInventory":               "",
+		"https://api.mews-demo.com/api/channelManager/v1/requestAriUpdate":           "",
+		"https://api.mews-demo.com/":                                                 "",
+		"http://api.mews-demo.com" + confirmation:                                    "",
+		"https://api.mews-demo.com.evil.test" + confirmation:                         "",
+		"":            "",
+		"::not a url": "",
+		"https://api.mews-demo.com@evil.test" + confirmation:   "",
+		"https://evil.test@api.mews-demo.com" + confirmation:   "",
+		"https://user:secret@api.mews-demo.com" + confirmation: "",
+		"https://api.mews-demo.com:8443" + confirmation:        "",
+		"//api.mews-demo.com" + confirmation:                   "",
+		confirmation:                                           "",
+		"https://api.mews.com" + confirmation:                  "",
 	} {
 		if got := chm.ConfirmationTarget(c, in); got != want {
 			t.Errorf("ConfirmationTarget(%q) = %q, want %q", in, got, want)
