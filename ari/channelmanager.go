@@ -160,9 +160,9 @@ func (r *ReleaseStrategy) validate() error {
 // (updateAvailability, updatePrices or updateRestrictions) that the channel manager
 // answered with asyncConfirmation: true.
 type Confirmation struct {
-	// ResponseURL is the push's responseUrl; when it is on the client's platform address
-	// the confirmation goes there, otherwise to the operation's default path. Not part of
-	// the body.
+	// ResponseURL is the push's responseUrl; when it is a confirmation path on the
+	// client's platform address the confirmation goes there, otherwise to the
+	// operation's default path. Not part of the body.
 	ResponseURL string `json:"-"`
 	// RelatedMessageID is the messageId of the push being confirmed.
 	RelatedMessageID string `json:"relatedMessageId"`

@@ -8,7 +8,12 @@
 // same BlockMessage; answer them with ConfirmAvailabilityBlock. Inventory pushes that the
 // channel manager accepted with asyncConfirmation: true are answered with
 // ConfirmAvailabilityUpdate, ConfirmPriceUpdate and ConfirmRestrictionUpdate, posted to
-// the push's responseUrl (when it is on the client's platform address) or the default path.
+// the push's responseUrl when it is a confirmation path on the client's platform address
+// (it carries the tokens, and a push can be forged), and to the default path otherwise.
+//
+// Updates and cancellations of a block, and every confirmation, are retried after a lost
+// answer, since repeating them states the same thing; a block creation is not (see
+// ProcessAvailabilityBlock).
 //
 // Dates are mews.Date and money is mews.Amount, so nothing is lost in a round trip.
 // In blocks sent to Mews, end dates are exclusive (like a departure date). Mews documents

@@ -267,8 +267,9 @@ func (g *Group) CancelReservations(codes ...string) error {
 // GroupConfirmation is the body of processGroupConfirmation: the channel manager's
 // asynchronous answer to a group that Mews pushed to it.
 type GroupConfirmation struct {
-	// ResponseURL is the push's responseUrl; when it is on the client's platform address
-	// the confirmation goes there, otherwise to the default path. Not part of the body.
+	// ResponseURL is the push's responseUrl; when it is a confirmation path on the
+	// client's platform address the confirmation goes there, otherwise to the default
+	// path. Not part of the body.
 	ResponseURL string `json:"-"`
 	// RelatedMessageID is the messageId of Mews' push.
 	RelatedMessageID string `json:"relatedMessageId"`
