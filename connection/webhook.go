@@ -301,6 +301,7 @@ func (m *Monitor) applyWebhook(ev IntegrationEvent) (string, bool, error) {
 	if e == nil && ev.Action == IntegrationCreated {
 		e = m.byToken(ev.AccessToken)
 		if e != nil {
+			m.unindex(e) // an id given before was wrong: Mews just said whose token it is
 			e.creds.IntegrationID = ev.Integration.ID
 			m.index(e)
 		}

@@ -357,6 +357,32 @@ func TestWebhookWhoseEventCannotBeStoredIsDeliveredAgain(t *testing.T) {
 	})
 }
 
+func TestWebhookIntegrationCreatedReplacesAWrongIntegrationID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newWebhookRig(t, false)
+		wrong := connector(t, r.token)
+		wrong.IntegrationID = "0ld00000-0000-4000-8000-000000000000"
+		if err := r.m.Update("hotel", wrong); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		_, err := r.ep.SendIntegrationEvent(t.Context(), mewstest.IntegrationEvent{
+			Action: mewstest.ActionIntegrationCreated, IntegrationID: mewstest.IntegrationID,
+			EnterpriseID: mewstest.EnterpriseID, EnterpriseName: mewstest.EnterpriseName, AccessToken: r.token,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := r.ep.SendIntegrationEvent(t.Context(), mewstest.IntegrationEvent{Action: mewstest.ActionIntegrationDisabled, IntegrationID: wrong.IntegrationID})
+		if err != nil || d.Status != http.StatusAccepted {
+			t.Errorf("Disabled for the wrong id: status %d (%v), want 202 (no longer routed)", d.Status, err)
+		}
+		if got := status(t, r.m, "hotel"); got != connection.Connected {
+			t.Errorf("after a webhook about the wrong id: %v, want Connected", got)
+		}
+	})
+}
+
 func TestWebhookAfterCloseAsksMewsToRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newWebhookRig(t, true)
