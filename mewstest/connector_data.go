@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/mewskit/mews-go"
 )
 
 // Seeded Connector data beyond the credentials in credentials.go.
@@ -303,4 +305,15 @@ func (s *Server) UpdateReservation(id string, fn func(*Reservation)) (Reservatio
 		r.UpdatedUtc = time.Now().UTC()
 	}
 	return *r, true
+}
+
+// Connector returns a *mews.Connector for token on a client of this server (NewClient:
+// in-process transport, seeded client tokens), with extra client options applied last.
+// Use AccessToken for the seeded hotel, PortfolioAccessToken for the portfolio.
+func (s *Server) Connector(token string, extra ...mews.Option) (*mews.Connector, error) {
+	client, err := s.NewClient(extra...)
+	if err != nil {
+		return nil, err
+	}
+	return client.Connector(token)
 }

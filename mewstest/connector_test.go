@@ -16,11 +16,7 @@ func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector
 	t.Helper()
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
-	client, err := srv.NewClient(mews.WithoutRateLimit(), mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := client.Connector(token)
+	conn, err := srv.Connector(token, mews.WithoutRateLimit(), mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

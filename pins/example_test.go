@@ -16,8 +16,7 @@ import (
 func ExampleSet() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
-	client, _ := srv.NewClient(mews.WithoutRateLimit())
-	conn, _ := client.Connector(mewstest.AccessToken)
+	conn, _ := srv.Connector(mewstest.AccessToken, mews.WithoutRateLimit())
 	ctx := context.Background()
 
 	id := srv.Reservations()[6000].ID

@@ -25,11 +25,7 @@ func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
-	client, err := srv.NewClient(mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := client.Connector(mewstest.AccessToken)
+	conn, err := srv.Connector(mewstest.AccessToken, mews.WithoutRateLimit())
 	if err != nil {
 		t.Fatal(err)
 	}

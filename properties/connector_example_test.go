@@ -12,8 +12,7 @@ import (
 func ExampleListResources() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
-	client, _ := srv.NewClient()
-	conn, _ := client.Connector(mewstest.AccessToken)
+	conn, _ := srv.Connector(mewstest.AccessToken)
 	ctx := context.Background()
 
 	cfg, err := properties.GetConfiguration(ctx, conn)

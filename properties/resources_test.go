@@ -18,11 +18,7 @@ func seededHotel(t *testing.T, token string) (*mewstest.Server, *mews.Connector)
 	t.Helper()
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
-	client, err := srv.NewClient(mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := client.Connector(token)
+	conn, err := srv.Connector(token, mews.WithoutRateLimit())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,7 @@ import (
 func ExampleList() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
-	client, _ := srv.NewClient()
-	conn, _ := client.Connector(mewstest.AccessToken)
+	conn, _ := srv.Connector(mewstest.AccessToken)
 
 	stay := mews.Interval(mewstest.SeedEpoch, mewstest.SeedEpoch.AddDate(0, 6, 0))
 	f := reservations.Filter{
@@ -45,8 +44,7 @@ func ExampleList() {
 func ExampleChanges() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
-	client, _ := srv.NewClient()
-	conn, _ := client.Connector(mewstest.AccessToken)
+	conn, _ := srv.Connector(mewstest.AccessToken)
 
 	now := mewstest.SeedEpoch // the service's clock, fixed for the example
 	clock := func() time.Time { return now }
