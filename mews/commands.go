@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -127,41 +128,33 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		var names map[string]string
-		var tw *tabwriter.Writer
 		if !*asJSON {
 			if names, err = roomNames(ctx, conn); err != nil {
 				return err
 			}
-			tw = table(a.stdout, "NUMBER", "STATE", "ARRIVAL", "DEPARTURE", "ROOM", "ID")
 		}
+		out := a.listing(*asJSON, "NUMBER", "STATE", "ARRIVAL", "DEPARTURE", "ROOM", "ID")
 		prog := a.progress(len(iv.Split()))
+		defer prog.done()
 		n := 0
 		for page, err := range reservations.List(conn, f).Pages(ctx) {
 			if err != nil {
-				prog.done()
 				return err
 			}
 			for _, r := range page.Items {
-				if tw == nil {
-					if err := writeJSON(a.stdout, r); err != nil {
-						return err
-					}
-				} else {
-					room := "-"
-					if r.AssignedResourceID != nil {
-						room = orDefault(names[*r.AssignedResourceID], *r.AssignedResourceID)
-					}
-					row(tw, r.Number, string(r.State), stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), room, r.ID)
+				room := "-"
+				if r.AssignedResourceID != nil {
+					room = orDefault(names[*r.AssignedResourceID], *r.AssignedResourceID)
+				}
+				if err := out.add(r, r.Number, string(r.State), stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), room, r.ID); err != nil {
+					return err
 				}
 			}
 			n += len(page.Items)
 			prog.report(page.Query, n)
 		}
 		prog.done()
-		if tw != nil {
-			return tw.Flush()
-		}
-		return nil
+		return out.flush()
 	})
 }
 
@@ -173,23 +166,10 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
-		tw := table(a.stdout, "NAME", "FLOOR", "STATE", "ID")
-		for r, err := range properties.ListResources(conn, properties.ResourceFilter{}).All(ctx) {
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				if err := writeJSON(a.stdout, r); err != nil {
-					return err
-				}
-				continue
-			}
-			row(tw, r.Name, orDash(r.Floor()), string(r.State), r.ID)
-		}
-		if *asJSON {
-			return nil
-		}
-		return tw.Flush()
+		out := a.listing(*asJSON, "NAME", "FLOOR", "STATE", "ID")
+		return listAll(out, properties.ListResources(conn, properties.ResourceFilter{}).All(ctx), func(r properties.Resource) []string {
+			return []string{r.Name, orDash(r.Floor()), string(r.State), r.ID}
+		})
 	})
 }
 
@@ -205,23 +185,10 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
-		tw := table(a.stdout, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
-		for c, err := range pins.List(conn, pins.Filter{ReservationIDs: []string{*id}}).All(ctx) {
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				if err := writeJSON(a.stdout, c); err != nil {
-					return err
-				}
-				continue
-			}
-			row(tw, c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive))
-		}
-		if *asJSON {
-			return nil
-		}
-		return tw.Flush()
+		out := a.listing(*asJSON, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
+		return listAll(out, pins.List(conn, pins.Filter{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
+			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive)}
+		})
 	})
 }
 
@@ -398,6 +365,48 @@ func roomNames(ctx context.Context, conn *mews.Connector) (map[string]string, er
 	return names, nil
 }
 
+// listing writes items as JSON lines (Mews' field names) or as an aligned table.
+type listing struct {
+	w  io.Writer
+	tw *tabwriter.Writer // nil for JSON
+}
+
+func (a *app) listing(asJSON bool, header ...string) *listing {
+	if asJSON {
+		return &listing{w: a.stdout}
+	}
+	return &listing{w: a.stdout, tw: table(a.stdout, header...)}
+}
+
+// add writes item as one JSON line, or cells as a table row.
+func (l *listing) add(item any, cells ...string) error {
+	if l.tw == nil {
+		return json.NewEncoder(l.w).Encode(item)
+	}
+	row(l.tw, cells...)
+	return nil
+}
+
+func (l *listing) flush() error {
+	if l.tw == nil {
+		return nil
+	}
+	return l.tw.Flush()
+}
+
+// listAll writes every item of seq; cells gives an item's table row.
+func listAll[T any](l *listing, seq iter.Seq2[T, error], cells func(T) []string) error {
+	for item, err := range seq {
+		if err != nil {
+			return err
+		}
+		if err := l.add(item, cells(item)...); err != nil {
+			return err
+		}
+	}
+	return l.flush()
+}
+
 // table starts an aligned table with a header row.
 func table(w io.Writer, header ...string) *tabwriter.Writer {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -407,11 +416,6 @@ func table(w io.Writer, header ...string) *tabwriter.Writer {
 
 func row(tw *tabwriter.Writer, cells ...string) {
 	fmt.Fprintln(tw, strings.Join(cells, "\t"))
-}
-
-// writeJSON writes v as one line of JSON.
-func writeJSON(w io.Writer, v any) error {
-	return json.NewEncoder(w).Encode(v)
 }
 
 func stamp(t time.Time) string {

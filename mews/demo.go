@@ -229,7 +229,7 @@ func (d *demoRun) confirm(ctx context.Context, channelManagerID, messageID strin
 		return errors.New("demo: the sandbox did not store the group")
 	}
 	got := make(chan *inbound.BookingConfirmation, 1)
-	h, err := inbound.NewHandler(mewstest.ChannelManagerClientToken, confirmations(got))
+	h, err := inbound.NewHandler(mewstest.ChannelManagerClientToken, confirmations{got: got})
 	if err != nil {
 		return err
 	}
@@ -253,8 +253,12 @@ func (d *demoRun) confirm(ctx context.Context, channelManagerID, messageID strin
 	return nil
 }
 
-// confirmations is a Receiver that only takes booking confirmations.
-type confirmations chan *inbound.BookingConfirmation
+// confirmations is a channel manager's Receiver that takes booking confirmations;
+// the optional operations keep their defaults and inventory pushes are acknowledged.
+type confirmations struct {
+	inbound.OptionalOperations
+	got chan *inbound.BookingConfirmation
+}
 
 func (c confirmations) UpdatePrices(context.Context, *inbound.PricesUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
@@ -270,22 +274,10 @@ func (c confirmations) UpdateRestrictions(context.Context, *inbound.Restrictions
 
 func (c confirmations) ConfirmGroup(_ context.Context, req *inbound.BookingConfirmation) error {
 	select {
-	case c <- req:
+	case c.got <- req:
 	default: // a redelivery; the first copy is being shown
 	}
 	return nil
-}
-
-func (c confirmations) ChangeNotification(context.Context, *inbound.ChangeNotification) error {
-	return nil
-}
-
-func (c confirmations) ProcessAvailabilityBlock(ctx context.Context, req *inbound.AvailabilityBlockPush) error {
-	return inbound.OptionalOperations{}.ProcessAvailabilityBlock(ctx, req)
-}
-
-func (c confirmations) ProcessGroup(ctx context.Context, req *inbound.GroupPush) error {
-	return inbound.OptionalOperations{}.ProcessGroup(ctx, req)
 }
 
 func (d *demoRun) health(ctx context.Context) error {

@@ -34,17 +34,9 @@ import (
 func main() {
 	write := flag.Bool("write", false, "push the booking to Mews (always on in the sandbox)")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	env, err := exampleenv.Open(os.Getenv)
-	if err == nil {
-		defer env.Close()
-		err = run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "channel-manager:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("channel-manager", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+		return run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
+	})
 }
 
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) error {

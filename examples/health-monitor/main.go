@@ -29,17 +29,9 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	env, err := exampleenv.Open(os.Getenv)
-	if err == nil {
-		defer env.Close()
-		err = run(ctx, env, os.Stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "health-monitor:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("health-monitor", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+		return run(ctx, env, os.Stdout)
+	})
 }
 
 // The keys the connections are watched under: your own ids, e.g. property ids.

@@ -10,12 +10,7 @@ import (
 )
 
 func TestRun_PrintsEveryStatusChangeOfADayAtTheHotel(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
-	defer srv.Close()
-	env, err := exampleenv.Sandbox(srv, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := exampleenv.ForTest(t)
 	var out bytes.Buffer
 	if err := run(t.Context(), env, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())

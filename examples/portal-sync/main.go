@@ -33,17 +33,9 @@ import (
 func main() {
 	write := flag.Bool("write", false, "store the PINs in Mews (always on in the sandbox)")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	env, err := exampleenv.Open(os.Getenv)
-	if err == nil {
-		defer env.Close()
-		err = run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal-sync:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("portal-sync", time.Minute, func(ctx context.Context, env *exampleenv.Env) error {
+		return run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
+	})
 }
 
 // wiredFloors are the floors whose doors the lock system controls so far.

@@ -12,17 +12,12 @@ import (
 
 func runSandbox(t *testing.T, write bool) (*mewstest.Server, string) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	env, err := exampleenv.Sandbox(srv, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := exampleenv.ForTest(t)
 	var out bytes.Buffer
 	if err := run(t.Context(), env, &out, write); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	return srv, out.String()
+	return env.Sandbox, out.String()
 }
 
 func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {

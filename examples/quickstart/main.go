@@ -22,17 +22,9 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	env, err := exampleenv.Open(os.Getenv)
-	if err == nil {
-		defer env.Close()
-		err = run(ctx, env, os.Stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("quickstart", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+		return run(ctx, env, os.Stdout)
+	})
 }
 
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {

@@ -11,12 +11,8 @@ import (
 )
 
 func TestRun_ValidatesThenListsTodaysArrivals(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
-	defer srv.Close()
-	env, err := exampleenv.Sandbox(srv, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := exampleenv.ForTest(t)
+	srv := env.Sandbox
 	var out bytes.Buffer
 	if err := run(t.Context(), env, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
@@ -46,15 +42,10 @@ func TestRun_ValidatesThenListsTodaysArrivals(t *testing.T) {
 }
 
 func TestRun_RevokedTokenIsReported(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
-	defer srv.Close()
-	srv.Revoke(mewstest.AccessToken)
-	env, err := exampleenv.Sandbox(srv, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := exampleenv.ForTest(t)
+	env.Sandbox.Revoke(mewstest.AccessToken)
 	var out bytes.Buffer
-	err = run(t.Context(), env, &out)
+	err := run(t.Context(), env, &out)
 	if err == nil || !strings.Contains(err.Error(), "Broken") || strings.Contains(err.Error(), mewstest.AccessToken) {
 		t.Errorf("err = %v, want a Broken token without the token itself", err)
 	}

@@ -7,9 +7,12 @@
 package exampleenv
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"testing"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
@@ -49,7 +52,14 @@ func Open(getenv func(string) string) (*Env, error) {
 	var env mews.Environment
 	switch strings.ToLower(name) {
 	case "", "sandbox":
-		return Sandbox(mewstest.NewServer(mewstest.InProcess()), true)
+		srv := mewstest.NewServer(mewstest.InProcess())
+		env, err := sandbox(srv)
+		if err != nil {
+			srv.Close()
+			return nil, err
+		}
+		env.Close = srv.Close
+		return env, nil
 	case "demo":
 		env = mews.Demo()
 	case "production":
@@ -80,17 +90,12 @@ func Open(getenv func(string) string) (*Env, error) {
 	}, nil
 }
 
-// Sandbox returns the Env of a mewstest server with its seeded tokens, whose clock is
-// mewstest.SeedEpoch (the seeded reservations are built around it). owned says whether
-// Close should close srv.
-func Sandbox(srv *mewstest.Server, owned bool) (*Env, error) {
+// sandbox returns the Env of a mewstest server with its seeded tokens, whose clock is
+// mewstest.SeedEpoch (the seeded reservations are built around it).
+func sandbox(srv *mewstest.Server) (*Env, error) {
 	client, err := srv.NewClient()
 	if err != nil {
 		return nil, err
-	}
-	closeSrv := func() {}
-	if owned {
-		closeSrv = srv.Close
 	}
 	return &Env{
 		Client:          client,
@@ -99,8 +104,37 @@ func Sandbox(srv *mewstest.Server, owned bool) (*Env, error) {
 		ConnectionToken: mewstest.ConnectionToken,
 		EmployeeEmail:   mewstest.EmployeeEmail,
 		Now:             func() time.Time { return mewstest.SeedEpoch },
-		Close:           closeSrv,
+		Close:           func() {},
 	}, nil
+}
+
+// ForTest returns the sandbox Env for an example's test; the sandbox closes when the
+// test ends.
+func ForTest(t testing.TB) *Env {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	env, err := sandbox(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// Main runs an example's fn with a deadline on the Env that the process environment
+// describes, and exits 1 with the error when it fails.
+func Main(name string, timeout time.Duration, fn func(ctx context.Context, env *Env) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	env, err := Open(os.Getenv)
+	if err == nil {
+		err = fn(ctx, env)
+		env.Close()
+	}
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }
 
 // Require returns an error naming the variable when value is empty.
