@@ -184,8 +184,15 @@ func TestAmountTextRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(out, &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 1 {
-		t.Errorf("got %v", back)
+	if len(back) != 1 || back[mustAmount(t, "1.50")] != 1 {
+		t.Errorf("got %v, want the key 1.50 with its two fraction digits", back)
+	}
+	var a mews.Amount
+	if err := a.UnmarshalText([]byte("-97.20")); err != nil || a.String() != "-97.20" {
+		t.Errorf("UnmarshalText(-97.20) = %s, %v", a, err)
+	}
+	if err := a.UnmarshalText([]byte("97,20")); err == nil {
+		t.Error("UnmarshalText accepted a decimal comma")
 	}
 }
 

@@ -147,6 +147,16 @@ func TestDateValidityAndText(t *testing.T) {
 	if err := json.Unmarshal(out, &back); err != nil || back[mustDate(t, "2020-05-05")] != 1 {
 		t.Errorf("back: %v %v", back, err)
 	}
+	d := mustDate(t, "2020-05-05")
+	if err := d.UnmarshalText(nil); err != nil || !d.IsZero() {
+		t.Errorf("UnmarshalText(empty) = %v, %v; want the zero Date", d, err)
+	}
+	if err := d.UnmarshalText([]byte("2023-02-29")); err == nil {
+		t.Error("UnmarshalText accepted 2023-02-29")
+	}
+	if err := d.UnmarshalText([]byte("2024-02-29")); err != nil || d != mews.NewDate(2024, 2, 29) {
+		t.Errorf("UnmarshalText(2024-02-29) = %v, %v", d, err)
+	}
 }
 
 func FuzzDateUnmarshalJSONAgreesWithParseDate(f *testing.F) {
