@@ -31,25 +31,19 @@ func (a *app) check(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.close()
-	var creds connection.Credentials
+	flagValue, variable, seeded, what := a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token"
+	credentials := connection.ConnectorCredentials
 	if *cm {
-		tok, err := s.token(a, a.cfg.connectionToken, envConnectionToken, mewstest.ConnectionToken, "the Channel Manager connection token")
-		if err != nil {
-			return err
-		}
-		creds, err = connection.ChannelManagerCredentials(tok)
-		if err != nil {
-			return err
-		}
-	} else {
-		tok, err := s.token(a, a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token")
-		if err != nil {
-			return err
-		}
-		creds, err = connection.ConnectorCredentials(tok)
-		if err != nil {
-			return err
-		}
+		flagValue, variable, seeded, what = a.cfg.connectionToken, envConnectionToken, mewstest.ConnectionToken, "the Channel Manager connection token"
+		credentials = connection.ChannelManagerCredentials
+	}
+	tok, err := s.token(a, flagValue, variable, seeded, what)
+	if err != nil {
+		return err
+	}
+	creds, err := credentials(tok)
+	if err != nil {
+		return err
 	}
 	res, err := connection.Validate(ctx, s.client, creds)
 	switch {

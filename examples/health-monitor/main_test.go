@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -10,12 +9,7 @@ import (
 )
 
 func TestRun_PrintsEveryStatusChangeOfADayAtTheHotel(t *testing.T) {
-	env := exampleenv.ForTest(t)
-	var out bytes.Buffer
-	if err := run(t.Context(), env, &out); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	text := out.String()
+	_, text := exampleenv.Output(t, run)
 	for _, want := range []string{
 		"grand-hotel/doors            Unknown → Connected",
 		"grand-hotel/channel-manager  Unknown → Connected",

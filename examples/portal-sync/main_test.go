@@ -1,7 +1,8 @@
 package main
 
 import (
-	"bytes"
+	"context"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,14 +11,12 @@ import (
 	"github.com/mewskit/mews-go/mewstest"
 )
 
+// runSandbox runs the example on a fresh sandbox, pushing for real or not.
 func runSandbox(t *testing.T, write bool) (*mewstest.Server, string) {
 	t.Helper()
-	env := exampleenv.ForTest(t)
-	var out bytes.Buffer
-	if err := run(t.Context(), env, &out, write); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	return env.Sandbox, out.String()
+	return exampleenv.Output(t, func(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
+		return run(ctx, env, out, write)
+	})
 }
 
 func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {

@@ -11,12 +11,7 @@ import (
 )
 
 func TestRun_ValidatesThenListsTodaysArrivals(t *testing.T) {
-	env := exampleenv.ForTest(t)
-	srv := env.Sandbox
-	var out bytes.Buffer
-	if err := run(t.Context(), env, &out); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
+	srv, out := exampleenv.Output(t, run)
 	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
 	if err != nil {
 		t.Fatal(err)
@@ -32,12 +27,12 @@ func TestRun_ValidatesThenListsTodaysArrivals(t *testing.T) {
 		"Connected to " + mewstest.EnterpriseName,
 		"Arrivals on 2026-01-01 (Europe/Amsterdam):",
 	} {
-		if !strings.Contains(out.String(), line) {
-			t.Errorf("output lacks %q:\n%s", line, out.String())
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
 		}
 	}
-	if want == 0 || strings.Count(out.String(), "arriving 15:00") != want {
-		t.Errorf("want %d arrivals at 15:00 local time:\n%s", want, out.String())
+	if want == 0 || strings.Count(out, "arriving 15:00") != want {
+		t.Errorf("want %d arrivals at 15:00 local time:\n%s", want, out)
 	}
 }
 

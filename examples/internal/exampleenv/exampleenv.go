@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -119,6 +120,18 @@ func ForTest(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	return env
+}
+
+// Output runs an example's run function on a fresh sandbox, failing the test when it
+// fails, and returns the sandbox and what run wrote.
+func Output(t testing.TB, run func(ctx context.Context, env *Env, out io.Writer) error) (*mewstest.Server, string) {
+	t.Helper()
+	env := ForTest(t)
+	var out strings.Builder
+	if err := run(t.Context(), env, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	return env.Sandbox, out.String()
 }
 
 // Main runs an example's fn with a deadline on the Env that the process environment
