@@ -33,8 +33,10 @@ type Outcome struct {
 // confirmation operations.
 //
 // It posts to the push's responseUrl when that URL is on the client's platform
-// address (same scheme and host), and to the operation's path on the platform address
-// otherwise, so the tokens never go to a host the client was not configured for.
+// address (same scheme and host) and names a confirmation operation, and to the
+// operation's path on the platform address otherwise: a push can be forged by anyone
+// who reaches the endpoint, and the tokens must never go to a host the client was not
+// configured for.
 // Problems found before sending are *mews.InputError; Mews' refusals are *mews.APIError.
 func Confirm(ctx context.Context, client *mews.Client, push Push, out Outcome) error {
 	// Every Push is a pointer; a typed nil one would panic on its first field.
