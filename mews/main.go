@@ -1,12 +1,3 @@
-// Command mews checks Mews connections and reads and writes hotel data from a shell,
-// and plays the SDK's whole story against an embedded sandbox (mews demo).
-//
-// Install it with
-//
-//	go install github.com/mewskit/mews-go/mews@latest
-//
-// and run "mews help" for the commands, the configuration variables and the exit
-// codes, which scripts and monitoring may rely on.
 package main
 
 import (
