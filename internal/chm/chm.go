@@ -160,7 +160,8 @@ func MergeErrors(single *mews.ErrorDetail, many []mews.ErrorDetail) []mews.Error
 // UnmarshalConfirmation decodes a confirmation body into v (a pointer to a struct type
 // without its own UnmarshalJSON) after normalizing what Mews writes inconsistently:
 // "success" as a string, "code", "confirmationNumber" and the message ids as numbers,
-// and the deprecated singular "error" beside or instead of "errors". Every
+// the deprecated singular "error" beside or instead of "errors", and "errors" as one
+// object. Every
 // confirmation type of the Channel Manager packages decodes through it, so each quirk is
 // handled in one place.
 func UnmarshalConfirmation(b []byte, v any) error {
@@ -184,19 +185,21 @@ func UnmarshalConfirmation(b []byte, v any) error {
 			m[key], _ = json.Marshal(string(text)) // a string always marshals
 		}
 	}
+	var single *mews.ErrorDetail
+	var many List[mews.ErrorDetail]
 	if raw, ok := m["error"]; ok {
-		var single *mews.ErrorDetail
-		var many []mews.ErrorDetail
 		if err := json.Unmarshal(raw, &single); err != nil {
 			return fmt.Errorf("error: %w", err)
 		}
-		if raw := m["errors"]; raw != nil {
-			if err := json.Unmarshal(raw, &many); err != nil {
-				return fmt.Errorf("errors: %w", err)
-			}
-		}
 		delete(m, "error")
-		m["errors"], _ = json.Marshal(MergeErrors(single, many)) // plain structs always marshal
+	}
+	if raw, ok := m["errors"]; ok {
+		if err := json.Unmarshal(raw, &many); err != nil {
+			return fmt.Errorf("errors: %w", err)
+		}
+	}
+	if merged := MergeErrors(single, many); merged != nil {
+		m["errors"], _ = json.Marshal(merged) // plain structs always marshal
 	}
 	normalized, err := json.Marshal(m)
 	if err != nil {

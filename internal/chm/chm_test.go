@@ -132,6 +132,8 @@ func TestUnmarshalConfirmationNormalizesTheDocsInconsistencies(t *testing.T) {
 			body{Errors: []mews.ErrorDetail{{Code: mews.CodeSpaceNotFound, Message: "no space type"}}}},
 		{"singular error first, then errors", `{"success":false,"errors":[{"code":9,"message":"b","rateCode":"R"}],"error":{"code":10,"message":"a","categoryCode":"C"}}`,
 			body{Errors: []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "a", CategoryCode: "C"}, {Code: mews.CodeRateError, Message: "b", RateCode: "R"}}}},
+		{"errors as one object", `{"success":false,"errors":{"code":6,"message":"bad"}}`,
+			body{Errors: []mews.ErrorDetail{{Code: mews.CodeValidation, Message: "bad"}}}},
 		{"null error and errors", `{"success":true,"error":null,"errors":null,"code":"a\u0001b"}`,
 			body{Success: true, Code: "a\x01b"}},
 	}
@@ -146,7 +148,7 @@ func TestUnmarshalConfirmationNormalizesTheDocsInconsistencies(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{`{"success":"maybe"}`, `{"code":{}}`, `{"error":[1]}`, `{"error":{"code":1},"errors":{}}`, `[]`} {
+	for _, bad := range []string{`{"success":"maybe"}`, `{"code":{}}`, `{"error":[1]}`, `{"error":{"code":1},"errors":"x"}`, `[]`} {
 		var got body
 		if err := chm.UnmarshalConfirmation([]byte(bad), &got); err == nil {
 			t.Errorf("%s decoded as %+v", bad, got)
