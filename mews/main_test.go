@@ -114,6 +114,25 @@ func TestCheck_RejectedCredentialsExit3WithTheReason(t *testing.T) {
 	}
 }
 
+func TestRevokedAccessTokenExits3ForEveryConnectorCommand(t *testing.T) {
+	c := newCLI(t)
+	id := futureStay(t, c.srv).ID
+	c.srv.Revoke(mewstest.AccessToken)
+	for _, args := range [][]string{
+		{"rooms", "list"},
+		{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02"},
+		{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02", "--json"},
+		{"pins", "list", "--reservation", id},
+		{"pins", "set", "--reservation", id, "--pin", "1234"},
+		{"pins", "delete", "--reservation", id},
+	} {
+		r := c.run(append([]string{"--sandbox"}, args...)...)
+		if r.code != exitAuth || !strings.Contains(r.stderr, "401") {
+			t.Errorf("mews %s: exit %d, stderr %q; want 3 and the 401", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+}
+
 func TestTransientFailuresExit4(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -126,6 +145,7 @@ func TestTransientFailuresExit4(t *testing.T) {
 		{"5xx while listing reservations", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-02-01"}, mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusInternalServerError, Times: 100}},
 		{"timeout on rooms", []string{"rooms", "list"}, mewstest.Fault{Operation: "resources/getAll", Status: http.StatusGatewayTimeout, Times: 100}},
 		{"dropped connection on pins list", []string{"pins", "list", "--reservation", "x"}, mewstest.Fault{Operation: "resourceAccessTokens/getAll", ResetBeforeProcessing: true, Times: 100}},
+		{"HTML page on properties", []string{"properties", "--email", mewstest.EmployeeEmail}, mewstest.Fault{Operation: "getProperties", HTML: true, Times: 100}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) { // the retries' waits pass instantly
