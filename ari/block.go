@@ -103,7 +103,8 @@ type SpaceCount struct {
 	Count int `json:"count"`
 }
 
-// BlockRate is a block price over an interval, one Price per guest count.
+// BlockRate is a block price over an interval (End exclusive in blocks sent to Mews), one
+// Price per guest count.
 type BlockRate struct {
 	Start mews.Date `json:"start"`
 	End   mews.Date `json:"end"`
