@@ -58,7 +58,7 @@ type PagerConfig[T any] struct {
 // response, and across the listing's queries (time windows, id chunks). It stops a
 // query when Mews returns a null Cursor or fewer items than asked for. When Mews
 // answers 408 (the page was too heavy), the same page is asked again with half the
-// Count, down to one item.
+// Count, down to one item, and the rest of the iteration keeps the smaller Count.
 //
 // Every call to All, Pages or Collect starts from the beginning. A Pager is safe for
 // concurrent use, but each iteration is not.

@@ -166,7 +166,7 @@ func GetMany(ctx context.Context, conn *mews.Connector, ids []string) ([]Reserva
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return List(conn, Filter{ReservationIDs: ids, States: AllStates}).PageSize(mews.MaxPageSize).Collect(ctx)
+	return List(conn, Filter{ReservationIDs: ids, States: allStates()}).PageSize(mews.MaxPageSize).Collect(ctx)
 }
 
 // queries validates the filter and expands it into the requests that cover it.

@@ -144,7 +144,13 @@ const (
 )
 
 // AllStates lists every documented state, for a States filter that wants them all.
-var AllStates = []State{StateInquired, StateConfirmed, StateStarted, StateProcessed, StateCanceled, StateOptional, StateRequested}
+// The SDK never reads it, so changing it affects only the caller's own filters.
+var AllStates = allStates()
+
+// allStates returns a fresh list of every documented state.
+func allStates() []State {
+	return []State{StateInquired, StateConfirmed, StateStarted, StateProcessed, StateCanceled, StateOptional, StateRequested}
+}
 
 // Normalize returns the current spelling of s: StateEnquired becomes StateInquired.
 func (s State) Normalize() State {
