@@ -51,8 +51,10 @@ func (a *app) check(ctx context.Context, args []string) error {
 		return err
 	case res.Status == connection.Broken:
 		return &brokenError{reason: res.Reason}
+	case res.Status != connection.Connected && res.Reason != nil:
+		return res.Reason // transient: exit 4
 	case res.Status != connection.Connected:
-		return res.Reason
+		return fmt.Errorf("the check was undecided (%s); try again", res.Status)
 	case *cm:
 		fmt.Fprintf(a.stdout, "connected: %s\n", res.Property)
 	default:
@@ -69,8 +71,8 @@ func (a *app) properties(ctx context.Context, args []string) error {
 	if err := a.parse(fs, "--email ADDRESS [--show-tokens]", args); err != nil {
 		return err
 	}
-	if strings.TrimSpace(*email) == "" {
-		return usagef("properties: --email is required")
+	if err := required("properties", "--email", *email); err != nil {
+		return err
 	}
 	s, err := a.open()
 	if err != nil {
