@@ -78,8 +78,10 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 	// channelManagerId and code as a modification. Delivering the same message twice
 	// therefore leaves Mews in the same state, so the pipeline may retry it after a lost
 	// answer. This is inferred from the documented semantics (Mews promises no
-	// deduplication), and each delivery may bring its own confirmGroup with the same
-	// relatedMessageId, which the confirmGroup handler must accept.
+	// deduplication, and documents no ordering between messages: in 2018 it processed a
+	// booking's separate messages in parallel), and each delivery may bring its own
+	// confirmGroup with the same relatedMessageId, which the confirmGroup handler must
+	// accept. The retry backoff puts the repeat well after the first delivery.
 	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite}
 	if err := cm.Do(ctx, op, w, nil); err != nil {
 		return "", err
