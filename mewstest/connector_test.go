@@ -138,3 +138,31 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+func TestAddedRoomsAndReservationsAreServed(t *testing.T) {
+	t.Parallel()
+	srv, conn := connectorFor(t, mewstest.AccessToken)
+	room := srv.AddRoom(mewstest.Room{Name: "601", Floor: "6", IsActive: true})
+	res := srv.AddReservation(mewstest.Reservation{
+		RoomID: room.ID, State: "Started",
+		ScheduledStartUtc: mewstest.SeedEpoch, ScheduledEndUtc: mewstest.SeedEpoch.AddDate(0, 0, 2),
+		CreatedUtc: mewstest.SeedEpoch.AddDate(0, 0, -10),
+	})
+	var rooms struct{ Resources []struct{ Id, Name string } }
+	err := conn.Do(context.Background(), mews.Operation{Name: "resources/getAll"}, map[string]any{
+		"Extent": map[string]bool{"Resources": true}, "Names": []string{"601"}, "Limitation": map[string]int{"Count": 10},
+	}, &rooms)
+	if err != nil || len(rooms.Resources) != 1 || rooms.Resources[0].Id != room.ID {
+		t.Errorf("rooms = %+v, %v", rooms, err)
+	}
+	var got struct{ Reservations []struct{ Id, State, AssignedResourceId string } }
+	err = conn.Do(context.Background(), mews.Operation{Name: "reservations/getAll/2023-06-06"}, map[string]any{
+		"ReservationIds": []string{res.ID}, "Limitation": map[string]int{"Count": 10},
+	}, &got)
+	if err != nil || len(got.Reservations) != 1 || got.Reservations[0].State != "Started" || got.Reservations[0].AssignedResourceId != room.ID {
+		t.Errorf("reservations = %+v, %v", got, err)
+	}
+	if res.Number == "" || res.UpdatedUtc != res.CreatedUtc {
+		t.Errorf("defaults not filled: %+v", res)
+	}
+}
