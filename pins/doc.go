@@ -16,6 +16,7 @@
 //	r, _ := reservations.Get(ctx, conn, reservationID)
 //	pin, err := pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, "4711"))
 //
-// List pages through credentials by reservation, id or validity interval; Add, Update
-// and Delete send batches of any size in chunks of 1000.
+// Clear deletes a reservation's credentials when it is canceled or checked out. List
+// pages through credentials by reservation, id or validity interval; Add, Update and
+// Delete send batches of any size in chunks of 1000.
 package pins

@@ -357,3 +357,25 @@ func ambiguous(ctx context.Context, err error) bool {
 	}
 	return false // Mews refused it (400, 401, 403, 409, 413, 429…)
 }
+
+// Clear deletes every active credential of a reservation — what a Portal does when a
+// reservation is canceled or checked out — and returns the credentials it deleted.
+// Clearing a reservation without credentials sends only the lookup.
+func Clear(ctx context.Context, conn *mews.Connector, reservationID string) ([]Credential, error) {
+	if strings.TrimSpace(reservationID) == "" {
+		return nil, &mews.InputError{Operation: opDelete, Field: "ServiceOrderIds", Reason: "is empty; pass the reservation's id"}
+	}
+	f := Filter{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}}
+	active, err := List(conn, f).PageSize(mews.MaxPageSize).Collect(ctx)
+	if err != nil || len(active) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(active))
+	for i, c := range active {
+		ids[i] = c.ID
+	}
+	if err := Delete(ctx, conn, ids...); err != nil {
+		return nil, err
+	}
+	return active, nil
+}

@@ -444,3 +444,31 @@ func TestCredentialNeverPrintsItsValue(t *testing.T) {
 		}
 	}
 }
+
+func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
+	t.Parallel()
+	srv, conn := hotel(t)
+	ctx := context.Background()
+	res := upcoming(t, srv, conn, 0)
+	other := upcoming(t, srv, conn, 1)
+	for _, c := range []pins.Credential{
+		pins.ForReservation(res, pins.PinCode, "1111"), pins.ForReservation(res, pins.RfidTag, "TAG-1"),
+		pins.ForReservation(other, pins.PinCode, "2222"),
+	} {
+		if _, err := pins.Set(ctx, conn, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cleared, err := pins.Clear(ctx, conn, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cleared) != 2 || len(srv.ActiveResourceAccessTokens(res.ID)) != 0 || len(srv.ActiveResourceAccessTokens(other.ID)) != 1 {
+		t.Errorf("cleared %d; active now %d on the reservation, %d on the other", len(cleared),
+			len(srv.ActiveResourceAccessTokens(res.ID)), len(srv.ActiveResourceAccessTokens(other.ID)))
+	}
+	srv.ResetRequests()
+	if again, err := pins.Clear(ctx, conn, res.ID); err != nil || len(again) != 0 || len(srv.RequestsFor("resourceAccessTokens/delete")) != 0 {
+		t.Errorf("second Clear = %v, %v; want nothing to delete and no delete sent", again, err)
+	}
+}
