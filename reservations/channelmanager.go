@@ -40,8 +40,9 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 // list would cancel the booking; CancelGroup builds the deliberate empty one); unless
 // the group cancels everything, currencyCode, totalAmount, paymentType and customer
 // (with lastName) are required; every reservation needs a code unique in the group;
-// live reservations need dates (from before to), spaceTypeCode, ratePlanCode,
-// guestCounts, and one amount per night that is not negative; extras need a code, an
+// live reservations need dates (from before to), spaceTypeCode, ratePlanCode, at
+// least one guest (each guest count with its age category code), and one amount per
+// night that is not negative; extras need a code, an
 // amount and a pricing; at most one source is primary. More than MaxGroupReservations
 // reservations need AllowLargeGroup.
 //
@@ -198,6 +199,16 @@ func (r *GroupReservation) validate(field string) error {
 		return groupInputError(field+".guestCounts", "is empty; give the number of guests per age category")
 	case len(r.Amounts) > 0 && len(r.Amounts) != r.Nights():
 		return groupInputError(field+".amounts", "has %d amounts for %d nights; give one per night", len(r.Amounts), r.Nights())
+	}
+	guests := 0
+	for i, c := range r.GuestCounts {
+		if c.Code == "" || c.Count < 0 {
+			return groupInputError(fmt.Sprintf("%s.guestCounts[%d]", field, i), "needs an age category code and a count of at least 0")
+		}
+		guests += c.Count
+	}
+	if guests == 0 {
+		return groupInputError(field+".guestCounts", "counts no guest")
 	}
 	for i, a := range r.Amounts {
 		if a.IsZero() || a.Gross != nil && a.Gross.Sign() < 0 || a.Net != nil && a.Net.Sign() < 0 {

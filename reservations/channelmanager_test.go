@@ -121,6 +121,8 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 		{"no space type", "reservations[0].spaceTypeCode", func(g *reservations.Group) { g.Reservations[0].SpaceTypeCode = "" }},
 		{"no rate plan", "reservations[0].ratePlanCode", func(g *reservations.Group) { g.Reservations[0].RatePlanCode = "" }},
 		{"no guests", "reservations[0].guestCounts", func(g *reservations.Group) { g.Reservations[0].GuestCounts = nil }},
+		{"zero guests", "reservations[0].guestCounts", func(g *reservations.Group) { g.Reservations[0].GuestCounts[0].Count = 0 }},
+		{"guest count without code", "reservations[0].guestCounts[0]", func(g *reservations.Group) { g.Reservations[0].GuestCounts[0].Code = "" }},
 		{"amount per night", "reservations[0].amounts", func(g *reservations.Group) { g.Reservations[0].Amounts = g.Reservations[0].Amounts[:1] }},
 		{"negative night", "reservations[0].amounts[1]", func(g *reservations.Group) {
 			g.Reservations[0].Amounts[1] = reservations.GrossCharge(mews.AmountFromInt(-1))
