@@ -242,7 +242,8 @@ const maxAddAttempts = 3
 // Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set looks the
 // credential up before adding again. However often Set is called, retried or
 // interrupted, the reservation ends with exactly one active credential of that type.
-// A zero Type means PinCode.
+// A zero Type means PinCode. Calls of Set for the same reservation should not run
+// concurrently; if they do, the next Set removes any duplicate they left.
 func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
 	if want.Type == "" {
 		want.Type = PinCode

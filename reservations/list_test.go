@@ -356,3 +356,23 @@ func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 		t.Errorf("yielded %d times, want the error once", n)
 	}
 }
+
+func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
+	t.Parallel()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	conn, err := srv.Connector(mewstest.PortfolioAccessToken, mews.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	harbour := srv.AddReservation(mewstest.Reservation{EnterpriseID: mewstest.SecondEnterpriseID,
+		ScheduledStartUtc: mewstest.SeedEpoch, ScheduledEndUtc: mewstest.SeedEpoch.AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch})
+	f := reservations.Filter{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}
+	got, err := reservations.List(conn, f).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != harbour.ID {
+		t.Errorf("got %d reservations, want only the Harbour Inn's", len(got))
+	}
+}
