@@ -173,15 +173,9 @@ func (c *connectorState) seedStay(roomID string, day time.Time, nights int) *Res
 
 // addRoom fills a room's defaults and stores it. Caller holds s.mu.
 func (c *connectorState) addRoom(room *Room) *Room {
-	if room.ID == "" {
-		room.ID = c.newID()
-	}
-	if room.EnterpriseID == "" {
-		room.EnterpriseID = EnterpriseID
-	}
-	if room.State == "" {
-		room.State = "Clean"
-	}
+	c.fillID(&room.ID)
+	orDefault(&room.EnterpriseID, EnterpriseID)
+	orDefault(&room.State, "Clean")
 	c.rooms = append(c.rooms, room)
 	c.place(room.ID)
 	return room
@@ -189,33 +183,15 @@ func (c *connectorState) addRoom(room *Room) *Room {
 
 // addReservation fills a reservation's defaults and stores it. Caller holds s.mu.
 func (c *connectorState) addReservation(r *Reservation) *Reservation {
-	if r.ID == "" {
-		r.ID = c.newID()
-	}
-	if r.EnterpriseID == "" {
-		r.EnterpriseID = EnterpriseID
-	}
-	if r.ServiceID == "" {
-		r.ServiceID = ServiceID
-	}
-	if r.GroupID == "" {
-		r.GroupID = c.newID()
-	}
-	if r.AccountID == "" {
-		r.AccountID = c.newID()
-	}
-	if r.CategoryID == "" {
-		r.CategoryID = categoryID
-	}
-	if r.RateID == "" {
-		r.RateID = rateID
-	}
-	if r.Number == "" {
-		r.Number = fmt.Sprint(10000 + len(c.reservations))
-	}
-	if r.State == "" {
-		r.State = "Confirmed"
-	}
+	c.fillID(&r.ID)
+	orDefault(&r.EnterpriseID, EnterpriseID)
+	orDefault(&r.ServiceID, ServiceID)
+	c.fillID(&r.GroupID)
+	c.fillID(&r.AccountID)
+	orDefault(&r.CategoryID, categoryID)
+	orDefault(&r.RateID, rateID)
+	orDefault(&r.Number, fmt.Sprint(10000+len(c.reservations)))
+	orDefault(&r.State, "Confirmed")
 	if r.Adults == 0 {
 		r.Adults = 2
 	}
@@ -226,6 +202,20 @@ func (c *connectorState) addReservation(r *Reservation) *Reservation {
 	c.resIndex[r.ID] = r
 	c.place(r.ID)
 	return r
+}
+
+// fillID gives an empty id field a new id.
+func (c *connectorState) fillID(p *string) {
+	if *p == "" {
+		*p = c.newID()
+	}
+}
+
+// orDefault sets an empty field to v.
+func orDefault(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
 }
 
 // Fixed ids of the seeded hotel's configuration.
