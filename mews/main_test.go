@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -623,4 +624,15 @@ func roomName(srv *mewstest.Server, id string) string {
 		}
 	}
 	return ""
+}
+
+func TestIsTerminal_FilesAndBuffersAreNot(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) || isTerminal(&bytes.Buffer{}) {
+		t.Error("a regular file or a buffer was taken for a terminal")
+	}
 }
