@@ -253,24 +253,15 @@ func (a *app) pinsDelete(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
-		f := pins.Filter{ReservationIDs: []string{*id}, States: []pins.ActivityState{pins.Active}}
-		active, err := pins.List(conn, f).Collect(ctx)
+		deleted, err := pins.Clear(ctx, conn, *id)
 		if err != nil {
 			return err
 		}
-		ids := make([]string, len(active))
-		for i, c := range active {
-			ids[i] = c.ID
-		}
-		if len(ids) == 0 {
+		if len(deleted) == 0 {
 			fmt.Fprintln(a.stderr, "no active PINs on reservation", *id)
-			return nil
 		}
-		if err := pins.Delete(ctx, conn, ids...); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			fmt.Fprintln(a.stdout, id)
+		for _, c := range deleted {
+			fmt.Fprintln(a.stdout, c.ID)
 		}
 		return nil
 	})
