@@ -187,6 +187,9 @@ func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
 		record(hotel.Do(t.Context(), addThing, nil, &struct{}{}))
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", ResetAfterProcessing: true})
 		record(hotel.Do(t.Context(), addThing, nil, nil))
+		const card = "4111111111111111"
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 400, Body: `{"Message":"Card ` + card + ` declined"}`})
+		record(hotel.Do(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Write, Secrets: []string{card}}, nil, nil))
 		srv.Revoke(mewstest.AccessToken)
 		record(hotel.Do(t.Context(), addThing, nil, nil))
 		_, err := client.Connector(mewstest.AccessToken[:10] + " " + mewstest.AccessToken[10:])
@@ -199,7 +202,7 @@ func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
 			}
 			text += "\n" + err.Error() + fmt.Sprintf("\n%v\n%+v", err, err)
 		}
-		secrets := []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, mewstest.DeactivatedConnectionToken}
+		secrets := []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, mewstest.DeactivatedConnectionToken, card + "xxxx"}
 		for _, secret := range secrets {
 			for _, part := range []string{secret, secret[:20], secret[len(secret)-20:]} {
 				if strings.Contains(text, part) {

@@ -16,7 +16,7 @@ const fuzzSecret = "FUZZSECRETTOKEN0000000000000000A-000000000000000000000000000
 // fuzzCall is a pipeline call as decode sees it.
 func fuzzCall(api API) *call {
 	c := &Client{maxResponse: 1 << 20}
-	return &call{client: c, api: api, op: Operation{Name: "fuzz"}, secrets: []authField{{"AccessToken", fuzzSecret}, {"clientToken", fuzzSecret}}}
+	return &call{client: c, api: api, op: Operation{Name: "fuzz"}, secrets: []string{fuzzSecret}}
 }
 
 func fuzzResponse(status int, body []byte) *http.Response {

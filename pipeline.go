@@ -57,6 +57,10 @@ type Operation struct {
 	URL string
 	// Safety decides which failures are retried.
 	Safety Safety
+	// Secrets are values of this request besides the tokens that must never reach an
+	// error or a log line, even when Mews or a proxy quotes them back (a payment card
+	// number, a CVV). The tokens are always scrubbed.
+	Secrets []string
 }
 
 // authField is one credential or identity field merged into a request body.
@@ -75,7 +79,7 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 	if err != nil {
 		return &InputError{Operation: op.Name, Field: "request", Reason: err.Error()}
 	}
-	st := &call{client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: auth}
+	st := &call{client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: secretsOf(auth, op)}
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callKey{}, st), http.MethodPost, target, body)
 	if err != nil {
 		return &InputError{Operation: op.Name, Field: "URL", Reason: err.Error()}
@@ -176,7 +180,7 @@ type call struct {
 	op       Operation
 	limiter  Limiter
 	limitKey string
-	secrets  []authField
+	secrets  []string // values scrubbed from every text that leaves the call
 	attempts int
 	nextWait time.Duration
 	// The answer that the last planned retry was waiting out, if any.
@@ -231,12 +235,29 @@ func (st *call) log(ctx context.Context, start time.Time, status int, requestID 
 	l.LogAttrs(ctx, level, "mews call", attrs...)
 }
 
-// scrub removes the call's credentials from text that came from elsewhere (an echoed
+// secretsOf lists what scrub removes: the tokens among the credential fields and the
+// operation's own secrets.
+func secretsOf(auth []authField, op Operation) []string {
+	var out []string
+	for _, f := range auth {
+		if strings.HasSuffix(f.name, "Token") {
+			out = append(out, f.value)
+		}
+	}
+	for _, s := range op.Secrets {
+		if s = strings.TrimSpace(s); len(s) >= 3 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// scrub removes the call's secrets from text that came from elsewhere (an echoed
 // request in an error body, a transport error).
 func (st *call) scrub(s string) string {
-	for _, f := range st.secrets {
-		if strings.HasSuffix(f.name, "Token") && f.value != "" && strings.Contains(s, f.value) {
-			s = strings.ReplaceAll(s, f.value, "[redacted]")
+	for _, secret := range st.secrets {
+		if secret != "" && strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
 	}
 	return s
