@@ -155,7 +155,9 @@ func TestAddedRoomsAndReservationsAreServed(t *testing.T) {
 	if err != nil || len(rooms.Resources) != 1 || rooms.Resources[0].Id != room.ID {
 		t.Errorf("rooms = %+v, %v", rooms, err)
 	}
-	var got struct{ Reservations []struct{ Id, State, AssignedResourceId string } }
+	var got struct {
+		Reservations []struct{ Id, State, AssignedResourceId string }
+	}
 	err = conn.Do(context.Background(), mews.Operation{Name: "reservations/getAll/2023-06-06"}, map[string]any{
 		"ReservationIds": []string{res.ID}, "Limitation": map[string]int{"Count": 10},
 	}, &got)
