@@ -7,8 +7,8 @@
 //	go run ./examples/portal-sync
 //
 // runs two passes against the embedded sandbox: the initial sync, then, after the hotel
-// moves a guest to a room with a door and takes a new booking, an incremental pass that
-// picks up only what changed since. With MEWS_ENVIRONMENT, MEWS_CLIENT_TOKEN and
+// moves a guest to a room with a door, a guest cancels and a walk-in books, an
+// incremental pass that picks up only what changed since. With MEWS_ENVIRONMENT, MEWS_CLIENT_TOKEN and
 // MEWS_ACCESS_TOKEN set it makes one pass against Mews and only prints the PINs it
 // would set, unless run with -write.
 package main
@@ -19,7 +19,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
@@ -51,6 +53,8 @@ type portal struct {
 	doors map[string]string // room name → door id in the lock system
 	// watermark is where the next pass starts; a real Portal persists it (it is text).
 	watermark reservations.Watermark
+	// issued holds the reservations that got a PIN; a real Portal persists it too.
+	issued map[string]bool
 }
 
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) error {
@@ -62,7 +66,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) er
 		return err
 	}
 	var later time.Duration // how far the sandbox's clock has moved on
-	p := &portal{conn: conn, out: out, write: write, now: func() time.Time { return env.Now().Add(later) }}
+	p := &portal{conn: conn, out: out, write: write, now: func() time.Time { return env.Now().Add(later) }, issued: map[string]bool{}}
 	if err := p.mapDoors(ctx); err != nil {
 		return err
 	}
@@ -119,12 +123,22 @@ func (p *portal) pass(ctx context.Context, name string) error {
 }
 
 // apply handles one changed reservation: a PIN for a guest arriving in the next 24 hours
-// whose room has a door; the reason otherwise.
+// whose room has a door, the reason when there is none, and no PIN any more for a
+// canceled reservation.
 func (p *portal) apply(ctx context.Context, r *reservations.Reservation) error {
+	if r.State == reservations.StateCanceled && p.issued[r.ID] && p.write {
+		cleared, err := pins.Clear(ctx, p.conn, r.ID)
+		if err != nil {
+			return fmt.Errorf("reservation %s: %w", r.Number, err)
+		}
+		delete(p.issued, r.ID)
+		fmt.Fprintf(p.out, "reservation %s was canceled: %d PIN(s) deleted\n", r.Number, len(cleared))
+		return nil
+	}
 	now := p.now()
 	arriving := r.State == reservations.StateConfirmed && !r.ScheduledStartUtc.Before(now) && r.ScheduledStartUtc.Before(now.Add(24*time.Hour))
 	if !arriving {
-		return nil // a real Portal also updates or revokes PINs here
+		return nil // a real Portal also moves PINs of guests who changed rooms here
 	}
 	if r.AssignedResourceID == nil {
 		fmt.Fprintf(p.out, "skipped reservation %s: no room assigned yet\n", r.Number)
@@ -145,6 +159,7 @@ func (p *portal) apply(ctx context.Context, r *reservations.Reservation) error {
 	if err != nil {
 		return fmt.Errorf("reservation %s: %w", r.Number, err)
 	}
+	p.issued[r.ID] = true
 	fmt.Fprintf(p.out, "PIN for reservation %s: room %s, %s, valid %s to %s\n", r.Number, room, door,
 		cred.ValidityStartUtc.Format("Jan 2 15:04"), cred.ValidityEndUtc.Format("Jan 2 15:04"))
 	return nil
@@ -158,7 +173,8 @@ func pinFor(reservationID string) string {
 }
 
 // hotelChanges plays the hotel between two passes: a guest arriving today is moved
-// from a room without a door to one with a door, and a walk-in books room 112.
+// from a room without a door to one with a door, a guest with a PIN cancels, and a
+// walk-in books room 112.
 func hotelChanges(srv *mewstest.Server, p *portal) error {
 	now := p.now()
 	byName := make(map[string]string, len(p.rooms))
@@ -175,6 +191,12 @@ func hotelChanges(srv *mewstest.Server, p *portal) error {
 		})
 		fmt.Fprintf(p.out, "(the hotel moves reservation %s from room %s to room 305)\n", r.Number, p.rooms[r.RoomID])
 		break
+	}
+	if ids := slices.Sorted(maps.Keys(p.issued)); len(ids) > 0 {
+		r, _ := srv.UpdateReservation(ids[0], func(r *mewstest.Reservation) {
+			r.State, r.CancelledUtc, r.UpdatedUtc = "Canceled", now.Add(-15*time.Minute), now.Add(-15*time.Minute)
+		})
+		fmt.Fprintf(p.out, "(the guest of reservation %s cancels)\n", r.Number)
 	}
 	walkIn := srv.AddReservation(mewstest.Reservation{
 		RoomID: byName["112"], State: "Confirmed", Adults: 1, CreatedUtc: now.Add(-20 * time.Minute),
