@@ -216,6 +216,7 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
+			c.secrets = append(c.secrets, "abc def") // a malformed token is not echoed either
 			r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitInput)
 			if !strings.Contains(r.stderr, tc.want) {
 				t.Errorf("stderr lacks %q:\n%s", tc.want, r.stderr)
