@@ -56,7 +56,8 @@ func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *B
 			return "", err
 		}
 	}
-	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL, Safety: blockSafety(m.AvailabilityBlock.Status)}
+	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL,
+		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.Secrets()}
 	if err := cm.Do(ctx, op, w, nil); err != nil {
 		return "", err
 	}

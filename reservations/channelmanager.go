@@ -83,7 +83,7 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 	// booking's separate messages in parallel), and each delivery may bring its own
 	// confirmGroup with the same relatedMessageId, which the confirmGroup handler must
 	// accept. The retry backoff puts the repeat well after the first delivery.
-	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite}
+	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.Secrets()}
 	if err := cm.Do(ctx, op, w, nil); err != nil {
 		return "", err
 	}

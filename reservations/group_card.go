@@ -38,6 +38,16 @@ type revealedCard struct {
 	HolderName string     `json:"holderName,omitempty"`
 }
 
+// Secrets lists the card's values that must never reach an error or a log line, for
+// mews.Operation.Secrets: the pipeline scrubs them even from text that Mews or the PCI
+// proxy sends back. Nil-safe.
+func (c *PaymentCard) Secrets() []string {
+	if c == nil || c.Number.IsZero() {
+		return nil
+	}
+	return []string{c.Number.Reveal()}
+}
+
 // MarshalRevealedJSON encodes the card with its real number and CVV. Use it only to
 // put the card on the wire to Mews, never for logs or storage.
 func (c *PaymentCard) MarshalRevealedJSON() ([]byte, error) {
