@@ -2,17 +2,32 @@
 // both APIs as Mews documents them: Connector (PascalCase bodies, HTTP status codes,
 // 401 for rejected tokens, 429 with Retry-After past 200 requests per AccessToken in
 // any 30 s) and Channel Manager (lowerCamelCase bodies, HTTP 200 envelopes, code 8 for
-// rejected tokens, code 3 for deactivated connections). It is seeded with a hotel and
-// the credentials in this package's constants, can revoke, restore and rotate tokens,
-// injects faults (statuses, delays, dropped connections before or after processing,
-// truncated, HTML or empty bodies) and records every request.
+// rejected tokens, code 3 for deactivated connections).
 //
-//	srv := mewstest.NewServer()
-//	defer srv.Close()
-//	client, _ := srv.NewClient() // in-process transport, seeded client tokens
+// It is seeded with the credentials in this package's constants, a hotel (rooms on
+// several floors, months of reservations in every state, see SeedEpoch) and a Channel
+// Manager property with rate plans, space categories and channels. It serves the
+// Connector operations the SDK wraps (configuration, enterprises, resources,
+// reservations, resource access tokens) and all twelve Mews-side Channel Manager
+// operations, validating requests the way Mews does.
+//
+//	srv := mewstest.NewServer(mewstest.InProcess()) // no sockets; works in synctest
+//	client, _ := srv.NewClient()                    // seeded client tokens, in-process transport
 //	hotel, _ := client.Connector(mewstest.AccessToken)
 //	srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true})
+//	srv.Revoke(mewstest.AccessToken) // the next call gets 401
 //
-// Use NewServer(InProcess()) inside testing/synctest bubbles; HandleConnector and
-// HandleChannelManager add operations the server does not serve yet.
+// What tests can do with it:
+//   - tokens: Revoke, Restore, Rotate, Deactivate, AddAccessToken, AddConnection;
+//   - data: AddReservation, UpdateReservation, AddRoom and readers such as Reservations,
+//     ActiveResourceAccessTokens, Group, Groups, Block and InventoryMappings;
+//   - faults: InjectFault (statuses with Retry-After, delays, refused connections,
+//     connections dropped before or after processing, truncated, HTML or empty bodies)
+//     and SetRateLimit;
+//   - recording: Requests and RequestsFor;
+//   - extension: HandleConnector and HandleChannelManager serve operations it does not
+//     know yet;
+//   - Mews calling you: NewEndpoint pushes inventory updates, groups, blocks,
+//     confirmations, General Webhooks and integration webhooks to your handler,
+//     redelivers until accepted like Mews, and records every answer.
 package mewstest
