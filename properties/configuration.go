@@ -80,9 +80,10 @@ type Enterprise struct {
 }
 
 // Location loads the enterprise's time zone, needed to turn Mews' UTC times into the
-// hotel's local dates and back.
+// hotel's local dates and back. An empty identifier or "Local" is an error rather than
+// UTC or this machine's zone, which would silently shift every local date.
 func (e Enterprise) Location() (*time.Location, error) {
-	return time.LoadLocation(e.TimeZoneIdentifier)
+	return loadTimeZone(e.TimeZoneIdentifier)
 }
 
 // DefaultCurrency returns the enterprise's default currency code ("" if none is marked).

@@ -148,3 +148,16 @@ func TestGetEnterpriseConfigurationRejectsAnEmptyIDWithoutSending(t *testing.T) 
 		t.Errorf("%d requests sent, want 0", n)
 	}
 }
+
+func TestEnterpriseLocationRefusesNamesThatAreNotATimeZone(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"", "Local", "Mars/Olympus"} {
+		if loc, err := (properties.Enterprise{TimeZoneIdentifier: id}).Location(); err == nil {
+			t.Errorf("Location() of %q = %v, want an error", id, loc)
+		}
+	}
+	loc, err := (properties.Enterprise{TimeZoneIdentifier: "Europe/Prague"}).Location()
+	if err != nil || loc.String() != "Europe/Prague" {
+		t.Errorf("Location() of Europe/Prague = %v, %v", loc, err)
+	}
+}
