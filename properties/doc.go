@@ -13,11 +13,20 @@
 // Lists return a *mews.Pager; range over its All method and the SDK follows the
 // cursor and asks for the next page itself.
 //
-// Channel Manager API side (a connectionToken, a *mews.ChannelManager): the property's
-// configuration as a channel manager sees it — space categories, rates, products — in
-// the files named channelmanager*.go.
+// Channel Manager API side (a clientToken on the *mews.Client, or a connectionToken on
+// a *mews.ChannelManager), for channel managers:
 //
-// Example:
+//   - GetProperties (getProperties): the properties an employee can access, with the
+//     connection tokens of the client's clientToken.
+//   - GetPropertyConfiguration (getConfiguration): the property, space categories, rate
+//     plans and inventory mappings as a channel manager sees them.
+//   - GetChannels (getChannels): every sales channel Mews knows, with its code.
+//   - SetInventory (setInventory): REPLACES every rate plan × space category mapping of
+//     the connection; an empty list, which deletes them all, needs DeleteAllMappings.
+//   - RequestAriUpdate (requestAriUpdate): asks Mews to push availability, prices and
+//     restrictions again; the data arrives later at the channel manager's endpoints.
+//
+// Example, Connector side:
 //
 //	conn, _ := client.Connector(accessToken)
 //	cfg, err := properties.GetConfiguration(ctx, conn)
@@ -30,5 +39,16 @@
 //			return err
 //		}
 //		fmt.Println(room.Name, room.Floor())
+//	}
+//
+// Example, Channel Manager side:
+//
+//	cm, _ := client.ChannelManager(connectionToken)
+//	cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.FullExtent())
+//	if err != nil {
+//		return err // errors.Is(err, mews.ErrConnectionNotFound): the connection was removed
+//	}
+//	for _, c := range cfg.SpaceCategories {
+//		fmt.Println(c.Code, c.Name)
 //	}
 package properties
