@@ -76,6 +76,7 @@ func (r result) want(t *testing.T, code int) result {
 }
 
 func TestCheck_ConnectedPrintsTheEnterprise(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("--sandbox", "check").want(t, exitOK)
 	if diff := cmp.Diff("connected: "+mewstest.EnterpriseName+" ("+mewstest.EnterpriseID+")\n", r.stdout); diff != "" {
 		t.Errorf("stdout (-want +got):\n%s", diff)
@@ -83,6 +84,7 @@ func TestCheck_ConnectedPrintsTheEnterprise(t *testing.T) {
 }
 
 func TestCheck_ChannelManagerConnectedPrintsTheProperty(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("check", "--sandbox", "--channel-manager").want(t, exitOK)
 	if diff := cmp.Diff("connected: "+mewstest.PropertyName+"\n", r.stdout); diff != "" {
 		t.Errorf("stdout (-want +got):\n%s", diff)
@@ -90,6 +92,7 @@ func TestCheck_ChannelManagerConnectedPrintsTheProperty(t *testing.T) {
 }
 
 func TestCheck_RejectedCredentialsExit3WithTheReason(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -116,6 +119,7 @@ func TestCheck_RejectedCredentialsExit3WithTheReason(t *testing.T) {
 }
 
 func TestRevokedAccessTokenExits3ForEveryConnectorCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	id := futureStay(t, c.srv).ID
 	c.srv.Revoke(mewstest.AccessToken)
@@ -135,6 +139,7 @@ func TestRevokedAccessTokenExits3ForEveryConnectorCommand(t *testing.T) {
 }
 
 func TestTransientFailuresExit4(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -162,6 +167,7 @@ func TestTransientFailuresExit4(t *testing.T) {
 }
 
 func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -202,6 +208,7 @@ func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
 }
 
 func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
+	t.Parallel()
 	id := futureStay(t, newCLI(t).srv).ID
 	for _, tc := range []struct {
 		name string
@@ -229,6 +236,7 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 }
 
 func TestPinsSet_InvalidPINExits2BeforeAdding(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	id := futureStay(t, c.srv).ID
 	c.run("--sandbox", "pins", "set", "--reservation", id, "--pin", strings.Repeat("9", 300)).want(t, exitInput)
@@ -238,6 +246,7 @@ func TestPinsSet_InvalidPINExits2BeforeAdding(t *testing.T) {
 }
 
 func TestConfigurationFromTheEnvironment_RealEndpoint(t *testing.T) {
+	t.Parallel()
 	srv := mewstest.NewServer() // on a loopback port: MEWS_ENVIRONMENT is its URL
 	t.Cleanup(srv.Close)
 	c := newCLI(t)
@@ -263,6 +272,7 @@ func TestConfigurationFromTheEnvironment_RealEndpoint(t *testing.T) {
 }
 
 func TestSandbox_IgnoresTokenVariablesButHonoursTokenFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env = map[string]string{"MEWS_ENVIRONMENT": "production", "MEWS_ACCESS_TOKEN": "real-production-token-0000"}
 	c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"])
@@ -316,6 +326,7 @@ func colliding(srv *mewstest.Server, from, to time.Time, keep func(mewstest.Rese
 }
 
 func TestReservationsList_JSONLinesCoverAnIntervalOfAnyLengthOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 7, 0) // 19 months: 7 windows
 	// Canceled stays only, to keep the listing quick; they span every window boundary too.
@@ -346,6 +357,7 @@ func TestReservationsList_JSONLinesCoverAnIntervalOfAnyLengthOnce(t *testing.T) 
 }
 
 func TestReservationsList_JSONUsesMewsFieldNames(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02", "--json").want(t, exitOK)
 	first, _, _ := strings.Cut(r.stdout, "\n")
@@ -361,6 +373,7 @@ func TestReservationsList_JSONUsesMewsFieldNames(t *testing.T) {
 }
 
 func TestReservationsList_FiltersByStateAndRoom(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	stay := futureStay(t, c.srv)
 	from, to := mewstest.SeedEpoch, mewstest.SeedEpoch.AddDate(0, 6, 0)
@@ -383,6 +396,7 @@ func TestReservationsList_FiltersByStateAndRoom(t *testing.T) {
 }
 
 func TestReservationsList_TableIsAlignedWithRoomNames(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	stay := futureStay(t, c.srv)
 	day := stay.ScheduledStartUtc.Truncate(24 * time.Hour)
@@ -410,6 +424,7 @@ func TestReservationsList_TableIsAlignedWithRoomNames(t *testing.T) {
 }
 
 func TestReservationsList_ProgressGoesToATerminalStderrOnly(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.terminal = true
 	r := c.run("--sandbox", "reservations", "list", "--from", "2025-01-01", "--to", "2026-01-01", "--state", "Canceled", "--json").want(t, exitOK)
@@ -422,6 +437,7 @@ func TestReservationsList_ProgressGoesToATerminalStderrOnly(t *testing.T) {
 }
 
 func TestRoomsList_TableAndJSON(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	var active int
 	for _, room := range c.srv.Rooms() {
@@ -454,6 +470,7 @@ func TestRoomsList_TableAndJSON(t *testing.T) {
 }
 
 func TestPins_SetTwiceListDelete(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	stay := futureStay(t, c.srv)
 	set := func(pin string) string {
@@ -494,6 +511,7 @@ func TestPins_SetTwiceListDelete(t *testing.T) {
 }
 
 func TestPinsSet_RoomAndValidityFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	stay := futureStay(t, c.srv)
 	other := c.srv.Rooms()[5].ID
@@ -511,6 +529,7 @@ func TestPinsSet_RoomAndValidityFlags(t *testing.T) {
 }
 
 func TestPinsSet_UnknownReservationFailsWithoutAdding(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitTransient)
 	if !strings.Contains(r.stderr, "not found") {
@@ -522,6 +541,7 @@ func TestPinsSet_UnknownReservationFailsWithoutAdding(t *testing.T) {
 }
 
 func TestProperties_RedactsTokensUnlessShowTokens(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "properties", "--email", mewstest.EmployeeEmail).want(t, exitOK)
 	for _, want := range []string{mewstest.PropertyID, mewstest.PropertyName, "[redacted …" + mewstest.ConnectionToken[len(mewstest.ConnectionToken)-4:] + "]"} {
@@ -538,6 +558,7 @@ func TestProperties_RedactsTokensUnlessShowTokens(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("help").want(t, exitOK)
 	for _, want := range []string{"check", "properties", "reservations list", "rooms list", "pins set", "pins delete", "demo",
@@ -561,6 +582,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestDemo_WalksTheWholeStoryWithoutWaiting(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		c := newCLI(t)
 		start := time.Now()
@@ -598,6 +620,7 @@ func TestDemo_WalksTheWholeStoryWithoutWaiting(t *testing.T) {
 }
 
 func TestDemo_NeedsNoConfiguration(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"demo"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
 	if code != exitOK {
@@ -628,6 +651,7 @@ func roomName(srv *mewstest.Server, id string) string {
 }
 
 func TestIsTerminal_FilesAndBuffersAreNot(t *testing.T) {
+	t.Parallel()
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
 	if err != nil {
 		t.Fatal(err)
