@@ -116,7 +116,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	f := reservations.Filter{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates}
+	f := reservations.Filter{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
 	if len(states) > 0 {
 		if f.States, err = parseStates(op, states); err != nil {
 			return err
@@ -322,19 +322,21 @@ func interval(op, from, to string) (*mews.TimeInterval, error) {
 // parseStates reads --state values case-insensitively.
 func parseStates(op string, names []string) ([]reservations.State, error) {
 	var states []reservations.State
+	all := reservations.AllStates()
 	for _, n := range names {
-		i := slices.IndexFunc(reservations.AllStates, func(s reservations.State) bool { return strings.EqualFold(string(s), n) })
+		i := slices.IndexFunc(all, func(s reservations.State) bool { return strings.EqualFold(string(s), n) })
 		if i < 0 {
 			return nil, &mews.InputError{Operation: op, Field: "--state", Reason: fmt.Sprintf("%q is not a state: use %s", n, stateNames())}
 		}
-		states = append(states, reservations.AllStates[i])
+		states = append(states, all[i])
 	}
 	return states, nil
 }
 
 func stateNames() string {
-	names := make([]string, len(reservations.AllStates))
-	for i, s := range reservations.AllStates {
+	all := reservations.AllStates()
+	names := make([]string, len(all))
+	for i, s := range all {
 		names[i] = string(s)
 	}
 	return strings.Join(names, ", ")

@@ -26,7 +26,7 @@ const (
 // ReservationIDs are asked for in chunks.
 //
 // Mews does not say which states it returns when States is empty; set States when it
-// matters (AllStates lists them all).
+// matters (AllStates returns them all).
 type Filter struct {
 	EnterpriseIDs        []string // portfolio tokens: limit to these hotels (default: all in scope)
 	ReservationIDs       []string // any number; chunked by 1000
@@ -166,7 +166,7 @@ func GetMany(ctx context.Context, conn *mews.Connector, ids []string) ([]Reserva
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return List(conn, Filter{ReservationIDs: ids, States: allStates()}).PageSize(mews.MaxPageSize).Collect(ctx)
+	return List(conn, Filter{ReservationIDs: ids, States: AllStates()}).PageSize(mews.MaxPageSize).Collect(ctx)
 }
 
 // queries validates the filter and expands it into the requests that cover it.

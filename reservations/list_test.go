@@ -170,7 +170,7 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	srv, conn := hotel(t)
 	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 6, 0)
 	colliding := mews.Interval(from, to)
-	got, err := reservations.List(conn, reservations.Filter{CollidingUtc: &colliding, States: reservations.AllStates}).PageSize(200).Collect(context.Background())
+	got, err := reservations.List(conn, reservations.Filter{CollidingUtc: &colliding, States: reservations.AllStates()}).PageSize(200).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

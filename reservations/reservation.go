@@ -143,12 +143,10 @@ const (
 	StateRequested State = "Requested"
 )
 
-// AllStates lists every documented state, for a States filter that wants them all.
-// The SDK never reads it, so changing it affects only the caller's own filters.
-var AllStates = allStates()
-
-// allStates returns a fresh list of every documented state.
-func allStates() []State {
+// AllStates returns every documented state, for a States filter that wants them all
+// (Mews does not say which states an empty filter returns). The list is new on every
+// call, so callers may change it.
+func AllStates() []State {
 	return []State{StateInquired, StateConfirmed, StateStarted, StateProcessed, StateCanceled, StateOptional, StateRequested}
 }
 
