@@ -38,7 +38,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.close()
-	d := &demoRun{w: a.stdout, srv: s.sandbox, client: s.client, today: mewstest.SeedEpoch}
+	d := &demoRun{w: a.stdout, srv: s.sandbox, client: s.client, today: mewstest.SeedEpoch()}
 	fmt.Fprintf(d.w, "mews demo: the embedded sandbox plays Mews (a fake hotel inside this process; nothing\nleaves your machine). Its \"today\" is %s.\n", d.today.Format(time.DateOnly))
 	for _, step := range []func(context.Context) error{d.connect, d.rooms, d.reservations, d.pins, d.channelManager, d.health} {
 		if err := step(ctx); err != nil {

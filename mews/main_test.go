@@ -328,7 +328,7 @@ func colliding(srv *mewstest.Server, from, to time.Time, keep func(mewstest.Rese
 func TestReservationsList_JSONLinesCoverAnIntervalOfAnyLengthOnce(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 7, 0) // 19 months: 7 windows
+	from, to := mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch().AddDate(0, 7, 0) // 19 months: 7 windows
 	// Canceled stays only, to keep the listing quick; they span every window boundary too.
 	r := c.run("--sandbox", "reservations", "list", "--from", from.Format(time.DateOnly), "--to", to.Format(time.RFC3339),
 		"--state", "Canceled", "--json").want(t, exitOK)
@@ -376,7 +376,7 @@ func TestReservationsList_FiltersByStateAndRoom(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
 	stay := futureStay(t, c.srv)
-	from, to := mewstest.SeedEpoch, mewstest.SeedEpoch.AddDate(0, 6, 0)
+	from, to := mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0)
 	r := c.run("--sandbox", "reservations", "list", "--from", from.Format(time.DateOnly), "--to", to.Format(time.DateOnly),
 		"--state", "confirmed", "--state", "Optional", "--room", stay.RoomID, "--json").want(t, exitOK)
 	var got []string
@@ -633,7 +633,7 @@ func TestDemo_NeedsNoConfiguration(t *testing.T) {
 func futureStay(t *testing.T, srv *mewstest.Server) mewstest.Reservation {
 	t.Helper()
 	for _, r := range srv.Reservations() {
-		if r.State == "Confirmed" && r.RoomID != "" && r.ScheduledStartUtc.After(mewstest.SeedEpoch.AddDate(0, 1, 0)) {
+		if r.State == "Confirmed" && r.RoomID != "" && r.ScheduledStartUtc.After(mewstest.SeedEpoch().AddDate(0, 1, 0)) {
 			return r
 		}
 	}

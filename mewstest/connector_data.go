@@ -29,11 +29,12 @@ const (
 	RoomsPerFloor = 12
 )
 
-// SeedEpoch is the "today" the seeded reservations are built around: stays run from a
-// year before it (checked out, or canceled) to half a year after (confirmed, optional,
-// inquired, requested); the stays spanning it are checked in. Every seeded time is
-// before SeedEpoch, except planned arrivals and departures.
-var SeedEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// SeedEpoch returns the "today" the seeded reservations are built around: stays run
+// from a year before it (checked out, or canceled) to half a year after (confirmed,
+// optional, inquired, requested); the stays spanning it are checked in. Every seeded
+// time is before SeedEpoch, except planned arrivals and departures. It is a function
+// so that no caller can move it for every other test.
+func SeedEpoch() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // Room is a seeded or added resource (a room, or a bed with a parent room).
 type Room struct {
@@ -80,14 +81,14 @@ func (c *connectorState) seed() {
 	c.resIndex = make(map[string]*Reservation)
 	c.tokenIndex = make(map[string]*ResourceAccessToken)
 	c.order = make(map[string]int)
-	built := SeedEpoch.AddDate(-3, 0, 0)
+	built := SeedEpoch().AddDate(-3, 0, 0)
 	states := []string{"Dirty", "Clean", "Clean", "Clean", "Inspected", "Inspected", "OutOfService", "OutOfOrder"}
 	for floor := 1; floor <= Floors; floor++ {
 		for n := 1; n <= RoomsPerFloor; n++ {
 			c.addRoom(&Room{
 				Name: fmt.Sprintf("%d%02d", floor, n), Floor: fmt.Sprint(floor),
 				State: states[c.rng.IntN(len(states))], IsActive: true,
-				CreatedUtc: built, UpdatedUtc: SeedEpoch.Add(-time.Duration(c.rng.IntN(90*24)) * time.Hour),
+				CreatedUtc: built, UpdatedUtc: SeedEpoch().Add(-time.Duration(c.rng.IntN(90*24)) * time.Hour),
 			})
 		}
 	}
@@ -96,9 +97,9 @@ func (c *connectorState) seed() {
 	for _, bed := range []string{"Dorm 1A", "Dorm 1B"} {
 		c.addRoom(&Room{Name: bed, Floor: "1", ParentID: dorm.ID, State: "Clean", IsActive: true, CreatedUtc: built, UpdatedUtc: built})
 	}
-	c.addRoom(&Room{Name: "513", Floor: "5", State: "OutOfOrder", IsActive: false, CreatedUtc: built, UpdatedUtc: SeedEpoch.AddDate(0, -7, 0)})
+	c.addRoom(&Room{Name: "513", Floor: "5", State: "OutOfOrder", IsActive: false, CreatedUtc: built, UpdatedUtc: SeedEpoch().AddDate(0, -7, 0)})
 
-	first, last := SeedEpoch.AddDate(-1, 0, 0), SeedEpoch.AddDate(0, 6, 0)
+	first, last := SeedEpoch().AddDate(-1, 0, 0), SeedEpoch().AddDate(0, 6, 0)
 	var stays []*Reservation
 	for _, room := range c.rooms {
 		if room.ParentID != "" || !room.IsActive || room.Name == "Dorm 1" {
@@ -113,7 +114,7 @@ func (c *connectorState) seed() {
 	}
 	// Future bookings without a room yet.
 	for range 40 {
-		day := SeedEpoch.AddDate(0, 0, 3+c.rng.IntN(170))
+		day := SeedEpoch().AddDate(0, 0, 3+c.rng.IntN(170))
 		stays = append(stays, c.seedStay("", day, 1+c.rng.IntN(5)))
 	}
 	// Mews hands out positions by creation, so the cursor order is by CreatedUtc.
@@ -130,8 +131,8 @@ func (c *connectorState) seedStay(roomID string, day time.Time, nights int) *Res
 	start := day.Add(14 * time.Hour)
 	end := day.AddDate(0, 0, nights).Add(11 * time.Hour)
 	created := start.Add(-time.Duration(1+r.IntN(120*24)) * time.Hour)
-	if created.After(SeedEpoch) {
-		created = SeedEpoch.Add(-time.Duration(1+r.IntN(240)) * time.Hour)
+	if created.After(SeedEpoch()) {
+		created = SeedEpoch().Add(-time.Duration(1+r.IntN(240)) * time.Hour)
 	}
 	res := &Reservation{
 		RoomID: roomID, ScheduledStartUtc: start, ScheduledEndUtc: end,
@@ -141,8 +142,8 @@ func (c *connectorState) seedStay(roomID string, day time.Time, nights int) *Res
 		res.ChannelNumber = fmt.Sprintf("BK%08d", r.IntN(100_000_000))
 	}
 	settled := func(t time.Time) time.Time { // an update at t, but never after the epoch
-		if !t.Before(SeedEpoch) {
-			return SeedEpoch.Add(-time.Duration(1+r.IntN(60)) * time.Minute)
+		if !t.Before(SeedEpoch()) {
+			return SeedEpoch().Add(-time.Duration(1+r.IntN(60)) * time.Minute)
 		}
 		return t
 	}
@@ -151,12 +152,12 @@ func (c *connectorState) seedStay(roomID string, day time.Time, nights int) *Res
 		res.State = "Canceled"
 		res.CancelledUtc = settled(created.Add(time.Duration(r.IntN(int(start.Sub(created)/time.Hour)+1)) * time.Hour))
 		res.UpdatedUtc = res.CancelledUtc
-	case end.Before(SeedEpoch):
+	case end.Before(SeedEpoch()):
 		res.State = "Processed"
 		res.ActualStartUtc = start.Add(time.Duration(r.IntN(300)) * time.Minute)
 		res.ActualEndUtc = end.Add(-time.Duration(r.IntN(180)) * time.Minute)
 		res.UpdatedUtc = res.ActualEndUtc
-	case start.Before(SeedEpoch):
+	case start.Before(SeedEpoch()):
 		res.State = "Started"
 		res.ActualStartUtc = start.Add(time.Duration(r.IntN(300)) * time.Minute)
 		res.UpdatedUtc = settled(res.ActualStartUtc)

@@ -52,7 +52,7 @@ func enterprise(id string) (enterpriseWire, bool) {
 	if !ok {
 		return enterpriseWire{}, false
 	}
-	created := SeedEpoch.AddDate(-3, 0, 0)
+	created := SeedEpoch().AddDate(-3, 0, 0)
 	e := enterpriseWire{
 		Id: id, ChainId: "c4a10000-0000-4000-8000-000000000001", ChainName: "Mewstest Hotels",
 		CreatedUtc: created, UpdatedUtc: created.AddDate(1, 0, 0), Name: name,

@@ -25,7 +25,7 @@ func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector
 
 func TestConnectorOperationsValidateLikeMews(t *testing.T) {
 	t.Parallel()
-	day := mewstest.SeedEpoch
+	day := mewstest.SeedEpoch()
 	interval := func(months int) map[string]string {
 		return map[string]string{"StartUtc": day.Format(time.RFC3339), "EndUtc": mews.AddMonths(day, months).Add(time.Second).Format(time.RFC3339)}
 	}
@@ -145,8 +145,8 @@ func TestAddedRoomsAndReservationsAreServed(t *testing.T) {
 	room := srv.AddRoom(mewstest.Room{Name: "601", Floor: "6", IsActive: true})
 	res := srv.AddReservation(mewstest.Reservation{
 		RoomID: room.ID, State: "Started",
-		ScheduledStartUtc: mewstest.SeedEpoch, ScheduledEndUtc: mewstest.SeedEpoch.AddDate(0, 0, 2),
-		CreatedUtc: mewstest.SeedEpoch.AddDate(0, 0, -10),
+		ScheduledStartUtc: mewstest.SeedEpoch(), ScheduledEndUtc: mewstest.SeedEpoch().AddDate(0, 0, 2),
+		CreatedUtc: mewstest.SeedEpoch().AddDate(0, 0, -10),
 	})
 	var rooms struct{ Resources []struct{ Id, Name string } }
 	err := conn.Do(context.Background(), mews.Operation{Name: "resources/getAll"}, map[string]any{

@@ -193,7 +193,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 	t.Parallel()
 	_, conn := hotel(t)
-	start := mewstest.SeedEpoch
+	start := mewstest.SeedEpoch()
 	_, err := pins.Add(context.Background(), conn, pins.Credential{ReservationID: "00000000-0000-4000-8000-00000000dead", Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)})
 	var apiErr *mews.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Message, "ServiceOrderId") {

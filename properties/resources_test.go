@@ -102,7 +102,7 @@ func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 	t.Parallel()
 	srv, conn := seededHotel(t, mewstest.AccessToken)
-	iv := mews.Interval(mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch)
+	iv := mews.Interval(mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch())
 	got, err := properties.ListResources(conn, properties.ResourceFilter{UpdatedUtc: &iv}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ func ExampleList() {
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 
-	stay := mews.Interval(mewstest.SeedEpoch, mewstest.SeedEpoch.AddDate(0, 6, 0))
+	stay := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0))
 	f := reservations.Filter{
 		CollidingUtc: &stay,
 		States:       []reservations.State{reservations.StateConfirmed, reservations.StateStarted},
@@ -46,7 +46,7 @@ func ExampleChanges() {
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 
-	now := mewstest.SeedEpoch // the service's clock, fixed for the example
+	now := mewstest.SeedEpoch() // the service's clock, fixed for the example
 	clock := func() time.Time { return now }
 	saved := []byte("2025-12-31T00:00:00Z") // loaded from the service's database
 

@@ -168,7 +168,7 @@ func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
-	from, to := mewstest.SeedEpoch.AddDate(-1, 0, 0), mewstest.SeedEpoch.AddDate(0, 6, 0)
+	from, to := mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch().AddDate(0, 6, 0)
 	colliding := mews.Interval(from, to)
 	got, err := reservations.List(conn, reservations.Filter{CollidingUtc: &colliding, States: reservations.AllStates()}).PageSize(200).Collect(context.Background())
 	if err != nil {
@@ -366,7 +366,7 @@ func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	harbour := srv.AddReservation(mewstest.Reservation{EnterpriseID: mewstest.SecondEnterpriseID,
-		ScheduledStartUtc: mewstest.SeedEpoch, ScheduledEndUtc: mewstest.SeedEpoch.AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch})
+		ScheduledStartUtc: mewstest.SeedEpoch(), ScheduledEndUtc: mewstest.SeedEpoch().AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch()})
 	f := reservations.Filter{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}
 	got, err := reservations.List(conn, f).Collect(context.Background())
 	if err != nil {

@@ -35,8 +35,8 @@ func pass(t *testing.T, feed *reservations.ChangeFeed) []string {
 func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
-	since := mewstest.SeedEpoch.AddDate(0, 0, -7)
-	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
+	since := mewstest.SeedEpoch().AddDate(0, 0, -7)
+	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now})
 	got := pass(t, feed)
 	sameSet(t, seededIDs(srv, func(r mewstest.Reservation) bool { return !r.UpdatedUtc.Before(since) }), got)
@@ -51,8 +51,8 @@ func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
-	clk := &clock{now: mewstest.SeedEpoch.Add(time.Hour)}
-	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
+	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
 	if got := pass(t, feed); len(got) != 0 {
 		t.Fatalf("nothing changed after the seed, got %d", len(got))
 	}
@@ -80,8 +80,8 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
-		since := mewstest.SeedEpoch.AddDate(-1, 0, 0)
-		clk := &clock{now: mewstest.SeedEpoch}
+		since := mewstest.SeedEpoch().AddDate(-1, 0, 0)
+		clk := &clock{now: mewstest.SeedEpoch()}
 		feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now, PageSize: 1000})
 		secondWindowEnd := mews.AddMonths(mews.AddMonths(since, 3), 3)
 		var first []string
@@ -138,8 +138,8 @@ func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
 	t.Parallel()
 	_, conn := hotel(t)
-	iv := mews.Interval(mewstest.SeedEpoch, mewstest.SeedEpoch)
-	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
+	iv := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch())
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
 	for _, err := range feed.All(context.Background()) {
 		var ie *mews.InputError
 		if !errors.As(err, &ie) || ie.Field != "UpdatedUtc" {

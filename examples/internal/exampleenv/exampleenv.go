@@ -98,7 +98,7 @@ func sandbox(srv *mewstest.Server) (*Env, error) {
 		AccessToken:     mewstest.AccessToken,
 		ConnectionToken: mewstest.ConnectionToken,
 		EmployeeEmail:   mewstest.EmployeeEmail,
-		Now:             func() time.Time { return mewstest.SeedEpoch },
+		Now:             mewstest.SeedEpoch,
 		Close:           func() {},
 	}, nil
 }
