@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/mewskit/mews-go"
@@ -191,7 +192,7 @@ func (c *connectorState) addReservation(r *Reservation) *Reservation {
 	c.fillID(&r.AccountID)
 	orDefault(&r.CategoryID, categoryID)
 	orDefault(&r.RateID, rateID)
-	orDefault(&r.Number, fmt.Sprint(10000+len(c.reservations)))
+	orDefault(&r.Number, strconv.Itoa(10000+len(c.reservations)))
 	orDefault(&r.State, "Confirmed")
 	if r.Adults == 0 {
 		r.Adults = 2
