@@ -62,6 +62,15 @@ func seededIDs(srv *mewstest.Server, keep func(mewstest.Reservation) bool) []str
 	return out
 }
 
+// someRooms returns the ids of the first n seeded rooms.
+func someRooms(srv *mewstest.Server, n int) []string {
+	var out []string
+	for _, r := range srv.Rooms()[:n] {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
 func sameSet(t *testing.T, want, got []string) {
 	t.Helper()
 	if dups := len(got) - len(slices.Compact(slices.Sorted(slices.Values(got)))); dups > 0 {
@@ -170,17 +179,32 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	srv, conn := hotel(t)
 	from, to := mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch().AddDate(0, 6, 0)
 	colliding := mews.Interval(from, to)
-	got, err := reservations.List(conn, reservations.Filter{CollidingUtc: &colliding, States: reservations.AllStates()}).PageSize(200).Collect(context.Background())
+	rooms := someRooms(srv, 4) // a few rooms keep the listing small; their stays still cross every window edge
+	f := reservations.Filter{CollidingUtc: &colliding, AssignedResourceIDs: rooms, States: reservations.AllStates()}
+	got, err := reservations.List(conn, f).PageSize(20).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	crossing := 0
 	want := seededIDs(srv, func(r mewstest.Reservation) bool {
 		end := r.ScheduledEndUtc
 		if !r.ActualEndUtc.IsZero() {
 			end = r.ActualEndUtc
 		}
-		return colliding.Overlaps(r.ScheduledStartUtc, end)
+		in := 0
+		for _, w := range colliding.Split() {
+			if w.Overlaps(r.ScheduledStartUtc, end) {
+				in++
+			}
+		}
+		if in > 1 && slices.Contains(rooms, r.RoomID) {
+			crossing++
+		}
+		return slices.Contains(rooms, r.RoomID) && colliding.Overlaps(r.ScheduledStartUtc, end)
 	})
+	if crossing == 0 {
+		t.Fatal("no stay of the chosen rooms collides with two windows; the test would prove nothing")
+	}
 	sameSet(t, want, ids(got))
 	windows := map[string]bool{}
 	for _, r := range getAllRequests(t, srv) {
