@@ -86,7 +86,7 @@ func Open(getenv func(string) string) (*Env, error) {
 }
 
 // sandbox returns the Env of a mewstest server with its seeded tokens, whose clock is
-// mewstest.SeedEpoch (the seeded reservations are built around it).
+// mewstest.SeedEpoch() (the seeded reservations are built around it).
 func sandbox(srv *mewstest.Server) (*Env, error) {
 	client, err := srv.NewClient()
 	if err != nil {
