@@ -234,16 +234,18 @@ const maxAddAttempts = 3
 // credentials first, then
 //
 //   - updates the one that already opens the same room (value, validity, permissions),
-//   - or adds want when there is none;
+//   - or adds want when there is none, and reads the credentials again;
 //   - and deletes any other active credential of that type and guest (a credential for
-//     a previous room, or a duplicate), after the new one is in place.
+//     a previous room, or a duplicate), after the one it keeps is in place.
 //
 // Mews has no idempotency keys, so after an add fails in a way that may have reached
 // Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set looks the
-// credential up before adding again. However often Set is called, retried or
-// interrupted, the reservation ends with exactly one active credential of that type.
-// A zero Type means PinCode. Calls of Set for the same reservation should not run
-// concurrently; if they do, the next Set removes any duplicate they left.
+// credential up before adding again. When several credentials open the same room, Set
+// keeps the oldest, so that concurrent calls of Set for the same reservation agree on
+// which one survives and delete the others; the reread after an add catches a
+// credential that a concurrent call added meanwhile. However often Set is called,
+// retried or interrupted, the reservation ends with exactly one active credential of
+// that type once a call returns without error. A zero Type means PinCode.
 func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
 	if want.Type == "" {
 		want.Type = PinCode
@@ -255,31 +257,34 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 	if err != nil {
 		return Credential{}, err
 	}
-	var keep *Credential
-	for i := range current {
-		c := &current[i]
-		if c.ResourceID == want.ResourceID && c.SerialNumber == want.SerialNumber && (keep == nil || c.Value == want.Value) {
-			keep = c
+	keep := oldestTwin(current, want)
+	if keep == nil {
+		added, err := addOnce(ctx, conn, want)
+		if err != nil {
+			return Credential{}, err
 		}
+		// Another Set may have added a twin since the first read: read again, so that
+		// every caller keeps the same, oldest one.
+		if current, err = activeLike(ctx, conn, want); err != nil {
+			return added, fmt.Errorf("mews: %s: the credential is stored, but checking the reservation for duplicates failed (call Set again): %w", opSet, err)
+		}
+		if !slices.ContainsFunc(current, func(c Credential) bool { return c.ID == added.ID }) {
+			current = append(current, added)
+		}
+		keep = oldestTwin(current, want)
 	}
-	var result Credential
-	switch {
-	case keep == nil:
-		result, err = addOnce(ctx, conn, want)
-	case sameContent(*keep, want):
-		result = *keep
-	default:
-		next := *keep
+	result := *keep
+	if !sameContent(result, want) {
+		next := result
 		next.Value, next.ValidityStartUtc, next.ValidityEndUtc, next.Permissions = want.Value, want.ValidityStartUtc, want.ValidityEndUtc, want.Permissions
-		var updated []Credential
-		if updated, err = Update(ctx, conn, next); err == nil && len(updated) > 0 {
-			result = updated[0]
-		} else if err == nil {
-			result = next
+		updated, err := Update(ctx, conn, next)
+		if err != nil {
+			return Credential{}, err
 		}
-	}
-	if err != nil {
-		return Credential{}, err
+		result = next
+		if len(updated) > 0 {
+			result = updated[0]
+		}
 	}
 	var stale []string
 	for _, c := range current {
@@ -295,7 +300,24 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 	return result, nil
 }
 
-// addOnce adds want, and after an ambiguous failure looks it up before adding again.
+// oldestTwin returns the oldest of the credentials that open the same room with the
+// same carrier as want (the one Set keeps), or nil when there is none. Ties in
+// CreatedUtc go to the smaller id, so that every caller picks the same one.
+func oldestTwin(current []Credential, want Credential) *Credential {
+	var keep *Credential
+	for i := range current {
+		c := &current[i]
+		if c.ResourceID != want.ResourceID || c.SerialNumber != want.SerialNumber {
+			continue
+		}
+		if keep == nil || c.CreatedUtc.Before(keep.CreatedUtc) || (c.CreatedUtc.Equal(keep.CreatedUtc) && c.ID < keep.ID) {
+			keep = c
+		}
+	}
+	return keep
+}
+
+// addOnce adds want, and after an ambiguous failure looks for it before adding again.
 func addOnce(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
 	for attempt := 1; ; attempt++ {
 		added, err := Add(ctx, conn, want)
@@ -312,10 +334,8 @@ func addOnce(ctx context.Context, conn *mews.Connector, want Credential) (Creden
 		if lerr != nil {
 			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether it was stored failed too (call Set again): %w", opSet, err, lerr)
 		}
-		for _, c := range current {
-			if c.ResourceID == want.ResourceID && c.SerialNumber == want.SerialNumber && c.Value == want.Value {
-				return c, nil // the add had reached Mews after all
-			}
+		if twin := oldestTwin(current, want); twin != nil {
+			return *twin, nil // the add had reached Mews after all (or another Set added one)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -337,6 +338,36 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 		}
 		if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 {
 			t.Errorf("%d active credentials after the faults, want 1", len(active))
+		}
+	})
+}
+
+func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		res := upcoming(t, srv, conn, 2)
+		// Both adds are held until both calls have read the reservation's credentials and
+		// found none: each adds its own.
+		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", Delay: time.Second, Times: 2})
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, value := range []string{"1111", "2222"} {
+			wg.Go(func() {
+				_, errs[i] = pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, value))
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 2 {
+			t.Fatalf("%d adds, want 2: the test needs both calls to add", n)
+		}
+		if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 {
+			t.Errorf("%d active credentials after two concurrent Sets, want 1: %+v", len(active), active)
 		}
 	})
 }
