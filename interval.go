@@ -62,10 +62,12 @@ func (iv TimeInterval) Overlaps(start, end time.Time) bool {
 }
 
 // TooLong reports whether the interval is longer than MaxIntervalMonths, measured the
-// way Mews measures months: adding three months to 30 November gives 28 (or 29)
-// February, not 2 March.
+// way Mews measures months: in UTC, where adding three months to 30 November gives 28
+// (or 29) February, not 2 March. Months are counted in UTC whatever location the times
+// carry, since that is what Mews receives: three local months across a daylight-saving
+// change are an hour more or less than three UTC months.
 func (iv TimeInterval) TooLong() bool {
-	return iv.EndUtc.After(AddMonths(iv.StartUtc, MaxIntervalMonths))
+	return iv.EndUtc.After(AddMonths(iv.StartUtc.UTC(), MaxIntervalMonths))
 }
 
 // Validate returns an *InputError naming field when the interval is unusable: a zero

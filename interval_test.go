@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Amsterdam without the system's zone database
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
@@ -101,6 +102,26 @@ func TestSplitCutsConsecutiveWindowsOfAtMostThreeMonths(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTooLongCountsMonthsInUTCWhateverTheLocation(t *testing.T) {
+	// Three wall-clock months in Amsterdam from summer to winter time are three months
+	// and an hour in UTC, which Mews refuses; the reverse is an hour short.
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	summerToWinter := mews.Interval(time.Date(2025, 8, 15, 12, 0, 0, 0, ams), time.Date(2025, 11, 15, 12, 0, 0, 0, ams))
+	if !summerToWinter.TooLong() {
+		t.Errorf("%v is three months and an hour in UTC; TooLong = false", summerToWinter)
+	}
+	if got := summerToWinter.Split(); len(got) != 2 || got[0].TooLong() {
+		t.Errorf("Split = %v, want two windows Mews accepts", got)
+	}
+	winterToSummer := mews.Interval(time.Date(2025, 1, 15, 12, 0, 0, 0, ams), time.Date(2025, 4, 15, 12, 0, 0, 0, ams))
+	if winterToSummer.TooLong() {
+		t.Errorf("%v is three months minus an hour in UTC; TooLong = true", winterToSummer)
 	}
 }
 
