@@ -73,9 +73,10 @@ type SyncOptions struct {
 }
 
 // ChangeFeed delivers the reservations changed since a watermark, pass after pass.
-// Each pass (a call to All) asks for UpdatedUtc in [watermark, now−lag), split into
-// windows of at most three months, and moves the watermark to the end of each window
-// once the window has been delivered completely. Because the intervals are half-open
+// Each pass (a call to All) asks for UpdatedUtc in [watermark, now−lag), the end
+// rounded down to a whole second, split into windows of at most three months, and
+// moves the watermark to the end of each window once the window has been delivered
+// completely. Because the intervals are half-open
 // and each pass starts exactly where the previous one ended, a change is never
 // skipped and never delivered twice by passes that complete — even a change stamped
 // exactly at the watermark. A pass that breaks off (an error, a crash, a break in the
@@ -123,7 +124,9 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 			yield(Reservation{}, err)
 			return
 		}
-		until := c.opts.Now().UTC().Add(-c.opts.Lag)
+		// Whole seconds: Mews documents date-times without fractions, and a .NET parser
+		// need not read Go's nine fractional digits. The next pass starts exactly here.
+		until := c.opts.Now().UTC().Add(-c.opts.Lag).Truncate(time.Second)
 		if !until.After(from.t) {
 			return // nothing can have settled since the last pass
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -124,6 +125,22 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 			t.Errorf("first pass and resumed pass together delivered %d distinct reservations, want %d", len(slices.Compact(got)), len(want))
 		}
 	})
+}
+
+func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
+	t.Parallel()
+	srv, conn := hotel(t)
+	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour + 123456789*time.Nanosecond)}
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Now: clk.Now})
+	pass(t, feed)
+	if want := mewstest.SeedEpoch().Add(59 * time.Minute); !feed.Watermark().Time().Equal(want) {
+		t.Errorf("watermark = %s, want %s: now minus the lag, in whole seconds", feed.Watermark(), want)
+	}
+	for _, r := range getAllRequests(t, srv) {
+		if strings.Contains(string(r["UpdatedUtc"]), ".") {
+			t.Errorf("UpdatedUtc = %s, want Mews' documented format without fractions", r["UpdatedUtc"])
+		}
+	}
 }
 
 func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
