@@ -70,6 +70,10 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 		return fail("ServiceOrderIds", "or ResourceAccessTokenIds, CollidingUtc or UpdatedUtc is required by Mews")
 	case len(f.EnterpriseIDs) > maxBatch:
 		return fail("EnterpriseIds", fmt.Sprintf("has %d items; Mews accepts at most %d", len(f.EnterpriseIDs), maxBatch))
+	case slices.ContainsFunc(f.EnterpriseIDs, func(s string) bool { return strings.TrimSpace(s) == "" }):
+		return fail("EnterpriseIds", "contains an empty id")
+	case slices.ContainsFunc(f.States, func(s ActivityState) bool { return s != Active && s != Deleted }):
+		return fail("ActivityStates", "may only contain pins.Active and pins.Deleted")
 	}
 	var queries []request
 	add := func(r request) { queries = append(queries, r) }
@@ -140,7 +144,9 @@ func multiply[Q, V any](queries []Q, variants []V, set func(*Q, V)) []Q {
 }
 
 // Add stores new credentials and returns them as Mews stored them (with their ids).
-// All are validated before anything is sent; more than 1000 are sent in chunks.
+// All are validated before anything is sent; more than 1000 are sent in chunks. When
+// a chunk fails, Add returns the credentials of the chunks stored before it with the
+// error.
 //
 // Mews has no idempotency for this call: sending the same credential twice stores it
 // twice. Add is therefore never retried after a failure that may have reached Mews

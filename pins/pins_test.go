@@ -420,6 +420,32 @@ func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
 	}
 }
 
+func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		f     pins.Filter
+		field string
+	}{
+		{"no filter", pins.Filter{States: []pins.ActivityState{pins.Active}}, "ServiceOrderIds"},
+		{"unknown activity state", pins.Filter{ReservationIDs: []string{"r"}, States: []pins.ActivityState{"active"}}, "ActivityStates"},
+		{"empty enterprise id", pins.Filter{ReservationIDs: []string{"r"}, EnterpriseIDs: []string{" "}}, "EnterpriseIds"},
+		{"empty reservation id", pins.Filter{ReservationIDs: []string{""}}, "ServiceOrderIds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, conn := hotel(t)
+			_, err := pins.List(conn, tc.f).Collect(context.Background())
+			var ie *mews.InputError
+			if !errors.As(err, &ie) || ie.Field != tc.field {
+				t.Errorf("err = %v, want an InputError for %s", err, tc.field)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent, want none", n)
+			}
+		})
+	}
+}
+
 func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
