@@ -22,8 +22,11 @@ const (
 // Filter selects reservations for List. Every field is optional; empty lists and nil
 // intervals are left out of the request. The SDK does the chores Mews leaves to
 // callers: intervals longer than three months are split into consecutive windows
-// (a reservation found in two windows is yielded once), and more than 1000
-// ReservationIDs are asked for in chunks.
+// (a stay found in two CollidingUtc windows is yielded once), and more than 1000
+// ReservationIDs are asked for in chunks. The other intervals match one instant of a
+// reservation, which lies in one window; a reservation changed while the listing runs
+// may come again in a later window, with its new values. The SDK does not remember
+// every reservation to hide that, so that memory stays flat however long the listing.
 //
 // Mews does not say which states it returns when States is empty; set States when it
 // matters (AllStates returns them all).
@@ -101,8 +104,8 @@ var intervals = []interval{
 // query is one request of a listing: a combination of windows and an id chunk.
 type query struct {
 	req request
-	// collidingEnd is the end of the query's CollidingUtc window when that is the
-	// only split interval; zero otherwise.
+	// collidingEnd is the end of the query's CollidingUtc window when CollidingUtc was
+	// split; zero otherwise.
 	collidingEnd time.Time
 }
 
@@ -136,9 +139,12 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 		Key:   func(r Reservation) string { return r.ID },
 		Bound: func(i int) int { return len(queries[i].req.ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
-			// Only a stay that reaches past its window can collide with a later one.
+			// Only a stay that reaches past its CollidingUtc window can collide with a
+			// later one. The other intervals match one instant of a reservation, so their
+			// windows cannot share it unless it changes meanwhile: remembering every
+			// reservation for that case would make memory grow with the listing.
 			end := queries[i].collidingEnd
-			return end.IsZero() || r.latestEnd().After(end)
+			return !end.IsZero() && r.latestEnd().After(end)
 		},
 	})
 }
@@ -189,7 +195,6 @@ func (f Filter) queries() ([]query, error) {
 		}
 	}
 	qs := []query{{req: base}}
-	split := 0
 	for _, iv := range intervals {
 		p := iv.get(&base)
 		if *p == nil {
@@ -199,9 +204,6 @@ func (f Filter) queries() ([]query, error) {
 			return nil, err
 		}
 		windows := (*p).Split()
-		if len(windows) > 1 {
-			split++
-		}
 		qs = expand(qs, len(windows), func(q *query, k int) {
 			w := windows[k]
 			*iv.get(&q.req) = &w
@@ -209,11 +211,6 @@ func (f Filter) queries() ([]query, error) {
 				q.collidingEnd = w.EndUtc
 			}
 		})
-	}
-	if split > 1 {
-		for i := range qs {
-			qs[i].collidingEnd = time.Time{} // windows of several intervals interleave: remember everything
-		}
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
 	if len(ids) > 0 {

@@ -215,6 +215,31 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	}
 }
 
+func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testing.T) {
+	t.Parallel()
+	srv, conn := hotel(t)
+	arrivals := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0)) // two windows
+	f := reservations.Filter{ScheduledStartUtc: &arrivals, AssignedResourceIDs: someRooms(srv, 2), States: reservations.AllStates()}
+	later := mewstest.SeedEpoch().AddDate(0, 4, 0).Add(14 * time.Hour)
+	var moved string
+	var got []reservations.Reservation
+	for r, err := range reservations.List(conn, f).All(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if moved == "" { // the hotel moves the first arrival by four months while the listing runs
+			moved = r.ID
+			srv.UpdateReservation(r.ID, func(m *mewstest.Reservation) { m.ScheduledStartUtc, m.ScheduledEndUtc = later, later.Add(21*time.Hour) })
+		}
+		if r.ID == moved {
+			got = append(got, r)
+		}
+	}
+	if len(got) != 2 || !got[1].ScheduledStartUtc.Equal(later) {
+		t.Errorf("the moved reservation was yielded %d times, want twice: first as it was, then with its new arrival %s", len(got), later)
+	}
+}
+
 func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
