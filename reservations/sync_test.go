@@ -146,10 +146,15 @@ func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
+	errs := 0
 	for _, err := range reservations.Changes(conn, reservations.Watermark{}, reservations.SyncOptions{}).All(context.Background()) {
+		errs++
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("err = %v, want ErrInvalidInput", err)
 		}
+	}
+	if errs != 1 {
+		t.Errorf("the pass yielded %d times, want the input error once", errs)
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
@@ -158,14 +163,22 @@ func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 
 func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
 	t.Parallel()
-	_, conn := hotel(t)
+	srv, conn := hotel(t)
 	iv := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch())
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
+	errs := 0
 	for _, err := range feed.All(context.Background()) {
+		errs++
 		var ie *mews.InputError
 		if !errors.As(err, &ie) || ie.Field != "UpdatedUtc" {
 			t.Errorf("err = %v, want an InputError for UpdatedUtc", err)
 		}
+	}
+	if errs != 1 {
+		t.Errorf("the pass yielded %d times, want the input error once", errs)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
 	}
 }
 
