@@ -34,7 +34,8 @@ const (
 
 // Filter selects credentials for List. At least one of IDs, ReservationIDs,
 // CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists of any length are
-// asked for in chunks of 1000; intervals longer than three months are split.
+// asked for in chunks of 1000; intervals longer than three months are split, and a
+// credential valid in two CollidingUtc windows is yielded once.
 type Filter struct {
 	EnterpriseIDs  []string           // portfolio tokens: limit to these hotels, max 1000
 	IDs            []string           // credential ids
@@ -127,6 +128,14 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 			return res.ResourceAccessTokens, res.Cursor, nil
 		},
 		Key: func(c Credential) string { return c.ID },
+		Carry: func(c Credential, q int) bool {
+			// Only a credential valid past its CollidingUtc window can collide with a
+			// later one; remembering every credential would make memory grow with the
+			// listing. One changed while the listing runs may come again in a later
+			// UpdatedUtc window, with its new values.
+			w := queries[q].CollidingUtc
+			return w != nil && c.ValidityEndUtc.After(w.EndUtc)
+		},
 	})
 }
 

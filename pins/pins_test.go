@@ -446,6 +446,37 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 	}
 }
 
+func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		ctx := context.Background()
+		res := upcoming(t, srv, conn, 0)
+		start := time.Now()
+		if _, err := pins.Add(ctx, conn, pins.ForReservation(res, pins.PinCode, "1111")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * 24 * time.Hour) // the credential's UpdatedUtc is now in the first of two windows
+		updated := mews.Interval(start.Add(-time.Hour), time.Now().Add(time.Hour))
+		var values []string
+		for c, err := range pins.List(conn, pins.Filter{UpdatedUtc: &updated}).All(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			values = append(values, c.Value)
+			if len(values) == 1 { // changed while the listing runs: now in the second window
+				c.Value = "2222"
+				if _, err := pins.Update(ctx, conn, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if diff := cmp.Diff([]string{"1111", "2222"}, values); diff != "" {
+			t.Errorf("values yielded (-want +got):\n%s", diff)
+		}
+	})
+}
+
 func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
