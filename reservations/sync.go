@@ -125,12 +125,15 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 			return
 		}
 		// Whole seconds: Mews documents date-times without fractions, and a .NET parser
-		// need not read Go's nine fractional digits. The next pass starts exactly here.
+		// need not read Go's nine fractional digits. The next pass starts exactly at
+		// until; a first watermark with a fraction is rounded down, which can only
+		// deliver more.
+		start := from.t.Truncate(time.Second)
 		until := c.opts.Now().UTC().Add(-c.opts.Lag).Truncate(time.Second)
-		if !until.After(from.t) {
+		if !until.After(start) {
 			return // nothing can have settled since the last pass
 		}
-		for _, w := range mews.Interval(from.t, until).Split() {
+		for _, w := range mews.Interval(start, until).Split() {
 			f := c.opts.Filter
 			f.UpdatedUtc = &w
 			for r, err := range List(c.conn, f).PageSize(c.opts.PageSize).All(ctx) {

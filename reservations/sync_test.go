@@ -131,7 +131,8 @@ func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 	t.Parallel()
 	srv, conn := hotel(t)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour + 123456789*time.Nanosecond)}
-	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Now: clk.Now})
+	since := reservations.NewWatermark(mewstest.SeedEpoch().Add(987654321 * time.Nanosecond))
+	feed := reservations.Changes(conn, since, reservations.SyncOptions{Now: clk.Now})
 	pass(t, feed)
 	if want := mewstest.SeedEpoch().Add(59 * time.Minute); !feed.Watermark().Time().Equal(want) {
 		t.Errorf("watermark = %s, want %s: now minus the lag, in whole seconds", feed.Watermark(), want)
