@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	mews "github.com/mewskit/mews-go"
 )
@@ -101,14 +100,6 @@ var intervals = []interval{
 	{"ActualEndUtc", func(r *request) **mews.TimeInterval { return &r.ActualEndUtc }},
 }
 
-// query is one request of a listing: a combination of windows and an id chunk.
-type query struct {
-	req request
-	// collidingEnd is the end of the query's CollidingUtc window when CollidingUtc was
-	// split; zero otherwise.
-	collidingEnd time.Time
-}
-
 // List returns a pager over the reservations that match f. Nothing is sent until the
 // pager is ranged over; an invalid filter then yields a *mews.InputError first.
 //
@@ -125,7 +116,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 		Operation: opGetAll,
 		Queries:   len(queries),
 		Fetch: func(ctx context.Context, i int, lim mews.Limitation) ([]Reservation, *string, error) {
-			req := queries[i].req
+			req := queries[i]
 			req.Limitation = lim
 			var res result
 			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
@@ -137,14 +128,14 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 			return res.Reservations, res.Cursor, nil
 		},
 		Key:   func(r Reservation) string { return r.ID },
-		Bound: func(i int) int { return len(queries[i].req.ReservationIDs) },
+		Bound: func(i int) int { return len(queries[i].ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
 			// Only a stay that reaches past its CollidingUtc window can collide with a
 			// later one. The other intervals match one instant of a reservation, so their
 			// windows cannot share it unless it changes meanwhile: remembering every
 			// reservation for that case would make memory grow with the listing.
-			end := queries[i].collidingEnd
-			return !end.IsZero() && r.latestEnd().After(end)
+			w := queries[i].CollidingUtc
+			return w != nil && r.latestEnd().After(w.EndUtc)
 		},
 	})
 }
@@ -175,8 +166,9 @@ func GetMany(ctx context.Context, conn *mews.Connector, ids []string) ([]Reserva
 	return List(conn, Filter{ReservationIDs: ids, States: AllStates()}).PageSize(mews.MaxPageSize).Collect(ctx)
 }
 
-// queries validates the filter and expands it into the requests that cover it.
-func (f Filter) queries() ([]query, error) {
+// queries validates the filter and expands it into the requests that cover it: one
+// per combination of the intervals' windows and the chunks of ReservationIDs.
+func (f Filter) queries() ([]request, error) {
 	base := request{
 		EnterpriseIDs: f.EnterpriseIDs, ServiceIDs: f.ServiceIDs, ReservationGroupIDs: f.ReservationGroupIDs,
 		AccountIDs: f.AccountIDs, PartnerCompanyIDs: f.PartnerCompanyIDs, TravelAgencyIDs: f.TravelAgencyIDs,
@@ -194,7 +186,7 @@ func (f Filter) queries() ([]query, error) {
 			base.States = append(base.States, n)
 		}
 	}
-	qs := []query{{req: base}}
+	qs := []request{base}
 	for _, iv := range intervals {
 		p := iv.get(&base)
 		if *p == nil {
@@ -204,25 +196,19 @@ func (f Filter) queries() ([]query, error) {
 			return nil, err
 		}
 		windows := (*p).Split()
-		qs = expand(qs, len(windows), func(q *query, k int) {
-			w := windows[k]
-			*iv.get(&q.req) = &w
-			if iv.name == "CollidingUtc" && len(windows) > 1 {
-				q.collidingEnd = w.EndUtc
-			}
-		})
+		qs = expand(qs, len(windows), func(q *request, k int) { *iv.get(q) = &windows[k] })
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
 	if len(ids) > 0 {
 		chunks := slices.Collect(slices.Chunk(ids, maxIDs))
-		qs = expand(qs, len(chunks), func(q *query, k int) { q.req.ReservationIDs = chunks[k] })
+		qs = expand(qs, len(chunks), func(q *request, k int) { q.ReservationIDs = chunks[k] })
 	}
 	return qs, nil
 }
 
-// expand multiplies the queries by n variants, made by set.
-func expand(qs []query, n int, set func(q *query, k int)) []query {
-	out := make([]query, 0, len(qs)*n)
+// expand multiplies the requests by n variants, made by set.
+func expand(qs []request, n int, set func(q *request, k int)) []request {
+	out := make([]request, 0, len(qs)*n)
 	for _, q := range qs {
 		for k := range n {
 			cp := q
