@@ -180,6 +180,10 @@ func retryableTransportError(err error) bool {
 
 // attemptTransport runs under go-retryablehttp, once per attempt: it takes a token
 // from the rate limiter (Mews counts every attempt), then sends.
+//
+// It deliberately has no CloseIdleConnections method: go-retryablehttp calls it after
+// every failed call, which would drop the connection pool that one Client shares
+// between thousands of hotels whenever a single one of them failed.
 type attemptTransport struct {
 	base http.RoundTripper
 }
