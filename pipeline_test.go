@@ -561,3 +561,24 @@ func TestNoContentLeavesOutUntouched(t *testing.T) {
 		t.Errorf("err %v, out %+v; want success and out untouched", err, out)
 	}
 }
+
+// closeCounter is a transport that counts CloseIdleConnections calls.
+type closeCounter struct {
+	*httpmock.MockTransport
+	closed int
+}
+
+func (c *closeCounter) CloseIdleConnections() { c.closed++ }
+
+func TestAFailedCallDoesNotCloseTheSharedConnectionPool(t *testing.T) {
+	mt := &closeCounter{MockTransport: httpmock.NewMockTransport()}
+	mt.RegisterResponder("POST", addTokenURL, jsonResponder(500, `{"Message":"Unexpected error."}`))
+	c, _ := mews.NewClient(mews.WithTransport(mt), mews.WithClientToken(testClientToken))
+	hotel, _ := c.Connector(testAccessToken)
+	if err := hotel.Do(t.Context(), writeOp, nil, nil); !errors.Is(err, mews.ErrSystem) {
+		t.Fatalf("err = %v, want ErrSystem", err)
+	}
+	if mt.closed != 0 {
+		t.Errorf("CloseIdleConnections called %d times; one hotel's failure must not drop every hotel's connections", mt.closed)
+	}
+}
