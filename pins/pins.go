@@ -294,7 +294,7 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 		next.Value, next.ValidityStartUtc, next.ValidityEndUtc, next.Permissions = want.Value, want.ValidityStartUtc, want.ValidityEndUtc, want.Permissions
 		updated, err := Update(ctx, conn, next)
 		if err != nil {
-			return Credential{}, err
+			return settled(ctx, conn, want, err)
 		}
 		result = next
 		if len(updated) > 0 {
@@ -309,10 +309,28 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 	}
 	if len(stale) > 0 {
 		if err := Delete(ctx, conn, stale...); err != nil {
+			if c, err := settled(ctx, conn, want, err); err == nil {
+				return c, nil
+			}
 			return result, fmt.Errorf("mews: %s: the credential is stored, but %d older one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
 		}
 	}
 	return result, nil
+}
+
+// settled decides a Set whose update or delete failed in a way that may have reached
+// Mews (an unreadable answer, a dropped connection, a 5xx the pipeline gave up on): it
+// reads the reservation's credentials once more and returns the one credential when
+// want is in place and alone. Otherwise it returns err.
+func settled(ctx context.Context, conn *mews.Connector, want Credential, err error) (Credential, error) {
+	if !ambiguous(ctx, err) {
+		return Credential{}, err
+	}
+	current, lerr := activeLike(ctx, conn, want)
+	if lerr != nil || len(current) != 1 || oldestTwin(current, want) == nil || !sameContent(current[0], want) {
+		return Credential{}, err
+	}
+	return current[0], nil
 }
 
 // oldestTwin returns the oldest of the credentials that open the same room with the

@@ -314,6 +314,48 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
 	}
 }
 
+func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *testing.T) {
+	t.Parallel()
+	faults := []mewstest.Fault{
+		{ResetBeforeProcessing: true}, {ResetAfterProcessing: true}, {Truncate: true}, {HTML: true},
+		{Status: http.StatusInternalServerError}, {Status: http.StatusRequestTimeout},
+		{Status: http.StatusTooManyRequests, RetryAfter: "2"},
+	}
+	for _, op := range []string{"resourceAccessTokens/update", "resourceAccessTokens/delete"} {
+		for _, f := range faults {
+			f.Operation = op
+			t.Run(op+" "+f.String(), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					srv, conn := hotel(t)
+					ctx := context.Background()
+					res := upcoming(t, srv, conn, 0)
+					if _, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "1111")); err != nil {
+						t.Fatal(err)
+					}
+					if op == "resourceAccessTokens/delete" { // a room move: the old room's PIN is deleted
+						room := srv.Rooms()[7].ID
+						srv.UpdateReservation(res.ID, func(r *mewstest.Reservation) { r.RoomID = room })
+						moved, err := reservations.Get(ctx, conn, res.ID)
+						if err != nil {
+							t.Fatal(err)
+						}
+						res = moved
+					}
+					srv.InjectFault(f)
+					got, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "2222"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					active := srv.ActiveResourceAccessTokens(res.ID)
+					if len(active) != 1 || active[0].ID != got.ID || active[0].Value != "2222" || active[0].ResourceID != *res.AssignedResourceID {
+						t.Errorf("active = %d credentials, want exactly the one Set returned", len(active))
+					}
+				})
+			})
+		}
+	}
+}
+
 func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
