@@ -157,6 +157,9 @@ func (p *Pager[T]) Pages(ctx context.Context) iter.Seq2[Page[T], error] {
 			yield(Page[T]{}, p.err)
 			return
 		}
+		// The pager answers a 408 by asking for less, so the pipeline must not repeat
+		// the same heavy page first.
+		ctx = context.WithValue(ctx, shrinksOnTimeoutKey{}, true)
 		w := walk[T]{cfg: &p.cfg, count: p.pageSize}
 		if p.cfg.Queries > 1 && p.cfg.Key != nil {
 			w.seen = make(map[string]struct{})
@@ -233,4 +236,14 @@ func (w *walk[T]) dedup(items []T, q int) []T {
 		kept = append(kept, item)
 	}
 	return kept
+}
+
+// shrinksOnTimeoutKey marks a context whose calls are made by a Pager, which retries a
+// 408 itself with a smaller page.
+type shrinksOnTimeoutKey struct{}
+
+// shrinksOnTimeout reports whether the caller retries a 408 with a smaller request.
+func shrinksOnTimeout(ctx context.Context) bool {
+	v, _ := ctx.Value(shrinksOnTimeoutKey{}).(bool)
+	return v
 }

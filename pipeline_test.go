@@ -582,3 +582,52 @@ func TestAFailedCallDoesNotCloseTheSharedConnectionPool(t *testing.T) {
 		t.Errorf("CloseIdleConnections called %d times; one hotel's failure must not drop every hotel's connections", mt.closed)
 	}
 }
+
+func TestAPagerShrinksA408PageAtOnceInsteadOfRepeatingIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		const url = demo + "/api/connector/v1/things/getAll"
+		var counts []int
+		m.mt.RegisterResponder("POST", url, func(r *http.Request) (*http.Response, error) {
+			var in struct{ Limitation mews.Limitation }
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			counts = append(counts, in.Limitation.Count)
+			if in.Limitation.Count > 250 {
+				return jsonResponder(408, `{"Message":"Request timeout."}`)(r)
+			}
+			return jsonResponder(200, `{"Things":["a","b"],"Cursor":null}`)(r)
+		})
+		pager := mews.NewPager(mews.PagerConfig[string]{
+			Operation: "things/getAll",
+			Fetch: func(ctx context.Context, _ int, lim mews.Limitation) ([]string, *string, error) {
+				var out struct {
+					Things []string
+					Cursor *string
+				}
+				err := m.hotel.Do(ctx, mews.Operation{Name: "things/getAll", Safety: mews.Read}, map[string]any{"Limitation": lim}, &out)
+				return out.Things, out.Cursor, err
+			},
+		})
+		start := time.Now()
+		got, err := pager.Collect(t.Context())
+		if err != nil || len(got) != 2 {
+			t.Fatalf("got %v, %v", got, err)
+		}
+		if diff := cmp.Diff([]int{500, 250}, counts); diff != "" || time.Since(start) != 0 {
+			t.Errorf("page sizes asked (-want +got):\n%s after %v; want the 408 answered by a smaller page at once", diff, time.Since(start))
+		}
+	})
+}
+
+func TestA408OutsideAPagerIsRetriedForReads(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(408, `{}`).Then(jsonResponder(200, `{}`)))
+		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := m.calls(configurationURL); n != 2 {
+			t.Errorf("%d attempts, want 2", n)
+		}
+	})
+}

@@ -114,6 +114,10 @@ func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
 		// Mews refused the request before processing it, so even a write is safe to repeat.
+	case code == http.StatusRequestTimeout && shrinksOnTimeout(ctx):
+		// Mews found the request too heavy; repeating it unchanged would only take as
+		// long again. A Pager asks for a smaller page instead.
+		return false, nil
 	case code == http.StatusRequestTimeout, code >= 500 && code != http.StatusNotImplemented:
 		if st.op.Safety == Write {
 			return false, nil
