@@ -23,13 +23,18 @@ func Interval(start, end time.Time) TimeInterval {
 	return TimeInterval{StartUtc: start, EndUtc: end}
 }
 
-// MarshalJSON writes both ends as UTC ISO 8601 times, keeping any fraction of a second.
+// wireTime is how interval ends go on the wire: UTC ISO 8601 with at most seven
+// fractional digits, the precision of Mews' .NET times (Go would write nine).
+const wireTime = "2006-01-02T15:04:05.9999999Z07:00"
+
+// MarshalJSON writes both ends as UTC ISO 8601 times, truncated to 100 ns. Both ends
+// are truncated alike, so consecutive windows stay contiguous.
 func (iv TimeInterval) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 80)
 	b = append(b, `{"StartUtc":"`...)
-	b = iv.StartUtc.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = iv.StartUtc.UTC().Truncate(100*time.Nanosecond).AppendFormat(b, wireTime)
 	b = append(b, `","EndUtc":"`...)
-	b = iv.EndUtc.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = iv.EndUtc.UTC().Truncate(100*time.Nanosecond).AppendFormat(b, wireTime)
 	return append(b, `"}`...), nil
 }
 

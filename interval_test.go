@@ -197,3 +197,13 @@ func TestTimeIntervalValidateNamesTheField(t *testing.T) {
 		t.Errorf("a long interval is valid (it gets split): %v", err)
 	}
 }
+
+func TestTimeIntervalSendsAtMostSevenFractionalDigits(t *testing.T) {
+	b, err := json.Marshal(mews.Interval(time.Date(2025, 3, 1, 0, 0, 0, 123_456_789, time.UTC), time.Date(2025, 3, 2, 0, 0, 0, 99, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"StartUtc":"2025-03-01T00:00:00.1234567Z","EndUtc":"2025-03-02T00:00:00Z"}`; string(b) != want {
+		t.Errorf("got %s, want %s (Mews' .NET times hold 100 ns)", b, want)
+	}
+}
