@@ -2,8 +2,6 @@ package connection
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/httpin"
 )
 
 // Action is the kind of a Mews integration webhook.
@@ -212,13 +211,13 @@ func (m *Monitor) WebhookHandler(cfg WebhookConfig) (http.Handler, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxWebhookBytes
 	}
-	return &webhookHandler{m: m, cfg: cfg, secret: sha256.Sum256([]byte(cfg.Secret.Reveal()))}, nil
+	return &webhookHandler{m: m, cfg: cfg, secret: httpin.NewSecret(cfg.Secret.Reveal())}, nil
 }
 
 type webhookHandler struct {
 	m      *Monitor
 	cfg    WebhookConfig
-	secret [sha256.Size]byte
+	secret httpin.Secret
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -227,15 +226,13 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusMethodNotAllowed, "only POST is accepted")
 		return
 	}
-	// Hashing first makes the comparison independent of the secret's length too.
-	got := sha256.Sum256([]byte(r.URL.Query().Get("Token")))
-	if subtle.ConstantTimeCompare(got[:], h.secret[:]) != 1 {
+	if !h.secret.Matches(r.URL.Query().Get("Token")) {
 		reply(w, http.StatusUnauthorized, "missing or wrong Token in the URL")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+	body, err := httpin.ReadBody(w, r, h.cfg.MaxBodyBytes)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		if errors.Is(err, httpin.ErrBodyTooLarge) {
 			reply(w, http.StatusRequestEntityTooLarge, "body is too large")
 			return
 		}

@@ -1,12 +1,9 @@
 package inbound
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -14,6 +11,7 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/httpin"
 )
 
 // The paths Mews calls, relative to the channel manager's base URL. Register these
@@ -50,7 +48,7 @@ const DefaultMaxBodyBytes = 32 << 20
 // acknowledged without calling the Receiver again. A Handler is safe for concurrent use.
 type Handler struct {
 	recv        Receiver
-	clientToken [sha256.Size]byte
+	clientToken httpin.Secret
 	maxBody     int64
 	dedup       *dedup
 	strictBlock bool
@@ -138,7 +136,7 @@ func NewHandler(clientToken string, recv Receiver, opts ...Option) (*Handler, er
 	}
 	h := &Handler{
 		recv:        recv,
-		clientToken: sha256.Sum256([]byte(tok.Reveal())),
+		clientToken: httpin.NewSecret(tok.Reveal()),
 		maxBody:     DefaultMaxBodyBytes,
 		log:         slog.New(slog.DiscardHandler),
 	}
@@ -200,14 +198,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.answer(w, op.name, reply, err)
 }
 
-// authenticated compares the clientToken in constant time. The comparison is over
-// SHA-256 digests, so the time taken does not depend on the token's length either.
+// authenticated compares the clientToken in constant time (over SHA-256 digests, so
+// the time taken does not depend on the token's length either).
 func (h *Handler) authenticated(op *operation, token *string) bool {
 	if token == nil {
 		return op.name == PathProcessAvailabilityBlock && !h.strictBlock
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(*token)))
-	return subtle.ConstantTimeCompare(sum[:], h.clientToken[:]) == 1
+	return h.clientToken.Matches(strings.TrimSpace(*token))
 }
 
 // refuse answers code 6 for a request that is not a well-formed call.
@@ -252,10 +249,9 @@ func (h *Handler) details(op string, err error) []mews.ErrorDetail {
 
 // readBody reads at most limit bytes of the request body, or says why it cannot.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, string) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooLarge *http.MaxBytesError
+	body, err := httpin.ReadBody(w, r, limit)
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.Is(err, httpin.ErrBodyTooLarge):
 		return nil, fmt.Sprintf("The body is larger than %d bytes; send smaller messages.", limit)
 	case err != nil:
 		return nil, "The body could not be read completely; send it again."
@@ -276,32 +272,14 @@ func truncate(s string) string {
 
 // describeJSONError explains a decoding failure in terms of the JSON, not of Go types.
 func describeJSONError(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	p, ok := httpin.ExplainJSON(err)
 	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d.", syn.Offset)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return fmt.Sprintf("got a JSON %s where an object was expected.", typ.Value)
-		}
-		return fmt.Sprintf("field %q has a JSON %s where %s was expected.", typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
+	case !ok:
+		return truncate(strings.TrimPrefix(err.Error(), "mews: ")) + "."
+	case p.Malformed:
+		return fmt.Sprintf("malformed JSON at byte %d.", p.Offset)
+	case p.Field == "":
+		return fmt.Sprintf("got a JSON %s where an object was expected.", p.Got)
 	}
-	msg := strings.TrimPrefix(err.Error(), "mews: ")
-	return truncate(msg) + "."
-}
-
-// jsonKind names a Go kind the way a JSON reader would.
-func jsonKind(kind string) string {
-	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
-		return "a number"
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice", kind == "array":
-		return "an array"
-	}
-	return "an object"
+	return fmt.Sprintf("field %q has a JSON %s where %s was expected.", p.Field, p.Got, p.Want)
 }

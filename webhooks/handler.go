@@ -3,8 +3,6 @@ package webhooks
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/httpin"
 )
 
 // Defaults of a Handler; each has an option.
@@ -51,7 +50,7 @@ type Func func(ctx context.Context, m *Message) error
 // will not re-send, so reconcile periodically (for example reservations updated since
 // the last run) if every change matters.
 type Handler struct {
-	secret  [sha256.Size]byte
+	secret  httpin.Secret
 	param   string
 	process Func
 	workers int
@@ -169,7 +168,7 @@ func NewHandler(secret string, process Func, opts ...Option) (*Handler, error) {
 		return nil, &mews.InputError{Field: "process", Reason: "is nil; pass the function that handles a message"}
 	}
 	h := &Handler{
-		secret:  sha256.Sum256([]byte(tok.Reveal())),
+		secret:  httpin.NewSecret(tok.Reveal()),
 		param:   DefaultTokenParameter,
 		process: process,
 		workers: DefaultWorkers,
@@ -225,21 +224,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authenticated compares the URL secret with the expected one in constant time.
 func (h *Handler) authenticated(r *http.Request) bool {
-	got := r.URL.Query().Get(h.param)
-	if got == "" {
-		return false
-	}
-	sum := sha256.Sum256([]byte(got))
-	return subtle.ConstantTimeCompare(sum[:], h.secret[:]) == 1
+	return h.secret.Matches(r.URL.Query().Get(h.param))
 }
 
 // decode reads and checks the body; problem is "" when it is a webhook message. body is
 // what could be read.
 func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, body []byte, status int, problem string) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	var tooLarge *http.MaxBytesError
+	body, err := httpin.ReadBody(w, r, h.maxBody)
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.Is(err, httpin.ErrBodyTooLarge):
 		return nil, nil, http.StatusRequestEntityTooLarge, "body too large"
 	case err != nil:
 		return nil, nil, http.StatusBadRequest, "body could not be read"
@@ -280,13 +273,12 @@ func (h *Handler) passOn(w http.ResponseWriter, r *http.Request, body []byte) {
 // describeJSONError explains a decoding failure in terms of the JSON Mews sent, never
 // of this package's Go types, since the text goes back to the sender and into logs.
 func describeJSONError(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	p, ok := httpin.ExplainJSON(err)
 	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ) && typ.Field != "":
-		return fmt.Sprintf("%s is a JSON %s, which is not its documented type", typ.Field, typ.Value)
+	case ok && p.Malformed:
+		return fmt.Sprintf("malformed JSON at byte %d", p.Offset)
+	case ok && p.Field != "":
+		return fmt.Sprintf("%s is a JSON %s, which is not its documented type", p.Field, p.Got)
 	}
 	return "want a JSON object with EnterpriseId, IntegrationId and Events"
 }
