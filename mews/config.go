@@ -37,13 +37,26 @@ func (a *app) flagSet(name string) *flag.FlagSet {
 	fs := bareFlagSet(name)
 	c := &a.cfg
 	fs.StringVar(&c.environment, "environment", c.environment, "overrides "+envEnvironment)
-	fs.StringVar(&c.clientToken, "client-token", c.clientToken, "overrides "+envClientToken)
-	fs.StringVar(&c.cmClientToken, "channel-manager-client-token", c.cmClientToken, "overrides "+envCMClientToken)
-	fs.StringVar(&c.accessToken, "access-token", c.accessToken, "overrides "+envAccessToken)
-	fs.StringVar(&c.connectionToken, "connection-token", c.connectionToken, "overrides "+envConnectionToken)
+	fs.Var(secretFlag{&c.clientToken}, "client-token", "`token`: overrides "+envClientToken)
+	fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "`token`: overrides "+envCMClientToken)
+	fs.Var(secretFlag{&c.accessToken}, "access-token", "`token`: overrides "+envAccessToken)
+	fs.Var(secretFlag{&c.connectionToken}, "connection-token", "`token`: overrides "+envConnectionToken)
 	fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
 	fs.BoolVar(&c.sandbox, "sandbox", c.sandbox, "use the embedded sandbox instead of Mews (same as "+envEnvironment+"="+environmentSandbox+")")
 	return fs
+}
+
+// secretFlag is a token flag. Its String is always empty, so a token given before the
+// command name is never shown as the default in a command's -h output.
+type secretFlag struct{ p *string }
+
+// String hides the value (the flag package prints it as the default).
+func (f secretFlag) String() string { return "" }
+
+// Set stores the token.
+func (f secretFlag) Set(v string) error {
+	*f.p = v
+	return nil
 }
 
 // bareFlagSet is a quiet flag set without the configuration flags (mews demo takes none).

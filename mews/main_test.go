@@ -661,3 +661,17 @@ func TestIsTerminal_FilesAndBuffersAreNot(t *testing.T) {
 		t.Error("a regular file or a buffer was taken for a terminal")
 	}
 }
+
+func TestHelp_NeverShowsATokenGivenBeforeTheCommand(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t) // run fails the test when a seeded token is printed
+	for _, args := range [][]string{
+		{"--access-token", mewstest.AccessToken, "--client-token", mewstest.ClientToken, "check", "-h"},
+		{"--connection-token", mewstest.ConnectionToken, "--channel-manager-client-token", mewstest.ChannelManagerClientToken, "help", "check"},
+	} {
+		r := c.run(args...).want(t, exitOK)
+		if !strings.Contains(r.stdout, "-access-token token") {
+			t.Errorf("mews %s: the token flags are not documented:\n%s", args[len(args)-2], r.stdout)
+		}
+	}
+}
