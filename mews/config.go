@@ -37,10 +37,10 @@ func (a *app) flagSet(name string) *flag.FlagSet {
 	fs := bareFlagSet(name)
 	c := &a.cfg
 	fs.StringVar(&c.environment, "environment", c.environment, "overrides "+envEnvironment)
-	fs.Var(secretFlag{&c.clientToken}, "client-token", "`token`: overrides "+envClientToken)
-	fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "`token`: overrides "+envCMClientToken)
-	fs.Var(secretFlag{&c.accessToken}, "access-token", "`token`: overrides "+envAccessToken)
-	fs.Var(secretFlag{&c.connectionToken}, "connection-token", "`token`: overrides "+envConnectionToken)
+	fs.Var(secretFlag{&c.clientToken}, "client-token", "your integration's client `token` (overrides "+envClientToken+")")
+	fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "the Channel Manager client `token` (overrides "+envCMClientToken+")")
+	fs.Var(secretFlag{&c.accessToken}, "access-token", "the hotel's Connector access `token` (overrides "+envAccessToken+")")
+	fs.Var(secretFlag{&c.connectionToken}, "connection-token", "the Channel Manager connection `token` (overrides "+envConnectionToken+")")
 	fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
 	fs.BoolVar(&c.sandbox, "sandbox", c.sandbox, "use the embedded sandbox instead of Mews (same as "+envEnvironment+"="+environmentSandbox+")")
 	return fs
