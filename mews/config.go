@@ -130,9 +130,14 @@ func (a *app) open() (*session, error) {
 	if clientToken == "" {
 		return nil, usagef("%s is not set: it is your integration's client token from Mews (or pass --client-token)", envClientToken)
 	}
+	if err := checkToken(a.cfg.clientToken, envClientToken, clientToken); err != nil {
+		return nil, err
+	}
 	cmClientToken := a.setting(a.cfg.cmClientToken, envCMClientToken)
 	if cmClientToken == "" {
 		cmClientToken = clientToken
+	} else if err := checkToken(a.cfg.cmClientToken, envCMClientToken, cmClientToken); err != nil {
+		return nil, err
 	}
 	clientName := a.setting(a.cfg.clientName, envClientName)
 	if clientName == "" {
@@ -174,17 +179,32 @@ func (a *app) openSandbox() (*session, error) {
 // variables (so a shell configured for Mews can try it) and falls back to its seeded
 // token. A missing token is a usage error naming the variable.
 func (s *session) token(a *app, flagValue, variable, seeded, what string) (string, error) {
-	if v := strings.TrimSpace(flagValue); v != "" {
-		return v, nil
-	}
-	if s.sandbox != nil {
+	if strings.TrimSpace(flagValue) == "" && s.sandbox != nil {
 		return seeded, nil
 	}
-	if v := strings.TrimSpace(a.getenv(variable)); v != "" {
-		return v, nil
+	v := a.setting(flagValue, variable)
+	if v == "" {
+		return "", usagef("%s is not set: it is %s (or pass %s)", variable, what, flagFor(variable))
 	}
-	flagName := "--" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(variable, "MEWS_"), "_", "-"))
-	return "", usagef("%s is not set: it is %s (or pass %s)", variable, what, flagName)
+	return v, checkToken(flagValue, variable, v)
+}
+
+// flagFor names the flag that overrides a variable: MEWS_ACCESS_TOKEN → --access-token.
+func flagFor(variable string) string {
+	return "--" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(variable, "MEWS_"), "_", "-"))
+}
+
+// checkToken refuses a malformed token before anything is sent (exit 2), naming where
+// it came from, the flag when it was given or else the variable, and never the token.
+func checkToken(flagValue, variable, token string) error {
+	if _, err := mews.NewToken(token); err != nil {
+		source := variable
+		if strings.TrimSpace(flagValue) != "" {
+			source = flagFor(variable)
+		}
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	return nil
 }
 
 // connector opens the session and the Connector handle of the configured access token.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -673,5 +674,38 @@ func TestHelp_NeverShowsATokenGivenBeforeTheCommand(t *testing.T) {
 		if !strings.Contains(r.stdout, "-access-token token") {
 			t.Errorf("mews %s: the token flags are not documented:\n%s", args[len(args)-2], r.stdout)
 		}
+	}
+}
+
+func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
+	t.Parallel()
+	const bad = "abc def"
+	real := map[string]string{"MEWS_ENVIRONMENT": "demo", "MEWS_CLIENT_TOKEN": "client-0001", "MEWS_ACCESS_TOKEN": "access-0001", "MEWS_CONNECTION_TOKEN": "connection-0001"}
+	for _, tc := range []struct {
+		name     string
+		variable string // set to bad; "" for none
+		args     []string
+		want     string
+	}{
+		{"client token variable", "MEWS_CLIENT_TOKEN", []string{"check"}, "MEWS_CLIENT_TOKEN: "},
+		{"Channel Manager client token variable", "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN: "},
+		{"access token variable", "MEWS_ACCESS_TOKEN", []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN: "},
+		{"connection token variable", "MEWS_CONNECTION_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN: "},
+		{"client token flag", "", []string{"--client-token", bad, "check"}, "--client-token: "},
+		{"access token flag", "", []string{"check", "--access-token", bad}, "--access-token: "},
+		{"access token flag in the sandbox", "", []string{"--sandbox", "check", "--access-token", bad}, "--access-token: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.secrets = append(c.secrets, bad)
+			c.env = maps.Clone(real)
+			if tc.variable != "" {
+				c.env[tc.variable] = bad
+			}
+			r := c.run(tc.args...).want(t, exitInput)
+			if !strings.HasPrefix(r.stderr, "mews: "+tc.want) || !strings.Contains(r.stderr, "whitespace") {
+				t.Errorf("stderr = %q, want it to start with %q and say what is wrong", r.stderr, "mews: "+tc.want)
+			}
+		})
 	}
 }
