@@ -21,6 +21,10 @@ import (
 // demoPINs is how many arriving guests get a PIN in the demo.
 const demoPINs = 5
 
+// demoMessageID is the messageId of the demo's booking, fixed (instead of the SDK's
+// random default) so that the demo prints the same story on every run.
+const demoMessageID = "6d657773-6465-4d6f-8000-000000000001"
+
 // demo walks the SDK's story against the embedded sandbox: connect, rooms, the coming
 // days' reservations, PINs for arrivals, the Channel Manager side, and a token revoked
 // and rotated under a Monitor.
@@ -202,7 +206,7 @@ func (d *demoRun) channelManager(ctx context.Context) error {
 	night := mews.NewAmount(12900, 2)
 	total := reservations.GrossCharge(night.MulInt(2))
 	g := &reservations.Group{
-		ChannelID: "BDC-4815162342", ChannelManagerID: "CHM-DEMO-1", CurrencyCode: mewstest.PropertyCurrency,
+		MessageID: demoMessageID, ChannelID: "BDC-4815162342", ChannelManagerID: "CHM-DEMO-1", CurrencyCode: mewstest.PropertyCurrency,
 		Customer:    &reservations.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
 		PaymentType: reservations.PaymentPrepaid, TotalAmount: &total,
 		Reservations: []reservations.GroupReservation{{

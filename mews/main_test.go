@@ -709,3 +709,14 @@ func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
 		})
 	}
 }
+
+func TestDemo_PrintsTheSameStoryEveryRun(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) { // the elapsed time it prints is 0.0 s in a bubble
+		first := newCLI(t).run("demo").want(t, exitOK)
+		second := newCLI(t).run("demo").want(t, exitOK)
+		if diff := cmp.Diff(first.stdout, second.stdout); diff != "" {
+			t.Errorf("two runs differ (-first +second):\n%s", diff)
+		}
+	})
+}
