@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // The Connector operations behind this package.
@@ -69,11 +70,11 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 		return fail("conn", "is nil; pass a *mews.Connector from Client.Connector")
 	case len(f.IDs)+len(f.ReservationIDs) == 0 && f.CollidingUtc == nil && f.UpdatedUtc == nil:
 		return fail("ServiceOrderIds", "or ResourceAccessTokenIds, CollidingUtc or UpdatedUtc is required by Mews")
-	case len(f.EnterpriseIDs) > maxBatch:
-		return fail("EnterpriseIds", fmt.Sprintf("has %d items; Mews accepts at most %d", len(f.EnterpriseIDs), maxBatch))
-	case slices.ContainsFunc(f.EnterpriseIDs, func(s string) bool { return strings.TrimSpace(s) == "" }):
-		return fail("EnterpriseIds", "contains an empty id")
-	case slices.ContainsFunc(f.States, func(s ActivityState) bool { return s != Active && s != Deleted }):
+	}
+	if err := listfilter.Check(opGetAll, listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxBatch}); err != nil {
+		return mews.ErrorPager[Credential](err)
+	}
+	if slices.ContainsFunc(f.States, func(s ActivityState) bool { return s != Active && s != Deleted }) {
 		return fail("ActivityStates", "may only contain pins.Active and pins.Deleted")
 	}
 	var queries []request
@@ -93,7 +94,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 		if err := dim.iv.Validate(opGetAll, dim.name); err != nil {
 			return mews.ErrorPager[Credential](err)
 		}
-		queries = multiply(queries, dim.iv.Split(), func(r *request, w mews.TimeInterval) { dim.set(r, &w) })
+		queries = listfilter.Multiply(queries, dim.iv.Split(), func(r *request, w mews.TimeInterval) { dim.set(r, &w) })
 	}
 	for _, dim := range []struct {
 		name string
@@ -106,11 +107,11 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 		if len(dim.ids) == 0 {
 			continue
 		}
-		if slices.ContainsFunc(dim.ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
-			return fail(dim.name, "contains an empty id")
+		if err := listfilter.Check(opGetAll, listfilter.List{Field: dim.name, Items: dim.ids}); err != nil {
+			return mews.ErrorPager[Credential](err)
 		}
 		ids := slices.Compact(slices.Sorted(slices.Values(dim.ids)))
-		queries = multiply(queries, slices.Collect(slices.Chunk(ids, maxBatch)), dim.set)
+		queries = listfilter.Multiply(queries, slices.Collect(slices.Chunk(ids, maxBatch)), dim.set)
 	}
 	return mews.NewPager(mews.PagerConfig[Credential]{
 		Operation: opGetAll,
@@ -137,19 +138,6 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 			return w != nil && c.ValidityEndUtc.After(w.EndUtc)
 		},
 	})
-}
-
-// multiply makes one query per variant of every query.
-func multiply[Q, V any](queries []Q, variants []V, set func(*Q, V)) []Q {
-	out := make([]Q, 0, len(queries)*len(variants))
-	for _, q := range queries {
-		for _, v := range variants {
-			cp := q
-			set(&cp, v)
-			out = append(out, cp)
-		}
-	}
-	return out
 }
 
 // Add stores new credentials and returns them as Mews stored them (with their ids).
@@ -222,8 +210,8 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 // Delete deletes credentials by id; Mews keeps them with IsActive false. More than 1000
 // ids are sent in chunks.
 func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
-	if slices.ContainsFunc(ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
-		return &mews.InputError{Operation: opDelete, Field: "Ids", Reason: "contains an empty id"}
+	if err := listfilter.Check(opDelete, listfilter.List{Field: "Ids", Items: ids}); err != nil {
+		return err
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}

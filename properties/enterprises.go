@@ -2,14 +2,16 @@ package properties
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // opEnterprises is the Connector operation behind ListEnterprises.
 const opEnterprises = "enterprises/getAll"
+
+// maxListItems is the most items Mews accepts in one list of a Connector filter.
+const maxListItems = 1000
 
 // EnterpriseFilter selects enterprises for ListEnterprises. Empty fields are left out.
 type EnterpriseFilter struct {
@@ -34,7 +36,10 @@ func ListEnterprises(conn *mews.Connector, f EnterpriseFilter) *mews.Pager[Enter
 		Enterprises []Enterprise `json:"Enterprises"`
 		Cursor      *string      `json:"Cursor"`
 	}
-	if err := checkLists(opEnterprises, map[string][]string{"EnterpriseIds": f.EnterpriseIDs, "ExternalIdentifiers": f.ExternalIdentifiers}); err != nil {
+	if err := listfilter.Check(opEnterprises,
+		listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxListItems},
+		listfilter.List{Field: "ExternalIdentifiers", Items: f.ExternalIdentifiers, Max: maxListItems},
+	); err != nil {
 		return mews.ErrorPager[Enterprise](err)
 	}
 	linked, err := windows(opEnterprises, "LinkedUtc", f.LinkedUtc)
@@ -84,19 +89,4 @@ func windows(op, field string, iv *mews.TimeInterval) ([]*mews.TimeInterval, err
 		out[i] = &split[i]
 	}
 	return out, nil
-}
-
-// checkLists enforces Mews' 1000-item limit and refuses empty ids.
-func checkLists(op string, lists map[string][]string) error {
-	for field, ids := range lists {
-		if len(ids) > 1000 {
-			return &mews.InputError{Operation: op, Field: field, Reason: fmt.Sprintf("has %d items; Mews accepts at most 1000, so split the list", len(ids))}
-		}
-		for _, id := range ids {
-			if strings.TrimSpace(id) == "" {
-				return &mews.InputError{Operation: op, Field: field, Reason: "contains an empty value"}
-			}
-		}
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // opResources is the Connector operation behind ListResources.
@@ -127,7 +128,11 @@ func ListResources(conn *mews.Connector, f ResourceFilter) *mews.Pager[Resource]
 		Resources []Resource `json:"Resources"`
 		Cursor    *string    `json:"Cursor"`
 	}
-	if err := checkLists(opResources, map[string][]string{"EnterpriseIds": f.EnterpriseIDs, "ResourceIds": f.ResourceIDs, "Names": f.Names}); err != nil {
+	if err := listfilter.Check(opResources,
+		listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxListItems},
+		listfilter.List{Field: "ResourceIds", Items: f.ResourceIDs, Max: maxListItems},
+		listfilter.List{Field: "Names", Items: f.Names, Max: maxListItems},
+	); err != nil {
 		return mews.ErrorPager[Resource](err)
 	}
 	created, err := windows(opResources, "CreatedUtc", f.CreatedUtc)

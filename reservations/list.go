@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // opGetAll is the Connector operation behind List, Get and Sync.
@@ -195,57 +196,31 @@ func (f Filter) queries() ([]request, error) {
 		if err := (*p).Validate(opGetAll, iv.name); err != nil {
 			return nil, err
 		}
-		windows := (*p).Split()
-		qs = expand(qs, len(windows), func(q *request, k int) { *iv.get(q) = &windows[k] })
+		qs = listfilter.Multiply(qs, (*p).Split(), func(q *request, w mews.TimeInterval) { *iv.get(q) = &w })
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
 	if len(ids) > 0 {
-		chunks := slices.Collect(slices.Chunk(ids, maxIDs))
-		qs = expand(qs, len(chunks), func(q *request, k int) { q.ReservationIDs = chunks[k] })
+		qs = listfilter.Multiply(qs, slices.Collect(slices.Chunk(ids, maxIDs)), func(q *request, c []string) { q.ReservationIDs = c })
 	}
 	return qs, nil
 }
 
-// expand multiplies the requests by n variants, made by set.
-func expand(qs []request, n int, set func(q *request, k int)) []request {
-	out := make([]request, 0, len(qs)*n)
-	for _, q := range qs {
-		for k := range n {
-			cp := q
-			set(&cp, k)
-			out = append(out, cp)
-		}
-	}
-	return out
-}
-
 // validate checks the filter against Mews' documented limits.
 func (f Filter) validate() error {
-	for _, l := range []struct {
-		name string
-		ids  []string
-		max  int
-	}{
-		{"EnterpriseIds", f.EnterpriseIDs, maxIDs},
-		{"ServiceIds", f.ServiceIDs, maxIDs},
-		{"ReservationGroupIds", f.ReservationGroupIDs, maxIDs},
-		{"AccountIds", f.AccountIDs, maxIDs},
-		{"PartnerCompanyIds", f.PartnerCompanyIDs, maxSmallIDs},
-		{"TravelAgencyIds", f.TravelAgencyIDs, maxSmallIDs},
-		{"Numbers", f.Numbers, maxIDs},
-		{"ChannelNumbers", f.ChannelNumbers, maxSmallIDs},
-		{"AssignedResourceIds", f.AssignedResourceIDs, maxIDs},
-		{"AvailabilityBlockIds", f.AvailabilityBlockIDs, maxSmallIDs},
-	} {
-		if len(l.ids) > l.max {
-			return &mews.InputError{Operation: opGetAll, Field: l.name, Reason: fmt.Sprintf("has %d items; Mews accepts at most %d, so split the list", len(l.ids), l.max)}
-		}
-		if slices.ContainsFunc(l.ids, func(s string) bool { return strings.TrimSpace(s) == "" }) {
-			return &mews.InputError{Operation: opGetAll, Field: l.name, Reason: "contains an empty id"}
-		}
-	}
-	if slices.ContainsFunc(f.ReservationIDs, func(s string) bool { return strings.TrimSpace(s) == "" }) {
-		return &mews.InputError{Operation: opGetAll, Field: "ReservationIds", Reason: "contains an empty id"}
+	if err := listfilter.Check(opGetAll,
+		listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxIDs},
+		listfilter.List{Field: "ServiceIds", Items: f.ServiceIDs, Max: maxIDs},
+		listfilter.List{Field: "ReservationGroupIds", Items: f.ReservationGroupIDs, Max: maxIDs},
+		listfilter.List{Field: "AccountIds", Items: f.AccountIDs, Max: maxIDs},
+		listfilter.List{Field: "PartnerCompanyIds", Items: f.PartnerCompanyIDs, Max: maxSmallIDs},
+		listfilter.List{Field: "TravelAgencyIds", Items: f.TravelAgencyIDs, Max: maxSmallIDs},
+		listfilter.List{Field: "Numbers", Items: f.Numbers, Max: maxIDs},
+		listfilter.List{Field: "ChannelNumbers", Items: f.ChannelNumbers, Max: maxSmallIDs},
+		listfilter.List{Field: "AssignedResourceIds", Items: f.AssignedResourceIDs, Max: maxIDs},
+		listfilter.List{Field: "AvailabilityBlockIds", Items: f.AvailabilityBlockIDs, Max: maxSmallIDs},
+		listfilter.List{Field: "ReservationIds", Items: f.ReservationIDs}, // sent in chunks
+	); err != nil {
+		return err
 	}
 	if f.ScheduledStartUtc != nil && f.ActualStartUtc != nil {
 		return &mews.InputError{Operation: opGetAll, Field: "ActualStartUtc", Reason: "cannot be combined with ScheduledStartUtc; use one of them"}

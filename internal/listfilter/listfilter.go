@@ -1,0 +1,49 @@
+package listfilter
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// List is one list of a filter, named as in Mews' API so that an error points at the
+// field the caller can fix.
+type List struct {
+	Field string
+	Items []string
+	// Max is the most items Mews accepts in the list; 0 means no limit, for lists the
+	// SDK sends in chunks itself.
+	Max int
+}
+
+// Check returns an *mews.InputError for op about the first list, in the order given,
+// that has more items than its Max or an empty (or all-blank) item, which Mews would
+// refuse or misread; nil when all are fine.
+func Check(op string, lists ...List) error {
+	for _, l := range lists {
+		if l.Max > 0 && len(l.Items) > l.Max {
+			return &mews.InputError{Operation: op, Field: l.Field, Reason: fmt.Sprintf("has %d items; Mews accepts at most %d, so split the list", len(l.Items), l.Max)}
+		}
+		if slices.ContainsFunc(l.Items, func(s string) bool { return strings.TrimSpace(s) == "" }) {
+			return &mews.InputError{Operation: op, Field: l.Field, Reason: "contains an empty value"}
+		}
+	}
+	return nil
+}
+
+// Multiply returns one copy of every request per variant, set applying the variant to
+// the copy: the requests that together cover all combinations, the first request's
+// variants first. No variants give no requests.
+func Multiply[R, V any](reqs []R, variants []V, set func(*R, V)) []R {
+	out := make([]R, 0, len(reqs)*len(variants))
+	for _, r := range reqs {
+		for _, v := range variants {
+			cp := r
+			set(&cp, v)
+			out = append(out, cp)
+		}
+	}
+	return out
+}
