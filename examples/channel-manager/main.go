@@ -34,9 +34,9 @@ import (
 func main() {
 	write := flag.Bool("write", false, "push the booking to Mews (always on in the sandbox)")
 	flag.Parse()
-	exampleenv.Main("channel-manager", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+	os.Exit(exampleenv.Run("channel-manager", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
-	})
+	}))
 }
 
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) error {

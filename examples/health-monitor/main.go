@@ -29,9 +29,9 @@ import (
 )
 
 func main() {
-	exampleenv.Main("health-monitor", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+	os.Exit(exampleenv.Run("health-monitor", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout)
-	})
+	}))
 }
 
 // The keys the connections are watched under: your own ids, e.g. property ids.

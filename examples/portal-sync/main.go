@@ -35,9 +35,9 @@ import (
 func main() {
 	write := flag.Bool("write", false, "store the PINs in Mews (always on in the sandbox)")
 	flag.Parse()
-	exampleenv.Main("portal-sync", time.Minute, func(ctx context.Context, env *exampleenv.Env) error {
+	os.Exit(exampleenv.Run("portal-sync", time.Minute, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout, *write || env.Sandbox != nil)
-	})
+	}))
 }
 
 // wiredFloors are the floors whose doors the lock system controls so far.

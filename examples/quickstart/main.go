@@ -22,9 +22,9 @@ import (
 )
 
 func main() {
-	exampleenv.Main("quickstart", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+	os.Exit(exampleenv.Run("quickstart", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout)
-	})
+	}))
 }
 
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {

@@ -6,8 +6,8 @@
 // mews.NewClient and your own settings.
 //
 //	func main() {
-//		exampleenv.Main("quickstart", 30*time.Second, func(ctx context.Context, env *exampleenv.Env) error {
+//		os.Exit(exampleenv.Run("quickstart", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 //			return run(ctx, env, os.Stdout) // env.Client, env.AccessToken, env.Now()…
-//		})
+//		}))
 //	}
 package exampleenv

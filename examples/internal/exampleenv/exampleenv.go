@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -128,20 +127,22 @@ func Output(t testing.TB, run func(ctx context.Context, env *Env, out io.Writer)
 	return env.Sandbox, out.String()
 }
 
-// Main runs an example's fn with a deadline on the Env that the process environment
-// describes, and exits 1 with the error when it fails.
-func Main(name string, timeout time.Duration, fn func(ctx context.Context, env *Env) error) {
+// Run runs an example's fn with a deadline on the Env that getenv describes and returns
+// the process's exit code: 0, or 1 after writing the error to stderr. The example's main
+// passes it to os.Exit, the only place that exits.
+func Run(name string, timeout time.Duration, getenv func(string) string, stderr io.Writer, fn func(ctx context.Context, env *Env) error) int {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	env, err := Open(os.Getenv)
+	defer cancel()
+	env, err := Open(getenv)
 	if err == nil {
 		err = fn(ctx, env)
 		env.Close()
 	}
-	cancel()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
-		os.Exit(1)
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
 	}
+	return 0
 }
 
 // Require returns an error naming the variable when value is empty.
