@@ -40,8 +40,15 @@ func main() {
 	}))
 }
 
-// wiredFloors are the floors whose doors the lock system controls so far.
-var wiredFloors = map[string]bool{"1": true, "2": true, "3": true}
+// wiredFloor reports whether the lock system controls the doors of a floor; so far it
+// controls floors 1 to 3.
+func wiredFloor(floor string) bool {
+	switch floor {
+	case "1", "2", "3":
+		return true
+	}
+	return false
+}
 
 // portal is the Portal's state: the door map and the sync's watermark.
 type portal struct {
@@ -94,7 +101,7 @@ func (p *portal) mapDoors(ctx context.Context) error {
 			return err
 		}
 		p.rooms[room.ID] = room.Name
-		if wiredFloors[room.Floor()] {
+		if wiredFloor(room.Floor()) {
 			p.doors[room.Name] = "door-" + room.Name
 		}
 	}

@@ -31,12 +31,12 @@ func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
 		t.Fatalf("want PINs set and rooms skipped in the initial sync:\n%s", out)
 	}
 	for _, m := range set {
-		if !wiredFloors[m[2][:1]] {
+		if !wiredFloor(m[2][:1]) {
 			t.Errorf("a PIN was set for room %s, which has no door", m[2])
 		}
 	}
 	for _, m := range skipped {
-		if wiredFloors[m[1][:1]] {
+		if wiredFloor(m[1][:1]) {
 			t.Errorf("room %s has a door but was skipped", m[1])
 		}
 	}
