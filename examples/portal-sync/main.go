@@ -151,8 +151,12 @@ func (p *portal) apply(ctx context.Context, r *reservations.Reservation) error {
 		fmt.Fprintf(p.out, "skipped reservation %s: no room assigned yet\n", r.Number)
 		return nil
 	}
-	room := p.rooms[*r.AssignedResourceID]
+	room, listed := p.rooms[*r.AssignedResourceID]
 	door, ok := p.doors[room]
+	if !listed {
+		// Deactivated since, or added after the door map was built: name it by its id.
+		room, ok = *r.AssignedResourceID+" (not an active room)", false
+	}
 	if !ok {
 		fmt.Fprintf(p.out, "skipped reservation %s: room %s is not mapped to a door\n", r.Number, room)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mewskit/mews-go/examples/internal/exampleenv"
 	"github.com/mewskit/mews-go/mewstest"
@@ -83,5 +84,34 @@ func TestRun_WithoutWriteOnlySaysWhatItWouldDo(t *testing.T) {
 	}
 	if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
 		t.Errorf("%d PINs were added without -write", n)
+	}
+}
+
+func TestRun_SkipsAnArrivalInARoomMissingFromTheMapNamingTheRoom(t *testing.T) {
+	env := exampleenv.ForTest(t)
+	var inactive mewstest.Room
+	for _, room := range env.Sandbox.Rooms() {
+		if !room.IsActive && room.EnterpriseID == mewstest.EnterpriseID {
+			inactive = room
+		}
+	}
+	if inactive.ID == "" {
+		t.Fatal("the sandbox has no inactive room")
+	}
+	now := env.Now()
+	r := env.Sandbox.AddReservation(mewstest.Reservation{
+		RoomID: inactive.ID, State: "Confirmed", Adults: 1, CreatedUtc: now.Add(-time.Hour),
+		ScheduledStartUtc: now.Add(2 * time.Hour), ScheduledEndUtc: now.Add(26 * time.Hour),
+	})
+	var out strings.Builder
+	if err := run(t.Context(), env, &out, true); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	want := "skipped reservation " + r.Number + ": room " + inactive.ID + " (not an active room) is not mapped to a door\n"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, out.String())
+	}
+	if n := len(env.Sandbox.ActiveResourceAccessTokens(r.ID)); n != 0 {
+		t.Errorf("%d PINs were set for a room without a door", n)
 	}
 }
