@@ -139,14 +139,17 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// exitCode maps an error onto the documented exit codes.
+// exitCode maps an error onto the documented exit codes; it is the only such mapping.
 func exitCode(err error) int {
 	var ue *usageError
+	var broken *brokenError
 	switch {
 	case err == nil, errors.Is(err, errHelpShown):
 		return exitOK
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &broken):
+		return exitAuth // "broken: …" always exits 3, whatever the reason's type
 	case errors.Is(err, mews.ErrInvalidInput):
 		return exitInput
 	case errors.Is(err, mews.ErrInvalidAuthentication), errors.Is(err, mews.ErrConnectionNotFound):

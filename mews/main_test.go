@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -719,4 +720,13 @@ func TestDemo_PrintsTheSameStoryEveryRun(t *testing.T) {
 			t.Errorf("two runs differ (-first +second):\n%s", diff)
 		}
 	})
+}
+
+func TestExitCode_BrokenIsAlways3(t *testing.T) {
+	t.Parallel()
+	// A check that Mews decided against, for a reason outside the SDK's sentinels (a
+	// webhook said the integration was disabled, say).
+	if got := exitCode(&brokenError{reason: errors.New("the integration was disabled in Mews")}); got != exitAuth {
+		t.Errorf("exit code %d, want %d", got, exitAuth)
+	}
 }
