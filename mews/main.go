@@ -25,22 +25,21 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run is the whole command: it parses args, reads the configuration through getenv,
 // writes results to stdout and diagnostics to stderr, and returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, terminal: isTerminal}
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	a := &app{getenv: getenv, stdout: stdout, stderr: stderr, terminal: isTerminal}
 	return a.run(ctx, args)
 }
 
 // app is one invocation of the command.
 type app struct {
 	getenv         func(string) string
-	stdin          io.Reader
 	stdout, stderr io.Writer
 	// terminal reports whether w is an interactive terminal (progress goes there only).
 	terminal func(w io.Writer) bool

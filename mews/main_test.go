@@ -55,7 +55,7 @@ func (c *cli) run(args ...string) result {
 	var stdout, stderr bytes.Buffer
 	a := &app{
 		getenv: func(k string) string { return c.env[k] },
-		stdin:  strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		stdout: &stdout, stderr: &stderr,
 		terminal: func(io.Writer) bool { return c.terminal },
 		sandbox:  c.srv,
 	}
@@ -624,7 +624,7 @@ func TestDemo_WalksTheWholeStoryWithoutWaiting(t *testing.T) {
 func TestDemo_NeedsNoConfiguration(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"demo"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	code := run(context.Background(), []string{"demo"}, func(string) string { return "" }, &stdout, &stderr)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
