@@ -17,21 +17,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/pins"
 	"github.com/mewskit/mews-go/reservations"
 )
-
-func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	conn, err := srv.Connector(mewstest.AccessToken, mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, conn
-}
 
 // upcoming returns a seeded confirmed reservation with a room, as the SDK reads it.
 func upcoming(t *testing.T, srv *mewstest.Server, conn *mews.Connector, skip int) *reservations.Reservation {
@@ -70,7 +60,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	srv.HandleConnector("resourceAccessTokens/getAll", func(*mewstest.Request) (any, error) { return json.RawMessage(body), nil })
 	got, err := pins.List(conn, pins.Filter{ReservationIDs: []string{"35d4b117-4e60-44a3-9580-c582117eff98"}}).Collect(context.Background())
 	if err != nil {
@@ -92,7 +82,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 
 func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	res := upcoming(t, srv, conn, 0)
 	c := pins.Credential{
 		ReservationID: res.ID, ResourceID: *res.AssignedResourceID, Type: pins.PinCode, Value: "1234#",
@@ -120,7 +110,7 @@ func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
 
 func TestUpdateSendsWrappedValues(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	res := upcoming(t, srv, conn, 0)
 	added, err := pins.Add(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "1111"))
 	if err != nil {
@@ -165,7 +155,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 		{"unknown type", func(c *pins.Credential) { c.Type = "Fingerprint" }, "Type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, conn := hotel(t)
+			srv, conn := testhotel.New(t)
 			c := good
 			tc.edit(&c)
 			_, addErr := pins.Add(context.Background(), conn, good, c)
@@ -184,7 +174,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 	t.Run("max length is fine", func(t *testing.T) {
 		c := good
 		c.Value = strings.Repeat("9", pins.MaxValueLength)
-		_, conn := hotel(t)
+		_, conn := testhotel.New(t)
 		if _, err := pins.Update(context.Background(), conn, c); !strings.Contains(fmt.Sprint(err), "ResourceAccessTokenId") {
 			t.Errorf("err = %v, want only the missing id refused", err)
 		}
@@ -193,7 +183,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 
 func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 	t.Parallel()
-	_, conn := hotel(t)
+	_, conn := testhotel.New(t)
 	start := mewstest.SeedEpoch()
 	_, err := pins.Add(context.Background(), conn, pins.Credential{ReservationID: "00000000-0000-4000-8000-00000000dead", Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)})
 	var apiErr *mews.APIError
@@ -204,7 +194,7 @@ func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 
 func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	first, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
@@ -235,7 +225,7 @@ func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 
 func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	old, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
@@ -260,7 +250,7 @@ func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 
 func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	c := pins.ForReservation(res, pins.PinCode, "4711")
@@ -292,7 +282,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := hotel(t)
+				srv, conn := testhotel.New(t)
 				res := upcoming(t, srv, conn, 0)
 				f := tc.fault
 				f.Operation = "resourceAccessTokens/add"
@@ -326,7 +316,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 			f.Operation = op
 			t.Run(op+" "+f.String(), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					srv, conn := hotel(t)
+					srv, conn := testhotel.New(t)
 					ctx := context.Background()
 					res := upcoming(t, srv, conn, 0)
 					if _, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "1111")); err != nil {
@@ -359,7 +349,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := hotel(t)
+		srv, conn := testhotel.New(t)
 		res := upcoming(t, srv, conn, 1)
 		faults := []mewstest.Fault{
 			{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true, Times: 3},
@@ -387,7 +377,7 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := hotel(t)
+		srv, conn := testhotel.New(t)
 		res := upcoming(t, srv, conn, 2)
 		// Both adds are held until both calls have read the reservation's credentials and
 		// found none: each adds its own.
@@ -416,7 +406,7 @@ func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 
 func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	c, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.RfidTag, "04:A2:2B:1C"))
@@ -440,7 +430,7 @@ func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 
 func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	start := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
@@ -475,7 +465,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 		{"empty reservation id", pins.Filter{ReservationIDs: []string{""}}, "ServiceOrderIds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, conn := hotel(t)
+			srv, conn := testhotel.New(t)
 			_, err := pins.List(conn, tc.f).Collect(context.Background())
 			var ie *mews.InputError
 			if !errors.As(err, &ie) || ie.Field != tc.field {
@@ -491,7 +481,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := hotel(t)
+		srv, conn := testhotel.New(t)
 		ctx := context.Background()
 		res := upcoming(t, srv, conn, 0)
 		start := time.Now()
@@ -521,7 +511,7 @@ func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *te
 
 func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	if _, err := pins.List(conn, pins.Filter{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want an input error", err)
@@ -540,7 +530,7 @@ func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 
 func TestAddAndDeleteChunkBatchesOf1000(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	batch := make([]pins.Credential, 1500)
@@ -577,7 +567,7 @@ func TestCredentialNeverPrintsItsValue(t *testing.T) {
 
 func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	other := upcoming(t, srv, conn, 1)

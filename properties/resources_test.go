@@ -9,21 +9,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/properties"
 )
-
-// seededHotel is an in-process mewstest server and a Connector with the given token.
-func seededHotel(t *testing.T, token string) (*mewstest.Server, *mews.Connector) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	conn, err := srv.Connector(token, mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, conn
-}
 
 func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 	t.Parallel()
@@ -63,7 +52,7 @@ func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 
 func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 	t.Parallel()
-	srv, conn := seededHotel(t, mewstest.AccessToken)
+	srv, conn := testhotel.New(t)
 	rooms, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +78,7 @@ func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 
 func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 	t.Parallel()
-	_, conn := seededHotel(t, mewstest.AccessToken)
+	_, conn := testhotel.New(t)
 	got, err := properties.ListResources(conn, properties.ResourceFilter{Names: []string{"203"}}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +90,7 @@ func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 
 func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 	t.Parallel()
-	srv, conn := seededHotel(t, mewstest.AccessToken)
+	srv, conn := testhotel.New(t)
 	iv := mews.Interval(mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch())
 	got, err := properties.ListResources(conn, properties.ResourceFilter{UpdatedUtc: &iv}).Collect(context.Background())
 	if err != nil {
@@ -117,7 +106,7 @@ func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 
 func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
 	t.Parallel()
-	srv, conn := seededHotel(t, mewstest.AccessToken)
+	srv, conn := testhotel.New(t)
 	_, err := properties.ListResources(conn, properties.ResourceFilter{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v", err)
@@ -144,7 +133,7 @@ func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
 
 func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 	t.Parallel()
-	_, conn := seededHotel(t, mewstest.PortfolioAccessToken)
+	_, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken)
 	ctx := context.Background()
 	cfg, err := properties.GetConfiguration(ctx, conn)
 	if err != nil {
@@ -175,7 +164,7 @@ func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 
 func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
 	t.Parallel()
-	_, conn := seededHotel(t, mewstest.AccessToken)
+	_, conn := testhotel.New(t)
 	cfg, err := properties.GetConfiguration(context.Background(), conn)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +178,7 @@ func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
 
 func TestGetConfigurationOfARevokedTokenIsAnAuthenticationError(t *testing.T) {
 	t.Parallel()
-	srv, conn := seededHotel(t, mewstest.AccessToken)
+	srv, conn := testhotel.New(t)
 	srv.Revoke(mewstest.AccessToken)
 	if _, err := properties.GetConfiguration(context.Background(), conn); !errors.Is(err, mews.ErrInvalidAuthentication) {
 		t.Errorf("err = %v, want ErrInvalidAuthentication", err)

@@ -14,21 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
 )
-
-// hotel is a fresh in-process mewstest server and a Connector to its seeded hotel.
-func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
-	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	conn, err := srv.Connector(mewstest.AccessToken, mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, conn
-}
 
 // getAllRequests decodes the reservations/getAll bodies the server received.
 func getAllRequests(t *testing.T, srv *mewstest.Server) []map[string]json.RawMessage {
@@ -88,7 +77,7 @@ func TestReservationDecodesTheDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(body), nil
 	})
@@ -134,7 +123,7 @@ func TestReservationDecodesTheDocumentedExample(t *testing.T) {
 
 func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(`{"Reservations":[{"Id":"a","State":"Enquired","ScheduledStartUtc":"2025-01-01T15:00:00+01:00","ActualStartUtc":"2025-01-01T16:00:00+01:00"}],"Cursor":null}`), nil
 	})
@@ -154,7 +143,7 @@ func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testin
 
 func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	f := reservations.Filter{States: []reservations.State{reservations.StateCanceled, reservations.StateRequested}}
 	got, err := reservations.List(conn, f).PageSize(50).Collect(context.Background())
 	if err != nil {
@@ -176,7 +165,7 @@ func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 
 func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	from, to := mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch().AddDate(0, 6, 0)
 	colliding := mews.Interval(from, to)
 	rooms := someRooms(srv, 4) // a few rooms keep the listing small; their stays still cross every window edge
@@ -217,7 +206,7 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 
 func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	arrivals := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0)) // two windows
 	f := reservations.Filter{ScheduledStartUtc: &arrivals, AssignedResourceIDs: someRooms(srv, 2), States: reservations.AllStates()}
 	later := mewstest.SeedEpoch().AddDate(0, 4, 0).Add(14 * time.Hour)
@@ -242,7 +231,7 @@ func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testi
 
 func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	for _, iv := range []mews.TimeInterval{
 		mews.Interval(time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)),
 		mews.Interval(time.Date(2023, 11, 30, 12, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)),
@@ -264,7 +253,7 @@ func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 
 func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	upd := mews.Interval(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 5, 5, 0, 0, 0, 0, time.UTC))
 	f := reservations.Filter{
 		EnterpriseIDs: []string{mewstest.EnterpriseID}, ReservationIDs: []string{"r1"}, ServiceIDs: []string{"s1"},
@@ -318,7 +307,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 		{"empty state", reservations.Filter{States: []reservations.State{""}}, "States"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, conn := hotel(t)
+			srv, conn := testhotel.New(t)
 			_, err := reservations.List(conn, tc.f).Collect(context.Background())
 			var ie *mews.InputError
 			if !errors.As(err, &ie) || ie.Field != tc.field {
@@ -333,7 +322,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 
 func TestListAsksForManyReservationIDsInChunksOf1000(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	seeded := seededIDs(srv, func(mewstest.Reservation) bool { return true })[:2500]
 	got, err := reservations.GetMany(context.Background(), conn, append(seeded, "00000000-0000-4000-8000-00000000dead"))
 	if err != nil {
@@ -347,7 +336,7 @@ func TestListAsksForManyReservationIDsInChunksOf1000(t *testing.T) {
 
 func TestGetReturnsOneReservationInAnyState(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	canceled := seededIDs(srv, func(r mewstest.Reservation) bool { return r.State == "Canceled" })[0]
 	r, err := reservations.Get(context.Background(), conn, canceled)
 	if err != nil {
@@ -360,7 +349,7 @@ func TestGetReturnsOneReservationInAnyState(t *testing.T) {
 
 func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
 	t.Parallel()
-	_, conn := hotel(t)
+	_, conn := testhotel.New(t)
 	_, err := reservations.Get(context.Background(), conn, "00000000-0000-4000-8000-00000000dead")
 	if !errors.Is(err, mews.ErrReservationNotFound) {
 		t.Errorf("err = %v, want ErrReservationNotFound", err)
@@ -370,7 +359,7 @@ func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
 func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := hotel(t)
+		srv, conn := testhotel.New(t)
 		srv.InjectFault(mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusRequestTimeout})
 		f := reservations.Filter{States: []reservations.State{reservations.StateCanceled}}
 		got, err := reservations.List(conn, f).PageSize(200).Collect(context.Background())
@@ -394,7 +383,7 @@ func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 
 func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	srv.Revoke(mewstest.AccessToken)
 	n := 0
 	for _, err := range reservations.List(conn, reservations.Filter{}).All(context.Background()) {
@@ -410,12 +399,7 @@ func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 
 func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
 	t.Parallel()
-	srv := mewstest.NewServer(mewstest.InProcess())
-	t.Cleanup(srv.Close)
-	conn, err := srv.Connector(mewstest.PortfolioAccessToken, mews.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken)
 	harbour := srv.AddReservation(mewstest.Reservation{EnterpriseID: mewstest.SecondEnterpriseID,
 		ScheduledStartUtc: mewstest.SeedEpoch(), ScheduledEndUtc: mewstest.SeedEpoch().AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch()})
 	f := reservations.Filter{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
 )
@@ -35,7 +36,7 @@ func pass(t *testing.T, feed *reservations.ChangeFeed) []string {
 
 func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	since := mewstest.SeedEpoch().AddDate(0, 0, -7)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now})
@@ -51,7 +52,7 @@ func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 
 func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
 	if got := pass(t, feed); len(got) != 0 {
@@ -80,7 +81,7 @@ func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := hotel(t)
+		srv, conn := testhotel.New(t)
 		since := mewstest.SeedEpoch().AddDate(-1, 0, 0)
 		clk := &clock{now: mewstest.SeedEpoch()}
 		rooms := someRooms(srv, 6) // a few rooms keep a year of changes small
@@ -129,7 +130,7 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 
 func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour + 123456789*time.Nanosecond)}
 	since := reservations.NewWatermark(mewstest.SeedEpoch().Add(987654321 * time.Nanosecond))
 	feed := reservations.Changes(conn, since, reservations.SyncOptions{Now: clk.Now})
@@ -146,7 +147,7 @@ func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 
 func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	errs := 0
 	for _, err := range reservations.Changes(conn, reservations.Watermark{}, reservations.SyncOptions{}).All(context.Background()) {
 		errs++
@@ -164,7 +165,7 @@ func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
 
 func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
 	t.Parallel()
-	srv, conn := hotel(t)
+	srv, conn := testhotel.New(t)
 	iv := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch())
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
 	errs := 0

@@ -1,0 +1,35 @@
+// Package testhotel starts the in-process mewstest hotel that the Connector packages'
+// tests share, so that each test gets a fresh server and a Connector to it in one
+// line. Only _test files import it.
+//
+//	srv, conn := testhotel.New(t)
+//	got, err := reservations.List(conn, f).Collect(t.Context())
+package testhotel
+
+import (
+	"testing"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// New is NewFor with the seeded hotel's own access token (mewstest.AccessToken), what
+// most tests need.
+func New(t testing.TB) (*mewstest.Server, *mews.Connector) {
+	t.Helper()
+	return NewFor(t, mewstest.AccessToken)
+}
+
+// NewFor starts a fresh in-process mewstest server, closed when the test ends, and
+// returns it with a Connector that uses tok. The Connector has no client-side rate
+// limit, so tests never wait for one; a test of rate limiting builds its own.
+func NewFor(t testing.TB, tok string) (*mewstest.Server, *mews.Connector) {
+	t.Helper()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	conn, err := srv.Connector(tok, mews.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn
+}
