@@ -270,8 +270,10 @@ func (a *app) pinsDelete(ctx context.Context, args []string) error {
 // listFlag is a repeatable string flag.
 type listFlag []string
 
+// String joins the values, as the flag package shows them.
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
 
+// Set adds one more value; the flag may be repeated.
 func (l *listFlag) Set(v string) error {
 	*l = append(*l, v)
 	return nil
@@ -333,6 +335,7 @@ func parseStates(op string, names []string) ([]reservations.State, error) {
 	return states, nil
 }
 
+// stateNames lists the reservation states --state accepts, for help and errors.
 func stateNames() string {
 	all := reservations.AllStates()
 	names := make([]string, len(all))
@@ -360,6 +363,8 @@ type listing struct {
 	tw *tabwriter.Writer // nil for JSON
 }
 
+// listing starts the output of a list command on stdout: JSON lines, or a table with
+// header.
 func (a *app) listing(asJSON bool, header ...string) *listing {
 	if asJSON {
 		return &listing{w: a.stdout}
@@ -376,6 +381,7 @@ func (l *listing) add(item any, cells ...string) error {
 	return nil
 }
 
+// flush writes the table's aligned rows; JSON lines are already written.
 func (l *listing) flush() error {
 	if l.tw == nil {
 		return nil
@@ -403,10 +409,12 @@ func table(w io.Writer, header ...string) *tabwriter.Writer {
 	return tw
 }
 
+// row adds one table row of cells.
 func row(tw *tabwriter.Writer, cells ...string) {
 	fmt.Fprintln(tw, strings.Join(cells, "\t"))
 }
 
+// stamp shows a time in UTC to the minute, or "-" when it is unset.
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -414,8 +422,10 @@ func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
+// orDash shows an empty cell as "-", so that table columns never collapse.
 func orDash(s string) string { return orDefault(s, "-") }
 
+// orDefault returns s, or def when s is empty.
 func orDefault(s, def string) string {
 	if s == "" {
 		return def
@@ -430,6 +440,8 @@ type progress struct {
 	shown   bool
 }
 
+// progress starts the progress of a listing split into windows: on stderr when it is
+// a terminal, silent otherwise so that logs and pipes stay clean.
 func (a *app) progress(windows int) *progress {
 	p := &progress{windows: windows}
 	if a.terminal(a.stderr) {
@@ -438,6 +450,7 @@ func (a *app) progress(windows int) *progress {
 	return p
 }
 
+// report rewrites the progress line: n items so far, in the query'th window.
 func (p *progress) report(query, n int) {
 	if p.w == nil {
 		return
@@ -446,6 +459,7 @@ func (p *progress) report(query, n int) {
 	p.shown = true
 }
 
+// done ends the progress line, if one was shown; calling it again does nothing.
 func (p *progress) done() {
 	if p.shown {
 		fmt.Fprintln(p.w)

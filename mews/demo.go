@@ -64,10 +64,13 @@ type demoRun struct {
 	roomNames map[string]string
 }
 
+// step prints the heading of a demo step and the SDK calls it makes.
 func (d *demoRun) step(title, calls string) {
 	fmt.Fprintf(d.w, "\n== %s  (%s)\n", title, calls)
 }
 
+// connect validates the seeded access token, as a connect form does, and opens the
+// hotel's Connector handle.
 func (d *demoRun) connect(ctx context.Context) error {
 	d.step("Connect a hotel", "connection.Validate → configuration/get")
 	creds, err := connection.ConnectorCredentials(mewstest.AccessToken)
@@ -86,6 +89,7 @@ func (d *demoRun) connect(ctx context.Context) error {
 	return err
 }
 
+// rooms lists the hotel's rooms by floor and remembers their names.
 func (d *demoRun) rooms(ctx context.Context) error {
 	d.step("Rooms", "properties.ListResources → resources/getAll")
 	d.roomNames = make(map[string]string)
@@ -114,6 +118,7 @@ func (d *demoRun) rooms(ctx context.Context) error {
 	return nil
 }
 
+// reservations lists the confirmed arrivals of today and tomorrow.
 func (d *demoRun) reservations(ctx context.Context) error {
 	d.step("Arrivals today and tomorrow", "reservations.List → reservations/getAll, any interval length")
 	next := mews.Interval(d.today, d.today.AddDate(0, 0, 2))
@@ -135,6 +140,7 @@ func (d *demoRun) reservations(ctx context.Context) error {
 	return nil
 }
 
+// room names a reservation's room.
 func (d *demoRun) room(r reservations.Reservation) string {
 	if r.AssignedResourceID == nil {
 		return "(not assigned yet)"
@@ -142,6 +148,7 @@ func (d *demoRun) room(r reservations.Reservation) string {
 	return d.roomNames[*r.AssignedResourceID]
 }
 
+// pins sets a door PIN for the first of today's arrivals that have a room.
 func (d *demoRun) pins(ctx context.Context) error {
 	d.step("Door PINs for today's first arrivals", "pins.Set → resourceAccessTokens/getAll, add; exactly one PIN each")
 	set := 0
@@ -165,6 +172,8 @@ func (d *demoRun) pins(ctx context.Context) error {
 	return nil
 }
 
+// channelManager plays the Channel Manager side: the property's connection, its
+// configuration, and a booking pushed and confirmed.
 func (d *demoRun) channelManager(ctx context.Context) error {
 	d.step("Channel Manager: properties", "properties.GetProperties → getProperties")
 	props, err := properties.GetProperties(ctx, d.client, mewstest.EmployeeEmail)
@@ -264,18 +273,22 @@ type confirmations struct {
 	got chan *inbound.BookingConfirmation
 }
 
+// UpdatePrices acknowledges a price push; the demo sells nothing.
 func (c confirmations) UpdatePrices(context.Context, *inbound.PricesUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }
 
+// UpdateAvailability acknowledges an availability push.
 func (c confirmations) UpdateAvailability(context.Context, *inbound.AvailabilityUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }
 
+// UpdateRestrictions acknowledges a restrictions push.
 func (c confirmations) UpdateRestrictions(context.Context, *inbound.RestrictionsUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }
 
+// ConfirmGroup passes Mews' confirmation of the pushed booking to the demo.
 func (c confirmations) ConfirmGroup(_ context.Context, req *inbound.BookingConfirmation) error {
 	select {
 	case c.got <- req:
@@ -284,6 +297,8 @@ func (c confirmations) ConfirmGroup(_ context.Context, req *inbound.BookingConfi
 	return nil
 }
 
+// health watches the hotel with a Monitor while the sandbox revokes its token and
+// the hotel rotates it: Connected, Broken, Connected again.
 func (d *demoRun) health(ctx context.Context) error {
 	d.step("Health", "connection.Monitor: Connected → Broken when revoked → Connected after rotation")
 	events := make(chan connection.Event, 4)

@@ -23,6 +23,8 @@ const (
 	exitTransient = 4 // rate limit, timeout, 5xx, network trouble, or another Mews error
 )
 
+// main runs the command with the process's arguments, environment and streams, and
+// exits with its code; Ctrl-C cancels the work in progress.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
@@ -82,6 +84,8 @@ and prints its id; running it again never leaves a second PIN.`, (*app).pinsSet}
 	}
 }
 
+// run parses the configuration flags before the command name, finds the command and
+// runs it, and returns the exit code after reporting any error on stderr.
 func (a *app) run(ctx context.Context, args []string) int {
 	// Configuration flags may come before the command too: mews --sandbox rooms list.
 	fs := a.flagSet("mews")
@@ -109,6 +113,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 	return a.fail(usagef("unknown command %q", strings.Join(args, " ")))
 }
 
+// equalWords reports whether a starts with the words of b; a has at least len(b)
+// elements.
 func equalWords(a, b []string) bool {
 	for i := range b {
 		if a[i] != b[i] {
@@ -132,8 +138,10 @@ func subcommands(group string) []string {
 // usageError is a mistake in how mews was called; it exits 1.
 type usageError struct{ msg string }
 
+// Error returns the message, which says what to do.
 func (e *usageError) Error() string { return e.msg }
 
+// usagef returns a usage error (exit 1) with a formatted message.
 func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
@@ -161,7 +169,9 @@ func exitCode(err error) int {
 // brokenError is a check that Mews decided against: stderr reads "broken: <reason>".
 type brokenError struct{ reason error }
 
+// Error is the line printed on stderr: "broken: <reason>".
 func (e *brokenError) Error() string { return "broken: " + message(e.reason) }
+// Unwrap returns Mews' reason, so errors.Is finds the SDK's sentinels.
 func (e *brokenError) Unwrap() error { return e.reason }
 
 // fail reports err on stderr, in a form that names what to do, and returns its exit code.
@@ -195,6 +205,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// version prints the SDK version the command was built with.
 func (a *app) version(context.Context, []string) error {
 	fmt.Fprintln(a.stdout, "mews", mews.Version)
 	return nil

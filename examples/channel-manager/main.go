@@ -31,6 +31,7 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
+// main runs the example on the sandbox, or reads from Mews and pushes only with -write.
 func main() {
 	write := flag.Bool("write", false, "push the booking to Mews (always on in the sandbox)")
 	flag.Parse()
@@ -39,6 +40,8 @@ func main() {
 	}))
 }
 
+// run finds the connection, prints its configuration, pushes a booking when write is
+// set and, in the sandbox, handles Mews' confirmation of it.
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) error {
 	token, err := findConnection(ctx, env, out)
 	if err != nil {
@@ -165,6 +168,8 @@ type channelManager struct {
 	numbers   map[string]string // reservation code → Mews confirmation number
 }
 
+// ConfirmGroup stores Mews' confirmation numbers, or refuses a failed booking so that
+// Mews reports it.
 func (c *channelManager) ConfirmGroup(_ context.Context, req *inbound.BookingConfirmation) error {
 	if !req.Succeeded() {
 		return fmt.Errorf("booking %s refused by Mews: %v", req.ChannelManagerID, req.Errors) // alert a human
@@ -181,20 +186,24 @@ func (c *channelManager) ConfirmGroup(_ context.Context, req *inbound.BookingCon
 	return nil
 }
 
+// number is the Mews confirmation number of the reservation with this code.
 func (c *channelManager) number(code string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.numbers[code]
 }
 
+// UpdatePrices acknowledges a price push; this example keeps no inventory.
 func (c *channelManager) UpdatePrices(context.Context, *inbound.PricesUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }
 
+// UpdateAvailability acknowledges an availability push.
 func (c *channelManager) UpdateAvailability(context.Context, *inbound.AvailabilityUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }
 
+// UpdateRestrictions acknowledges a restrictions push.
 func (c *channelManager) UpdateRestrictions(context.Context, *inbound.RestrictionsUpdate) (inbound.Reply, error) {
 	return inbound.Done, nil
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/mewskit/mews-go/mewstest"
 )
 
+// main runs the example on the sandbox, or checks the configured connections on Mews.
 func main() {
 	os.Exit(exampleenv.Run("health-monitor", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout)
@@ -46,12 +47,15 @@ type statusPage struct {
 	out io.Writer
 }
 
+// printf prints one line, whichever goroutine calls it.
 func (p *statusPage) printf(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fmt.Fprintf(p.out, format+"\n", args...)
 }
 
+// run watches env's connections with a Monitor and its webhook handler, printing
+// every status change to out, and in the sandbox plays a day at the hotel.
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	if err := exampleenv.Require(env.AccessToken, exampleenv.VarAccessToken); err != nil {
 		return err
@@ -186,6 +190,7 @@ func next(ctx context.Context, changes <-chan connection.Event) error {
 	}
 }
 
+// orNone shows an empty value as "-".
 func orNone(s string) string {
 	if s == "" {
 		return "-"

@@ -32,6 +32,8 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
+// main runs the example on the sandbox, or one read-only pass on Mews (-write stores
+// the PINs).
 func main() {
 	write := flag.Bool("write", false, "store the PINs in Mews (always on in the sandbox)")
 	flag.Parse()
@@ -64,6 +66,8 @@ type portal struct {
 	issued map[string]bool
 }
 
+// run builds the door map and syncs: on Mews one pass, in the sandbox an initial pass,
+// the hotel's changes and an incremental pass. PINs are stored only when write is set.
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) error {
 	if err := exampleenv.Require(env.AccessToken, exampleenv.VarAccessToken); err != nil {
 		return err

@@ -21,12 +21,14 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
+// main runs the example on the sandbox, or on Mews when the variables are set.
 func main() {
 	os.Exit(exampleenv.Run("quickstart", 30*time.Second, os.Getenv, os.Stderr, func(ctx context.Context, env *exampleenv.Env) error {
 		return run(ctx, env, os.Stdout)
 	}))
 }
 
+// run validates env's access token and prints today's arrivals to out.
 func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	if err := exampleenv.Require(env.AccessToken, exampleenv.VarAccessToken); err != nil {
 		return err
