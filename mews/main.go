@@ -171,6 +171,7 @@ type brokenError struct{ reason error }
 
 // Error is the line printed on stderr: "broken: <reason>".
 func (e *brokenError) Error() string { return "broken: " + message(e.reason) }
+
 // Unwrap returns Mews' reason, so errors.Is finds the SDK's sentinels.
 func (e *brokenError) Unwrap() error { return e.reason }
 
