@@ -6,18 +6,23 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/mewskit/mews-go/examples/internal/exampleenv"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
-// runSandbox runs the example on a fresh sandbox, pushing for real or not.
-func runSandbox(t *testing.T, write bool) (*mewstest.Server, string) {
+// runSandbox runs the example on a fresh sandbox, pushing for real or not, inside a
+// synctest bubble so that the client's waits between requests pass instantly.
+func runSandbox(t *testing.T, write bool) (srv *mewstest.Server, out string) {
 	t.Helper()
-	return exampleenv.Output(t, func(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
-		return run(ctx, env, out, write)
+	synctest.Test(t, func(t *testing.T) {
+		srv, out = exampleenv.Output(t, func(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
+			return run(ctx, env, out, write)
+		})
 	})
+	return srv, out
 }
 
 func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
@@ -88,6 +93,11 @@ func TestRun_WithoutWriteOnlySaysWhatItWouldDo(t *testing.T) {
 }
 
 func TestRun_SkipsAnArrivalInARoomMissingFromTheMapNamingTheRoom(t *testing.T) {
+	synctest.Test(t, skipsAnArrivalInARoomMissingFromTheMap)
+}
+
+// skipsAnArrivalInARoomMissingFromTheMap is the test above, in a synctest bubble.
+func skipsAnArrivalInARoomMissingFromTheMap(t *testing.T) {
 	env := exampleenv.ForTest(t)
 	var inactive mewstest.Room
 	for _, room := range env.Sandbox.Rooms() {
