@@ -26,6 +26,7 @@ func runSandbox(t *testing.T, write bool) (srv *mewstest.Server, out string) {
 }
 
 func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
+	t.Parallel()
 	srv, out := runSandbox(t, true)
 	initial, incremental, ok := strings.Cut(out, "initial sync:")
 	if !ok {
@@ -83,6 +84,7 @@ func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
 }
 
 func TestRun_WithoutWriteOnlySaysWhatItWouldDo(t *testing.T) {
+	t.Parallel()
 	srv, out := runSandbox(t, false)
 	if !strings.Contains(out, "would set a PIN for reservation") {
 		t.Errorf("output lacks the dry run:\n%s", out)
@@ -93,6 +95,7 @@ func TestRun_WithoutWriteOnlySaysWhatItWouldDo(t *testing.T) {
 }
 
 func TestRun_SkipsAnArrivalInARoomMissingFromTheMapNamingTheRoom(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, skipsAnArrivalInARoomMissingFromTheMap)
 }
 
