@@ -137,6 +137,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
+			prog.clear() // JSON lines may go to the same terminal
 			for _, r := range page.Items {
 				room := "-"
 				if r.AssignedResourceID != nil {
@@ -457,6 +458,14 @@ func (p *progress) report(query, n int) {
 	}
 	fmt.Fprintf(p.w, "\r%d reservations (window %d of %d)", n, query+1, p.windows)
 	p.shown = true
+}
+
+// clear erases the progress line, so that output written to the same terminal starts
+// on a clean line; the next report draws it again.
+func (p *progress) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
 }
 
 // done ends the progress line, if one was shown; calling it again does nothing.

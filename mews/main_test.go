@@ -730,3 +730,30 @@ func TestExitCode_BrokenIsAlways3(t *testing.T) {
 		t.Errorf("exit code %d, want %d", got, exitAuth)
 	}
 }
+
+func TestReservationsList_JSONLinesOnTheProgressTerminalStartOnACleanLine(t *testing.T) {
+	t.Parallel()
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	var tty bytes.Buffer // stdout and stderr are one terminal
+	a := &app{getenv: func(string) string { return "" }, stdout: &tty, stderr: &tty,
+		terminal: func(io.Writer) bool { return true }, sandbox: srv}
+	if code := a.run(t.Context(), []string{"--sandbox", "reservations", "list", "--from", "2025-01-01", "--to", "2026-01-01", "--state", "Canceled", "--json"}); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, tty.String())
+	}
+	out := tty.String()
+	if !strings.Contains(out, "(window 2 of 4)") {
+		t.Fatalf("no progress was shown:\n%q", out)
+	}
+	for i := 0; ; {
+		j := strings.Index(out[i:], `{"Id"`)
+		if j < 0 {
+			break
+		}
+		i += j
+		if i > 0 && out[i-1] != '\n' && !strings.HasSuffix(out[:i], "\r\x1b[K") {
+			t.Fatalf("a JSON line continues the progress line: %q", out[max(0, i-60):i+10])
+		}
+		i++
+	}
+}
