@@ -33,6 +33,7 @@ type Env struct {
 const (
 	VarEnvironment     = "MEWS_ENVIRONMENT"
 	VarClientToken     = "MEWS_CLIENT_TOKEN"
+	VarCMClientToken   = "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN" // when it differs from MEWS_CLIENT_TOKEN
 	VarAccessToken     = "MEWS_ACCESS_TOKEN"
 	VarConnectionToken = "MEWS_CONNECTION_TOKEN"
 	VarClientName      = "MEWS_CLIENT_NAME"
@@ -69,8 +70,12 @@ func Open(getenv func(string) string) (*Env, error) {
 	if clientToken == "" {
 		return nil, errors.New(VarClientToken + " is not set (or unset " + VarEnvironment + " to use the embedded sandbox)")
 	}
+	cmClientToken := getenv(VarCMClientToken)
+	if strings.TrimSpace(cmClientToken) == "" {
+		cmClientToken = clientToken
+	}
 	client, err := mews.NewClient(mews.WithEnvironment(env), mews.WithClientName(clientName),
-		mews.WithClientToken(clientToken), mews.WithChannelManagerClientToken(clientToken))
+		mews.WithClientToken(clientToken), mews.WithChannelManagerClientToken(cmClientToken))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", VarEnvironment, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/examples/internal/exampleenv"
 	"github.com/mewskit/mews-go/mewstest"
 )
@@ -41,5 +42,27 @@ func TestRun_ReturnsTheExitCodeInsteadOfExiting(t *testing.T) {
 				t.Errorf("the example ran: %t", ran)
 			}
 		})
+	}
+}
+
+func TestOpen_ReadsTheChannelManagerClientTokenLikeTheMewsCommand(t *testing.T) {
+	srv := mewstest.NewServer() // on a loopback port: MEWS_ENVIRONMENT is its URL
+	t.Cleanup(srv.Close)
+	vars := map[string]string{
+		exampleenv.VarEnvironment: srv.URL, exampleenv.VarClientToken: mewstest.ClientToken,
+		exampleenv.VarCMClientToken: mewstest.ChannelManagerClientToken, exampleenv.VarConnectionToken: mewstest.ConnectionToken,
+	}
+	env, err := exampleenv.Open(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	creds, err := connection.ChannelManagerCredentials(env.ConnectionToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := connection.Validate(t.Context(), env.Client, creds)
+	if err != nil || res.Status != connection.Connected {
+		t.Errorf("the Channel Manager check: %v %v, want Connected", res.Status, err)
 	}
 }
