@@ -66,8 +66,15 @@ func bareFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// errHelpShown ends a command whose help was asked for (and printed); it exits 0.
-var errHelpShown = errors.New("help shown")
+// errHelpShown ends a command whose help was asked for (and printed); it exits 0. It
+// is a constant, so nothing can reassign it.
+const errHelpShown = constError("help shown")
+
+// constError is an error that can be a constant.
+type constError string
+
+// Error returns the message.
+func (e constError) Error() string { return string(e) }
 
 // parse parses a command's flags, printing its help for -h and refusing stray arguments.
 func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
