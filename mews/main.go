@@ -207,7 +207,10 @@ func isTerminal(w io.Writer) bool {
 }
 
 // version prints the SDK version the command was built with.
-func (a *app) version(context.Context, []string) error {
+func (a *app) version(_ context.Context, args []string) error {
+	if err := a.parse(bareFlagSet("version"), "", args); err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stdout, "mews", mews.Version)
 	return nil
 }

@@ -757,3 +757,14 @@ func TestReservationsList_JSONLinesOnTheProgressTerminalStartOnACleanLine(t *tes
 		i++
 	}
 }
+
+func TestVersion_RefusesArguments(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	if r := c.run("version", "--json").want(t, exitUsage); r.stdout != "" {
+		t.Errorf("stdout = %q, want nothing", r.stdout)
+	}
+	if r := c.run("version", "-h").want(t, exitOK); !strings.HasPrefix(r.stdout, "Usage: mews version") {
+		t.Errorf("mews version -h printed %q", r.stdout)
+	}
+}
