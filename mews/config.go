@@ -255,14 +255,27 @@ func (a *app) help(ctx context.Context, args []string) error {
 			return c.run(a, ctx, []string{"-h"})
 		}
 	}
+	if len(subcommands(topic)) > 0 { // a group: mews help pins
+		for _, c := range commands() {
+			if strings.HasPrefix(c.name, topic+" ") {
+				writeEntry(a.stdout, c)
+			}
+		}
+		return nil
+	}
 	return usagef("help: unknown command %q", topic)
+}
+
+// writeEntry writes a command's synopsis and what it does, as the overview lists it.
+func writeEntry(w io.Writer, c command) {
+	fmt.Fprintf(w, "  mews %s\n      %s\n", strings.TrimSpace(c.name+" "+c.synopsis), strings.ReplaceAll(c.about, "\n", "\n      "))
 }
 
 // usage writes the overview of commands, configuration and exit codes.
 func (a *app) usage(w io.Writer) {
 	fmt.Fprintf(w, "mews %s: the Mews Connector and Channel Manager APIs from a shell.\n\nUsage: mews [configuration flags] COMMAND [flags]\n\nCommands:\n", mews.Version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  mews %s\n      %s\n", strings.TrimSpace(c.name+" "+c.synopsis), strings.ReplaceAll(c.about, "\n", "\n      "))
+		writeEntry(w, c)
 	}
 	fmt.Fprint(w, usageText)
 }

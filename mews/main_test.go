@@ -768,3 +768,13 @@ func TestVersion_RefusesArguments(t *testing.T) {
 		t.Errorf("mews version -h printed %q", r.stdout)
 	}
 }
+
+func TestHelp_ForACommandGroupListsItsSubcommands(t *testing.T) {
+	t.Parallel()
+	r := newCLI(t).run("help", "pins").want(t, exitOK)
+	for _, want := range []string{"mews pins list --reservation ID", "mews pins set --reservation ID --pin VALUE", "mews pins delete --reservation ID"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("mews help pins lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
