@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
@@ -88,7 +89,7 @@ func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
 	case err != nil:
 		return usagef("%s: %v", fs.Name(), err)
 	case fs.NArg() > 0:
-		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+		return usagef("%s: unexpected argument %s", fs.Name(), quoteArgument(fs.Arg(0)))
 	}
 	return nil
 }
@@ -313,3 +314,13 @@ Examples:
   MEWS_ENVIRONMENT=demo MEWS_CLIENT_TOKEN=... MEWS_ACCESS_TOKEN=... mews check
   mews --sandbox reservations list --from 2026-01-01 --to 2027-01-01 --json
 `
+
+// quoteArgument shows a stray argument in a usage error unless it could be part of a
+// token: a token pasted with a space in it leaves its second half as an argument, and
+// that half must not reach the terminal or a CI log.
+func quoteArgument(arg string) string {
+	if len(arg) >= 16 {
+		return "(not shown: it may be part of a token; quote values that contain spaces)"
+	}
+	return strconv.Quote(arg)
+}

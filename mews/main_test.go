@@ -181,6 +181,7 @@ func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
 		{"group without subcommand", nil, []string{"pins"}, "pins needs a subcommand: list, set, delete"},
 		{"unknown flag", nil, []string{"--sandbox", "rooms", "list", "--colour"}, "flag provided but not defined: -colour"},
 		{"stray argument", nil, []string{"--sandbox", "check", "now"}, `unexpected argument "now"`},
+		{"half of a token pasted with a space", nil, []string{"--sandbox", "--access-token", "7E57C0DE0000000000000000", "check", "0000AC7E55-00000000000000000000000000000B1"}, "unexpected argument (not shown: it may be part of a token"},
 		{"environment not set", nil, []string{"check"}, "MEWS_ENVIRONMENT is not set"},
 		{"environment unknown", map[string]string{"MEWS_ENVIRONMENT": "staging"}, []string{"check"}, `MEWS_ENVIRONMENT="staging"`},
 		{"plain http off loopback", map[string]string{"MEWS_ENVIRONMENT": "http://mews.example", "MEWS_CLIENT_TOKEN": "c"}, []string{"check"}, "plain http"},
