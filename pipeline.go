@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -98,16 +99,70 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	start := time.Now()
-	resp, err := rc.Do(req)
-	if err != nil {
-		err = st.transportError(ctx, err)
-		st.log(ctx, start, 0, "", err)
-		return err
+	for {
+		resp, err := rc.Do(req)
+		if err != nil {
+			err = st.transportError(ctx, err)
+			st.log(ctx, start, 0, "", err)
+			return err
+		}
+		err = st.decode(resp, out)
+		resp.Body.Close()
+		if err == nil || !st.retryAnswer(ctx, err) {
+			st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
+			return err
+		}
+		if err := sleep(ctx, st.nextWait); err != nil {
+			err = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.lastErr)
+			st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
+			return err
+		}
+		resetOut(out) // a cut-off body may have filled part of it
 	}
-	defer resp.Body.Close()
-	err = st.decode(resp, out)
-	st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
-	return err
+}
+
+// resetOut sets *out to its zero value, if out is a non-nil pointer.
+func resetOut(out any) {
+	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
+}
+
+// retryAnswer decides about answers that only reading the body shows to be
+// retryable, which go-retryablehttp cannot see: a success status with an unreadable
+// body (cut off, or a proxy's page), and the Channel Manager's code 1, which Mews says
+// "may be re-sent after some time". Like every retry, only for reads and idempotent
+// writes, within the attempts and the deadline.
+func (st *call) retryAnswer(ctx context.Context, err error) bool {
+	var e *APIError
+	if st.op.Safety == Write || !errors.As(err, &e) {
+		return false
+	}
+	unreadable := e.StatusCode >= 200 && e.StatusCode <= 299 && errors.Is(e, ErrBadResponse) && !errors.Is(e.Err, errBodyTooLarge)
+	systemError := len(e.Errors) > 0
+	for _, d := range e.Errors {
+		systemError = systemError && d.Code == CodeSystemError
+	}
+	if !unreadable && !systemError {
+		return false
+	}
+	if !st.planWait(ctx, nil) {
+		return false
+	}
+	st.lastErr = e
+	return true
+}
+
+// sleep waits d, or returns the context's error as soon as it ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // target is the URL an operation is posted to.
@@ -187,6 +242,7 @@ type call struct {
 	lastAnswer     int
 	lastRequestID  string
 	lastRetryAfter time.Duration
+	lastErr        *APIError // a decoded answer being retried (see retryAnswer)
 }
 
 // transportError explains a call that ended without a response to decode: a network

@@ -492,7 +492,7 @@ func TestChannelManagerEnvelopesAreReadTolerantly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newMocked(t)
+			m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 			m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, tt.body))
 			var out struct {
 				Channels []struct{ Code int } `json:"channels"`
@@ -628,6 +628,97 @@ func TestA408OutsideAPagerIsRetriedForReads(t *testing.T) {
 		}
 		if n := m.calls(configurationURL); n != 2 {
 			t.Errorf("%d attempts, want 2", n)
+		}
+	})
+}
+
+func TestReadsAreRetriedAfterAnUnreadableSuccessBody(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+	}{
+		{"cut off", `{"Enterprise":{"Name":"Ho`},
+		{"proxy page", `<html>Bad Gateway</html>`},
+		{"empty", ``},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				m := newMocked(t)
+				m.mt.RegisterResponder("POST", configurationURL,
+					httpmock.NewStringResponder(200, tt.body).Then(jsonResponder(200, `{"Enterprise":{"Id":"e1"}}`)))
+				var out struct{ Enterprise struct{ Id, Name string } }
+				if err := m.hotel.Do(t.Context(), readOp, nil, &out); err != nil {
+					t.Fatal(err)
+				}
+				want := struct{ Id, Name string }{Id: "e1"} // nothing left over from the cut-off body
+				if diff := cmp.Diff(want, out.Enterprise); diff != "" || m.calls(configurationURL) != 2 {
+					t.Errorf("after %d calls (-want +got):\n%s", m.calls(configurationURL), diff)
+				}
+			})
+		})
+	}
+}
+
+func TestWritesAreNotRetriedAfterAnUnreadableSuccessBody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		m.mt.RegisterResponder("POST", addTokenURL, httpmock.NewStringResponder(200, `{"ResourceAccessTokens":[{"Id":"a`))
+		err := m.hotel.Do(t.Context(), writeOp, nil, &struct{}{})
+		if !errors.Is(err, mews.ErrBadResponse) || m.calls(addTokenURL) != 1 {
+			t.Errorf("err = %v after %d calls; want ErrBadResponse after one (Mews stored it)", err, m.calls(addTokenURL))
+		}
+	})
+}
+
+func TestOversizedBodiesAreNotRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t, mews.WithMaxResponseBytes(16))
+		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(200, `{"Enterprise":{"Name":"A long hotel name"}}`))
+		err := m.hotel.Do(t.Context(), readOp, nil, &struct{}{})
+		if !errors.Is(err, mews.ErrBadResponse) || m.calls(configurationURL) != 1 {
+			t.Errorf("err = %v after %d calls; want one (the next answer would be as large)", err, m.calls(configurationURL))
+		}
+	})
+}
+
+func TestChannelManagerSystemErrorIsRetriedForReads(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 3}))
+		down := `{"success":false,"errors":[{"code":1,"message":"Maintenance."}]}`
+		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, down).Then(jsonResponder(200, `{"success":true}`)))
+		if err := m.conn.Do(t.Context(), cmOp, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := m.calls(getConfigCMURL); n != 2 {
+			t.Errorf("%d calls, want 2", n)
+		}
+		always := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 3}))
+		always.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, down))
+		err := always.conn.Do(t.Context(), cmOp, nil, nil)
+		if !errors.Is(err, mews.ErrSystem) || always.calls(getConfigCMURL) != 3 {
+			t.Errorf("err = %v after %d calls; want ErrSystem after 3", err, always.calls(getConfigCMURL))
+		}
+	})
+}
+
+func TestChannelManagerErrorsOtherThanSystemAreNotRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, `{"success":false,"errors":[{"code":1,"message":"a"},{"code":6,"message":"b"}]}`))
+		if err := m.conn.Do(t.Context(), cmOp, nil, nil); !errors.Is(err, mews.ErrValidation) || m.calls(getConfigCMURL) != 1 {
+			t.Errorf("err = %v after %d calls; want one", err, m.calls(getConfigCMURL))
+		}
+	})
+}
+
+func TestCancellationWhileRetryingAnAnswerKeepsIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t)
+		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, `{"success":false,"errors":[{"code":1,"message":"Maintenance."}]}`))
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		err := m.conn.Do(ctx, cmOp, nil, nil)
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, mews.ErrSystem) || !strings.Contains(err.Error(), "Maintenance.") {
+			t.Errorf("err = %v, want the cancellation and Mews' answer", err)
 		}
 	})
 }

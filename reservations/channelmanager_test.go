@@ -532,16 +532,18 @@ func TestProcessGroupIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 }
 
 func TestProcessGroupKeepsTheCardNumberOutOfErrorsEvenWhenEchoed(t *testing.T) {
-	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-	g, _ := exampleGroup(t)
-	number := g.PaymentCard.Number.Reveal()
-	srv.InjectFault(mewstest.Fault{Operation: "processGroup", Status: 200, Body: "<html>proxy refused card " + number + "</html>"})
+	synctest.Test(t, func(t *testing.T) {
+		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
+		g, _ := exampleGroup(t)
+		number := g.PaymentCard.Number.Reveal()
+		srv.InjectFault(mewstest.Fault{Operation: "processGroup", Times: -1, Status: 200, Body: "<html>proxy refused card " + number + "</html>"})
 
-	_, err := reservations.ProcessGroup(context.Background(), cm, g, reservations.AllowLargeGroup())
-	if err == nil {
-		t.Fatal("want the proxy's refusal")
-	}
-	if strings.Contains(err.Error(), number) || !strings.Contains(err.Error(), "proxy refused card [redacted]") {
-		t.Errorf("err = %v, want the card number scrubbed from the echoed body", err)
-	}
+		_, err := reservations.ProcessGroup(context.Background(), cm, g, reservations.AllowLargeGroup())
+		if err == nil {
+			t.Fatal("want the proxy's refusal")
+		}
+		if strings.Contains(err.Error(), number) || !strings.Contains(err.Error(), "proxy refused card [redacted]") {
+			t.Errorf("err = %v, want the card number scrubbed from the echoed body", err)
+		}
+	})
 }
