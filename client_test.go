@@ -12,6 +12,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/mewstest"
 )
@@ -226,4 +228,103 @@ func TestCallsNeedAContext(t *testing.T) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
 	}
 	_ = context.Background
+}
+
+// recordingLimiter is a Limiter that records the keys it was asked for.
+type recordingLimiter struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (l *recordingLimiter) Wait(ctx context.Context, key string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.keys = append(l.keys, key)
+	return nil
+}
+
+func TestAPluggedLimiterIsAskedOnEveryAttemptWithKeysThatHideTheToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		countingAdd(srv)
+		srv.HandleChannelManager("getThing", func(*mewstest.Request) (any, error) { return nil, nil })
+		lim := &recordingLimiter{}
+		client, _ := srv.NewClient(mews.WithLimiter(lim))
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		conn, _ := client.ChannelManager(mewstest.ConnectionToken)
+		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 429, RetryAfter: "1"})
+
+		if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Do(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(lim.keys) != 3 {
+			t.Fatalf("limiter asked %d times, want 3 (the 429, its retry, the Channel Manager call)", len(lim.keys))
+		}
+		if lim.keys[0] != lim.keys[1] || !strings.HasPrefix(lim.keys[0], "connector:") || !strings.HasPrefix(lim.keys[2], "channelManager:") {
+			t.Errorf("keys = %q, want one stable connector key and a channelManager key", lim.keys)
+		}
+		for _, k := range lim.keys {
+			for _, tok := range []string{mewstest.AccessToken, mewstest.ConnectionToken} {
+				if strings.Contains(k, tok[:16]) || strings.Contains(k, tok[len(tok)-16:]) {
+					t.Errorf("key %q carries part of a token", k)
+				}
+			}
+		}
+	})
+}
+
+func TestChannelManagerCallsAreUnlimitedUnlessConfigured(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []mews.Option
+		want time.Duration
+	}{
+		{"default", nil, 0},
+		// 2 per minute: a burst of 1, then one more a minute.
+		{"WithChannelManagerRateLimit(2, time.Minute)", []mews.Option{mews.WithChannelManagerRateLimit(2, time.Minute)}, 2 * time.Minute},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := mewstest.NewServer(mewstest.InProcess())
+				srv.HandleChannelManager("getThing", func(*mewstest.Request) (any, error) { return nil, nil })
+				client, _ := srv.NewClient(tt.opts...)
+				conn, _ := client.ChannelManager(mewstest.ConnectionToken)
+				start := time.Now()
+				for range 3 {
+					if err := conn.Do(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if waited := time.Since(start); waited != tt.want {
+					t.Errorf("3 calls took %v, want %v", waited, tt.want)
+				}
+			})
+		})
+	}
+}
+
+func TestMewstestAnswersSeveralChannelManagerErrorsAtOnce(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	srv.HandleChannelManager("updateThing", func(*mewstest.Request) (any, error) {
+		return nil, mewstest.ChannelManagerErrors(
+			mews.ErrorDetail{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"},
+			mews.ErrorDetail{Code: mews.CodeCategoryError, Message: "Invalid category code", CategoryCode: "XYZ"})
+	})
+	client, _ := srv.NewClient()
+	conn, _ := client.ChannelManager(mewstest.ConnectionToken)
+	err := conn.Do(t.Context(), mews.Operation{Name: "updateThing"}, nil, nil)
+	var apiErr *mews.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want *APIError", err)
+	}
+	want := []mews.ErrorDetail{
+		{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"},
+		{Code: mews.CodeCategoryError, Message: "Invalid category code", CategoryCode: "XYZ"},
+	}
+	if diff := cmp.Diff(want, apiErr.Errors); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
 }
