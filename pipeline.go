@@ -113,7 +113,7 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 			return err
 		}
 		if err := sleep(ctx, st.nextWait); err != nil {
-			err = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.lastErr)
+			err = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.waitingOut)
 			st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
 			return err
 		}
@@ -149,7 +149,7 @@ func (st *call) retryAnswer(ctx context.Context, err error) bool {
 	if !st.planWait(ctx, nil) {
 		return false
 	}
-	st.lastErr = e
+	st.waitingOut = e
 	return true
 }
 
@@ -238,11 +238,9 @@ type call struct {
 	secrets  []string // values scrubbed from every text that leaves the call
 	attempts int
 	nextWait time.Duration
-	// The answer that the last planned retry was waiting out, if any.
-	lastAnswer     int
-	lastRequestID  string
-	lastRetryAfter time.Duration
-	lastErr        *APIError // a decoded answer being retried (see retryAnswer)
+	// waitingOut is the answer from Mews that the planned retry is waiting out, kept
+	// for the error when the context ends during the wait.
+	waitingOut *APIError
 }
 
 // transportError explains a call that ended without a response to decode: a network
@@ -253,10 +251,8 @@ func (st *call) transportError(ctx context.Context, err error) error {
 	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
-	if ctxErr != nil && st.lastAnswer != 0 {
-		last := &APIError{API: st.api, Operation: st.op.Name, StatusCode: st.lastAnswer,
-			RequestID: st.lastRequestID, RetryAfter: st.lastRetryAfter}
-		return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, last)
+	if ctxErr != nil && st.waitingOut != nil {
+		return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.waitingOut)
 	}
 	return fmt.Errorf("mews: %s: %w", st.op.Name, err)
 }

@@ -140,9 +140,8 @@ func (st *call) planWait(ctx context.Context, resp *http.Response) bool {
 	}
 	st.nextWait = d
 	if resp != nil {
-		st.lastAnswer = resp.StatusCode
-		st.lastRequestID = resp.Header.Get("Request-Id")
-		st.lastRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		st.waitingOut = &APIError{API: st.api, Operation: st.op.Name, StatusCode: resp.StatusCode,
+			RequestID: resp.Header.Get("Request-Id"), RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
 	return true
 }
@@ -167,19 +166,13 @@ func requestNeverSent(err error) bool {
 }
 
 // retryableTransportError reports whether a transport error may go away on its own.
-// Certificate problems and malformed requests will not.
+// Certificate problems will not. (Unsupported schemes cannot reach here: checkURL
+// admits only http and https.)
 func retryableTransportError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
-		return false
-	case strings.Contains(err.Error(), "unsupported protocol scheme"),
-		strings.Contains(err.Error(), "stopped after"): // redirect limit
-		return false
-	}
-	return true
+	return !errors.As(err, &unknownAuthority) && !errors.As(err, &hostname) && !errors.As(err, &invalid)
 }
 
 // attemptTransport runs under go-retryablehttp, once per attempt: it takes a token
