@@ -63,11 +63,20 @@ func (s *Server) ClearFaults() {
 
 // takeFault returns the first armed fault for operation, using one of its hits.
 func (s *Server) takeFault(operation string) *Fault {
+	return s.takeFaultIf(operation, nil)
+}
+
+// takeFaultIf is takeFault, but takes the first armed fault only when cond accepts
+// it (nil accepts any), checking and taking under one lock.
+func (s *Server) takeFaultIf(operation string, cond func(*Fault) bool) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if f.Operation != "" && f.Operation != operation {
 			continue
+		}
+		if cond != nil && !cond(f) {
+			return nil
 		}
 		f.hits++
 		limit := max(f.Times, 1)

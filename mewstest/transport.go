@@ -24,7 +24,7 @@ type inProcess struct{ s *Server }
 
 // RoundTrip serves req with the server's handler.
 func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error) {
-	if f := t.s.peekRefusal(req.URL.Path); f {
+	if t.s.takeRefusal(req.URL.Path) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	}
 	if err := req.Context().Err(); err != nil {
@@ -53,24 +53,15 @@ func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error)
 	return res, nil
 }
 
-// peekRefusal reports whether the next fault for this path refuses the connection, and
-// takes it if so. Refusal happens before any byte is sent, so it is decided here.
-func (s *Server) peekRefusal(path string) bool {
+// takeRefusal reports whether the next fault for this path refuses the connection,
+// and takes it if so. Refusal happens before any byte is sent, so it is decided here.
+func (s *Server) takeRefusal(path string) bool {
 	op := operationOf(path)
-	s.mu.Lock()
-	refuse := false
-	for _, f := range s.faults {
-		if f.Operation == "" || f.Operation == op {
-			refuse = f.Refuse
-			break
-		}
-	}
-	s.mu.Unlock()
-	if refuse {
-		f := s.takeFault(op)
+	f := s.takeFaultIf(op, func(f *Fault) bool { return f.Refuse })
+	if f != nil {
 		s.record(&Request{Operation: op, API: apiOf(path), Time: time.Now()}, 0, f)
 	}
-	return refuse
+	return f != nil
 }
 
 // operationOf extracts the operation name from a request path.
