@@ -161,8 +161,9 @@ func TestRollingReleaseIsSent(t *testing.T) {
 	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
 		t.Fatal(err)
 	}
-	if sent := chmtest.Bodies(srv, "processAvailabilityBlock")[0]; !strings.Contains(string(sent), `"releaseStrategy":{"type":"Rolling","offset":"P3DT"}`) {
-		t.Errorf("sent %s", sent)
+	sent := srv.RequestsFor("processAvailabilityBlock")[0]
+	if !strings.Contains(string(sent.Body), `"releaseStrategy":{"type":"Rolling","offset":"P3DT"}`) {
+		t.Errorf("sent %s", sent.RedactedBody())
 	}
 }
 

@@ -89,7 +89,7 @@ func TestConfirm_GroupConfirmationCarriesTheCodes(t *testing.T) {
 	}
 	for _, r := range srv.RequestsFor("processGroupConfirmation") {
 		if strings.Contains(string(r.Body), "mews-demo") {
-			t.Errorf("confirmation body mentions the foreign responseUrl: %s", r.Body)
+			t.Errorf("confirmation body mentions the foreign responseUrl: %s", r.RedactedBody())
 		}
 	}
 }

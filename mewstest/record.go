@@ -2,6 +2,7 @@ package mewstest
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/mewskit/mews-go"
@@ -51,4 +52,21 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+}
+
+// RedactedBody is the body with its credential values (ClientToken, AccessToken,
+// clientToken, connectionToken) replaced, for test failure messages and logs: print
+// this, never Body.
+func (r RecordedRequest) RedactedBody() string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(r.Body, &fields) != nil {
+		return "(not a JSON object)"
+	}
+	for name := range fields {
+		if strings.HasSuffix(name, "Token") || strings.HasSuffix(name, "token") {
+			fields[name] = json.RawMessage(`"[redacted]"`)
+		}
+	}
+	b, _ := json.Marshal(fields)
+	return string(b)
 }

@@ -1,0 +1,38 @@
+package mewstest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+func TestRedactedBodyHidesEveryCredential(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	srv.HandleConnector("echo/get", func(*mewstest.Request) (any, error) { return struct{}{}, nil })
+	srv.HandleChannelManager("echo", func(*mewstest.Request) (any, error) { return nil, nil })
+	client, _ := srv.NewClient()
+	hotel, _ := client.Connector(mewstest.AccessToken)
+	conn, _ := client.ChannelManager(mewstest.ConnectionToken)
+	if err := hotel.Do(t.Context(), mews.Operation{Name: "echo/get"}, map[string]string{"Note": "kept"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Do(t.Context(), mews.Operation{Name: "echo"}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests() {
+		got := r.RedactedBody()
+		for _, tok := range []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken} {
+			if strings.Contains(got, tok) {
+				t.Errorf("%s: RedactedBody shows a token", r.Operation)
+			}
+		}
+		if !strings.Contains(got, "[redacted]") {
+			t.Errorf("%s: RedactedBody = %s, want the credentials marked", r.Operation, got)
+		}
+	}
+	if got := srv.RequestsFor("echo/get")[0].RedactedBody(); !strings.Contains(got, `"Note":"kept"`) || !strings.Contains(got, `"Client":"`+mewstest.ClientName+`"`) {
+		t.Errorf("RedactedBody = %s, want the other fields kept", got)
+	}
+}
