@@ -41,6 +41,33 @@ func upcoming(t *testing.T, srv *mewstest.Server, conn *mews.Connector, skip int
 	return nil
 }
 
+// setPIN sets res's PIN code to value with pins.Set and fails t if that fails.
+func setPIN(t *testing.T, conn *mews.Connector, res *reservations.Reservation, value string) pins.Credential {
+	t.Helper()
+	c, err := pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// onlyActive returns the one active credential the hotel holds for the reservation, or
+// nil after failing t when it holds another number. The failure names ids only: a
+// credential's value is a secret.
+func onlyActive(t *testing.T, srv *mewstest.Server, reservationID string) *mewstest.ResourceAccessToken {
+	t.Helper()
+	active := srv.ActiveResourceAccessTokens(reservationID)
+	if len(active) != 1 {
+		ids := make([]string, len(active))
+		for i, a := range active {
+			ids[i] = a.ID
+		}
+		t.Errorf("%d active credentials %v, want exactly one", len(active), ids)
+		return nil
+	}
+	return &active[0]
+}
+
 func bodies(t *testing.T, srv *mewstest.Server, op string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
@@ -195,20 +222,10 @@ func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
-	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
-	first, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "0815"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := setPIN(t, conn, res, "4711")
+	again := setPIN(t, conn, res, "4711")
+	changed := setPIN(t, conn, res, "0815")
 	if first.ID != again.ID || again.ID != changed.ID || changed.Value != "0815" {
 		t.Errorf("ids %s %s %s, value %s: want one credential updated in place", first.ID, again.ID, changed.ID, changed.Value)
 	}
@@ -218,8 +235,8 @@ func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 	if n := len(srv.RequestsFor("resourceAccessTokens/update")); n != 1 {
 		t.Errorf("%d updates, want 1 (the unchanged Set sends nothing)", n)
 	}
-	if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 || active[0].Value != "0815" {
-		t.Errorf("stored = %+v", active)
+	if a := onlyActive(t, srv, res.ID); a != nil && a.Value != "0815" {
+		t.Errorf("the stored credential %s does not hold the changed value", a.ID)
 	}
 }
 
@@ -228,23 +245,16 @@ func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
-	old, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "4711"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := setPIN(t, conn, res, "4711")
 	newRoom := srv.Rooms()[7].ID
 	srv.UpdateReservation(res.ID, func(r *mewstest.Reservation) { r.RoomID = newRoom })
 	moved, err := reservations.Get(ctx, conn, res.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := pins.Set(ctx, conn, pins.ForReservation(moved, pins.PinCode, "4711"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	active := srv.ActiveResourceAccessTokens(res.ID)
-	if len(active) != 1 || active[0].ID != cur.ID || cur.ID == old.ID || active[0].ResourceID != newRoom {
-		t.Errorf("active = %+v, want only the new room's credential", active)
+	cur := setPIN(t, conn, moved, "4711")
+	if a := onlyActive(t, srv, res.ID); a != nil && (a.ID != cur.ID || cur.ID == old.ID || a.ResourceID != newRoom) {
+		t.Errorf("active credential %s for room %s (old %s), want only the new room's credential %s", a.ID, a.ResourceID, old.ID, cur.ID)
 	}
 }
 
@@ -260,9 +270,7 @@ func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
 	if _, err := pins.Set(ctx, conn, c); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.ActiveResourceAccessTokens(res.ID)); n != 1 {
-		t.Errorf("%d active credentials, want 1", n)
-	}
+	onlyActive(t, srv, res.ID)
 }
 
 func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
@@ -287,13 +295,9 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
 				f := tc.fault
 				f.Operation = "resourceAccessTokens/add"
 				srv.InjectFault(f)
-				got, err := pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "4711"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				active := srv.ActiveResourceAccessTokens(res.ID)
-				if len(active) != 1 || active[0].ID != got.ID || active[0].Value != "4711" {
-					t.Errorf("active = %+v, want exactly the one credential Set returned", active)
+				got := setPIN(t, conn, res, "4711")
+				if a := onlyActive(t, srv, res.ID); a != nil && (a.ID != got.ID || a.Value != "4711") {
+					t.Errorf("active credential %s, want the one Set returned, %s, with its value", a.ID, got.ID)
 				}
 				adds := len(srv.RequestsFor("resourceAccessTokens/add"))
 				if tc.stored && adds != 1 {
@@ -319,9 +323,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 					srv, conn := testhotel.New(t)
 					ctx := context.Background()
 					res := upcoming(t, srv, conn, 0)
-					if _, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "1111")); err != nil {
-						t.Fatal(err)
-					}
+					setPIN(t, conn, res, "1111")
 					if op == "resourceAccessTokens/delete" { // a room move: the old room's PIN is deleted
 						room := srv.Rooms()[7].ID
 						srv.UpdateReservation(res.ID, func(r *mewstest.Reservation) { r.RoomID = room })
@@ -332,13 +334,9 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 						res = moved
 					}
 					srv.InjectFault(f)
-					got, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.PinCode, "2222"))
-					if err != nil {
-						t.Fatal(err)
-					}
-					active := srv.ActiveResourceAccessTokens(res.ID)
-					if len(active) != 1 || active[0].ID != got.ID || active[0].Value != "2222" || active[0].ResourceID != *res.AssignedResourceID {
-						t.Errorf("active = %d credentials, want exactly the one Set returned", len(active))
+					got := setPIN(t, conn, res, "2222")
+					if a := onlyActive(t, srv, res.ID); a != nil && (a.ID != got.ID || a.Value != "2222" || a.ResourceID != *res.AssignedResourceID) {
+						t.Errorf("active credential %s for room %s, want the one Set returned, %s, with its value and room", a.ID, a.ResourceID, got.ID)
 					}
 				})
 			})
@@ -368,9 +366,7 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 		if last != nil {
 			t.Fatalf("Set never succeeded: %v", last)
 		}
-		if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 {
-			t.Errorf("%d active credentials after the faults, want 1", len(active))
-		}
+		onlyActive(t, srv, res.ID)
 	})
 }
 
@@ -398,9 +394,7 @@ func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 2 {
 			t.Fatalf("%d adds, want 2: the test needs both calls to add", n)
 		}
-		if active := srv.ActiveResourceAccessTokens(res.ID); len(active) != 1 {
-			t.Errorf("%d active credentials after two concurrent Sets, want 1: %+v", len(active), active)
-		}
+		onlyActive(t, srv, res.ID)
 	})
 }
 
