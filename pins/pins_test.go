@@ -187,15 +187,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 			tc.edit(&c)
 			_, addErr := pins.Add(context.Background(), conn, good, c)
 			_, setErr := pins.Set(context.Background(), conn, c)
-			for _, err := range []error{addErr, setErr} {
-				var ie *mews.InputError
-				if !errors.As(err, &ie) || ie.Field != tc.field {
-					t.Errorf("err = %v, want an InputError for %s", err, tc.field)
-				}
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			testhotel.RefusedBeforeSending(t, srv, tc.field, addErr, setErr)
 		})
 	}
 	t.Run("max length is fine", func(t *testing.T) {
@@ -461,13 +453,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)
 			_, err := pins.List(conn, tc.f).Collect(context.Background())
-			var ie *mews.InputError
-			if !errors.As(err, &ie) || ie.Field != tc.field {
-				t.Errorf("err = %v, want an InputError for %s", err, tc.field)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			testhotel.RefusedBeforeSending(t, srv, tc.field, err)
 		})
 	}
 }

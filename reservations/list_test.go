@@ -309,13 +309,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)
 			_, err := reservations.List(conn, tc.f).Collect(context.Background())
-			var ie *mews.InputError
-			if !errors.As(err, &ie) || ie.Field != tc.field {
-				t.Errorf("err = %v, want an InputError for %s", err, tc.field)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			testhotel.RefusedBeforeSending(t, srv, tc.field, err)
 		})
 	}
 }

@@ -145,42 +145,29 @@ func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 	}
 }
 
-func TestChangesRefusesAZeroWatermarkWithoutSending(t *testing.T) {
+func TestChangesRefusesBadInputWithoutSending(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
-	errs := 0
-	for _, err := range reservations.Changes(conn, reservations.Watermark{}, reservations.SyncOptions{}).All(context.Background()) {
-		errs++
-		if !errors.Is(err, mews.ErrInvalidInput) {
-			t.Errorf("err = %v, want ErrInvalidInput", err)
-		}
-	}
-	if errs != 1 {
-		t.Errorf("the pass yielded %d times, want the input error once", errs)
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("%d requests sent, want none", n)
-	}
-}
-
-func TestChangesRefusesAnUpdatedUtcFilter(t *testing.T) {
-	t.Parallel()
-	srv, conn := testhotel.New(t)
 	iv := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch())
-	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}})
-	errs := 0
-	for _, err := range feed.All(context.Background()) {
-		errs++
-		var ie *mews.InputError
-		if !errors.As(err, &ie) || ie.Field != "UpdatedUtc" {
-			t.Errorf("err = %v, want an InputError for UpdatedUtc", err)
-		}
-	}
-	if errs != 1 {
-		t.Errorf("the pass yielded %d times, want the input error once", errs)
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("%d requests sent, want none", n)
+	for _, tc := range []struct {
+		name  string
+		since reservations.Watermark
+		opts  reservations.SyncOptions
+		field string // "" for any input error
+	}{
+		{"a zero watermark", reservations.Watermark{}, reservations.SyncOptions{}, ""},
+		{"an UpdatedUtc filter", reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}}, "UpdatedUtc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, conn := testhotel.New(t)
+			var errs []error
+			for _, err := range reservations.Changes(conn, tc.since, tc.opts).All(context.Background()) {
+				errs = append(errs, err)
+			}
+			if len(errs) != 1 {
+				t.Errorf("the pass yielded %d times, want the input error once", len(errs))
+			}
+			testhotel.RefusedBeforeSending(t, srv, tc.field, errs...)
+		})
 	}
 }
 

@@ -7,6 +7,7 @@
 package testhotel
 
 import (
+	"errors"
 	"testing"
 
 	mews "github.com/mewskit/mews-go"
@@ -32,4 +33,24 @@ func NewFor(t testing.TB, tok string) (*mewstest.Server, *mews.Connector) {
 		t.Fatal(err)
 	}
 	return srv, conn
+}
+
+// RefusedBeforeSending fails t unless each of errs is a *mews.InputError naming field
+// (with field "", any error matching mews.ErrInvalidInput) and srv received no request:
+// client-side validation must answer before anything goes on the wire. Tests of
+// invalid input share it so that each states only the input and the field.
+func RefusedBeforeSending(t testing.TB, srv *mewstest.Server, field string, errs ...error) {
+	t.Helper()
+	for _, err := range errs {
+		var ie *mews.InputError
+		switch {
+		case field == "" && !errors.Is(err, mews.ErrInvalidInput):
+			t.Errorf("err = %v, want ErrInvalidInput", err)
+		case field != "" && (!errors.As(err, &ie) || ie.Field != field):
+			t.Errorf("err = %v, want an InputError for %s", err, field)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
 }
