@@ -1,9 +1,11 @@
 package webhooks_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -155,6 +157,46 @@ func TestHandler_RefusesAWrongOrMissingToken(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestWithTokenParameter_NamesTheQueryParameterThatCarriesTheSecret(t *testing.T) {
+	for _, tc := range []struct {
+		url  string
+		want int
+	}{
+		{"https://chm.example/mews/webhooks?key=" + secret, http.StatusAccepted},
+		{hookURL, http.StatusUnauthorized}, // the default name no longer counts
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			var box inbox
+			h, ep := start(t, tc.url, box.process, webhooks.WithTokenParameter("key"))
+			if d := send(t, ep, []byte(referenceExample)); d.Status != tc.want {
+				t.Errorf("status = %d, want %d", d.Status, tc.want)
+			}
+			_ = h.Shutdown(t.Context())
+		})
+	}
+}
+
+func TestWithLogger_ReportsRefusalsAndFailuresButNeverTheSecret(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logged bytes.Buffer // written by the handler and its workers; read after Shutdown
+		logger := slog.New(slog.NewTextHandler(&logged, nil))
+		fail := func(context.Context, *webhooks.Message) error { return errors.New("database down") }
+		h, ep := start(t, hookURL, fail, webhooks.WithLogger(logger), webhooks.WithWorkers(1))
+		send(t, ep, []byte(`{"EnterpriseId": 1}`))
+		send(t, ep, mewstest.NewGeneralWebhook())
+		_ = h.Shutdown(t.Context())
+		out := logged.String()
+		for _, want := range []string{"rejected a delivery", "processing failed", "database down"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the log lacks %q", want)
+			}
+		}
+		if strings.Contains(out, secret) {
+			t.Error("the log contains the URL secret")
+		}
+	})
 }
 
 func TestHandler_RefusesBodiesThatAreNotWebhookMessages(t *testing.T) {
@@ -330,6 +372,9 @@ func TestNewHandler_ValidatesItsSettings(t *testing.T) {
 		"empty secret": func() (*webhooks.Handler, error) { return webhooks.NewHandler(" ", noop) },
 		"nil process":  func() (*webhooks.Handler, error) { return webhooks.NewHandler(secret, nil) },
 		"zero workers": func() (*webhooks.Handler, error) { return webhooks.NewHandler(secret, noop, webhooks.WithWorkers(0)) },
+		"empty token parameter": func() (*webhooks.Handler, error) {
+			return webhooks.NewHandler(secret, noop, webhooks.WithTokenParameter(""))
+		},
 		"nil integration webhook handler": func() (*webhooks.Handler, error) {
 			return webhooks.NewHandler(secret, noop, webhooks.WithIntegrationWebhooks(nil))
 		},
