@@ -62,10 +62,30 @@ func (c *cli) run(args ...string) result {
 	r := result{code: a.run(c.t.Context(), args), stdout: stdout.String(), stderr: stderr.String()}
 	for _, s := range c.secrets {
 		if strings.Contains(r.stdout+r.stderr, s) {
-			c.t.Errorf("mews %s printed the token …%s:\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), s[len(s)-4:], r.stdout, r.stderr)
+			c.t.Errorf("mews %s printed the token %s:\nstdout:\n%s\nstderr:\n%s", c.redact(strings.Join(args, " ")), redacted(s), c.redact(r.stdout), c.redact(r.stderr))
 		}
 	}
+	// Failure messages quote the output; a leaked token is reported above, not echoed.
+	r.stdout, r.stderr = c.redact(r.stdout), c.redact(r.stderr)
 	return r
+}
+
+// redact replaces every secret in s as mews.Token prints a token.
+func (c *cli) redact(s string) string {
+	for _, secret := range c.secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, redacted(secret))
+		}
+	}
+	return s
+}
+
+// redacted is how mews.Token prints secret: its last four characters at most.
+func redacted(secret string) string {
+	if tok, err := mews.NewToken(secret); err == nil {
+		return tok.String()
+	}
+	return "[redacted]"
 }
 
 // want checks the exit code and reports the output when it differs.
@@ -556,7 +576,7 @@ func TestProperties_RedactsTokensUnlessShowTokens(t *testing.T) {
 	c.secrets = nil // --show-tokens prints them on purpose
 	r = c.run("--sandbox", "properties", "--email", mewstest.EmployeeEmail, "--show-tokens").want(t, exitOK)
 	if !strings.Contains(r.stdout, mewstest.ConnectionToken) {
-		t.Errorf("--show-tokens did not print the connection token:\n%s", r.stdout)
+		t.Error("--show-tokens did not print the connection token") // the output holds tokens: not quoted
 	}
 }
 
