@@ -88,6 +88,19 @@ func redacted(secret string) string {
 	return "[redacted]"
 }
 
+// refused runs the command and fails t unless it exits with code, says want on stderr
+// and sends nothing: a command refused before any request.
+func (c *cli) refused(t *testing.T, code int, want string, args ...string) {
+	t.Helper()
+	r := c.run(args...).want(t, code)
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+	if n := len(c.srv.Requests()); n != 0 {
+		t.Errorf("%d requests were sent, want none", n)
+	}
+}
+
 // want checks the exit code and reports the output when it differs.
 func (r result) want(t *testing.T, code int) result {
 	t.Helper()
@@ -219,13 +232,7 @@ func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
 			if tc.env != nil {
 				c.env = tc.env
 			}
-			r := c.run(tc.args...).want(t, exitUsage)
-			if !strings.Contains(r.stderr, tc.want) {
-				t.Errorf("stderr lacks %q:\n%s", tc.want, r.stderr)
-			}
-			if n := len(c.srv.Requests()); n != 0 {
-				t.Errorf("%d requests were sent, want none", n)
-			}
+			c.refused(t, exitUsage, tc.want, tc.args...)
 		})
 	}
 }
@@ -247,13 +254,7 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
 			c.secrets = append(c.secrets, "abc def") // a malformed token is not echoed either
-			r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitInput)
-			if !strings.Contains(r.stderr, tc.want) {
-				t.Errorf("stderr lacks %q:\n%s", tc.want, r.stderr)
-			}
-			if n := len(c.srv.Requests()); n != 0 {
-				t.Errorf("%d requests were sent, want none", n)
-			}
+			c.refused(t, exitInput, tc.want, append([]string{"--sandbox"}, tc.args...)...)
 		})
 	}
 }
