@@ -88,13 +88,10 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 		{"CollidingUtc", f.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }},
 		{"UpdatedUtc", f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }},
 	} {
-		if dim.iv == nil {
-			continue
-		}
-		if err := dim.iv.Validate(opGetAll, dim.name); err != nil {
+		var err error
+		if queries, err = listfilter.Windows(opGetAll, dim.name, queries, dim.iv, dim.set); err != nil {
 			return mews.ErrorPager[Credential](err)
 		}
-		queries = listfilter.Multiply(queries, dim.iv.Split(), func(r *request, w mews.TimeInterval) { dim.set(r, &w) })
 	}
 	for _, dim := range []struct {
 		name string

@@ -42,19 +42,18 @@ func ListEnterprises(conn *mews.Connector, f EnterpriseFilter) *mews.Pager[Enter
 	); err != nil {
 		return mews.ErrorPager[Enterprise](err)
 	}
-	linked, err := windows(opEnterprises, "LinkedUtc", f.LinkedUtc)
+	queries, err := listfilter.Windows(opEnterprises, "LinkedUtc",
+		[]request{{EnterpriseIDs: f.EnterpriseIDs, ExternalIdentifiers: f.ExternalIdentifiers}},
+		f.LinkedUtc, func(r *request, w *mews.TimeInterval) { r.LinkedUtc = w })
+	if err == nil {
+		queries, err = listfilter.Windows(opEnterprises, "UpdatedUtc", queries, f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
+	}
 	if err != nil {
 		return mews.ErrorPager[Enterprise](err)
 	}
-	updated, err := windows(opEnterprises, "UpdatedUtc", f.UpdatedUtc)
-	if err != nil {
-		return mews.ErrorPager[Enterprise](err)
-	}
-	return listPager(conn, opEnterprises, len(linked)*len(updated), func(ctx context.Context, q int, lim mews.Limitation) ([]Enterprise, *string, error) {
-		req := request{
-			EnterpriseIDs: f.EnterpriseIDs, ExternalIdentifiers: f.ExternalIdentifiers,
-			LinkedUtc: linked[q/len(updated)], UpdatedUtc: updated[q%len(updated)], Limitation: lim,
-		}
+	return listPager(conn, opEnterprises, len(queries), func(ctx context.Context, q int, lim mews.Limitation) ([]Enterprise, *string, error) {
+		req := queries[q]
+		req.Limitation = lim
 		var res result
 		if err := conn.Do(ctx, mews.Operation{Name: opEnterprises, Safety: mews.Read}, &req, &res); err != nil {
 			return nil, nil, err
@@ -72,21 +71,4 @@ func listPager[T any](conn *mews.Connector, op string, queries int, fetch mews.P
 		return mews.ErrorPager[T](&mews.InputError{Operation: op, Field: "conn", Reason: "is nil; pass a *mews.Connector from Client.Connector"})
 	}
 	return mews.NewPager(mews.PagerConfig[T]{Operation: op, Queries: queries, Fetch: fetch, Key: key})
-}
-
-// windows validates an optional interval and splits it into Mews-sized windows; a nil
-// interval is one nil window.
-func windows(op, field string, iv *mews.TimeInterval) ([]*mews.TimeInterval, error) {
-	if iv == nil {
-		return []*mews.TimeInterval{nil}, nil
-	}
-	if err := iv.Validate(op, field); err != nil {
-		return nil, err
-	}
-	split := iv.Split()
-	out := make([]*mews.TimeInterval, len(split))
-	for i := range split {
-		out[i] = &split[i]
-	}
-	return out, nil
 }

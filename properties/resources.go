@@ -135,20 +135,21 @@ func ListResources(conn *mews.Connector, f ResourceFilter) *mews.Pager[Resource]
 	); err != nil {
 		return mews.ErrorPager[Resource](err)
 	}
-	created, err := windows(opResources, "CreatedUtc", f.CreatedUtc)
-	if err != nil {
-		return mews.ErrorPager[Resource](err)
-	}
-	updated, err := windows(opResources, "UpdatedUtc", f.UpdatedUtc)
-	if err != nil {
-		return mews.ErrorPager[Resource](err)
-	}
-	return listPager(conn, opResources, len(created)*len(updated), func(ctx context.Context, q int, lim mews.Limitation) ([]Resource, *string, error) {
-		req := request{
+	queries, err := listfilter.Windows(opResources, "CreatedUtc",
+		[]request{{
 			EnterpriseIDs: f.EnterpriseIDs, ResourceIDs: f.ResourceIDs, Names: f.Names,
-			Extent:     extent{Resources: true, Inactive: f.IncludeInactive},
-			CreatedUtc: created[q/len(updated)], UpdatedUtc: updated[q%len(updated)], Limitation: lim,
-		}
+			Extent: extent{Resources: true, Inactive: f.IncludeInactive},
+		}},
+		f.CreatedUtc, func(r *request, w *mews.TimeInterval) { r.CreatedUtc = w })
+	if err == nil {
+		queries, err = listfilter.Windows(opResources, "UpdatedUtc", queries, f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
+	}
+	if err != nil {
+		return mews.ErrorPager[Resource](err)
+	}
+	return listPager(conn, opResources, len(queries), func(ctx context.Context, q int, lim mews.Limitation) ([]Resource, *string, error) {
+		req := queries[q]
+		req.Limitation = lim
 		var res result
 		if err := conn.Do(ctx, mews.Operation{Name: opResources, Safety: mews.Read}, &req, &res); err != nil {
 			return nil, nil, err

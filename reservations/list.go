@@ -189,14 +189,10 @@ func (f Filter) queries() ([]request, error) {
 	}
 	qs := []request{base}
 	for _, iv := range intervals {
-		p := iv.get(&base)
-		if *p == nil {
-			continue
-		}
-		if err := (*p).Validate(opGetAll, iv.name); err != nil {
+		var err error
+		if qs, err = listfilter.Windows(opGetAll, iv.name, qs, *iv.get(&base), func(q *request, w *mews.TimeInterval) { *iv.get(q) = w }); err != nil {
 			return nil, err
 		}
-		qs = listfilter.Multiply(qs, (*p).Split(), func(q *request, w mews.TimeInterval) { *iv.get(q) = &w })
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
 	if len(ids) > 0 {

@@ -6,5 +6,6 @@
 //	if err := listfilter.Check(op, listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: 1000}); err != nil {
 //		return err
 //	}
-//	reqs := listfilter.Multiply([]request{base}, iv.Split(), func(r *request, w mews.TimeInterval) { r.UpdatedUtc = &w })
+//	reqs, err := listfilter.Windows(op, "UpdatedUtc", []request{base}, f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
+//	reqs = listfilter.Multiply(reqs, slices.Collect(slices.Chunk(ids, 1000)), func(r *request, c []string) { r.IDs = c })
 package listfilter

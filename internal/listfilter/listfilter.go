@@ -47,3 +47,17 @@ func Multiply[R, V any](reqs []R, variants []V, set func(*R, V)) []R {
 	}
 	return out
 }
+
+// Windows multiplies reqs by the windows Mews accepts for the optional interval iv of a
+// filter (field names it in errors), set putting one window into a copy: the
+// three-month split every list needs. A nil iv leaves reqs as they are; an invalid one
+// is an *mews.InputError for op.
+func Windows[R any](op, field string, reqs []R, iv *mews.TimeInterval, set func(*R, *mews.TimeInterval)) ([]R, error) {
+	if iv == nil {
+		return reqs, nil
+	}
+	if err := iv.Validate(op, field); err != nil {
+		return nil, err
+	}
+	return Multiply(reqs, iv.Split(), func(r *R, w mews.TimeInterval) { set(r, &w) }), nil
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -78,5 +79,46 @@ func TestMultiply_MakesOneRequestPerCombination(t *testing.T) {
 func TestMultiply_WithoutVariantsGivesNoRequests(t *testing.T) {
 	if got := listfilter.Multiply([]int{1, 2}, []string(nil), func(*int, string) {}); len(got) != 0 {
 		t.Errorf("Multiply = %v, want none", got)
+	}
+}
+
+func TestWindows_MakesOneRequestPerThreeMonthWindow(t *testing.T) {
+	type req struct {
+		ID     string
+		Window *mews.TimeInterval
+	}
+	set := func(r *req, w *mews.TimeInterval) { r.Window = w }
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	iv := mews.Interval(start, start.AddDate(0, 5, 0))
+	if len(iv.Split()) < 2 {
+		t.Fatalf("the interval makes %d windows; the test needs several", len(iv.Split()))
+	}
+	got, err := listfilter.Windows("op", "UpdatedUtc", []req{{ID: "a"}, {ID: "b"}}, &iv, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []req
+	for _, id := range []string{"a", "b"} {
+		for _, w := range iv.Split() {
+			want = append(want, req{ID: id, Window: &w})
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("requests (-want +got):\n%s", d)
+	}
+
+	none, err := listfilter.Windows("op", "UpdatedUtc", []req{{ID: "a"}}, nil, set)
+	if err != nil || cmp.Diff([]req{{ID: "a"}}, none) != "" {
+		t.Errorf("without an interval: %v, %v; want the requests unchanged", none, err)
+	}
+}
+
+func TestWindows_RefusesAnInvalidIntervalNamingItsField(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	backwards := mews.Interval(start, start.Add(-time.Hour))
+	_, err := listfilter.Windows("op", "CreatedUtc", []int{1}, &backwards, func(*int, *mews.TimeInterval) {})
+	var ie *mews.InputError
+	if !errors.As(err, &ie) || ie.Field != "CreatedUtc" || ie.Operation != "op" {
+		t.Errorf("err = %v, want an InputError for op's CreatedUtc", err)
 	}
 }
