@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/benchcmp"
 )
 
 func mustAmount(t testing.TB, s string) mews.Amount {
@@ -251,16 +251,5 @@ func BenchmarkAmountUnmarshal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var amountTime, floatTime time.Duration
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
-		decodeAmounts()
-		mid := time.Now()
-		decodeFloats()
-		amountTime += mid.Sub(start)
-		floatTime += time.Since(mid)
-	}
-	b.ReportMetric(float64(amountTime)/float64(floatTime), "time-ratio")
-	b.ReportMetric(testing.AllocsPerRun(100, decodeAmounts)/testing.AllocsPerRun(100, decodeFloats), "allocs-ratio")
+	benchcmp.Ratios(b, 100, decodeAmounts, decodeFloats)
 }

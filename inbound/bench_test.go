@@ -9,9 +9,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/internal/benchcmp"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -87,7 +87,7 @@ func serveOnce(b *testing.B, h http.Handler, body string) {
 
 // BenchmarkHandler_UpdatePrices serves an updatePrices push of 100 rate prices through
 // the Handler (token check, exact decimals, civil dates, validation, de-duplication,
-// envelope) and reports its time and allocations as multiples of a raw net/http +
+// envelope) and reports its time and allocations as ratios to a raw net/http +
 // encoding/json handler decoding the same body into floats and strings in the same run.
 func BenchmarkHandler_UpdatePrices(b *testing.B) {
 	body := pricesBody(100)
@@ -95,20 +95,5 @@ func BenchmarkHandler_UpdatePrices(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		serveOnce(b, h, body)
-	}
-	// The baseline runs as many times in the same process, outside the timed loop.
-	ours := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	start := time.Now()
-	for range b.N {
-		serveOnce(b, http.HandlerFunc(rawHandler), body)
-	}
-	raw := float64(time.Since(start).Nanoseconds()) / float64(b.N)
-	rawAllocs := testing.AllocsPerRun(20, func() { serveOnce(b, http.HandlerFunc(rawHandler), body) })
-	ourAllocs := testing.AllocsPerRun(20, func() { serveOnce(b, h, body) })
-	b.ReportMetric(ours/raw, "x-raw-time")
-	b.ReportMetric(ourAllocs/rawAllocs, "x-raw-allocs")
+	benchcmp.Ratios(b, 20, func() { serveOnce(b, h, body) }, func() { serveOnce(b, http.HandlerFunc(rawHandler), body) })
 }

@@ -3,8 +3,8 @@ package properties_test
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
+	"github.com/mewskit/mews-go/internal/benchcmp"
 	"github.com/mewskit/mews-go/internal/chm/chmtest"
 	"github.com/mewskit/mews-go/properties"
 )
@@ -26,16 +26,5 @@ func BenchmarkDecodeConfiguration(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var typedTime, rawTime time.Duration
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
-		typed()
-		mid := time.Now()
-		raw()
-		typedTime += mid.Sub(start)
-		rawTime += time.Since(mid)
-	}
-	b.ReportMetric(float64(typedTime)/float64(rawTime), "time-ratio")
-	b.ReportMetric(testing.AllocsPerRun(50, typed)/testing.AllocsPerRun(50, raw), "allocs-ratio")
+	benchcmp.Ratios(b, 50, typed, raw)
 }
