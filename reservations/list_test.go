@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"slices"
@@ -382,8 +383,11 @@ func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 	n := 0
 	for _, err := range reservations.List(conn, reservations.Filter{}).All(context.Background()) {
 		n++
-		if !errors.Is(err, mews.ErrInvalidAuthentication) || strings.Contains(err.Error(), mewstest.AccessToken) {
-			t.Errorf("err = %v", err)
+		switch {
+		case strings.Contains(fmt.Sprint(err), mewstest.AccessToken):
+			t.Error("the error contains the access token") // not quoted
+		case !errors.Is(err, mews.ErrInvalidAuthentication):
+			t.Errorf("err = %v, want ErrInvalidAuthentication", err)
 		}
 	}
 	if n != 1 {

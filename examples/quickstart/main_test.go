@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,10 @@ func TestRun_RevokedTokenIsReported(t *testing.T) {
 	env.Sandbox.Revoke(mewstest.AccessToken)
 	var out bytes.Buffer
 	err := run(t.Context(), env, &out)
-	if err == nil || !strings.Contains(err.Error(), "Broken") || strings.Contains(err.Error(), mewstest.AccessToken) {
+	switch {
+	case strings.Contains(fmt.Sprint(err), mewstest.AccessToken):
+		t.Error("the error contains the revoked token") // not quoted
+	case err == nil || !strings.Contains(err.Error(), "Broken"):
 		t.Errorf("err = %v, want a Broken token without the token itself", err)
 	}
 }
