@@ -12,6 +12,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/internal/chm/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
 )
@@ -42,7 +43,7 @@ func TestConfirm_AsyncAcceptanceIsFollowedByAConfirmationThatReachesMews(t *test
 			t.Fatal(err)
 		}
 		var body map[string]any
-		_ = json.Unmarshal(example(t, "updatePrices.json"), &body)
+		_ = json.Unmarshal(chmtest.Read(t, "updatePrices.json"), &body)
 		delete(body, "responseUrl") // let mewstest give its own, as Mews gives its own
 		delete(body, "messageId")
 
@@ -71,7 +72,7 @@ func TestConfirm_GroupConfirmationCarriesTheCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := push(t, ep, "processGroup", example(t, "processGroup.json"))
+	d := push(t, ep, "processGroup", chmtest.Read(t, "processGroup.json"))
 	if !d.Accepted {
 		t.Fatalf("delivery = %+v, want accepted", d)
 	}

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +18,7 @@ import (
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/internal/chm/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
 )
@@ -94,16 +93,6 @@ func setup(t *testing.T, recv inbound.Receiver, opts ...inbound.Option) (*mewste
 		t.Fatalf("NewHandler: %v", err)
 	}
 	return srv, srv.NewEndpoint(chmURL, mewstest.EndpointHandler(h)), h
-}
-
-// example reads a reference example from testdata.
-func example(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // push makes one call and fails the test if the body could not be encoded.
@@ -199,7 +188,7 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			recv := &fakeReceiver{}
 			_, ep, _ := setup(t, recv)
-			d := push(t, ep, tt.op, example(t, tt.file))
+			d := push(t, ep, tt.op, chmtest.Read(t, tt.file))
 			if !d.Accepted || d.Async || d.Err != nil {
 				t.Fatalf("delivery = %+v, want accepted synchronously", d)
 			}
@@ -259,7 +248,7 @@ func TestHandler_MissingClientTokenGetsCode8ExceptOnAvailabilityBlocks(t *testin
 	if d := push(t, ep, "updatePrices", `{"clientToken": null}`); d.Accepted || len(d.Errors) != 1 || d.Errors[0].Code != mews.CodeInvalidAuthentication {
 		t.Errorf("updatePrices without clientToken: %+v, want code 8", d)
 	}
-	block := strings.Replace(string(example(t, "processAvailabilityBlock.json")), "{", `{"clientToken": null,`, 1)
+	block := strings.Replace(string(chmtest.Read(t, "processAvailabilityBlock.json")), "{", `{"clientToken": null,`, 1)
 	if d := push(t, ep, "processAvailabilityBlock", block); !d.Accepted {
 		t.Errorf("processAvailabilityBlock without clientToken (as documented): %+v, want accepted", d)
 	}
@@ -344,7 +333,7 @@ func TestHandler_ReceiverRefusalsKeepTheirCodes(t *testing.T) {
 		inbound.RateCategoryError("NR", "KD", "KD is not sold under NR."),
 	)}
 	_, ep, _ := setup(t, recv)
-	d := push(t, ep, "updatePrices", example(t, "updatePrices.json"))
+	d := push(t, ep, "updatePrices", chmtest.Read(t, "updatePrices.json"))
 	want := []mews.ErrorDetail{
 		{Code: mews.CodeRateError, Message: "Unknown rate FF; map it in the channel manager.", RateCode: "FF"},
 		{Code: mews.CodeCategoryError, Message: "Unknown category XYZ.", CategoryCode: "XYZ"},
@@ -366,7 +355,7 @@ func TestHandler_OtherReceiverErrorsBecomeCode1WithoutDetails(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, ep, _ := setup(t, recv)
-			d := push(t, ep, "updateAvailability", example(t, "updateAvailability.json"))
+			d := push(t, ep, "updateAvailability", chmtest.Read(t, "updateAvailability.json"))
 			if d.Accepted || d.Status != http.StatusOK || len(d.Errors) != 1 || d.Errors[0].Code != mews.CodeSystemError {
 				t.Fatalf("delivery = %+v, want HTTP 200 with code 1", d)
 			}
@@ -382,8 +371,8 @@ func TestHandler_OtherReceiverErrorsBecomeCode1WithoutDetails(t *testing.T) {
 func TestHandler_RedeliveredMessageIsAppliedOnce(t *testing.T) {
 	recv := &fakeReceiver{reply: inbound.Async}
 	_, ep, _ := setup(t, recv, inbound.WithDeduplication(100))
-	first := push(t, ep, "updateRestrictions", example(t, "updateRestrictions.json"))
-	again := push(t, ep, "updateRestrictions", example(t, "updateRestrictions.json"))
+	first := push(t, ep, "updateRestrictions", chmtest.Read(t, "updateRestrictions.json"))
+	again := push(t, ep, "updateRestrictions", chmtest.Read(t, "updateRestrictions.json"))
 
 	if !first.Accepted || !again.Accepted {
 		t.Fatalf("deliveries = %+v, %+v; want both accepted", first, again)
@@ -406,7 +395,7 @@ func TestHandler_RefusedMessageIsProcessedAgainWhenRedelivered(t *testing.T) {
 			recv.err = nil
 			recv.mu.Unlock()
 		}()
-		d, err := ep.PushUntilAccepted(t.Context(), "updateAvailability", example(t, "updateAvailability.json"))
+		d, err := ep.PushUntilAccepted(t.Context(), "updateAvailability", chmtest.Read(t, "updateAvailability.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -442,7 +431,7 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 	recv := &fakeReceiver{}
 	_, ep, _ := setup(t, recv)
 	for _, op := range []string{"processGroup", "processAvailabilityBlock"} {
-		if d := push(t, ep, op, example(t, op+".json")); !d.Accepted || d.Async {
+		if d := push(t, ep, op, chmtest.Read(t, op+".json")); !d.Accepted || d.Async {
 			t.Fatalf("%s: delivery = %+v, want accepted", op, d)
 		}
 	}
@@ -484,13 +473,13 @@ func TestHandler_RedeliveryDuringProcessingGetsCode1(t *testing.T) {
 	recv := &blockingReceiver{entered: entered, release: release}
 	_, ep, _ := setup(t, recv, inbound.WithDeduplication(10))
 	first := make(chan mewstest.Delivery)
-	body := example(t, "updateAvailability.json")
+	body := chmtest.Read(t, "updateAvailability.json")
 	go func() {
 		d, _ := ep.Push(context.Background(), "updateAvailability", body) // a []byte body always encodes
 		first <- d
 	}()
 	<-entered
-	during := push(t, ep, "updateAvailability", example(t, "updateAvailability.json"))
+	during := push(t, ep, "updateAvailability", chmtest.Read(t, "updateAvailability.json"))
 	close(release)
 	if d := <-first; !d.Accepted {
 		t.Errorf("first delivery = %+v, want accepted", d)
@@ -517,7 +506,7 @@ func TestHandler_LogsErrorCodesThatLackTheirRateOrCategoryCode(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	recv := &fakeReceiver{err: inbound.Reject(mews.ErrorDetail{Code: mews.CodeRateError, Message: "Unknown rate."})}
 	_, ep, _ := setup(t, recv, inbound.WithLogger(logger))
-	d := push(t, ep, "updatePrices", example(t, "updatePrices.json"))
+	d := push(t, ep, "updatePrices", chmtest.Read(t, "updatePrices.json"))
 	if len(d.Errors) != 1 || d.Errors[0].Code != mews.CodeRateError {
 		t.Fatalf("errors = %v, want the receiver's code 9 passed on", d.Errors)
 	}
