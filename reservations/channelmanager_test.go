@@ -531,6 +531,44 @@ func TestProcessGroupIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 	})
 }
 
+func TestCardNumberAndExpiryDecodeNullAndEmptyAsZeroAndRefuseOtherJSON(t *testing.T) {
+	type card struct {
+		Number reservations.CardNumber `json:"number"`
+		Expiry reservations.CardExpiry `json:"expiry"`
+	}
+	for _, tc := range []struct {
+		body    string
+		wantErr bool
+	}{
+		{`{"number": null, "expiry": null}`, false},
+		{`{"number": "", "expiry": ""}`, false},
+		{`{"number": 4111111111111111}`, true},
+		{`{"expiry": 222}`, true},
+		{`{"number": "4111"}`, true},
+		{`{"expiry": "1322"}`, true},
+	} {
+		c := card{Number: mustCardNumber(t, "4111111111111111"), Expiry: reservations.CardExpiry{Month: 2, Year: 2022}}
+		err := json.Unmarshal([]byte(tc.body), &c)
+		switch {
+		case tc.wantErr && err == nil:
+			t.Errorf("%s decoded without error", tc.body)
+		case tc.wantErr && strings.Contains(err.Error(), "4111"):
+			t.Errorf("%s: the error quotes the card number", tc.body)
+		case !tc.wantErr && (err != nil || !c.Number.IsZero() || !c.Expiry.IsZero()):
+			t.Errorf("%s: %v, number zero %v, expiry zero %v; want both zero", tc.body, err, c.Number.IsZero(), c.Expiry.IsZero())
+		}
+	}
+}
+
+func mustCardNumber(t *testing.T, digits string) reservations.CardNumber {
+	t.Helper()
+	n, err := reservations.NewCardNumber(digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestProcessGroupKeepsTheCardNumberOutOfErrorsEvenWhenEchoed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)

@@ -2,6 +2,7 @@ package reservations
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -123,20 +124,7 @@ func (n CardNumber) MarshalJSON() ([]byte, error) { return json.Marshal(n.String
 
 // UnmarshalJSON reads the digits as sent (decoding is how a card arrives; nothing to hide yet).
 func (n *CardNumber) UnmarshalJSON(b []byte) error {
-	var s *string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("mews: a card number must be a JSON string")
-	}
-	if s == nil || *s == "" {
-		*n = CardNumber{}
-		return nil
-	}
-	v, err := NewCardNumber(*s)
-	if err != nil {
-		return err
-	}
-	*n = v
-	return nil
+	return unmarshalOptional(b, n, NewCardNumber, "mews: a card number must be a JSON string")
 }
 
 // CardSecret is a card's CVV. Every textual form is "[redacted]"; Reveal returns it.
@@ -242,19 +230,27 @@ func (e CardExpiry) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads "MMyy"; null or "" give the zero value.
 func (e *CardExpiry) UnmarshalJSON(b []byte) error {
+	return unmarshalOptional(b, e, ParseCardExpiry, "mews: card expiry must be a JSON string MMyy")
+}
+
+// unmarshalOptional decodes a JSON string into *dst with parse; null and "" give the
+// zero value, anything but a string the error notString (which never quotes the input:
+// it may be card data).
+func unmarshalOptional[T any](b []byte, dst *T, parse func(string) (T, error), notString string) error {
 	var s *string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("mews: card expiry must be a JSON string MMyy")
+		return errors.New(notString)
 	}
 	if s == nil || *s == "" {
-		*e = CardExpiry{}
+		var zero T
+		*dst = zero
 		return nil
 	}
-	v, err := ParseCardExpiry(*s)
+	v, err := parse(*s)
 	if err != nil {
 		return err
 	}
-	*e = v
+	*dst = v
 	return nil
 }
 
