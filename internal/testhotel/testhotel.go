@@ -1,9 +1,10 @@
 // Package testhotel starts the in-process mewstest hotel that the Connector packages'
 // tests share, so that each test gets a fresh server and a Connector to it in one
-// line. Only _test files import it.
+// line, and holds the assertions those tests share. Only _test files import it.
 //
 //	srv, conn := testhotel.New(t)
-//	got, err := reservations.List(conn, f).Collect(t.Context())
+//	_, err := reservations.List(conn, badFilter).Collect(t.Context())
+//	testhotel.RefusedBeforeSending(t, srv, "UpdatedUtc", err)
 package testhotel
 
 import (
