@@ -205,6 +205,9 @@ func (c *Client) ClientName() string { return c.clientName }
 // validated here, so a pasted token with a stray line break still works and an empty
 // one fails before anything is sent.
 func (c *Client) Connector(accessToken string) (*Connector, error) {
+	if c == nil {
+		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+	}
 	tok, err := newToken("access token", accessToken)
 	if err != nil {
 		return nil, err
@@ -215,6 +218,9 @@ func (c *Client) Connector(accessToken string) (*Connector, error) {
 // ChannelManager returns the handle for one Channel Manager connection (one
 // connectionToken). It is cheap and validates the token like Connector.
 func (c *Client) ChannelManager(connectionToken string) (*ChannelManager, error) {
+	if c == nil {
+		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+	}
 	tok, err := newToken("connection token", connectionToken)
 	if err != nil {
 		return nil, err
@@ -231,11 +237,20 @@ func limitKey(api API, tok Token) string {
 // ChannelManagerDo calls a Channel Manager operation that is not about one connection
 // (getProperties, getChannels): only clientToken is merged into in.
 func (c *Client) ChannelManagerDo(ctx context.Context, op Operation, in, out any) error {
+	if c == nil {
+		return nilHandle(op, "client", "mews.NewClient")
+	}
 	if err := c.needChannelManagerToken(op); err != nil {
 		return err
 	}
 	auth := []authField{{"clientToken", c.cmClientToken.value}}
 	return c.do(ctx, ChannelManagerAPI, op, auth, "channelManager:client", c.cmLimiter, in, out)
+}
+
+// nilHandle is the error of a call on a nil Client or handle: every operation then fails
+// cleanly, before anything is sent, instead of panicking.
+func nilHandle(op Operation, what, make string) error {
+	return &InputError{Operation: op.Name, Field: what, Reason: "is nil; create one with " + make}
 }
 
 // needChannelManagerToken fails early when no Channel Manager clientToken was configured.
@@ -279,6 +294,9 @@ func (cn *Connector) String() string { return "mews.Connector(" + cn.accessToken
 // are merged into it. out is nil or a pointer that the 200 body is decoded into; a 204
 // leaves it untouched. Failures are *APIError, *InputError or a transport error.
 func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
+	if cn == nil {
+		return nilHandle(op, "connector", "client.Connector(accessToken)")
+	}
 	c := cn.client
 	if c.clientToken.IsZero() {
 		return &InputError{Operation: op.Name, Field: "Connector client token", Reason: "is not configured; use mews.WithClientToken"}
@@ -319,6 +337,9 @@ func (cm *ChannelManager) String() string {
 // failure (success false, errors or the deprecated error) becomes an *APIError; on
 // success the whole body is decoded into out, so out only needs the data fields.
 func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) error {
+	if cm == nil {
+		return nilHandle(op, "channel manager", "client.ChannelManager(connectionToken)")
+	}
 	c := cm.client
 	if err := c.needChannelManagerToken(op); err != nil {
 		return err

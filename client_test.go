@@ -328,3 +328,25 @@ func TestMewstestAnswersSeveralChannelManagerErrorsAtOnce(t *testing.T) {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }
+
+func TestCallsOnNilHandlesFailCleanlyBeforeSending(t *testing.T) {
+	var (
+		client *mews.Client
+		hotel  *mews.Connector
+		conn   *mews.ChannelManager
+	)
+	for name, err := range map[string]error{
+		"Connector.Do":            hotel.Do(t.Context(), addThing, nil, nil),
+		"ChannelManager.Do":       conn.Do(t.Context(), mews.Operation{Name: "getConfiguration"}, nil, nil),
+		"Client.ChannelManagerDo": client.ChannelManagerDo(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
+		"Client.Connector":        second(client.Connector(mewstest.AccessToken)),
+		"Client.ChannelManager":   second(client.ChannelManager(mewstest.ConnectionToken)),
+	} {
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("%s on a nil handle: err = %v, want ErrInvalidInput", name, err)
+		}
+	}
+}
+
+// second returns the error of a (value, error) pair.
+func second[T any](_ T, err error) error { return err }

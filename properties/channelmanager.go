@@ -32,9 +32,6 @@ type ConnectionInfo struct {
 func GetProperties(ctx context.Context, client *mews.Client, email string) ([]PropertyInfo, error) {
 	const op = "getProperties"
 	email = strings.TrimSpace(email)
-	if client == nil {
-		return nil, &mews.InputError{Operation: op, Field: "client", Reason: "is nil"}
-	}
 	if at := strings.IndexByte(email, '@'); at <= 0 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n") {
 		return nil, &mews.InputError{Operation: op, Field: "email", Reason: "must be the email address of a verified employee of the property"}
 	}
@@ -57,9 +54,6 @@ func GetProperties(ctx context.Context, client *mews.Client, email string) ([]Pr
 // mews.ErrInvalidAuthentication).
 func GetPropertyConfiguration(ctx context.Context, cm *mews.ChannelManager, extent ConfigurationExtent) (*PropertyConfiguration, error) {
 	const op = "getConfiguration"
-	if cm == nil {
-		return nil, nilHandle(op)
-	}
 	in := struct {
 		Extent ConfigurationExtent `json:"extent"`
 	}{extent}
@@ -74,9 +68,6 @@ func GetPropertyConfiguration(ctx context.Context, cm *mews.ChannelManager, exte
 // have gaps and new channels are appended; refresh the list periodically.
 func GetChannels(ctx context.Context, client *mews.Client) ([]Channel, error) {
 	const op = "getChannels"
-	if client == nil {
-		return nil, &mews.InputError{Operation: op, Field: "client", Reason: "is nil"}
-	}
 	var out struct {
 		Channels []Channel `json:"channels"`
 	}
@@ -109,9 +100,6 @@ func SetInventory(ctx context.Context, cm *mews.ChannelManager, mappings []Inven
 	var set inventorySettings
 	for _, o := range opts {
 		o(&set)
-	}
-	if cm == nil {
-		return nilHandle(op)
 	}
 	if len(mappings) == 0 && !set.allowEmpty {
 		return &mews.InputError{Operation: op, Field: "inventoryMappings", Reason: "is empty, which would delete every mapping of the connection; pass properties.DeleteAllMappings() if that is what you want"}
@@ -171,16 +159,9 @@ type AriUpdateRequest struct {
 // endpoints (see package inbound), not in this call's response.
 func RequestAriUpdate(ctx context.Context, cm *mews.ChannelManager, req AriUpdateRequest) error {
 	const op = "requestAriUpdate"
-	if cm == nil {
-		return nilHandle(op)
-	}
 	if !req.From.IsValid() || !req.To.IsValid() || req.To.Before(req.From) {
 		return &mews.InputError{Operation: op, Field: "from/to", Reason: "must be real dates with from on or before to (both inclusive)"}
 	}
 	// Asking twice only makes Mews push the same data again: an idempotent write.
 	return cm.Do(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, req, nil)
-}
-
-func nilHandle(op string) error {
-	return &mews.InputError{Operation: op, Field: "channel manager", Reason: "is nil; create one with client.ChannelManager(connectionToken)"}
 }

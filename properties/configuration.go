@@ -168,9 +168,6 @@ func GetEnterpriseConfiguration(ctx context.Context, conn *mews.Connector, enter
 }
 
 func getConfiguration(ctx context.Context, conn *mews.Connector, enterpriseID string) (*Configuration, error) {
-	if conn == nil {
-		return nil, &mews.InputError{Operation: opConfiguration, Field: "conn", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
-	}
 	in := struct {
 		EnterpriseID string `json:"EnterpriseId,omitempty"`
 	}{enterpriseID}
