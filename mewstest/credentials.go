@@ -72,33 +72,28 @@ func (s *Server) lookup(token string) *credential {
 // when a property revokes the integration or regenerates its key. It reports whether
 // the token was known.
 func (s *Server) Revoke(token string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.lookup(token)
-	if c != nil {
-		c.revoked = true
-	}
-	return c != nil
+	return s.change(s.lookup, token, func(c *credential) { c.revoked = true })
 }
 
 // Restore undoes Revoke and reactivates a deactivated connection.
 func (s *Server) Restore(token string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.lookup(token)
-	if c != nil {
-		c.revoked, c.inactive = false, false
-	}
-	return c != nil
+	return s.change(s.lookup, token, func(c *credential) { c.revoked, c.inactive = false, false })
 }
 
 // Deactivate switches a Channel Manager connection off: calls with it fail with code 3.
 func (s *Server) Deactivate(connectionToken string) bool {
+	connection := func(t string) *credential { return s.connections[t] }
+	return s.change(connection, connectionToken, func(c *credential) { c.inactive = true })
+}
+
+// change applies edit to the credential that find returns for token, under the lock,
+// and reports whether there was one.
+func (s *Server) change(find func(string) *credential, token string, edit func(*credential)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.connections[connectionToken]
+	c := find(token)
 	if c != nil {
-		c.inactive = true
+		edit(c)
 	}
 	return c != nil
 }
