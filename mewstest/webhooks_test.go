@@ -28,10 +28,12 @@ func TestIntegrationEventMarshalsMewsShapePerAction(t *testing.T) {
 			map[string]any{"Integration": integration, "ApiKey": "NEW"}},
 		{mewstest.IntegrationEvent{
 			Action: mewstest.ActionIntegrationCreated, IntegrationID: mewstest.IntegrationID, Time: at,
-			EnterpriseID: mewstest.EnterpriseID, EnterpriseName: mewstest.EnterpriseName, AccessToken: mewstest.AccessToken,
+			// The encoding is under test, not a credential: a placeholder keeps any failing
+			// diff free of real-looking tokens.
+			EnterpriseID: mewstest.EnterpriseID, EnterpriseName: mewstest.EnterpriseName, AccessToken: "placeholder-access-token",
 		}, map[string]any{
 			"Integration": integration, "Enterprise": map[string]any{"Id": mewstest.EnterpriseID, "Name": mewstest.EnterpriseName},
-			"Service": nil, "Requestor": nil, "AccessToken": mewstest.AccessToken, "CreatedUtc": "2026-03-01T12:00:00Z", "IsEnabled": true,
+			"Service": nil, "Requestor": nil, "AccessToken": "placeholder-access-token", "CreatedUtc": "2026-03-01T12:00:00Z", "IsEnabled": true,
 		}},
 	}
 	for _, tt := range tests {
