@@ -118,7 +118,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 			req := queries[q]
 			req.Limitation = lim
 			var res result
-			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
+			if err := call(ctx, conn, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
 				return nil, nil, err
 			}
 			for i := range res.ResourceAccessTokens {
@@ -161,7 +161,7 @@ func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Cred
 			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		}
 		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
-		if err := conn.Do(ctx, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+		if err := call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
 			return out, err
 		}
 		out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -196,7 +196,7 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 			var res struct {
 				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 			}
-			if err := conn.Do(ctx, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+			if err := call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
 				return out, err
 			}
 			out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -213,11 +213,18 @@ func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}
-		if err := conn.Do(ctx, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+		if err := call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// call sends one operation through the Connector's pipeline. Every operation of this
+// package goes through it and states its Safety, so that renaming the handle's method
+// (Do, CallConnector after the redesign) is a one-line change.
+func call(ctx context.Context, conn *mews.Connector, op mews.Operation, in, out any) error {
+	return conn.Do(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {
