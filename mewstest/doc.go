@@ -22,8 +22,9 @@
 //   - data: AddReservation, UpdateReservation, AddRoom and readers such as Reservations,
 //     ActiveResourceAccessTokens, Group, Groups, Block and InventoryMappings;
 //   - faults: InjectFault (statuses with Retry-After, delays, refused connections,
-//     connections dropped before or after processing, truncated, HTML or empty bodies)
-//     and SetRateLimit;
+//     connections dropped before or after processing, truncated, HTML or empty bodies,
+//     and CommitAfter: an error at once and the write stored later anyway) and
+//     SetRateLimit;
 //   - recording: Requests and RequestsFor;
 //   - extension: HandleConnector and HandleChannelManager serve operations it does not
 //     know yet;

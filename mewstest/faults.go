@@ -12,7 +12,8 @@ import (
 // Fault is trouble the server injects into matching requests, to test what a client
 // does when Mews or the network misbehaves. Fields combine: Delay, then either an early
 // effect (Refuse, ResetBeforeProcessing, Status) or processing followed by a late one
-// (ResetAfterProcessing, Truncate, HTML, Empty).
+// (ResetAfterProcessing, Truncate, HTML, Empty). CommitAfter splits the answer from the
+// processing: the client gets an error, and the request is processed later anyway.
 type Fault struct {
 	// Operation limits the fault to one operation ("resourceAccessTokens/add",
 	// "getConfiguration"); empty matches every request.
@@ -42,6 +43,17 @@ type Fault struct {
 	HTML bool
 	// Empty replaces the processed answer with an empty body.
 	Empty bool
+	// CommitAfter models a gateway that gives up while Mews goes on: the server answers
+	// without processing (with Status, 504 Gateway Timeout when Status is 0, or a
+	// dropped connection with ResetAfterProcessing), and processes the request
+	// CommitAfter after it arrived, on the server's own timer, whether or not the client
+	// is still waiting or ever asks again. A write is then stored although its client
+	// saw it fail. Delay still holds the answer; the commit is timed from the arrival,
+	// independently. Refuse and ResetBeforeProcessing win over it (nothing arrives).
+	// Inside a testing/synctest bubble the commit runs on the bubble's clock. The
+	// server's log records the request once, with the early answer; the handler's
+	// answer to the late processing goes nowhere. Close drops commits still pending.
+	CommitAfter time.Duration
 
 	hits int
 }
@@ -104,16 +116,60 @@ func (f *Fault) wait(ctx context.Context) error {
 	}
 }
 
-// reply is the answer to a Status fault, in the request's dialect.
+// answersEarly reports whether the fault answers without processing the request now.
+func (f *Fault) answersEarly() bool { return f.Status != 0 || f.CommitAfter > 0 }
+
+// earlyStatus is the status of an early answer: Status, or a gateway's 504 for a
+// late commit that names none.
+func (f *Fault) earlyStatus() int {
+	if f.Status == 0 && f.CommitAfter > 0 {
+		return http.StatusGatewayTimeout
+	}
+	return f.Status
+}
+
+// commitLater processes req after d on the server's own timer, as Mews does with a
+// request whose gateway already answered. Close stops the timers still pending.
+func (s *Server) commitLater(req *Request, rid string, d time.Duration) {
+	late := *req
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if s.lateCommits == nil {
+		s.lateCommits = make(map[*time.Timer]struct{})
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		s.mu.Lock()
+		delete(s.lateCommits, t) // t is set: the map entry was made under this lock
+		s.mu.Unlock()
+		late.Time = time.Now() // Mews stamps what it stores when it stores it
+		s.processNow(&late, rid)
+	})
+	s.lateCommits[t] = struct{}{}
+}
+
+// stopLateCommits drops the commits still pending. Caller holds s.mu.
+func (s *Server) stopLateCommits() {
+	for t := range s.lateCommits {
+		t.Stop()
+	}
+	clear(s.lateCommits)
+}
+
+// reply is the early answer of a Status or CommitAfter fault, in the request's dialect.
 func (f *Fault) reply(req *Request, rid string) reply {
-	r := reply{status: f.Status}
+	status := f.earlyStatus()
+	r := reply{status: status}
 	switch {
 	case f.Body != "":
 		r.body = []byte(f.Body)
 	case req.API == mews.ConnectorAPI:
-		r.body = connectorErrorBody(rid, http.StatusText(f.Status))
+		r.body = connectorErrorBody(rid, http.StatusText(status))
 	default:
-		r.body = []byte(`<html><body><h1>` + http.StatusText(f.Status) + `</h1></body></html>`)
+		r.body = []byte(`<html><body><h1>` + http.StatusText(status) + `</h1></body></html>`)
 	}
 	if f.RetryAfter != "" {
 		r.retryAfterRaw = f.RetryAfter
@@ -145,7 +201,8 @@ func (f *Fault) String() string {
 	add(f.Delay > 0, "delay "+f.Delay.String())
 	add(f.Refuse, "refuse")
 	add(f.ResetBeforeProcessing, "reset before processing")
-	add(f.Status != 0, "status "+http.StatusText(f.Status))
+	add(f.answersEarly(), "status "+http.StatusText(f.earlyStatus()))
+	add(f.CommitAfter > 0, "commit after "+f.CommitAfter.String())
 	add(f.ResetAfterProcessing, "reset after processing")
 	add(f.Truncate, "truncate")
 	add(f.HTML, "html")

@@ -46,6 +46,8 @@ type Server struct {
 	ratePer        time.Duration
 	rateLog        map[string][]time.Time
 	faults         []*Fault
+	lateCommits    map[*time.Timer]struct{} // pending CommitAfter processing
+	closed         bool
 	requests       []RecordedRequest
 
 	connector      connectorState
@@ -88,8 +90,13 @@ func NewServer(opts ...ServerOption) *Server {
 	return s
 }
 
-// Close stops the listener, if any.
+// Close stops the listener, if any, and drops late commits (Fault.CommitAfter) still
+// pending.
 func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.stopLateCommits()
+	s.mu.Unlock()
 	if s.http != nil {
 		s.http.Close()
 	}
@@ -287,13 +294,21 @@ func (s *Server) process(r *http.Request, req *Request, rid string, fault *Fault
 			s.record(req, 0, fault)
 			panic(http.ErrAbortHandler)
 		}
+		if fault.CommitAfter > 0 {
+			s.commitLater(req, rid, fault.CommitAfter)
+		}
 		if err := fault.wait(r.Context()); err != nil {
 			panic(http.ErrAbortHandler)
 		}
-		if fault.Status != 0 {
+		if fault.answersEarly() {
 			return fault.reply(req, rid)
 		}
 	}
+	return s.processNow(req, rid)
+}
+
+// processNow checks the request and runs its handler.
+func (s *Server) processNow(req *Request, rid string) reply {
 	if !json.Valid(req.Body) {
 		return reject(req, rid, http.StatusBadRequest, "Invalid JSON.")
 	}

@@ -8,10 +8,13 @@
 // sent, and invalid input fails with a *mews.InputError.
 //
 // Set is the call an access-control Portal makes for each reservation: it updates the
-// reservation's credential in place, or adds one, and removes stale ones. Mews has no
-// idempotency keys, so after an add that may or may not have reached Mews, Set looks
-// the credential up before adding it again: the reservation ends with exactly one
-// active credential however often Set is retried.
+// reservation's credential in place, or adds one, and removes stale ones and twins.
+// Mews has no idempotency keys, so after an add that may or may not have reached Mews,
+// Set keeps looking for the credential for a settle period (Credential.Settle, default
+// DefaultSettle) before it adds again, since a gateway may time out on an add that Mews
+// stores a moment later. A commit later than that can still leave a twin; the next Set
+// removes it, keeping the oldest, so calling Set again converges to exactly one active
+// credential.
 //
 //	r, _ := reservations.Get(ctx, conn, reservationID)
 //	pin, err := pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, "4711"))

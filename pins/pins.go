@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
@@ -117,7 +118,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 			req := queries[q]
 			req.Limitation = lim
 			var res result
-			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
+			if err := call(ctx, conn, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
 				return nil, nil, err
 			}
 			for i := range res.ResourceAccessTokens {
@@ -160,7 +161,7 @@ func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Cred
 			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		}
 		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
-		if err := conn.Do(ctx, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+		if err := call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
 			return out, err
 		}
 		out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -195,7 +196,7 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 			var res struct {
 				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 			}
-			if err := conn.Do(ctx, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+			if err := call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
 				return out, err
 			}
 			out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -212,11 +213,18 @@ func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}
-		if err := conn.Do(ctx, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+		if err := call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// call sends one operation through the Connector's pipeline. Every operation of this
+// package goes through it and states its Safety, so that renaming the handle's method
+// (Do, CallConnector after the redesign) is a one-line change.
+func call(ctx context.Context, conn *mews.Connector, op mews.Operation, in, out any) error {
+	return conn.Do(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {
@@ -229,23 +237,45 @@ func normalized(cs []Credential) []Credential {
 // maxAddAttempts bounds how often Set adds after failures that left Mews' state unknown.
 const maxAddAttempts = 3
 
+// DefaultSettle is how long Set waits, after an add whose outcome it cannot know, for
+// Mews to store that add late before it adds again (Credential.Settle overrides it).
+// A gateway can answer 504 while Mews goes on and stores the credential a moment later.
+const DefaultSettle = 5 * time.Second
+
+// Pauses between Set's looks for a late-stored add: they start short, because most
+// ambiguous failures (a dropped answer) show the credential at once, and grow.
+const (
+	firstRecheck = 250 * time.Millisecond
+	maxRecheck   = 2 * time.Second
+)
+
 // Set makes want the reservation's one active credential of its type (and guest,
 // CompanionshipID): the Portal's main call. It reads the reservation's active
 // credentials first, then
 //
 //   - updates the one that already opens the same room (value, validity, permissions),
 //   - or adds want when there is none, and reads the credentials again;
-//   - and deletes any other active credential of that type and guest (a credential for
-//     a previous room, or a duplicate), after the one it keeps is in place.
+//   - and deletes every other active credential of that type and guest (a credential
+//     for a previous room, or a twin left by an earlier failure), after the one it
+//     keeps is in place.
 //
 // Mews has no idempotency keys, so after an add fails in a way that may have reached
-// Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set looks the
-// credential up before adding again. When several credentials open the same room, Set
-// keeps the oldest, so that concurrent calls of Set for the same reservation agree on
-// which one survives and delete the others; the reread after an add catches a
-// credential that a concurrent call added meanwhile. However often Set is called,
-// retried or interrupted, the reservation ends with exactly one active credential of
-// that type once a call returns without error. A zero Type means PinCode.
+// Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set never adds
+// again at once: it looks for the credential, and keeps looking until the settle
+// period (want.Settle, default DefaultSettle) has passed since the failure, because a
+// gateway may have given up on a request that Mews stores later. Only when a look made
+// after the settle period still finds nothing does Set add again. When several
+// credentials open the same room, Set keeps the oldest, so that concurrent and later
+// calls of Set agree on which one survives, and deletes the others. A zero Type means
+// PinCode.
+//
+// What remains possible: an add that Mews stores later than the settle period, or an
+// add left unknown because ctx ended (during the add or the wait), can leave a second
+// active credential, or one that Set did not return, after Set has returned. When Set
+// fails, or when a Portal suspects it was slow, it should call Set again with the same
+// credential: every call removes twins, keeping the oldest, so the reservation
+// converges to exactly one active credential. For a gateway known to commit slowly,
+// raise Settle; a ctx deadline shorter than Settle ends the wait with an error.
 func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
 	if want.Type == "" {
 		want.Type = PinCode
@@ -253,13 +283,20 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 	if err := want.validate(opSet, false); err != nil {
 		return Credential{}, err
 	}
+	if want.Settle < 0 {
+		return Credential{}, &mews.InputError{Operation: opSet, Field: "Settle", Reason: "is negative; use 0 for pins.DefaultSettle"}
+	}
+	settle := want.Settle
+	if settle == 0 {
+		settle = DefaultSettle
+	}
 	current, err := activeLike(ctx, conn, want)
 	if err != nil {
 		return Credential{}, err
 	}
 	keep := oldestTwin(current, want)
 	if keep == nil {
-		added, err := addOnce(ctx, conn, want)
+		added, err := addOnce(ctx, conn, want, settle)
 		if err != nil {
 			return Credential{}, err
 		}
@@ -297,7 +334,7 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 			if c, err := settled(ctx, conn, want, err); err == nil {
 				return c, nil
 			}
-			return result, fmt.Errorf("mews: %s: the credential is stored, but %d older one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
+			return result, fmt.Errorf("mews: %s: the credential is stored, but %d other one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
 		}
 	}
 	return result, nil
@@ -335,8 +372,9 @@ func oldestTwin(current []Credential, want Credential) *Credential {
 	return keep
 }
 
-// addOnce adds want, and after an ambiguous failure looks for it before adding again.
-func addOnce(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
+// addOnce adds want. After a failure that may have reached Mews it adds again only
+// when awaitStored, looking until the settle period is over, found no twin.
+func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (Credential, error) {
 	for attempt := 1; ; attempt++ {
 		added, err := Add(ctx, conn, want)
 		if err == nil && len(added) == 1 {
@@ -345,16 +383,59 @@ func addOnce(ctx context.Context, conn *mews.Connector, want Credential) (Creden
 		if err == nil {
 			err = fmt.Errorf("mews: %s: Mews answered with %d credentials for one", opAdd, len(added))
 		}
-		if !ambiguous(ctx, err) || attempt == maxAddAttempts {
+		if !ambiguous(ctx, err) {
 			return Credential{}, err
 		}
-		current, lerr := activeLike(ctx, conn, want)
-		if lerr != nil {
-			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether it was stored failed too (call Set again): %w", opSet, err, lerr)
+		twin, lerr := awaitStored(ctx, conn, want, settle)
+		switch {
+		case lerr != nil:
+			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether Mews stored it anyway failed too; it may still appear (call Set again): %w", opSet, err, lerr)
+		case twin != nil:
+			return *twin, nil // the add reached Mews after all (or another Set added one)
+		case attempt == maxAddAttempts:
+			return Credential{}, err
 		}
-		if twin := oldestTwin(current, want); twin != nil {
-			return *twin, nil // the add had reached Mews after all (or another Set added one)
+	}
+}
+
+// awaitStored looks for a twin of want after an add whose outcome is unknown: at once,
+// then after growing pauses, and last when settle has passed since it began. It
+// returns the oldest twin as soon as one appears, and nil only after a look that began
+// when the settle period was over found none. A failed look before then is passed
+// over (the next one may succeed); a failed last look, or the end of ctx, is an error.
+func awaitStored(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (*Credential, error) {
+	end := time.Now().Add(settle)
+	pause := firstRecheck
+	for {
+		last := !time.Now().Before(end)
+		current, err := activeLike(ctx, conn, want)
+		if err == nil {
+			if twin := oldestTwin(current, want); twin != nil {
+				return twin, nil
+			}
 		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		if last {
+			return nil, err
+		}
+		if err := sleep(ctx, min(pause, time.Until(end))); err != nil {
+			return nil, err
+		}
+		pause = min(2*pause, maxRecheck)
+	}
+}
+
+// sleep waits d, or returns ctx's error as soon as it ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -572,3 +572,216 @@ func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
 		t.Errorf("second Clear = %v, %v; want nothing to delete and no delete sent", again, err)
 	}
 }
+
+func TestSetWaitsForAnAddThatAGatewayTimedOutButMewsStoredLate(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := testhotel.New(t)
+		res := upcoming(t, srv, conn, 0)
+		// The gateway answers 504 at once; Mews stores the add 300ms later.
+		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 300 * time.Millisecond})
+		got := setPIN(t, conn, res, "4711")
+		time.Sleep(time.Hour) // anything still on its way has landed
+		if a := onlyActive(t, srv, res.ID); a != nil && a.ID != got.ID {
+			t.Errorf("active credential %s, want the one Set returned, %s", a.ID, got.ID)
+		}
+		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 1 {
+			t.Errorf("%d adds, want 1: the first was stored late", n)
+		}
+	})
+}
+
+func TestSetAddsAgainOnlyAfterTheSettlePeriodLookingInBetween(t *testing.T) {
+	t.Parallel()
+	for _, settle := range []time.Duration{0, 2 * time.Second, 20 * time.Second} {
+		t.Run(fmt.Sprint(settle), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, conn := testhotel.New(t)
+				res := upcoming(t, srv, conn, 0)
+				// Mews never stores this add: Set must wait the whole period before the next.
+				srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", Status: http.StatusInternalServerError})
+				want := pins.ForReservation(res, pins.PinCode, "4711")
+				want.Settle = settle
+				got, err := pins.Set(context.Background(), conn, want)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantGap := settle
+				if wantGap == 0 {
+					wantGap = pins.DefaultSettle
+				}
+				adds := srv.RequestsFor("resourceAccessTokens/add")
+				if len(adds) != 2 {
+					t.Fatalf("%d adds, want the failed one and one more", len(adds))
+				}
+				if gap := adds[1].Time.Sub(adds[0].Time); gap < wantGap {
+					t.Errorf("added again %v after the failure, want no sooner than %v", gap, wantGap)
+				}
+				var looks int
+				for _, r := range srv.RequestsFor("resourceAccessTokens/getAll") {
+					if r.Time.After(adds[0].Time) && r.Time.Before(adds[1].Time) {
+						looks++
+					}
+				}
+				if looks < 3 {
+					t.Errorf("%d looks during the settle period, want several", looks)
+				}
+				if a := onlyActive(t, srv, res.ID); a != nil && a.ID != got.ID {
+					t.Errorf("active credential %s, want the one Set returned, %s", a.ID, got.ID)
+				}
+			})
+		})
+	}
+}
+
+func TestSetAgainConvergesAfterACommitLaterThanTheSettlePeriod(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := testhotel.New(t)
+		res := upcoming(t, srv, conn, 0)
+		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 3 * time.Second})
+		want := pins.ForReservation(res, pins.PinCode, "4711")
+		want.Settle = time.Second
+		first, err := pins.Set(context.Background(), conn, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Hour)
+		if n := len(srv.ActiveResourceAccessTokens(res.ID)); n != 2 {
+			t.Fatalf("%d active credentials, want 2: the test needs the commit to land after Set gave up waiting", n)
+		}
+		again, err := pins.Set(context.Background(), conn, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := onlyActive(t, srv, res.ID); a != nil && (a.ID != first.ID || again.ID != first.ID) {
+			t.Errorf("active credential %s, second Set returned %s; want the oldest, %s, that the first Set returned", a.ID, again.ID, first.ID)
+		}
+	})
+}
+
+func TestSetCutShortByItsContextDuringTheSettlePeriodFailsAndSetAgainAddsNothing(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := testhotel.New(t)
+		res := upcoming(t, srv, conn, 0)
+		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 3 * time.Second})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		want := pins.ForReservation(res, pins.PinCode, "4711")
+		if _, err := pins.Set(ctx, conn, want); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want the deadline", err)
+		}
+		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 1 {
+			t.Errorf("%d adds, want 1: the settle period was not over", n)
+		}
+		time.Sleep(time.Hour)
+		got := setPIN(t, conn, res, "4711")
+		if a := onlyActive(t, srv, res.ID); a != nil && a.ID != got.ID {
+			t.Errorf("active credential %s, want the one Set returned, %s", a.ID, got.ID)
+		}
+		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 1 {
+			t.Errorf("%d adds, want 1: the late commit is the credential", n)
+		}
+	})
+}
+
+func TestSetKeepsTheOldestOfPreexistingTwinsWhateverFaultStrikesTheDelete(t *testing.T) {
+	t.Parallel()
+	for _, f := range []mewstest.Fault{
+		{},
+		{ResetAfterProcessing: true},
+		{ResetBeforeProcessing: true},
+		{Status: http.StatusInternalServerError},
+		{CommitAfter: 300 * time.Millisecond},
+		{CommitAfter: 300 * time.Millisecond, Times: 20}, // outlasts the pipeline's retries
+		{Status: http.StatusServiceUnavailable, Times: 20},
+	} {
+		name := f.String()
+		if name == "" {
+			name = "no fault"
+		}
+		f.Operation = "resourceAccessTokens/delete"
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, conn := testhotel.New(t)
+				ctx := context.Background()
+				res := upcoming(t, srv, conn, 0)
+				c := pins.ForReservation(res, pins.PinCode, "4711")
+				oldest, err := pins.Add(ctx, conn, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(time.Minute)
+				if _, err := pins.Add(ctx, conn, c, c); err != nil { // two twins, younger
+					t.Fatal(err)
+				}
+				if name != "no fault" {
+					srv.InjectFault(f)
+				}
+				var last error
+				for try := 0; try < 10; try++ {
+					if _, last = pins.Set(ctx, conn, c); last == nil {
+						break
+					}
+				}
+				if last != nil {
+					t.Fatalf("Set never succeeded: %v", last)
+				}
+				time.Sleep(time.Hour)
+				if a := onlyActive(t, srv, res.ID); a != nil && a.ID != oldest[0].ID {
+					t.Errorf("kept %s, want the oldest twin, %s", a.ID, oldest[0].ID)
+				}
+			})
+		})
+	}
+}
+
+func TestSetRefusesANegativeSettlePeriodBeforeSending(t *testing.T) {
+	t.Parallel()
+	srv, conn := testhotel.New(t)
+	start := mewstest.SeedEpoch()
+	c := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour), Settle: -time.Second}
+	_, err := pins.Set(context.Background(), conn, c)
+	testhotel.RefusedBeforeSending(t, srv, "Settle", err)
+}
+
+func TestOnlyAddIsNeverRepeatedAfterAFailureThatMayHaveReachedMews(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		op    string
+		call  func(context.Context, *mews.Connector, *reservations.Reservation, pins.Credential) error
+		sends int // requests for one call under one 500
+	}{
+		{"resourceAccessTokens/getAll", func(ctx context.Context, conn *mews.Connector, r *reservations.Reservation, _ pins.Credential) error {
+			_, err := pins.List(conn, pins.Filter{ReservationIDs: []string{r.ID}}).Collect(ctx)
+			return err
+		}, 2},
+		{"resourceAccessTokens/add", func(ctx context.Context, conn *mews.Connector, r *reservations.Reservation, _ pins.Credential) error {
+			_, err := pins.Add(ctx, conn, pins.ForReservation(r, pins.PinCode, "2222"))
+			return err
+		}, 1},
+		{"resourceAccessTokens/update", func(ctx context.Context, conn *mews.Connector, _ *reservations.Reservation, c pins.Credential) error {
+			c.Value = "3333"
+			_, err := pins.Update(ctx, conn, c)
+			return err
+		}, 2},
+		{"resourceAccessTokens/delete", func(ctx context.Context, conn *mews.Connector, _ *reservations.Reservation, c pins.Credential) error {
+			return pins.Delete(ctx, conn, c.ID)
+		}, 2},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, conn := testhotel.New(t)
+				res := upcoming(t, srv, conn, 0)
+				c := setPIN(t, conn, res, "1111")
+				srv.ResetRequests()
+				srv.InjectFault(mewstest.Fault{Operation: tc.op, Status: http.StatusInternalServerError})
+				err := tc.call(context.Background(), conn, res, c)
+				if n := len(srv.RequestsFor(tc.op)); n != tc.sends {
+					t.Errorf("%d requests (err %v), want %d", n, err, tc.sends)
+				}
+			})
+		})
+	}
+}
