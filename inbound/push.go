@@ -13,6 +13,9 @@ import (
 // with Confirm and an Outcome carrying the channel manager's group code and the
 // reservation codes.
 type GroupPush struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
 	// Group holds the booking, including MessageID and ResponseURL.
 	reservations.Group
@@ -22,25 +25,30 @@ type GroupPush struct {
 // created, updated or canceled in Mews (Status BlockCreate, BlockUpdate, BlockCancel).
 // Confirm it with Confirm and an Outcome carrying the channel manager's block code.
 type AvailabilityBlockPush struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
 	// BlockMessage holds MessageID, ResponseURL and the block.
 	ari.BlockMessage
 }
 
-// UnmarshalJSON decodes the connection token and the group from the same object, so
-// that a decoder on the embedded type can never swallow the token.
+// UnmarshalJSON decodes the tokens and the group from the same object, so that a
+// decoder on the embedded type can never swallow the tokens.
 func (p *GroupPush) UnmarshalJSON(b []byte) error {
-	return decodeWithToken(b, &p.ConnectionToken, &p.Group)
+	return decodeWithTokens(b, &p.ClientToken, &p.ConnectionToken, &p.Group)
 }
 
-// UnmarshalJSON decodes the connection token and the block message from the same object.
+// UnmarshalJSON decodes the tokens and the block message from the same object.
 func (p *AvailabilityBlockPush) UnmarshalJSON(b []byte) error {
-	return decodeWithToken(b, &p.ConnectionToken, &p.BlockMessage)
+	return decodeWithTokens(b, &p.ClientToken, &p.ConnectionToken, &p.BlockMessage)
 }
 
-// decodeWithToken decodes b into body and its connectionToken into tok.
-func decodeWithToken[T any](b []byte, tok *mews.Token, body *T) error {
+// decodeWithTokens decodes b into body, and its clientToken and connectionToken into
+// client and conn.
+func decodeWithTokens[T any](b []byte, client, conn *mews.Token, body *T) error {
 	var head struct {
+		ClientToken     mews.Token `json:"clientToken"`
 		ConnectionToken mews.Token `json:"connectionToken"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
@@ -49,7 +57,7 @@ func decodeWithToken[T any](b []byte, tok *mews.Token, body *T) error {
 	if err := json.Unmarshal(b, body); err != nil {
 		return err
 	}
-	*tok = head.ConnectionToken
+	*client, *conn = head.ClientToken, head.ConnectionToken
 	return nil
 }
 
@@ -63,10 +71,12 @@ func (p *AvailabilityBlockPush) message() *Message {
 	return &Message{ConnectionToken: p.ConnectionToken, MessageID: p.MessageID, ResponseURL: p.ResponseURL}
 }
 
-func (p *GroupPush) messageID() string                  { return p.MessageID }
-func (p *AvailabilityBlockPush) messageID() string      { return p.MessageID }
-func (p *GroupPush) connection() mews.Token             { return p.ConnectionToken }
-func (p *AvailabilityBlockPush) connection() mews.Token { return p.ConnectionToken }
+func (p *GroupPush) clientToken() mews.Token             { return p.ClientToken }
+func (p *AvailabilityBlockPush) clientToken() mews.Token { return p.ClientToken }
+func (p *GroupPush) messageID() string                   { return p.MessageID }
+func (p *AvailabilityBlockPush) messageID() string       { return p.MessageID }
+func (p *GroupPush) connection() mews.Token              { return p.ConnectionToken }
+func (p *AvailabilityBlockPush) connection() mews.Token  { return p.ConnectionToken }
 
 func (p *GroupPush) validate(c *checker) {
 	p.message().validate(c)
