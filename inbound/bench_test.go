@@ -64,9 +64,15 @@ type rawPrices struct {
 	}
 }
 
-// rawHandler is the baseline: net/http plus encoding/json, nothing else.
+// rawHandler is the baseline: net/http plus encoding/json, nothing else. It reads
+// exactly Content-Length bytes, the cheapest honest read, so that the SDK's buffer
+// handling is measured too.
 func rawHandler(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
+		_, _ = io.WriteString(w, `{"success":false}`)
+		return
+	}
 	var p rawPrices
 	if err := json.Unmarshal(body, &p); err != nil || p.ClientToken != mewstest.ChannelManagerClientToken {
 		_, _ = io.WriteString(w, `{"success":false}`)

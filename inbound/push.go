@@ -1,8 +1,6 @@
 package inbound
 
 import (
-	"encoding/json"
-
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/reservations"
@@ -17,7 +15,9 @@ type GroupPush struct {
 	// checked it before the Receiver sees the request.
 	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
-	// Group holds the booking, including MessageID and ResponseURL.
+	// Group holds the booking, including MessageID and ResponseURL. It must not
+	// implement json.Unmarshaler: the method would be promoted and decode the whole
+	// body without the tokens (the round-trip test of the reference example checks).
 	reservations.Group
 }
 
@@ -29,36 +29,9 @@ type AvailabilityBlockPush struct {
 	// checked it before the Receiver sees the request.
 	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
-	// BlockMessage holds MessageID, ResponseURL and the block.
+	// BlockMessage holds MessageID, ResponseURL and the block; like Group, it must
+	// not implement json.Unmarshaler.
 	ari.BlockMessage
-}
-
-// UnmarshalJSON decodes the tokens and the group from the same object, so that a
-// decoder on the embedded type can never swallow the tokens.
-func (p *GroupPush) UnmarshalJSON(b []byte) error {
-	return decodeWithTokens(b, &p.ClientToken, &p.ConnectionToken, &p.Group)
-}
-
-// UnmarshalJSON decodes the tokens and the block message from the same object.
-func (p *AvailabilityBlockPush) UnmarshalJSON(b []byte) error {
-	return decodeWithTokens(b, &p.ClientToken, &p.ConnectionToken, &p.BlockMessage)
-}
-
-// decodeWithTokens decodes b into body, and its clientToken and connectionToken into
-// client and conn.
-func decodeWithTokens[T any](b []byte, client, conn *mews.Token, body *T) error {
-	var head struct {
-		ClientToken     mews.Token `json:"clientToken"`
-		ConnectionToken mews.Token `json:"connectionToken"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, body); err != nil {
-		return err
-	}
-	*client, *conn = head.ClientToken, head.ConnectionToken
-	return nil
 }
 
 // message gives Confirm and the Handler the push's identity.
