@@ -87,4 +87,3 @@ func jsonKind(kind string) string {
 	}
 	return "an object"
 }
-
