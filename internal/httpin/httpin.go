@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -33,19 +32,12 @@ func (s Secret) Matches(got string) bool {
 // handler can answer 413 (or its protocol's equivalent) rather than a generic refusal.
 var ErrBodyTooLarge = errors.New("request body is larger than the limit")
 
-// ReadBody reads the whole request body, but at most limit bytes: a longer body gives
-// ErrBodyTooLarge (and, through http.MaxBytesReader, tells the server to close the
-// connection after the answer). Any other error is the reader's, meaning the body
-// could not be read completely.
+// ReadBody reads the whole request body, but at most limit bytes, without a read
+// deadline: a longer body gives ErrBodyTooLarge (and the server closes the connection
+// after the answer). Any other error is the reader's, meaning the body could not be
+// read completely. Handlers with Settings use Settings.ReadBody, which adds the deadline.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return nil, ErrBodyTooLarge
-	}
-	if err != nil {
-		return nil, err
-	}
-	return body, nil
+	return (&Settings{}).ReadBody(w, r, limit)
 }
 
 // JSONProblem restates an encoding/json decoding error in terms of the JSON that was
