@@ -26,6 +26,12 @@ var ErrClientRejected = errors.New("connection: Mews rejected nearly every conne
 // connection's status as it was, and re-checks with backoff until Mews accepts a
 // connection again, which it reports with a second ClientEvent (Misconfigured false).
 //
+// To tell the two apart, a rejection turns a connection Broken only once Mews accepted
+// another connection of the same API in a check sent no earlier; the Monitor re-checks
+// the connection accepted last early (at most once per ConfirmDelay) to find out. Until
+// then the rejected connection keeps its status. A Monitor watching a single
+// connection of an API cannot tell, and turns it Broken at once.
+//
 // Events are delivered on the OnEvent goroutine. A fault that clears before its event
 // was delivered cancels out, like a connection's change and its reversal.
 type ClientEvent struct {

@@ -1,6 +1,7 @@
 // Package chm holds what the Channel Manager packages (reservations, properties, ari)
 // share and users must not depend on: tolerant JSON pieces for the inconsistencies
-// Mews' documentation shows, message ids, and the confirmation target rule.
+// Mews' documentation shows, message ids, the confirmation target rule, and the
+// newest-wins ordering of full-state pushes (Latest).
 package chm
 
 import (
