@@ -205,3 +205,67 @@ func TestMonitorRevokedTokenFirstInLineTurnsBrokenOnceAnotherIsAccepted(t *testi
 		}
 	})
 }
+
+func TestMonitorMisconfiguredClientSurvivesRemoveUpdateAndCheckOfParkedConnections(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		t.Cleanup(srv.Close)
+		sw := &clientTokenSwitch{next: srv.Transport()}
+		client, err := srv.NewClient(mews.WithTransport(sw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := newMonitor(t, client, connection.Config{Interval: interval})
+		keys := fleet(t, srv, m, 20)
+		sw.wrong.Store(true)
+		advance(2 * interval)
+		if _, ok := m.Misconfigured(mews.ConnectorAPI); !ok {
+			t.Fatal("the wrong ClientToken was not reported")
+		}
+		probes := scheduled(m)
+		if len(probes) != 1 {
+			t.Fatalf("%d connections scheduled while misconfigured (%v), want the one probe", len(probes), probes)
+		}
+		m.Remove(probes[0]) // the next probe must take its place
+		var rest []string
+		for _, k := range keys {
+			if k != probes[0] {
+				rest = append(rest, k)
+			}
+		}
+		if next := scheduled(m); len(next) != 1 {
+			t.Fatalf("after removing the probe, %d connections are scheduled (%v), want a new probe", len(next), next)
+		}
+		if err := m.Update(rest[0], connector(t, srv.Rotate(rest[0]))); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(rest[1]); err != nil {
+			t.Fatal(err)
+		}
+		advance(3 * interval)
+		if s := m.Stats(); s.Connected != len(rest) {
+			t.Errorf("while misconfigured: %+v, want all %d left Connected", s, len(rest))
+		}
+		sw.wrong.Store(false)
+		advance(2 * interval)
+		if _, ok := m.Misconfigured(mews.ConnectorAPI); ok {
+			t.Fatal("the fault did not clear once the ClientToken was right again")
+		}
+		for _, s := range m.Snapshot() {
+			if s.Status != connection.Connected || s.Next.IsZero() {
+				t.Errorf("%s: %v, next check %v; want Connected and scheduled", s.Key, s.Status, s.Next)
+			}
+		}
+	})
+}
+
+// scheduled lists the connections with a periodic check due.
+func scheduled(m *connection.Monitor) []string {
+	var out []string
+	for _, s := range m.Snapshot() {
+		if !s.Next.IsZero() {
+			out = append(out, s.Key)
+		}
+	}
+	return out
+}
