@@ -50,6 +50,7 @@ type Server struct {
 
 	connector      connectorState
 	channelManager channelManagerState
+	ws             webSocketState
 }
 
 // ServerOption configures NewServer.
@@ -88,8 +89,9 @@ func NewServer(opts ...ServerOption) *Server {
 	return s
 }
 
-// Close stops the listener, if any.
+// Close drops every WebSocket and stops the listener, if any.
 func (s *Server) Close() {
+	s.closeWebSockets()
 	if s.http != nil {
 		s.http.Close()
 	}
@@ -211,6 +213,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Request-Id", rid)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	switch {
+	case r.URL.Path == WebSocketPath:
+		s.serveWebSocket(w, r)
 	case strings.HasPrefix(r.URL.Path, connectorPrefix):
 		op := strings.TrimPrefix(r.URL.Path, connectorPrefix)
 		if err != nil {
