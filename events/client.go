@@ -66,7 +66,7 @@ type Client struct {
 // New builds a client for conn's AccessToken on its client's environment
 // (Environment.WebSocketURL). WithResync is required.
 func New(conn Connector, opts ...Option) (*Client, error) {
-	if conn == nil {
+	if mc, ok := conn.(*mews.Connector); conn == nil || ok && mc == nil {
 		return nil, invalid("connector", "is nil")
 	}
 	mc := conn.Client()

@@ -24,6 +24,12 @@
 //   - faults: InjectFault (statuses with Retry-After, delays, refused connections,
 //     connections dropped before or after processing, truncated, HTML or empty bodies)
 //     and SetRateLimit;
+//   - WebSocket events: /ws/connector (WebSocketPath) checks the cookie tokens (401 for
+//     revoked ones), sends a Reservation event for every AddReservation and
+//     UpdateReservation and a Resource event for AddRoom and UpdateRoom; SendEvents sends
+//     any other; SetWebSocketFaults refuses upgrades, delays or duplicates messages;
+//     DropWebSockets drops every socket. It works through Transport (over net.Pipe, so
+//     inside synctest bubbles) and on the listener;
 //   - recording: Requests and RequestsFor;
 //   - extension: HandleConnector and HandleChannelManager serve operations it does not
 //     know yet;
