@@ -341,7 +341,9 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn, q *queue) (err
 	var buf bytes.Buffer
 	var batch []Event
 	for {
-		_, r, err := conn.Reader(ctx)
+		// Read without a context: a cancellable one costs a registration per message.
+		// The ping loop closes conn when ctx ends, which ends the read.
+		_, r, err := conn.Reader(context.Background())
 		if err != nil {
 			return err
 		}
@@ -362,14 +364,15 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn, q *queue) (err
 	}
 }
 
-// pingLoop pings every interval until ctx ends. A ping not answered within the
-// interval closes conn and is returned.
+// pingLoop pings every interval until ctx ends, and then closes conn. A ping not
+// answered within the interval closes conn and is returned.
 func (c *Client) pingLoop(ctx context.Context, conn *websocket.Conn) error {
 	t := time.NewTicker(c.ping)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			conn.CloseNow()
 			return nil
 		case <-t.C:
 		}

@@ -23,6 +23,7 @@ type queue struct {
 	limit  int   // most events that may wait
 	conns  int   // Connects of the latest resync, for the one an overflow makes
 	err    error // terminal error, delivered after the items
+	idle   bool  // the consumer waits on ready
 	ready  chan struct{}
 }
 
@@ -30,8 +31,12 @@ func newQueue(limit int) *queue {
 	return &queue{limit: limit, ready: make(chan struct{}, 1)}
 }
 
-// signal wakes the consumer. Caller holds q.mu.
+// signal wakes the consumer if it waits. Caller holds q.mu.
 func (q *queue) signal() {
+	if !q.idle {
+		return
+	}
+	q.idle = false
 	select {
 	case q.ready <- struct{}{}:
 	default:
@@ -112,6 +117,7 @@ func (q *queue) next(ctx context.Context) (item, error) {
 			return it, nil
 		}
 		err := q.err
+		q.idle = err == nil
 		q.mu.Unlock()
 		if err != nil {
 			return item{}, err
