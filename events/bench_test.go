@@ -32,7 +32,6 @@ type burstServer struct {
 
 	mu      sync.Mutex
 	signals map[string]chan struct{} // by path
-	opened  sync.WaitGroup
 }
 
 // frames builds count unmasked text frames, each carrying msg.

@@ -211,17 +211,8 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OnPingReceived: func(context.Context, []byte) bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.ws.pings++
-		return true
-	}})
-	if err != nil {
-		s.record(req, http.StatusBadRequest, nil)
-		return
-	}
-	s.record(req, http.StatusSwitchingProtocols, nil)
+	// Register before the 101 goes out: a client that sees it connected must get every
+	// event of the changes it makes next.
 	ctx, drop := context.WithCancel(context.Background())
 	defer drop()
 	sock := &socket{scope: set(enterpriseScope(cred.owner)), out: make(chan []byte, socketBuffer), drop: drop}
@@ -232,11 +223,21 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	s.ws.sockets[sock] = true
 	s.ws.upgrades++
 	s.mu.Unlock()
+	s.record(req, http.StatusSwitchingProtocols, nil)
 	defer func() {
 		s.mu.Lock()
 		delete(s.ws.sockets, sock)
 		s.mu.Unlock()
 	}()
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OnPingReceived: func(context.Context, []byte) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.ws.pings++
+		return true
+	}})
+	if err != nil { // not a WebSocket handshake; Accept answered it
+		return
+	}
 	ctx = conn.CloseRead(ctx) // answers pings; ends when the client goes
 	defer conn.CloseNow()
 	for {
