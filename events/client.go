@@ -103,6 +103,7 @@ func New(conn Connector, opts ...Option) (*Client, error) {
 		*hc = *s.httpClient
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc.Jar = nil // the Cookie header is the tokens, and only them
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}

@@ -104,8 +104,9 @@ func (w *wireEvent) typed() (Event, bool) {
 	return nil, false
 }
 
-// errMalformed is the cause of a resync after a message that was not {"Events":[...]}.
-var errMalformed = errors.New("events: a message from Mews was not {\"Events\":[...]}")
+// ErrMalformed is the Resync.Cause after a message that was not {"Events":[...]}: its
+// events, if any, are caught up by the resync.
+var ErrMalformed = errors.New("events: a message from Mews was not {\"Events\":[...]}")
 
 // decode reads one message, {"Events":[...]}, appending its events to dst. The common
 // case, known types only, costs one json.Unmarshal; a message with an unknown type or an
@@ -132,7 +133,7 @@ func decode(dst []Event, data []byte) ([]Event, error) {
 	}
 	var raw struct{ Events []json.RawMessage }
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return dst, errMalformed
+		return dst, ErrMalformed
 	}
 	for _, r := range raw.Events {
 		var w wireEvent

@@ -491,3 +491,78 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+func TestAPeerThatStopsAnsweringPingsIsDroppedAndReconnected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		var l log
+		c := newClient(t, srv, conn, events.WithResync(func(_ context.Context, r events.Resync) error {
+			l.addResync(r)
+			return nil
+		}))
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		consume(ctx, c, func(events.Event) {})
+		synctest.Wait()
+
+		srv.SetWebSocketFaults(mewstest.WebSocketFaults{IgnorePings: true})
+		time.Sleep(2 * events.DefaultPingInterval) // a ping, and no pong within the interval
+		srv.SetWebSocketFaults(mewstest.WebSocketFaults{})
+		time.Sleep(events.DefaultMaxBackoff)
+		synctest.Wait()
+
+		resyncs := l.Resyncs()
+		if len(resyncs) != 2 || resyncs[1].Cause == nil || !strings.Contains(resyncs[1].Cause.Error(), "no pong") {
+			t.Fatalf("resyncs = %+v, want a reconnect caused by the missing pong", resyncs)
+		}
+		if got := srv.WebSocketUpgrades(); got != 2 {
+			t.Errorf("upgrades = %d, want 2", got)
+		}
+	})
+}
+
+func TestAMessageThatIsNotAnEventListIsCaughtUpByAResync(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		var l log
+		c := newClient(t, srv, conn, events.WithResync(func(_ context.Context, r events.Resync) error {
+			l.addResync(r)
+			return nil
+		}))
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		consume(ctx, c, l.addEvent)
+		synctest.Wait()
+
+		srv.SendWebSocketMessage(mewstest.EnterpriseID, []byte(`<html>Bad Gateway</html>`))
+		srv.SendEvents(mewstest.EnterpriseID, mewstest.WebSocketEvent{Type: "Resource", ID: "room", State: "Clean"})
+		synctest.Wait()
+
+		want := []events.Resync{{Connects: 1}, {Connects: 1, Cause: events.ErrMalformed}}
+		if diff := cmp.Diff(want, l.Resyncs(), cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+			t.Errorf("resyncs (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]events.Event{events.Resource{ID: "room", State: "Clean"}}, l.Events()); diff != "" {
+			t.Errorf("events after the bad message (-want +got):\n%s", diff)
+		}
+		if got := srv.WebSocketUpgrades(); got != 1 {
+			t.Errorf("upgrades = %d, want the socket kept", got)
+		}
+	})
+}
+
+func TestARefusalThatRetryingCannotCureEndsTheRangeWithTheAPIError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		srv.SetWebSocketFaults(mewstest.WebSocketFaults{RefuseStatus: http.StatusNotFound, RefuseTimes: -1})
+		c := newClient(t, srv, conn, events.WithResync(noResync))
+		err := consume(t.Context(), c, func(events.Event) {})()
+		var apiErr *mews.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || errors.Is(err, mews.ErrInvalidAuthentication) {
+			t.Errorf("err = %v, want an *mews.APIError with status 404 that is not an authentication failure", err)
+		}
+		if n := len(srv.RequestsFor("ws/connector")); n != 1 {
+			t.Errorf("%d upgrade attempts, want 1", n)
+		}
+	})
+}

@@ -40,8 +40,8 @@ type Resync struct {
 	// Connects counts the sockets opened so far by this range, 1 for the first one.
 	Connects int
 	// Cause is why events may have been missed: nil before the first socket; the
-	// error that ended the previous socket; or ErrBufferFull when the consumer fell
-	// behind.
+	// error that ended the previous socket; ErrBufferFull when the consumer fell
+	// behind; ErrMalformed after a message that could not be read.
 	Cause error
 }
 
@@ -78,8 +78,8 @@ func WithResync(fn ResyncFunc) Option {
 
 // WithHTTPClient sets the client that sends the upgrade request, for a proxy, custom
 // TLS or an in-process transport in tests. Redirects are never followed, whatever its
-// CheckRedirect says, so that the token cookie goes nowhere else. The default is a
-// client over http.DefaultTransport.
+// CheckRedirect says, so that the token cookie goes nowhere else, and its cookie Jar
+// is not used. The default is a client over http.DefaultTransport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

@@ -50,6 +50,9 @@ type WebSocketFaults struct {
 	Delay time.Duration
 	// Duplicate sends every message twice.
 	Duplicate bool
+	// IgnorePings leaves the client's pings unanswered, as a dead peer or a stuck
+	// proxy would.
+	IgnorePings bool
 }
 
 // webSocketState is the server's open sockets and WebSocket faults, behind Server.mu.
@@ -119,6 +122,14 @@ func (s *Server) SendEvents(enterpriseID string, events ...any) {
 	s.broadcast(enterpriseID, events...)
 }
 
+// SendWebSocketMessage sends message verbatim to every open socket whose token covers
+// enterpriseID, to see what a client does with a message that is not {"Events":[...]}.
+func (s *Server) SendWebSocketMessage(enterpriseID string, message []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.send(enterpriseID, append([]byte(nil), message...))
+}
+
 // broadcast queues a message for the sockets covering enterpriseID without blocking.
 // Caller holds s.mu.
 func (s *Server) broadcast(enterpriseID string, events ...any) {
@@ -129,6 +140,12 @@ func (s *Server) broadcast(enterpriseID string, events ...any) {
 	if err != nil {
 		panic(fmt.Sprintf("mewstest: SendEvents: %v", err))
 	}
+	s.send(enterpriseID, msg)
+}
+
+// send queues msg for the sockets covering enterpriseID without blocking. Caller
+// holds s.mu.
+func (s *Server) send(enterpriseID string, msg []byte) {
 	for sock := range s.ws.sockets {
 		if !sock.scope[enterpriseID] {
 			continue
@@ -233,7 +250,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.ws.pings++
-		return true
+		return !s.ws.faults.IgnorePings
 	}})
 	if err != nil { // not a WebSocket handshake; Accept answered it
 		return
