@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/events"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
@@ -563,6 +564,39 @@ func TestARefusalThatRetryingCannotCureEndsTheRangeWithTheAPIError(t *testing.T)
 		}
 		if n := len(srv.RequestsFor("ws/connector")); n != 1 {
 			t.Errorf("%d upgrade attempts, want 1", n)
+		}
+	})
+}
+
+func TestTheRangesAuthenticationErrorTurnsTheConnectionBrokenInAMonitor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		m, err := connection.NewMonitor(conn.Client(), connection.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		creds, err := connection.ConnectorCredentials(mewstest.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add("hotel", creds); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, srv, conn, events.WithResync(noResync))
+		wait := consume(t.Context(), c, func(events.Event) {})
+		synctest.Wait()
+
+		srv.Revoke(mewstest.AccessToken)
+		srv.DropWebSockets()
+		err = wait()
+		if !m.Report("hotel", err) {
+			t.Fatalf("the Monitor did not take the range's error (%v) as a rejection", err)
+		}
+		time.Sleep(connection.DefaultConfirmDelay)
+		synctest.Wait()
+		if st, _ := m.State("hotel"); st.Status != connection.Broken {
+			t.Errorf("status = %v after the report, want Broken", st.Status)
 		}
 	})
 }
