@@ -22,13 +22,15 @@ const (
 	channelManagerPath = "/api/channelManager/v1/"
 )
 
-// Environment is a Mews deployment: the platform address and the Channel Manager's two
-// PCI-proxy push URLs, which do not live under the platform address.
+// Environment is a Mews deployment: the platform address, the Channel Manager's two
+// PCI-proxy push URLs and the WebSocket address, none of which live under the platform
+// address.
 type Environment struct {
 	Name                     string // "demo", "production" or "custom"
 	BaseURL                  string // platform address, e.g. https://api.mews-demo.com
 	ReservationPushURL       string // Channel Manager processGroup
 	AvailabilityBlockPushURL string // Channel Manager processAvailabilityBlock
+	WebSocketURL             string // Connector WebSocket events, e.g. wss://ws.mews-demo.com/ws/connector
 }
 
 // Demo is Mews' public demo environment. It holds no real data; use it to develop.
@@ -38,6 +40,7 @@ func Demo() Environment {
 		BaseURL:                  "https://api.mews-demo.com",
 		ReservationPushURL:       "https://sandbox.pci-proxy.com/v1/push/0426f19b66715a93",
 		AvailabilityBlockPushURL: "https://sandbox.pci-proxy.com/v1/push/4ef00bba562b5622",
+		WebSocketURL:             "wss://ws.mews-demo.com" + webSocketPath,
 	}
 }
 
@@ -48,11 +51,13 @@ func Production() Environment {
 		BaseURL:                  "https://api.mews.com",
 		ReservationPushURL:       "https://api.pci-proxy.com/v1/push/b2721c9a0351d553",
 		AvailabilityBlockPushURL: "https://api.pci-proxy.com/v1/push/9eaa344245feed7f",
+		WebSocketURL:             "wss://ws.mews.com" + webSocketPath,
 	}
 }
 
 // CustomEnvironment is any other platform address, typically a mewstest server. Its
-// push URLs are the platform's own processGroup and processAvailabilityBlock paths.
+// push URLs are the platform's own processGroup and processAvailabilityBlock paths, and
+// its WebSocket address is the same host's /ws/connector (wss for https, ws for http).
 func CustomEnvironment(baseURL string) Environment {
 	base := strings.TrimRight(strings.TrimSpace(baseURL), "/")
 	return Environment{
@@ -60,6 +65,7 @@ func CustomEnvironment(baseURL string) Environment {
 		BaseURL:                  base,
 		ReservationPushURL:       base + channelManagerPath + "processGroup",
 		AvailabilityBlockPushURL: base + channelManagerPath + "processAvailabilityBlock",
+		WebSocketURL:             webSocketURLFor(base),
 	}
 }
 
@@ -106,6 +112,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		if err := checkURL(u.raw); err != nil {
 			return nil, fmt.Errorf("mews: %s: %w", u.name, err)
 		}
+	}
+	if err := checkWebSocketURL(s.env.WebSocketURL); err != nil {
+		return nil, fmt.Errorf("mews: WebSocket URL: %w", err)
 	}
 	c.env.BaseURL = strings.TrimRight(c.env.BaseURL, "/")
 	var err error
