@@ -79,6 +79,7 @@ type Client struct {
 	cmLimiter     Limiter
 	maxResponse   int64
 	httpClient    *http.Client
+	bodies        bodyPool // response buffers, reused between calls
 }
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -352,45 +353,57 @@ var (
 	errRedirect     = errors.New("the server answered with a redirect, which the SDK never follows for API calls (it would re-send the tokens elsewhere); check the environment's base URL")
 )
 
-// bodyBuffers holds response buffers between calls, so that reading a response costs
-// no allocation once the pool holds a buffer as large as it.
-var bodyBuffers sync.Pool
+// bodyPool holds a Client's response buffers between calls, so that reading a response
+// costs no allocation once the pool holds a buffer as large as it. Its zero value is
+// ready to use.
+type bodyPool struct {
+	buffers sync.Pool
+	// chunkedSize is the length of the last body read without a Content-Length. A
+	// buffer for the next one, when the pool has none at hand (sync.Pool often misses:
+	// a buffer put back on one processor is not seen from another), starts at that
+	// size instead of growing by copies from a few kilobytes.
+	chunkedSize atomic.Int64
+}
 
 // maxPooledBuffer is the largest buffer kept for reuse; a rare larger body is left to
 // the garbage collector rather than held by the pool.
 const maxPooledBuffer = 16 << 20
 
-// getBuffer returns an empty buffer from the pool, with room for size bytes when size
-// is known (positive).
-func getBuffer(size int64) *[]byte {
-	if p, _ := bodyBuffers.Get().(*[]byte); p != nil && int64(cap(*p)) >= size {
+// get returns an empty buffer, from the pool when it has one large enough, with room
+// for size bytes when size is known (not negative).
+func (bp *bodyPool) get(size int64) *[]byte {
+	if p, _ := bp.buffers.Get().(*[]byte); p != nil && int64(cap(*p)) >= size {
 		*p = (*p)[:0]
 		return p
+	}
+	if size < 0 {
+		// Room for the EOF read too, so a body of the expected size needs no growth.
+		size = min(bp.chunkedSize.Load(), maxPooledBuffer) + 512
 	}
 	b := make([]byte, 0, max(size, 4096))
 	return &b
 }
 
-// putBuffer hands a buffer back to the pool.
-func putBuffer(p *[]byte) {
+// put hands a buffer back to the pool.
+func (bp *bodyPool) put(p *[]byte) {
 	if p != nil && cap(*p) <= maxPooledBuffer {
-		bodyBuffers.Put(p)
+		bp.buffers.Put(p)
 	}
 }
 
-// readBody reads the whole body into a pooled buffer, refusing more than max bytes. A
+// readBody reads the whole body into a buffer from the pool, refusing more than max bytes. A
 // declared Content-Length is read exactly, into a buffer of that size; a chunked body
 // grows the buffer by doubling, which a reused buffer has done already.
-func readBody(resp *http.Response, max int64) (*[]byte, error) {
+func (bp *bodyPool) readBody(resp *http.Response, max int64) (*[]byte, error) {
 	if resp.ContentLength > max {
 		return nil, errBodyTooLarge
 	}
-	p := getBuffer(resp.ContentLength)
+	p := bp.get(resp.ContentLength)
 	if resp.ContentLength >= 0 {
 		n := int(resp.ContentLength)
 		*p = (*p)[:n]
 		if _, err := io.ReadFull(resp.Body, *p); err != nil {
-			putBuffer(p)
+			bp.put(p)
 			return nil, err
 		}
 		return p, nil
@@ -404,16 +417,17 @@ func readBody(resp *http.Response, max int64) (*[]byte, error) {
 		b = b[:len(b)+n]
 		if int64(len(b)) > max {
 			*p = b
-			putBuffer(p)
+			bp.put(p)
 			return nil, errBodyTooLarge
 		}
 		if err == io.EOF {
 			*p = b
+			bp.chunkedSize.Store(int64(len(b)))
 			return p, nil
 		}
 		if err != nil {
 			*p = b
-			putBuffer(p)
+			bp.put(p)
 			return nil, err
 		}
 	}
@@ -436,7 +450,8 @@ func (st *call) decode(resp *http.Response, out any) error {
 		e.Err = errRedirect
 		return e
 	}
-	buf, err := readBody(resp, st.client.maxResponse)
+	bodies := &st.client.bodies
+	buf, err := bodies.readBody(resp, st.client.maxResponse)
 	if err != nil {
 		if errors.Is(err, errBodyTooLarge) {
 			e.Err = errBodyTooLarge
@@ -445,7 +460,7 @@ func (st *call) decode(resp *http.Response, out any) error {
 		}
 		return e
 	}
-	defer putBuffer(buf) // out and e hold copies, never the buffer itself
+	defer bodies.put(buf) // out and e hold copies, never the buffer itself
 	body := bytes.TrimPrefix(*buf, utf8BOM)
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if st.api == ConnectorAPI {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -114,6 +115,10 @@ func (st *call) classify(ctx context.Context, resp *http.Response, err error) (e
 	if err != nil {
 		var lw *limiterWaitError
 		switch {
+		case (ctx.Err() != nil || errors.As(err, &lw)) && st.result != nil:
+			// The context ended on the way to a retry (in the limiter, say): keep the
+			// answer that the retry was for.
+			return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, st.scrubError(err), st.result), false
 		case ctx.Err() != nil, errors.As(err, &lw):
 			return st.transportError(ctx, err), false
 		case !retryableTransportError(err):

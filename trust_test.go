@@ -2,6 +2,7 @@ package mews_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -288,6 +289,30 @@ func TestAnOperationThatShrinksOnTimeoutGetsA408AtOnce(t *testing.T) {
 		err := m.hotel.Do(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read, ShrinkOnTimeout: true}, nil, nil)
 		if !errors.Is(err, mews.ErrTimeout) || m.calls(configurationURL) != 1 || time.Since(start) != 0 {
 			t.Errorf("err = %v after %d calls and %v; want the 408 at once", err, m.calls(configurationURL), time.Since(start))
+		}
+	})
+}
+
+// refusingLimiter lets the first request through and refuses every later one, as a
+// limiter does whose wait would outlast the deadline.
+type refusingLimiter struct{ waits int }
+
+func (l *refusingLimiter) Wait(ctx context.Context, _ string) error {
+	if l.waits++; l.waits > 1 {
+		return errors.New("rate: Wait(n=1) would exceed context deadline")
+	}
+	return nil
+}
+
+func TestALimiterThatEndsTheRetryKeepsMewsLastAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t, mews.WithLimiter(&refusingLimiter{}))
+		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(503, `{"Message":"Down."}`))
+		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+		defer cancel()
+		err := m.hotel.Do(ctx, readOp, nil, nil)
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, mews.ErrSystem) {
+			t.Errorf("err = %v, want DeadlineExceeded and the 503 it was retrying", err)
 		}
 	})
 }
