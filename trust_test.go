@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -315,4 +316,46 @@ func TestALimiterThatEndsTheRetryKeepsMewsLastAnswer(t *testing.T) {
 			t.Errorf("err = %v, want DeadlineExceeded and the 503 it was retrying", err)
 		}
 	})
+}
+
+func TestTheUserClientsJarAndTimeoutStillApply(t *testing.T) {
+	var sawCookie atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie("affinity"); err == nil && c.Value == "node-7" {
+			sawCookie.Store(true)
+		}
+		if strings.HasSuffix(r.URL.Path, "/slow") {
+			_, _ = io.Copy(io.Discard, r.Body) // then net/http notices the client hanging up
+			<-r.Context().Done()
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "affinity", Value: "node-7", Path: "/"})
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := mews.NewClient(mews.WithBaseURL(srv.URL), mews.WithClientToken(testClientToken),
+		mews.WithHTTPClient(&http.Client{Jar: jar, Timeout: 50 * time.Millisecond}),
+		mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hotel, _ := client.Connector(testAccessToken)
+	for range 2 {
+		if err := hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !sawCookie.Load() {
+		t.Error("the second call did not carry the cookie the jar stored")
+	}
+	slow := mews.Operation{Name: "configuration/get", URL: srv.URL + "/slow", Safety: mews.Read}
+	err = hotel.Do(t.Context(), slow, nil, nil)
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Errorf("err = %v, want the client's timeout", err)
+	}
 }
