@@ -85,6 +85,7 @@ type Client struct {
 	cmLimiter     Limiter
 	maxResponse   int64
 	httpClient    *http.Client
+	bodies        bodyPool // response buffers, reused between calls
 }
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo
@@ -155,21 +156,20 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// buildHTTPClient puts the per-attempt layer (limiter, logging, classification of
-// errors) under whatever client or transport the user gave.
+// buildHTTPClient keeps what the user gave for every attempt: the client's Transport,
+// Timeout and Jar, or the transport. Each call puts its own per-attempt layer (limiter,
+// logging) under it and refuses redirects, whatever the client's CheckRedirect says.
 func (c *Client) buildHTTPClient(hc *http.Client, rt http.RoundTripper) *http.Client {
 	out := &http.Client{}
 	if hc != nil {
-		*out = *hc
+		out.Transport, out.Timeout, out.Jar = hc.Transport, hc.Timeout, hc.Jar
 	}
-	base := out.Transport
 	if rt != nil {
-		base = rt
+		out.Transport = rt
 	}
-	if base == nil {
-		base = http.DefaultTransport
+	if out.Transport == nil {
+		out.Transport = http.DefaultTransport
 	}
-	out.Transport = &attemptTransport{base: base}
 	return out
 }
 

@@ -88,8 +88,10 @@ func WithChannelManagerClientToken(token string) Option {
 	return func(s *settings) error { s.cmClientToken = token; return nil }
 }
 
-// WithHTTPClient uses c for every attempt (its Transport and Timeout apply to each
-// attempt; retries and limits are the SDK's). Its CheckRedirect and Jar are kept.
+// WithHTTPClient uses c's Transport, Timeout and Jar for every attempt (the Timeout
+// applies to each attempt; retries and limits are the SDK's). Its CheckRedirect is not
+// used: API calls never follow a redirect, which would re-send the tokens to wherever
+// Location points; a 3xx fails as an *APIError matching ErrBadResponse.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
