@@ -77,7 +77,6 @@ func TestHandlersPrintNoSecretUnderAnyVerb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = m.Close() })
 	integration, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, redactWebhookSecret)})
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +86,11 @@ func TestHandlersPrintNoSecretUnderAnyVerb(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = general.Shutdown(context.Background()) })
+	// fmt reads a Monitor's fields by reflection, racing with its workers while it
+	// runs; it is printed stopped.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
 	chm, err := inbound.NewHandler(redactCMClientToken, struct{ inbound.Receiver }{})
 	if err != nil {
 		t.Fatal(err)
