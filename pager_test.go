@@ -299,7 +299,8 @@ func TestPagerRefusesANilContextWithAnInputError(t *testing.T) {
 	if !errors.As(err, &ie) || ie.Field != "ctx" {
 		t.Errorf("Collect(nil) = %v, want an *InputError for ctx", err)
 	}
-	for _, err := range p.Pages(nil) { //lint:ignore SA1012 a nil context is the input under test
+	//lint:ignore SA1012 a nil context is the input under test
+	for _, err := range p.Pages(nil) {
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Pages(nil) yielded %v, want ErrInvalidInput", err)
 		}
