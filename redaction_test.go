@@ -11,6 +11,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/events"
 	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/webhooks"
@@ -55,7 +56,7 @@ func TestClientAndHandlesPrintNoTokenUnderAnyVerb(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, v := range map[string]any{
-		"*Client": client, "Client": *client,
+		"*Client":    client, // a Client holds a sync.Pool and is never copied
 		"*Connector": hotel, "Connector": *hotel, "*Connector with language": hotel.WithLanguage("en-US", "en-US"),
 		"*ChannelManager": conn, "ChannelManager": *conn,
 		"a struct holding them": struct {
@@ -121,4 +122,22 @@ func digestForms(secrets ...string) []string {
 		forms = append(forms, string(sum[:]), strings.Trim(fmt.Sprint(sum), "[]"))
 	}
 	return forms
+}
+
+// The events client holds both tokens for its cookie; printing it must show neither.
+func TestEventsClientPrintsNoTokenUnderAnyVerb(t *testing.T) {
+	client, err := mews.NewClient(mews.WithClientToken(redactClientToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hotel, err := client.Connector(redactAccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := events.New(hotel, events.WithResync(func(context.Context, events.Resync) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	leakscan.Check(t, "*events.Client", printedEveryWay(ev), redactSecrets...)
 }

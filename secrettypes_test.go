@@ -17,6 +17,7 @@ import (
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/events"
 	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/internal/httpin"
 	"github.com/mewskit/mews-go/internal/leakscan"
@@ -46,6 +47,7 @@ var secretHolders = []struct {
 	{value: connection.IntegrationEvent{}},
 	{value: connection.Monitor{}},
 	{value: connection.WebhookConfig{}},
+	{value: events.Client{}},
 	{value: inbound.AvailabilityBlockPush{}},
 	{value: inbound.AvailabilityUpdate{}},
 	{value: inbound.BookingConfirmation{}},
