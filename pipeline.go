@@ -62,6 +62,9 @@ type Operation struct {
 	// error or a log line, even when Mews or a proxy quotes them back (a payment card
 	// number, a CVV). The tokens are always scrubbed.
 	Secrets []string
+	// Priority is the share of the token's rate budget the call may use; connection's
+	// health checks use PriorityHealthCheck. The zero value is an application call.
+	Priority Priority
 }
 
 // authField is one credential or identity field merged into a request body.

@@ -193,7 +193,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	st.attempts++
 	if st.limiter != nil {
-		if err := st.limiter.Wait(req.Context(), st.limitKey); err != nil {
+		if err := st.limiter.Wait(req.Context(), LimitRequest{Key: st.limitKey, Priority: st.op.Priority}); err != nil {
 			return nil, &limiterWaitError{err: err, ctx: req.Context()}
 		}
 	}
