@@ -138,7 +138,8 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // WithRateLimit sets the client-side limit per Connector AccessToken: at most n
-// requests in any window of length per. The default is Mews' documented 200 per 30 s.
+// requests in any window of length per (plus the margin, see WithRateLimitMargin), any
+// n >= 1. The default is Mews' documented 200 per 30 s.
 func WithRateLimit(n int, per time.Duration) Option {
 	return rateOption("WithRateLimit", n, per, func(s *settings) *rateSpec { return &s.connLimit })
 }

@@ -268,7 +268,7 @@ func (l *KeyedLimiter) schedule(w *window) {
 		}
 		return
 	}
-	d := l.epoch.Add(w.times.oldest() + l.rule.Window()).Sub(time.Now())
+	d := time.Until(l.epoch.Add(w.times.oldest() + l.rule.Window()))
 	if w.timer == nil {
 		w.timer = time.AfterFunc(d, func() {
 			l.mu.Lock()

@@ -2,10 +2,16 @@ package mews_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/connection"
@@ -130,12 +136,228 @@ func TestAHealthCheckIsNotHeldUpByABusyApplication(t *testing.T) {
 		time.Sleep(time.Second)
 		creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		start := time.Now()
 		res, err := connection.Validate(ctx, client, creds)
+		took := time.Since(start)
 		cancel()
 		stopApp()
 		wg.Wait()
-		if err != nil || res.Status != connection.Connected {
-			t.Errorf("health check on a busy token = %v, %v; want Connected at once", res.Status, res.Reason)
+		if err != nil || res.Status != connection.Connected || took != 0 {
+			t.Errorf("health check on a busy token = %v, %v after %v; want Connected at once", res.Status, res.Reason, took)
 		}
+	})
+}
+
+// fill admits n requests for key at once and fails t if any of them waits.
+func fill(t *testing.T, l *mews.KeyedLimiter, key string, n int) {
+	t.Helper()
+	start := time.Now()
+	for range n {
+		if err := l.Wait(t.Context(), mews.LimitRequest{Key: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if waited := time.Since(start); waited != 0 {
+		t.Fatalf("%d requests on a fresh key waited %v", n, waited)
+	}
+}
+
+func TestKeyedLimiterServesWaitersInArrivalOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _ := mews.NewKeyedLimiter(mews.RateRule{Limit: 2, Per: time.Minute})
+		fill(t, l, "k", 2)
+		start := time.Now()
+		admitted := make([]time.Duration, 6)
+		var wg sync.WaitGroup
+		for i := range 6 {
+			wg.Go(func() {
+				if err := l.Wait(t.Context(), mews.LimitRequest{Key: "k"}); err != nil {
+					t.Error(err)
+				}
+				admitted[i] = time.Since(start)
+			})
+			synctest.Wait() // waiter i is queued before waiter i+1 arrives
+		}
+		wg.Wait()
+		// Two places free up each minute; they go to the two earliest waiters.
+		want := []time.Duration{time.Minute, time.Minute, 2 * time.Minute, 2 * time.Minute, 3 * time.Minute, 3 * time.Minute}
+		if diff := cmp.Diff(want, admitted); diff != "" {
+			t.Errorf("admission time per waiter in arrival order (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestKeyedLimiterFailsAtOnceWhenTheWaitWouldPassTheDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _ := mews.NewKeyedLimiter(mews.RateRule{Limit: 3, Per: time.Minute})
+		fill(t, l, "k", 3)
+		ctx, cancel := context.WithTimeout(t.Context(), 59*time.Second)
+		defer cancel()
+		start := time.Now()
+		err := l.Wait(ctx, mews.LimitRequest{Key: "k"})
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 0 {
+			t.Errorf("Wait = %v after %v; want context.DeadlineExceeded at once", err, time.Since(start))
+		}
+		ctx, cancel = context.WithTimeout(t.Context(), 61*time.Second)
+		defer cancel()
+		if err := l.Wait(ctx, mews.LimitRequest{Key: "k"}); err != nil || time.Since(start) != time.Minute {
+			t.Errorf("Wait = %v after %v; want admission after 1m, within the deadline", err, time.Since(start))
+		}
+	})
+}
+
+func TestKeyedLimiterReturnsWhenTheContextIsCanceled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _ := mews.NewKeyedLimiter(mews.RateRule{Limit: 1, Per: time.Minute})
+		fill(t, l, "k", 1)
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(time.Second, cancel)
+		if err := l.Wait(ctx, mews.LimitRequest{Key: "k"}); !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait = %v, want context.Canceled", err)
+		}
+		// The canceled waiter gave up its place: the next caller gets the first free one.
+		start := time.Now()
+		if err := l.Wait(t.Context(), mews.LimitRequest{Key: "k"}); err != nil || time.Since(start) != 59*time.Second {
+			t.Errorf("Wait = %v after %v, want admission when the first request leaves the window", err, time.Since(start))
+		}
+	})
+}
+
+func TestKeyedLimiterKeepsAShareOfEachWindowForHealthChecks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _ := mews.NewKeyedLimiter(mews.RateRule{Limit: 200, Per: 30 * time.Second, HealthCheckShare: 0.05})
+		fill(t, l, "k", 190)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		if err := l.Wait(ctx, mews.LimitRequest{Key: "k"}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("the 191st application request = %v, want it refused: 10 of 200 are reserved", err)
+		}
+		for i := range 10 {
+			if err := l.Wait(ctx, mews.LimitRequest{Key: "k", Priority: mews.PriorityHealthCheck}); err != nil {
+				t.Fatalf("health check %d: %v, want admission from the reserved share", i, err)
+			}
+		}
+	})
+}
+
+func TestKeyedLimiterNeverAdmitsMoreThanTheLimitInAnyWindow(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7, 20} {
+		t.Run(fmt.Sprint("n=", n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rule := mews.RateRule{Limit: n, Per: 10 * time.Second, Margin: 300 * time.Millisecond, HealthCheckShare: 0.2}
+				l, _ := mews.NewKeyedLimiter(rule)
+				rng := rand.New(rand.NewPCG(uint64(n), 1))
+				type admission struct {
+					at     time.Time
+					health bool
+				}
+				var mu sync.Mutex
+				var got []admission
+				var wg sync.WaitGroup
+				for w := range 6 {
+					pauses := make([]time.Duration, 30)
+					for i := range pauses {
+						pauses[i] = time.Duration(rng.IntN(3000)) * time.Millisecond
+					}
+					timeouts := rng.Perm(30)
+					wg.Go(func() {
+						for i, p := range pauses {
+							time.Sleep(p)
+							// Some callers give up at a deadline, some are canceled, the
+							// rest wait as long as it takes: a waiter nobody wakes would
+							// leave the bubble deadlocked.
+							var ctx context.Context
+							var cancel context.CancelFunc
+							switch i % 3 {
+							case 0:
+								ctx, cancel = context.WithTimeout(t.Context(), time.Duration(timeouts[i])*time.Second)
+							case 1:
+								ctx, cancel = context.WithCancel(t.Context())
+								time.AfterFunc(time.Duration(timeouts[i])*time.Second, cancel)
+							default:
+								ctx, cancel = context.WithCancel(t.Context())
+							}
+							r := mews.LimitRequest{Key: "k"}
+							if w == 0 {
+								r.Priority = mews.PriorityHealthCheck
+							}
+							if l.Wait(ctx, r) == nil {
+								mu.Lock()
+								got = append(got, admission{time.Now(), w == 0})
+								mu.Unlock()
+							}
+							cancel()
+						}
+					})
+				}
+				wg.Wait()
+				window := rule.Window()
+				for _, last := range got {
+					var all, app int
+					for _, a := range got {
+						if a.at.After(last.at.Add(-window)) && !a.at.After(last.at) {
+							all++
+							if !a.health {
+								app++
+							}
+						}
+					}
+					if all > n || app > rule.Capacity(mews.PriorityNormal) {
+						t.Fatalf("window ending %v holds %d admissions (%d by the application); limit %d, application %d",
+							last.at, all, app, n, rule.Capacity(mews.PriorityNormal))
+					}
+				}
+				if len(got) < n {
+					t.Errorf("only %d admissions", len(got))
+				}
+			})
+		})
+	}
+}
+
+func TestInvalidRateRulesAreRefused(t *testing.T) {
+	for _, rule := range []mews.RateRule{
+		{},
+		{Limit: 0, Per: time.Second},
+		{Limit: 1},
+		{Limit: 1, Per: time.Second, Margin: -1},
+		{Limit: 1, Per: time.Second, HealthCheckShare: 0.6},
+		{Limit: 1, Per: time.Second, HealthCheckShare: math.NaN()},
+	} {
+		if _, err := mews.NewKeyedLimiter(rule); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("NewKeyedLimiter(%+v) = %v, want ErrInvalidInput", rule, err)
+		}
+	}
+	for _, opt := range []mews.Option{
+		mews.WithRateLimit(0, time.Second),
+		mews.WithRateLimitMargin(-time.Second),
+		mews.WithHealthCheckShare(-0.1),
+		mews.WithHealthCheckShare(0.51),
+	} {
+		if _, err := mews.NewClient(opt); err == nil {
+			t.Error("NewClient accepted an invalid rate option")
+		}
+	}
+}
+
+func TestForgettingIdleKeysNeverDropsAKeyInUse(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _ := mews.NewKeyedLimiter(mews.RateRule{Limit: 1, Per: time.Minute})
+		fill(t, l, "busy", 1)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() { _ = l.Wait(t.Context(), mews.LimitRequest{Key: "busy"}) })
+		}
+		time.Sleep(90 * time.Second)
+		fill(t, l, "other", 1) // a minute has passed: this sweeps the idle keys
+		start := time.Now()
+		if err := l.Wait(t.Context(), mews.LimitRequest{Key: "busy"}); err != nil {
+			t.Fatal(err)
+		}
+		// Still queued behind the two waiters left, at 2m and 3m: admitted at 4m.
+		if waited := time.Since(start); waited != 150*time.Second {
+			t.Errorf("a request on the busy key waited %v, want 2m30s: its window was forgotten", waited)
+		}
+		wg.Wait()
 	})
 }
