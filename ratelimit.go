@@ -155,7 +155,10 @@ func classOf(p Priority) int {
 // Wait admits r as soon as its key's window has room for its priority and nobody of the
 // same priority waits before it.
 func (l *KeyedLimiter) Wait(ctx context.Context, r LimitRequest) error {
-	if ctx == nil {
+	switch {
+	case l == nil:
+		return &InputError{Operation: "KeyedLimiter.Wait", Field: "limiter", Reason: "is nil; declare a KeyedLimiter or use NewKeyedLimiter"}
+	case ctx == nil:
 		return &InputError{Operation: "KeyedLimiter.Wait", Field: "ctx", Reason: "is nil; pass a context.Context"}
 	}
 	if err := ctx.Err(); err != nil {
@@ -205,6 +208,9 @@ func (l *KeyedLimiter) Wait(ctx context.Context, r LimitRequest) error {
 
 // Len reports how many keys the limiter currently remembers.
 func (l *KeyedLimiter) Len() int {
+	if l == nil {
+		return 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.keys)

@@ -98,6 +98,16 @@ func TestTheZeroKeyedLimiterAdmitsRequests(t *testing.T) {
 	})
 }
 
+func TestANilKeyedLimiterFailsCleanly(t *testing.T) {
+	var l *mews.KeyedLimiter
+	if err := l.Wait(t.Context(), mews.LimitRequest{Key: "k"}); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("Wait on a nil KeyedLimiter = %v, want ErrInvalidInput", err)
+	}
+	if n := l.Len(); n != 0 {
+		t.Errorf("Len = %d, want 0", n)
+	}
+}
+
 func TestAFreshTokenSends138RequestsWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := mewstest.NewServer(mewstest.InProcess())
@@ -359,5 +369,59 @@ func TestForgettingIdleKeysNeverDropsAKeyInUse(t *testing.T) {
 			t.Errorf("a request on the busy key waited %v, want 2m30s: its window was forgotten", waited)
 		}
 		wg.Wait()
+	})
+}
+
+func TestTheMarginOptionLengthensEachRequestsStayInTheWindow(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []mews.Option
+		want time.Duration
+	}{
+		{"default margin", nil, time.Minute + mews.DefaultRateMargin},
+		{"WithRateLimitMargin(2s)", []mews.Option{mews.WithRateLimitMargin(2 * time.Second)}, time.Minute + 2*time.Second},
+		{"WithRateLimitMargin(0)", []mews.Option{mews.WithRateLimitMargin(0)}, time.Minute},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := mewstest.NewServer(mewstest.InProcess())
+				countingAdd(srv)
+				client, err := srv.NewClient(append(tt.opts, mews.WithRateLimit(1, time.Minute))...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hotel, _ := client.Connector(mewstest.AccessToken)
+				start := time.Now()
+				for range 2 {
+					if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if took := time.Since(start); took != tt.want {
+					t.Errorf("2 calls at 1 per minute took %v, want %v", took, tt.want)
+				}
+			})
+		})
+	}
+}
+
+func TestWithoutAHealthCheckShareABusyTokenHoldsUpItsCheck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		countingAdd(srv)
+		client, _ := srv.NewClient(mews.WithHealthCheckShare(0))
+		hotel, _ := client.Connector(mewstest.AccessToken)
+		for i := range 200 {
+			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+		creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		res, _ := connection.Validate(ctx, client, creds)
+		if res.Status != connection.Unknown || !errors.Is(res.Reason, context.DeadlineExceeded) {
+			t.Errorf("check with no reserve on a spent token = %v, %v; want Unknown, deadline exceeded", res.Status, res.Reason)
+		}
 	})
 }
