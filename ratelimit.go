@@ -172,7 +172,13 @@ func (l *KeyedLimiter) Wait(ctx context.Context, r LimitRequest) error {
 		w = &window{key: r.Key}
 		l.keys[r.Key] = w
 	}
-	w.times.expire(now, l.rule.Window())
+	if w.queue[0].Len() > 0 || w.queue[1].Len() > 0 {
+		// Places may have freed up before the timer fired: the waiters take them first,
+		// and the timer must not be pushed past their turn.
+		l.dispatch(w)
+	} else {
+		w.times.expire(now, l.rule.Window())
+	}
 	class := classOf(r.Priority)
 	capacity := l.rule.Capacity(r.Priority)
 	if w.queue[class].Len() == 0 && w.times.len() < capacity {
@@ -266,7 +272,8 @@ func (l *KeyedLimiter) dispatch(w *window) {
 }
 
 // schedule arms w's timer for when its oldest admission leaves the window, if anybody
-// waits. Caller holds l.mu.
+// waits. Caller holds l.mu, and no waiter fits now (dispatch has run since the window
+// last changed), so the oldest admission's departure is the next thing to wait for.
 func (l *KeyedLimiter) schedule(w *window) {
 	if w.queue[0].Len() == 0 && w.queue[1].Len() == 0 {
 		if w.timer != nil {

@@ -10,51 +10,59 @@ import (
 // windowFake is an in-process stand-in for Mews' rate limit, written independently of
 // the SDK's limiter: a request is accepted when fewer than n accepted requests of its
 // key arrived in the window (t−per, t] that ends at its arrival; otherwise it gets 429.
+// Each key has its own lock, so that the fake itself does not delay arrivals.
 type windowFake struct {
-	n   int
-	per time.Duration
-
-	mu       sync.Mutex
-	arrivals map[string][]time.Time
-	rejected int
+	n    int
+	per  time.Duration
+	end  time.Time
+	keys map[string]*fakeKey // fixed before the run starts
 }
 
-func newWindowFake(n int, per time.Duration) *windowFake {
-	return &windowFake{n: n, per: per, arrivals: map[string][]time.Time{}}
+// fakeKey is one token at the fake: its accepted arrivals still inside the window,
+// oldest first, and its counts.
+type fakeKey struct {
+	mu                      sync.Mutex
+	inWindow                []time.Time
+	acceptedInRun, rejected int
+}
+
+func newWindowFake(n int, per time.Duration, end time.Time, keys []string) *windowFake {
+	f := &windowFake{n: n, per: per, end: end, keys: map[string]*fakeKey{}}
+	for _, k := range keys {
+		f.keys[k] = &fakeKey{}
+	}
+	return f
 }
 
 // arrive records a request that reaches the fake now and reports whether it was accepted.
 func (f *windowFake) arrive(key string) bool {
+	k := f.keys[key]
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	now := time.Now()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	inWindow := 0
-	for _, a := range f.arrivals[key] {
-		if now.Sub(a) < f.per {
-			inWindow++
-		}
+	for len(k.inWindow) > 0 && now.Sub(k.inWindow[0]) >= f.per {
+		k.inWindow = k.inWindow[1:]
 	}
-	if inWindow >= f.n {
-		f.rejected++
+	if len(k.inWindow) >= f.n {
+		k.rejected++
 		return false
 	}
-	f.arrivals[key] = append(f.arrivals[key], now)
+	k.inWindow = append(k.inWindow, now)
+	if now.Before(f.end) {
+		k.acceptedInRun++
+	}
 	return true
 }
 
-// acceptedBefore counts the accepted arrivals before end, over all keys.
-func (f *windowFake) acceptedBefore(end time.Time) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var total int
-	for _, as := range f.arrivals {
-		for _, a := range as {
-			if a.Before(end) {
-				total++
-			}
-		}
+// totals sums the accepted arrivals before the end of the run and the 429s.
+func (f *windowFake) totals() (accepted, rejected int) {
+	for _, k := range f.keys {
+		k.mu.Lock()
+		accepted += k.acceptedInRun
+		rejected += k.rejected
+		k.mu.Unlock()
 	}
-	return total
+	return accepted, rejected
 }
 
 // rateRun is one rate-use scenario: tokens keys, each driven flat out by goroutines
@@ -83,14 +91,17 @@ func (u rateUse) String() string {
 // measure runs r with wait as the limiter and reports the rate use. The run ends after
 // windows×per; a wait that cannot finish by then stops its worker.
 func (r rateRun) measure(wait func(ctx context.Context, key string) error) rateUse {
-	fake := newWindowFake(r.n, r.per)
 	start := time.Now()
 	end := start.Add(time.Duration(r.windows) * r.per)
+	keys := make([]string, r.tokens)
+	for tok := range keys {
+		keys[tok] = fmt.Sprintf("connector:token%03d", tok)
+	}
+	fake := newWindowFake(r.n, r.per, end, keys)
 	ctx, cancel := context.WithDeadline(context.Background(), end)
 	defer cancel()
 	var wg sync.WaitGroup
-	for tok := range r.tokens {
-		key := fmt.Sprintf("connector:token%03d", tok)
+	for _, key := range keys {
 		for w := range r.goroutines {
 			wg.Go(func() {
 				for i := 0; ; i++ {
@@ -108,8 +119,9 @@ func (r rateRun) measure(wait func(ctx context.Context, key string) error) rateU
 		}
 	}
 	wg.Wait()
+	accepted, rejected := fake.totals()
 	budget := r.tokens * r.n * r.windows
-	return rateUse{used: float64(fake.acceptedBefore(end)) / float64(budget), rejected: fake.rejected}
+	return rateUse{used: float64(accepted) / float64(budget), rejected: rejected}
 }
 
 // tlsDelay holds one request in seven of every worker 150 ms in flight, so requests
