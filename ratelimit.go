@@ -175,7 +175,7 @@ func (l *KeyedLimiter) Wait(ctx context.Context, r LimitRequest) error {
 	if w.queue[0].Len() > 0 || w.queue[1].Len() > 0 {
 		// Places may have freed up before the timer fired: the waiters take them first,
 		// and the timer must not be pushed past their turn.
-		l.dispatch(w)
+		l.dispatch(w, now)
 	} else {
 		w.times.expire(now, l.rule.Window())
 	}
@@ -207,7 +207,7 @@ func (l *KeyedLimiter) Wait(ctx context.Context, r LimitRequest) error {
 			return nil // admitted in the same instant; the place is spent either way
 		}
 		w.queue[class].Remove(elem)
-		l.dispatch(w)
+		l.dispatch(w, l.now())
 		return ctx.Err()
 	}
 }
@@ -254,10 +254,9 @@ func (l *KeyedLimiter) sweep(now time.Duration) {
 	}
 }
 
-// dispatch admits the waiters that fit now, health checks first, and arms the timer for
+// dispatch admits the waiters that fit at now, health checks first, and arms the timer for
 // the rest. Caller holds l.mu.
-func (l *KeyedLimiter) dispatch(w *window) {
-	now := l.now()
+func (l *KeyedLimiter) dispatch(w *window, now time.Duration) {
 	w.times.expire(now, l.rule.Window())
 	for class, p := range []Priority{PriorityHealthCheck, PriorityNormal} {
 		q := &w.queue[class]
@@ -286,7 +285,7 @@ func (l *KeyedLimiter) schedule(w *window) {
 		w.timer = time.AfterFunc(d, func() {
 			l.mu.Lock()
 			defer l.mu.Unlock()
-			l.dispatch(w)
+			l.dispatch(w, l.now())
 		})
 		return
 	}
