@@ -92,7 +92,7 @@ type Client struct {
 // environment, Mews' documented rate limit of 200 requests per AccessToken per 30 s,
 // the default RetryPolicy, a 64 MiB response cap and a silent logger.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}}
+	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return nil, err
@@ -147,9 +147,13 @@ func NewClient(opts ...Option) (*Client, error) {
 	case s.limiter != nil:
 		c.connLimiter, c.cmLimiter = s.limiter, s.limiter
 	default:
-		c.connLimiter = NewKeyedLimiter(s.connLimit.n, s.connLimit.per)
+		if c.connLimiter, err = s.keyedLimiter(s.connLimit); err != nil {
+			return nil, err
+		}
 		if s.cmLimit.n > 0 {
-			c.cmLimiter = NewKeyedLimiter(s.cmLimit.n, s.cmLimit.per)
+			if c.cmLimiter, err = s.keyedLimiter(s.cmLimit); err != nil {
+				return nil, err
+			}
 		}
 	}
 	c.httpClient = c.buildHTTPClient(s.httpClient, s.transport)
@@ -307,6 +311,7 @@ type Connector struct {
 	limitKey     string
 	languageCode string
 	cultureCode  string
+	priority     Priority
 }
 
 // Client returns the Client the handle belongs to.
@@ -334,6 +339,17 @@ func (cn *Connector) WithLanguage(languageCode, cultureCode string) *Connector {
 	}
 	cp := *cn
 	cp.languageCode, cp.cultureCode = languageCode, cultureCode
+	return &cp
+}
+
+// WithPriority returns a copy of the handle whose calls have priority p unless their
+// Operation sets one. connection's health checks use PriorityHealthCheck.
+func (cn *Connector) WithPriority(p Priority) *Connector {
+	if cn == nil {
+		return nil
+	}
+	cp := *cn
+	cp.priority = p
 	return &cp
 }
 
@@ -377,6 +393,9 @@ func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
 	if cn.languageCode != "" && cn.cultureCode != "" {
 		auth = append(auth, authField{"LanguageCode", cn.languageCode}, authField{"CultureCode", cn.cultureCode})
 	}
+	if op.Priority == PriorityNormal {
+		op.Priority = cn.priority
+	}
 	return c.do(ctx, ConnectorAPI, op, auth, cn.limitKey, c.connLimiter, in, out)
 }
 
@@ -386,6 +405,7 @@ type ChannelManager struct {
 	client          *Client
 	connectionToken Token
 	limitKey        string
+	priority        Priority
 }
 
 // Client returns the Client the handle belongs to.
@@ -402,6 +422,17 @@ func (cm *ChannelManager) ConnectionToken() Token {
 		return Token{}
 	}
 	return cm.connectionToken
+}
+
+// WithPriority returns a copy of the handle whose calls have priority p unless their
+// Operation sets one. connection's health checks use PriorityHealthCheck.
+func (cm *ChannelManager) WithPriority(p Priority) *ChannelManager {
+	if cm == nil {
+		return nil
+	}
+	cp := *cm
+	cp.priority = p
+	return &cp
 }
 
 // String identifies the handle without its token.
@@ -439,6 +470,9 @@ func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) err
 	auth := []authField{
 		{"clientToken", c.cmClientToken.Reveal()},
 		{"connectionToken", cm.connectionToken.Reveal()},
+	}
+	if op.Priority == PriorityNormal {
+		op.Priority = cm.priority
 	}
 	return c.do(ctx, ChannelManagerAPI, op, auth, cm.limitKey, c.cmLimiter, in, out)
 }

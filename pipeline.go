@@ -73,6 +73,9 @@ type Operation struct {
 	// ShrinkOnTimeout returns a 408 at once instead of retrying it: the caller (a
 	// pager) asks for less rather than repeating a request Mews found too heavy.
 	ShrinkOnTimeout bool
+	// Priority is the share of the token's rate budget the call may use; connection's
+	// health checks use PriorityHealthCheck. The zero value is an application call.
+	Priority Priority
 }
 
 // authField is one credential or identity field merged into a request body.

@@ -254,7 +254,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	st := t.call
 	st.attempts++
 	if st.limiter != nil {
-		if err := st.limiter.Wait(req.Context(), st.limitKey); err != nil {
+		if err := st.limiter.Wait(req.Context(), LimitRequest{Key: st.limitKey, Priority: st.op.Priority}); err != nil {
 			if req.Body != nil {
 				req.Body.Close() // a RoundTripper closes the body, even on error
 			}

@@ -298,7 +298,7 @@ func TestAnOperationThatShrinksOnTimeoutGetsA408AtOnce(t *testing.T) {
 // limiter does whose wait would outlast the deadline.
 type refusingLimiter struct{ waits int }
 
-func (l *refusingLimiter) Wait(ctx context.Context, _ string) error {
+func (l *refusingLimiter) Wait(ctx context.Context, _ mews.LimitRequest) error {
 	if l.waits++; l.waits > 1 {
 		return errors.New("rate: Wait(n=1) would exceed context deadline")
 	}

@@ -58,7 +58,7 @@ func TestNoMethodOfAnExportedZeroValuePanics(t *testing.T) {
 		mews.Amount{}, mews.Environment{}, mews.Client{}, mews.Connector{}, mews.ChannelManager{},
 		mews.Date{}, mews.ErrorDetail{}, mews.APIError{}, mews.InputError{}, mews.TimeInterval{},
 		mews.Limitation{}, mews.Page[int]{}, mews.Pager[int]{}, mews.Operation{}, mews.RetryPolicy{},
-		mews.Token{},
+		mews.Token{}, mews.KeyedLimiter{}, mews.RateRule{}, mews.LimitRequest{},
 	} {
 		typ := reflect.TypeOf(v)
 		receivers := []reflect.Value{reflect.New(typ), reflect.New(typ).Elem()}
@@ -96,6 +96,7 @@ var nilSafe = map[reflect.Type]bool{
 	reflect.TypeFor[mews.Connector]():      true,
 	reflect.TypeFor[mews.ChannelManager](): true,
 	reflect.TypeFor[mews.Pager[int]]():     true,
+	reflect.TypeFor[mews.KeyedLimiter]():   true,
 }
 
 var contextType = reflect.TypeFor[context.Context]()
