@@ -22,4 +22,4 @@
 // internal/gen and run go generate ./... at the repository root.
 package connector
 
-//go:generate sh -c "cd ../internal/gen && go run . -out ../../connector"
+//go:generate sh -c "cd ../internal/gen && go run . -out ../../connector -notes INCONSISTENCIES.txt"

@@ -196,7 +196,7 @@ type AccountMergeParameter struct {
 	// Company
 	AccountType MergeAccountTypeEnum `json:"AccountType"`
 	// Unique identifiers of the source accounts (`Customer` or `Company`).
-	SourceAccountIDs []string `json:"SourceAccountIds,omitempty"`
+	SourceAccountIDs []string `json:"SourceAccountIds,omitzero"`
 	// Unique identifier of the target account (`Customer` or `Company`).
 	TargetAccountID string `json:"TargetAccountId"`
 }
@@ -212,7 +212,7 @@ type AccountNote struct {
 	// Customer
 	AccountType AccountTypeEnum `json:"AccountType"`
 	// Specifying the classifications of the note based on account type.
-	Classifications []AccountNoteClassificationEnum `json:"Classifications,omitempty"`
+	Classifications []AccountNoteClassificationEnum `json:"Classifications,omitzero"`
 	// The content of the account note.
 	Content string `json:"Content"`
 	// The profile data of the user who created the account note.
@@ -229,7 +229,7 @@ type AccountNote struct {
 type AccountNoteAddParameters struct {
 	AccountID string `json:"AccountId"`
 	// Specifying the classifications of the note based on account type.
-	Classifications []AccountNoteClassificationEnum `json:"Classifications,omitempty"`
+	Classifications []AccountNoteClassificationEnum `json:"Classifications,omitzero"`
 	// The content of the account note.
 	Content string `json:"Content"`
 }
@@ -237,7 +237,7 @@ type AccountNoteAddParameters struct {
 // AccountNoteAdditionResult is Mews' schema AccountNoteAdditionResult.
 type AccountNoteAdditionResult struct {
 	// Added account notes.
-	AccountNotes []AccountNote `json:"AccountNotes,omitempty"`
+	AccountNotes []AccountNote `json:"AccountNotes,omitzero"`
 }
 
 // AccountNoteClassificationEnum is Mews' schema AccountNoteClassificationEnum (Account note classification).
@@ -301,13 +301,13 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type AccountNoteFilterParameters struct {
 	// Unique identifiers of the accounts ([Customer](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) or [Company](https://mews-systems.gitbook.io/connector-api/operations/companies/#company)).
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Unique identifiers of [Account note](https://mews-systems.gitbook.io/connector-api/operations/#account-note).
-	AccountNoteIDs []string `json:"AccountNoteIds,omitempty"`
+	AccountNoteIDs []string `json:"AccountNoteIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval of Account note's last update date and time.
@@ -317,7 +317,7 @@ type AccountNoteFilterParameters struct {
 // AccountNoteResult is Mews' schema AccountNoteResult.
 type AccountNoteResult struct {
 	// The set of requested account notes.
-	AccountNotes []AccountNote `json:"AccountNotes,omitempty"`
+	AccountNotes []AccountNote `json:"AccountNotes,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -363,7 +363,7 @@ type AccountNoteUpdateParameters struct {
 // AccountNoteUpdateResult is Mews' schema AccountNoteUpdateResult.
 type AccountNoteUpdateResult struct {
 	// Updated account notes.
-	AccountNotes []AccountNote `json:"AccountNotes,omitempty"`
+	AccountNotes []AccountNote `json:"AccountNotes,omitzero"`
 }
 
 // AccountParameterDiscriminatorEnum is Mews' schema AccountParameterDiscriminatorEnum (Account type discriminator).
@@ -381,7 +381,7 @@ const (
 // AccountResult is Mews' schema AccountResult.
 type AccountResult struct {
 	// Updated accounts.
-	Accounts []Account `json:"Accounts,omitempty"`
+	Accounts []Account `json:"Accounts,omitzero"`
 }
 
 // AccountType is Mews' schema AccountType (Account type).
@@ -457,7 +457,7 @@ type AccountingCategory struct {
 	// Code of cost center.
 	CostCenterCode *string `json:"CostCenterCode,omitempty"`
 	// Creation date and time of the accounting category in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// Code of the category in external systems.
@@ -473,7 +473,7 @@ type AccountingCategory struct {
 	// Code of the posting account (double entry accounting).
 	PostingAccountCode *string `json:"PostingAccountCode,omitempty"`
 	// Last update date and time of the accounting category in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of AccountingCategory in UTC with at most seven fractional digits.
@@ -532,11 +532,11 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type AccountingCategoryFilterParameters struct {
 	// Unique identifiers of the requested [Accounting categories](https://mews-systems.gitbook.io/connector-api/operations/#accounting-category).
-	AccountingCategoryIDs []string `json:"AccountingCategoryIds,omitempty"`
+	AccountingCategoryIDs []string `json:"AccountingCategoryIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Last update date and time of the accounting category in UTC timezone in ISO 8601 format.
@@ -546,7 +546,7 @@ type AccountingCategoryFilterParameters struct {
 // AccountingCategoryResult is Mews' schema AccountingCategoryResult.
 type AccountingCategoryResult struct {
 	// Accounting categories of the enterprise.
-	AccountingCategories []AccountingCategory `json:"AccountingCategories,omitempty"`
+	AccountingCategories []AccountingCategory `json:"AccountingCategories,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -572,11 +572,11 @@ type AccountingConfiguration struct {
 	// Legal name of the company.
 	CompanyName *string `json:"CompanyName,omitempty"`
 	// External payment types that are enabled for the enterprise and can be used in `payments/addExternal`.
-	EnabledExternalPaymentTypes []ExternalPaymentTypeEnum `json:"EnabledExternalPaymentTypes,omitempty"`
+	EnabledExternalPaymentTypes []ExternalPaymentTypeEnum `json:"EnabledExternalPaymentTypes,omitzero"`
 	// International Bank Account Number.
 	Iban *string `json:"Iban,omitempty"`
 	// Accounting configuration options.
-	Options []AccountingConfigurationOptionEnum `json:"Options,omitempty"`
+	Options []AccountingConfigurationOptionEnum `json:"Options,omitzero"`
 	// Configuration for surcharging fees.
 	SurchargeConfiguration SurchargeConfiguration `json:"SurchargeConfiguration"`
 }
@@ -677,9 +677,9 @@ type AccountingItemUpdateParameters struct {
 // AccountingItemUpdateResult is Mews' schema AccountingItemUpdateResult.
 type AccountingItemUpdateResult struct {
 	// Updated order items.
-	OrderItems []OrderItemOld `json:"OrderItems,omitempty"`
+	OrderItems []OrderItemOld `json:"OrderItems,omitzero"`
 	// Updated payment items.
-	PaymentItems []PaymentItemOld `json:"PaymentItems,omitempty"`
+	PaymentItems []PaymentItemOld `json:"PaymentItems,omitzero"`
 }
 
 // AccountingLedgerTypeEnum is Mews' schema AccountingLedgerTypeEnum (Accounting ledger type).
@@ -798,18 +798,18 @@ type AddExternalPaymentResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AddOutletBillsParameters struct {
 	// The new outlet bills.
-	Bills []OutletBillParameters `json:"Bills,omitempty"`
+	Bills []OutletBillParameters `json:"Bills,omitzero"`
 }
 
 // AddOutletBillsResult is Mews' schema AddOutletBillsResult.
 type AddOutletBillsResult struct {
 	// Array of unique identifiers of the added Outlet bills.
-	OutletBillIDs []string `json:"OutletBillIds,omitempty"`
+	OutletBillIDs []string `json:"OutletBillIds,omitzero"`
 }
 
 // AddProductItemsResult is Mews' schema AddProductItemsResult.
 type AddProductItemsResult struct {
-	ItemIDs []string `json:"ItemIds,omitempty"`
+	ItemIDs []string `json:"ItemIds,omitzero"`
 }
 
 // AddTaskResult is Mews' schema AddTaskResult.
@@ -829,7 +829,7 @@ type AddedMessage struct {
 // AddedMessageResult is Mews' schema AddedMessageResult.
 type AddedMessageResult struct {
 	// Collection of created messages.
-	Messages []AddedMessage `json:"Messages,omitempty"`
+	Messages []AddedMessage `json:"Messages,omitzero"`
 }
 
 // AddedReservation is Mews' schema AddedReservation (Added reservation).
@@ -883,7 +883,7 @@ type AddressAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AddressDeleteParameters struct {
 	// Unique identifiers of [Addresses](https://mews-systems.gitbook.io/connector-api/operations/#account-address) within the enterprise to be deleted.
-	AddressIDs []string `json:"AddressIds,omitempty"`
+	AddressIDs []string `json:"AddressIds,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -893,13 +893,13 @@ type AddressDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AddressFilterParameters struct {
 	// Unique identifiers of [Companies](https://mews-systems.gitbook.io/connector-api/operations/companies/#company) or [Customers](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) within the enterprise. Required if no other filter is provided.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of [Addresses](https://mews-systems.gitbook.io/connector-api/operations/#account-address) within the enterprise. Use this property if you want to fetch specific addresses. Required if no other filter is provided.
-	AddressIDs []string `json:"AddressIds,omitempty"`
+	AddressIDs []string `json:"AddressIds,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval of Address last update date and time. Required if no other filter is provided.
@@ -927,13 +927,13 @@ type AddressParameters struct {
 // AddressResult is Mews' schema AddressResult.
 type AddressResult struct {
 	// The collection of added or modified Account addresses, containing address and account information.
-	Addresses []AccountAddress `json:"Addresses,omitempty"`
+	Addresses []AccountAddress `json:"Addresses,omitzero"`
 }
 
 // AddressResultPage is Mews' schema AddressResultPage.
 type AddressResultPage struct {
 	// The collection of Account addresses, containing address and account information.
-	Addresses []AccountAddress `json:"Addresses,omitempty"`
+	Addresses []AccountAddress `json:"Addresses,omitzero"`
 	// Unique identifier of the last and hence oldest address item returned. This can be used in Limitation in a subsequent request to fetch the next batch of older Account address.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -965,7 +965,7 @@ type AgeCategory struct {
 	// Child
 	Classification AgeCategoryClassificationEnum `json:"Classification"`
 	// Creation date and time of the age category in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Identifier of the age category from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Unique identifier of age category.
@@ -977,13 +977,13 @@ type AgeCategory struct {
 	// Minimal age for the age category.
 	MinimalAge *int `json:"MinimalAge,omitempty"`
 	// All translations of the name of the age category.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Unique identifier of [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service) the age category belongs to.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name of the age category.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Last update date and time of the age category in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of AgeCategory in UTC with at most seven fractional digits.
@@ -1043,15 +1043,15 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type AgeCategoryParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of [Age categories](https://mews-systems.gitbook.io/connector-api/operations/#age-category).
-	AgeCategoryIDs []string `json:"AgeCategoryIds,omitempty"`
+	AgeCategoryIDs []string `json:"AgeCategoryIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the age categories. If not provided, defaults to all bookable services.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the age category was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -1059,7 +1059,7 @@ type AgeCategoryParameters struct {
 // AgeCategoryResult is Mews' schema AgeCategoryResult.
 type AgeCategoryResult struct {
 	// Age category of the enterprise.
-	AgeCategories []AgeCategory `json:"AgeCategories,omitempty"`
+	AgeCategories []AgeCategory `json:"AgeCategories,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -1153,7 +1153,7 @@ type AlternativePaymentParameters struct {
 	// Payment method to use for the alternative payment.
 	//
 	// Deprecated: Use `Data` instead.
-	Method json.RawMessage `json:"Method,omitempty"`
+	Method json.RawMessage `json:"Method,omitzero"`
 	// URL where the customer will be redirected after completing their payment.
 	//
 	// Deprecated: Pass redirect URL to relevant method in `Data` instead.
@@ -1199,7 +1199,7 @@ type Amount struct {
 	// Net value without taxes.
 	NetValue mews.Amount `json:"NetValue"`
 	// The tax values applied.
-	TaxValues []TaxValue `json:"TaxValues,omitempty"`
+	TaxValues []TaxValue `json:"TaxValues,omitzero"`
 }
 
 // AmountParameters is Mews' schema AmountParameters (Amount parameters).
@@ -1209,7 +1209,7 @@ type AmountParameters struct {
 	Currency   string       `json:"Currency"`
 	GrossValue *mews.Amount `json:"GrossValue,omitempty"`
 	NetValue   *mews.Amount `json:"NetValue,omitempty"`
-	TaxCodes   []string     `json:"TaxCodes,omitempty"`
+	TaxCodes   []string     `json:"TaxCodes,omitzero"`
 }
 
 // AssignedRateIDs is Mews' schema AssignedRateIds (Assigned rate ids).
@@ -1217,7 +1217,7 @@ type AmountParameters struct {
 // Has same structure as [Array of strings update value](https://mews-systems.gitbook.io/connector-api/operations/_objects#array-of-strings-update-value).
 type AssignedRateIDs struct {
 	// Unique identifiers of Rates (or `null` should it not be updated).
-	Value []string `json:"Value,omitempty"`
+	Value []string `json:"Value,omitzero"`
 }
 
 // AssociatedAccountIDsUpdate is Mews' schema AssociatedAccountIdsUpdate (Associated account IDs update parameters).
@@ -1225,7 +1225,7 @@ type AssignedRateIDs struct {
 // Has same structure as [Array of strings update value](https://mews-systems.gitbook.io/connector-api/operations/_objects#array-of-strings-update-value).
 type AssociatedAccountIDsUpdate struct {
 	// Unique identifiers of the `Customer` or `Company` that are associated to the bill. Set to `null` to remove all associated accounts. Note that only single associated account is currently supported.
-	Value []string `json:"Value,omitempty"`
+	Value []string `json:"Value,omitzero"`
 }
 
 // AvailabilityAdjustment is Mews' schema AvailabilityAdjustment (Availability adjustment).
@@ -1247,15 +1247,15 @@ type AvailabilityAdjustment struct {
 	// Exact moment the first time unit of the availability adjustment is released based on `ReleaseOverrideUtc` or the `ReleaseStrategy` of the associated availability block, or the `OperationalEditableHistoryInterval` of the associated enterprise if not set, or `null` if `AvailabilityBlockId` is `null`.
 	FirstTimeUnitReleaseUtc *time.Time `json:"FirstTimeUnitReleaseUtc,omitempty"`
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/operations/services/#time-unit), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the [Availability adjustment](https://mews-systems.gitbook.io/connector-api/operations/#availability-adjustment).
 	ID string `json:"Id"`
 	// Whether the availability adjustment is still active.
 	IsActive bool `json:"IsActive"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/operations/services/#time-unit), in UTC timezone ISO 8601 format.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Collection of predicted occupancy of availability adjustments. Relates to how many adjustments are assigned to each count of guests.
-	PaxCounts []PaxCount `json:"PaxCounts,omitempty"`
+	PaxCounts []PaxCount `json:"PaxCounts,omitzero"`
 	// Exact moment the availability adjustment is released if set; overrides the release strategy of the associated availability block.
 	ReleaseOverrideUtc *time.Time `json:"ReleaseOverrideUtc,omitempty"`
 	// Unique identifier of the [Resource category](https://mews-systems.gitbook.io/connector-api/operations/resources/#resource-category) whose availability is updated.
@@ -1267,7 +1267,7 @@ type AvailabilityAdjustment struct {
 	// Adjustment value applied on the interval.
 	UnitCount int `json:"UnitCount"`
 	// Last update date and time of the adjustment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of AvailabilityAdjustment in UTC with at most seven fractional digits.
@@ -1289,11 +1289,11 @@ func (x AvailabilityAdjustment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type AvailabilityAdjustmentParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, only active records will be returned.
-	ActivityStates []ActivityState `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the requested [Availability adjustments](https://mews-systems.gitbook.io/connector-api/operations/#availability-adjustment).
-	AvailabilityAdjustmentIDs []string `json:"AvailabilityAdjustmentIds,omitempty"`
+	AvailabilityAdjustmentIDs []string `json:"AvailabilityAdjustmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which the availability adjustments were updated.
@@ -1303,7 +1303,7 @@ type AvailabilityAdjustmentParameters struct {
 // AvailabilityAdjustmentResult is Mews' schema AvailabilityAdjustmentResult.
 type AvailabilityAdjustmentResult struct {
 	// Availability adjustments.
-	AvailabilityAdjustments []AvailabilityAdjustment `json:"AvailabilityAdjustments,omitempty"`
+	AvailabilityAdjustments []AvailabilityAdjustment `json:"AvailabilityAdjustments,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -1357,19 +1357,19 @@ type AvailabilityBlock struct {
 	// Unique identifier of the `Company` linked to the block.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Creation date and time of the block in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises#enterprise).
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Identifier of the block from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Start of the time interval, expressed as the timestamp for the start of the first time unit, in UTC timezone ISO 8601 format. See [Time units](https://mews-systems.gitbook.io/connector-api/concepts/time-units).
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the availability block.
 	ID *string `json:"Id,omitempty"`
 	// Whether the `Availability Block` is still active.
 	IsActive bool `json:"IsActive"`
 	// End of the time interval, expressed as the timestamp for the start of the last time unit, in UTC timezone ISO 8601 format. See [Time units](https://mews-systems.gitbook.io/connector-api/concepts/time-units).
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// The name of the block in Mews.
 	Name *string `json:"Name,omitempty"`
 	// Additional notes of the block.
@@ -1421,7 +1421,7 @@ type AvailabilityBlock struct {
 	// Unique identifier of `Company`with `Travel agency contract` the Availability Block is related to.
 	TravelAgencyID *string `json:"TravelAgencyId,omitempty"`
 	// Last update date and time of the block in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the `Voucher` used to access specified private `Rate`.
 	VoucherID *string `json:"VoucherId,omitempty"`
 }
@@ -1452,9 +1452,9 @@ type AvailabilityBlockAddParameters struct {
 	// Identifier of the block from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Start of the time interval, expressed as the timestamp for the start of the first time unit, in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the first time unit, in UTC timezone ISO 8601 format.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// The name of the block.
 	Name *string `json:"Name,omitempty"`
 	// Additional notes of the block.
@@ -1514,7 +1514,7 @@ func (x AvailabilityBlockAddParameters) MarshalJSON() ([]byte, error) {
 // AvailabilityBlockAddResult is Mews' schema AvailabilityBlockAddResult.
 type AvailabilityBlockAddResult struct {
 	// Availability blocks.
-	AvailabilityBlocks []AvailabilityBlock `json:"AvailabilityBlocks,omitempty"`
+	AvailabilityBlocks []AvailabilityBlock `json:"AvailabilityBlocks,omitzero"`
 }
 
 // AvailabilityBlockDeleteParameters is Mews' schema AvailabilityBlockDeleteParameters.
@@ -1522,7 +1522,7 @@ type AvailabilityBlockAddResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AvailabilityBlockDeleteParameters struct {
 	// Unique identifier of the Availability block to delete.
-	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitempty"`
+	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -1548,27 +1548,27 @@ type AvailabilityBlockExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AvailabilityBlockParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the requested `Availability blocks`.
-	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitempty"`
+	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitzero"`
 	// Interval in which the `Availability blocks` are active.
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Interval in which the availability blocks were created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned, e.g. it is possible to specify that related service orders (for example reservations) are returned.
 	Extent AvailabilityBlockExtent `json:"Extent"`
 	// Identifiers of `Availability blocks` from external systems.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which the `Availability blocks`are released.
 	ReleasedUtc *mews.TimeInterval `json:"ReleasedUtc,omitempty"`
 	// Unique identifiers of the `Services` to which `Availability blocks` are assigned.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// States the availability blocks should be in.
-	States []AvailabilityBlockStateEnum `json:"States,omitempty"`
+	States []AvailabilityBlockStateEnum `json:"States,omitzero"`
 	// Interval in which the `Availability blocks` were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -1576,19 +1576,19 @@ type AvailabilityBlockParameters struct {
 // AvailabilityBlockResult is Mews' schema AvailabilityBlockResult.
 type AvailabilityBlockResult struct {
 	// Availability adjustments of availability blocks.
-	Adjustments []AvailabilityAdjustment `json:"Adjustments,omitempty"`
+	Adjustments []AvailabilityAdjustment `json:"Adjustments,omitzero"`
 	// Availability blocks.
-	AvailabilityBlocks []AvailabilityBlock `json:"AvailabilityBlocks,omitempty"`
+	AvailabilityBlocks []AvailabilityBlock `json:"AvailabilityBlocks,omitzero"`
 	// Unique identifier of the last returned availability block. This can be used in Limitation in a subsequent request to fetch the next batch of availability block.
 	Cursor *string `json:"Cursor,omitempty"`
 	// `Rates` assigned to the block.
 	//
 	// Deprecated: Use [Get all rates](https://mews-systems.gitbook.io/connector-api/operations/rates#get-all-rates) instead.
-	Rates []RateForExtent `json:"Rates,omitempty"`
+	Rates []RateForExtent `json:"Rates,omitzero"`
 	// Service orders (for example reservations) linked to availability blocks.
 	//
 	// Deprecated: Use [Get all reservations (ver 2023-06-06)](https://mews-systems.gitbook.io/connector-api/operations/reservations#get-all-reservations-ver-2023-06-06) instead.
-	ServiceOrders []ReservationOld `json:"ServiceOrders,omitempty"`
+	ServiceOrders []ReservationOld `json:"ServiceOrders,omitzero"`
 }
 
 // AvailabilityBlockStateEnum is Mews' schema AvailabilityBlockStateEnum (Availability block state).
@@ -1686,9 +1686,9 @@ type Bill struct {
 	// Deprecated: Use `OwnerData` instead.
 	AssigneeData *BillAssigneeData `json:"AssigneeData,omitempty"`
 	// Additional information about the associated account of the bill. Can be a `Customer` or `Company`. Persisted at the time of closing of the bill. Currently only one account can be associated with a bill, but this may be extended in future.
-	AssociatedAccountData []BillAccountData `json:"AssociatedAccountData,omitempty"`
+	AssociatedAccountData []BillAccountData `json:"AssociatedAccountData,omitzero"`
 	// Unique identifiers of the `Customers` or `Companies` that are associated to the bill.
-	AssociatedAccountIDs []string `json:"AssociatedAccountIds,omitempty"`
+	AssociatedAccountIDs []string `json:"AssociatedAccountIds,omitzero"`
 	// Additional information about the company assigned to the bill. Not the same as the owner. Persisted at the time of closing of the bill.
 	//
 	// Deprecated: Use `AssociatedAccountData` instead.
@@ -1720,7 +1720,7 @@ type Bill struct {
 	// Unique identifier of the bill `Counter`.
 	CounterID *string `json:"CounterId,omitempty"`
 	// Date and time of the bill creation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the `Customer` the bill is issued to.
 	//
 	// Deprecated: Use `AccountId` instead.
@@ -1748,7 +1748,7 @@ type Bill struct {
 	// The order items (consumed items such as nights or products) on the bill.
 	//
 	// Deprecated: Use `orderItems/getAll` with `BillId` instead.
-	OrderItems []OrderItemOld `json:"OrderItems,omitempty"`
+	OrderItems []OrderItemOld `json:"OrderItems,omitzero"`
 	// Additional information about owner of the bill. Can be a `Customer` or `Company`. Persisted at the time of closing of the bill.
 	OwnerData *BillOwnerData `json:"OwnerData,omitempty"`
 	// Date when the bill was paid in UTC timezone in ISO 8601 format.
@@ -1756,13 +1756,13 @@ type Bill struct {
 	// The payment items (such as cash, credit card payments or invoices) on the bill.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	PaymentItems []PaymentItemOld `json:"PaymentItems,omitempty"`
+	PaymentItems []PaymentItemOld `json:"PaymentItems,omitzero"`
 	// Deprecated: Use `payments/getAll` with `BillId` instead.
-	Payments []AccountingItem `json:"Payments,omitempty"`
+	Payments []AccountingItem `json:"Payments,omitzero"`
 	// Unique number of the purchase order from the buyer.
 	PurchaseOrderNumber *string `json:"PurchaseOrderNumber,omitempty"`
 	// Deprecated: Use `orderItems/getAll` with `BillId` instead.
-	Revenue []AccountingItem `json:"Revenue,omitempty"`
+	Revenue []AccountingItem `json:"Revenue,omitzero"`
 	// Whether the bill is `Open` or `Closed`.
 	State BillState `json:"State"`
 	// Taxation date of the bill in UTC timezone in ISO 8601 format.
@@ -1770,7 +1770,7 @@ type Bill struct {
 	// After a bill is closed, the Bill Type is set to `Receipt` or `Invoice`. `Receipt` indicates that the bill has been fully paid and the balance is zero. `Invoice` indicates that the bill has not yet been fully paid but an invoice has been issued. Prior to closing, Bill Type should not be used.
 	Type BillType `json:"Type"`
 	// Date and time when the bill was last updated, in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Variable symbol of the bill.
 	VariableSymbol *string `json:"VariableSymbol,omitempty"`
 }
@@ -1886,7 +1886,7 @@ type BillCloseParameters struct {
 	// Deprecated: Use `AccountAddress` or `AssociatedAccountData` instead.
 	Address *AddressParameters `json:"Address,omitempty"`
 	// Account data of the associated account on a bill. Currently one object is supported and only populated when the bill is closed.
-	AssociatedAccountData []BillCloseAccountParameters `json:"AssociatedAccountData,omitempty"`
+	AssociatedAccountData []BillCloseAccountParameters `json:"AssociatedAccountData,omitzero"`
 	// Unique identifier of the [Counter](https://mews-systems.gitbook.io/connector-api/operations/counters/#counter) to be used for closing. Default one is used when no value is provided.
 	BillCounterID *string `json:"BillCounterId,omitempty"`
 	// Unique identifier of the [Bill](https://mews-systems.gitbook.io/connector-api/operations/#bill) to be closed.
@@ -1938,7 +1938,7 @@ type BillCompanyData struct {
 	// Invoicing email of the company.
 	InvoicingEmail *string `json:"InvoicingEmail,omitempty"`
 	// The set of `LegalIdentifiers` for the company.
-	LegalIdentifiers map[string]string `json:"LegalIdentifiers,omitempty"`
+	LegalIdentifiers map[string]string `json:"LegalIdentifiers,omitzero"`
 	// Name of the company.
 	Name string `json:"Name"`
 	// Tax identifier of the company.
@@ -1995,7 +1995,7 @@ type BillCustomerData struct {
 	// Last name of the customer.
 	LastName string `json:"LastName"`
 	// The set of `LegalIdentifiers` for the customer.
-	LegalIdentifiers map[string]string `json:"LegalIdentifiers,omitempty"`
+	LegalIdentifiers map[string]string `json:"LegalIdentifiers,omitzero"`
 	// Second last name of the customer.
 	SecondLastName *string `json:"SecondLastName,omitempty"`
 	// Tax identifier of the customer.
@@ -2015,7 +2015,7 @@ type BillCustomerData struct {
 // The credentials, client name and language are merged in by the pipeline.
 type BillDeleteParameters struct {
 	// Unique identifiers of the [Bill](https://mews-systems.gitbook.io/connector-api/operations/#bill)s to be deleted.
-	BillIDs []string `json:"BillIds,omitempty"`
+	BillIDs []string `json:"BillIds,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -2053,21 +2053,21 @@ type BillExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type BillFilterParameters struct {
 	// Unique identifiers of the `Bills`. Required if no other filter is provided.
-	BillIDs []string `json:"BillIds,omitempty"`
+	BillIDs []string `json:"BillIds,omitzero"`
 	// Interval in which the `Bill` was closed.
 	//
 	// Deprecated: Use `IssuedUtc` instead.
 	ClosedUtc *mews.TimeInterval `json:"ClosedUtc,omitempty"`
 	// Whether to return regular bills, corrective bills, or both. If `BillIds` are specified, defaults to both, otherwise defaults to `Bill`.
-	CorrectionState []BillCorrectionStateEnum `json:"CorrectionState,omitempty"`
+	CorrectionState []BillCorrectionStateEnum `json:"CorrectionState,omitzero"`
 	// Interval in which the `Bill` was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the `Customers`.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Interval in which the `Bill` is due to be paid.
 	DueUtc *mews.TimeInterval `json:"DueUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. E.g. it is possible to specify that together with the bills, payments and revenue items should be also returned.
 	//
 	// Deprecated: Use `orderItems/getAll` and `payments/getAll` with `BillIds` filter instead.
@@ -2199,7 +2199,7 @@ type BillPdfResult struct {
 	// Unique identifier of the printed bill.
 	BillID *string `json:"BillId,omitempty"`
 	// The result of operation.
-	Result BillPdfResultResult `json:"Result"`
+	Result BillPdfResultResult `json:"Result,omitzero"`
 }
 
 // BillPdfResultDiscriminator is Mews' schema BillPdfResultDiscriminator (Bill PDF result discriminator).
@@ -2337,9 +2337,9 @@ type BillV20250623 struct {
 	// Customer
 	AccountType AccountTypeEnum `json:"AccountType"`
 	// Unique identifiers of the `Customers` or `Companies` that are associated to the bill.
-	AssociatedAccountIDs []string `json:"AssociatedAccountIds,omitempty"`
+	AssociatedAccountIDs []string `json:"AssociatedAccountIds,omitzero"`
 	// Additional information about the associated account of the bill. Can be a `Customer` or `Company`. Persisted at the time of closing of the bill. Currently only one account can be associated with a bill, but this may be extended in future.
-	AssociatedAccountsData []BillAccountData `json:"AssociatedAccountsData,omitempty"`
+	AssociatedAccountsData []BillAccountData `json:"AssociatedAccountsData,omitzero"`
 	// The ID of the bill that the corrective bill corrects. If the corrected bill was deleted, this field is `null`.
 	CorrectedBillID *string `json:"CorrectedBillId,omitempty"`
 	// Whether the bill is a regular bill or a corrective bill.
@@ -2363,7 +2363,7 @@ type BillV20250623 struct {
 	// Unique identifier of the bill `Counter`.
 	CounterID *string `json:"CounterId,omitempty"`
 	// Date and time of the bill creation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Bill due date and time in UTC timezone in ISO 8601 format.
 	DueUtc *time.Time `json:"DueUtc,omitempty"`
 	// Additional information about the enterprise issuing the bill, including bank account details. Persisted at the time of closing of the bill.
@@ -2397,7 +2397,7 @@ type BillV20250623 struct {
 	// After a bill is closed, the Bill Type is set to `Receipt` or `Invoice`. `Receipt` indicates that the bill has been fully paid and the balance is zero. `Invoice` indicates that the bill has not yet been fully paid but an invoice has been issued. Prior to closing, Bill Type should not be used.
 	Type BillType `json:"Type"`
 	// Date and time when the bill was last updated, in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Variable symbol of the bill.
 	VariableSymbol *string `json:"VariableSymbol,omitempty"`
 }
@@ -2427,7 +2427,7 @@ type BillingAutomation struct {
 	// NoCompany (The customer will be owner of the bill.)
 	AssignmentTargetType BillingAutomationAssignmentTargetTypeEnum `json:"AssignmentTargetType"`
 	// List of billing automation assignments.
-	Assignments []BillingAutomationAssignment `json:"Assignments,omitempty"`
+	Assignments []BillingAutomationAssignment `json:"Assignments,omitzero"`
 	// Type of bill aggregation.
 	//
 	// OnePerReservation (Create a separate bill for each reservation.)
@@ -2439,9 +2439,9 @@ type BillingAutomation struct {
 	// AggregatePerReservationGroup (Create a separate bill for each reservation group.)
 	BillAggregationType BillingAutomationBillAggregationTypeEnum `json:"BillAggregationType"`
 	// List of companies with relations to the billing automation.
-	CompaniesWithRelations []CompanyWithBillingAutomationRelation `json:"CompaniesWithRelations,omitempty"`
+	CompaniesWithRelations []CompanyWithBillingAutomationRelation `json:"CompaniesWithRelations,omitzero"`
 	// Creation date and time of the billing automation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the billing automation.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Description of the billing automation.
@@ -2481,7 +2481,7 @@ type BillingAutomation struct {
 	// Legacy (Billing automation is executed on reservation creation only. Items added later are not transfered to any bill.)
 	TriggerType BillingAutomationTriggerTypeEnum `json:"TriggerType"`
 	// Last update date and time of the billing automation in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who last updated the billing automation.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 }
@@ -2506,7 +2506,7 @@ type BillingAutomationAccountingCategoryAssignment struct {
 // BillingAutomationAccountingCategoryAssignmentIEnumerableUpdateValue is Mews' schema BillingAutomationAccountingCategoryAssignmentIEnumerableUpdateValue (Billing automation accounting category assignment array update value).
 type BillingAutomationAccountingCategoryAssignmentIEnumerableUpdateValue struct {
 	// Value which is to be updated.
-	Value []BillingAutomationAccountingCategoryAssignment `json:"Value,omitempty"`
+	Value []BillingAutomationAccountingCategoryAssignment `json:"Value,omitzero"`
 }
 
 // BillingAutomationAddParameters is Mews' schema BillingAutomationAddParameters (Billing automation add parameters).
@@ -2520,7 +2520,7 @@ type BillingAutomationAddParameters struct {
 	// NoCompany (The customer will be owner of the bill.)
 	AssignmentTargetType BillingAutomationAssignmentTargetTypeEnum `json:"AssignmentTargetType"`
 	// List of billing automation assignments.
-	Assignments []BillingAutomationAssignmentAddParameters `json:"Assignments,omitempty"`
+	Assignments []BillingAutomationAssignmentAddParameters `json:"Assignments,omitzero"`
 	// Specifies the type of bill aggregation. If the value is not `AggregateByCustomer`, the `AssignmentTargetType` must be `CompanyAsOwner`.
 	//
 	// OnePerReservation (Create a separate bill for each reservation.)
@@ -2532,7 +2532,7 @@ type BillingAutomationAddParameters struct {
 	// AggregatePerReservationGroup (Create a separate bill for each reservation group.)
 	BillAggregationType BillingAutomationBillAggregationTypeEnum `json:"BillAggregationType"`
 	// List of companies with relations indicating whether the company is considered a travel agency or a company in the reservation. Can only be empty if `AssignmentTargetType` is `CompanyAsDetails` or `NoCompany`.
-	CompaniesWithRelations []CompanyWithBillingAutomationRelation `json:"CompaniesWithRelations,omitempty"`
+	CompaniesWithRelations []CompanyWithBillingAutomationRelation `json:"CompaniesWithRelations,omitzero"`
 	// Description of the billing automation.
 	Description *string `json:"Description,omitempty"`
 	// Name of the billing automation.
@@ -2570,17 +2570,17 @@ type BillingAutomationAddParameters struct {
 // BillingAutomationAssignment is Mews' schema BillingAutomationAssignment (Billing automation assignment).
 type BillingAutomationAssignment struct {
 	// List of accounting category assignments used in billing automation conditions.
-	AccountingCategoryAssignments []BillingAutomationAccountingCategoryAssignment `json:"AccountingCategoryAssignments,omitempty"`
+	AccountingCategoryAssignments []BillingAutomationAccountingCategoryAssignment `json:"AccountingCategoryAssignments,omitzero"`
 	// Unique identifier of the billing automation.
 	BillingAutomationID string `json:"BillingAutomationId"`
 	// Unique identifier of the billing automation assignment.
 	ID string `json:"Id"`
 	// Unique identifiers of `Product Categories` used in billing automation conditions.
-	ProductCategoryIDs []string `json:"ProductCategoryIds,omitempty"`
+	ProductCategoryIDs []string `json:"ProductCategoryIds,omitzero"`
 	// Unique identifiers of `Products` used in billing automation conditions.
-	ProductIDs []string `json:"ProductIds,omitempty"`
+	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Unique identifiers of `Rates` used in billing automation conditions.
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 	// Type of items that are going to be routed.
 	RoutedItemTypes BillingAutomationItemTypesParameters `json:"RoutedItemTypes"`
 	// Unique identifier of the related service.
@@ -2590,13 +2590,13 @@ type BillingAutomationAssignment struct {
 // BillingAutomationAssignmentAddParameters is Mews' schema BillingAutomationAssignmentAddParameters (Billing automation assignment add parameters).
 type BillingAutomationAssignmentAddParameters struct {
 	// List of accounting categories that will be applied as billing automation condition.
-	AccountingCategories []BillingAutomationAccountingCategoryAssignment `json:"AccountingCategories,omitempty"`
+	AccountingCategories []BillingAutomationAccountingCategoryAssignment `json:"AccountingCategories,omitzero"`
 	// Unique identifiers of `Product Categories` that will be applied as billing automation condition.
-	ProductCategoryIDs []string `json:"ProductCategoryIds,omitempty"`
+	ProductCategoryIDs []string `json:"ProductCategoryIds,omitzero"`
 	// Unique identifiers of `Products` that will be applied as billing automation condition.
-	ProductIDs []string `json:"ProductIds,omitempty"`
+	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Unique identifiers of `Rates` that will be applied as billing automation condition.
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 	// Type of items that are going to be routed.
 	RoutedItemTypes BillingAutomationItemTypesParameters `json:"RoutedItemTypes"`
 	// Unique identifier of the related service.
@@ -2648,11 +2648,11 @@ type BillingAutomationAssignmentUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type BillingAutomationAssignmentsUpdateParameters struct {
 	// List of unique identifiers for assignments to be removed (or null if not being updated).
-	AssignmentIDsToRemove []string `json:"AssignmentIdsToRemove,omitempty"`
+	AssignmentIDsToRemove []string `json:"AssignmentIdsToRemove,omitzero"`
 	// Parameters for adding new assignments (or null if not being updated).
-	AssignmentsToAdd []BillingAutomationAssignmentAddParameters `json:"AssignmentsToAdd,omitempty"`
+	AssignmentsToAdd []BillingAutomationAssignmentAddParameters `json:"AssignmentsToAdd,omitzero"`
 	// List of parameters for updating existing assignments (or null if not being updated).
-	AssignmentsToUpdate []BillingAutomationAssignmentUpdateParameters `json:"AssignmentsToUpdate,omitempty"`
+	AssignmentsToUpdate []BillingAutomationAssignmentUpdateParameters `json:"AssignmentsToUpdate,omitzero"`
 	// Unique identifier of the billing automation.
 	BillingAutomationID string `json:"BillingAutomationId"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
@@ -2692,7 +2692,7 @@ type BillingAutomationBillAggregationTypeUpdateValue struct {
 // The credentials, client name and language are merged in by the pipeline.
 type BillingAutomationDeleteParameters struct {
 	// Unique identifier of the billing automations to be deleted.
-	BillingAutomationIDs []string `json:"BillingAutomationIds,omitempty"`
+	BillingAutomationIDs []string `json:"BillingAutomationIds,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -2702,11 +2702,11 @@ type BillingAutomationDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type BillingAutomationFilterParameters struct {
 	// Unique identifiers of specific `Billing automation` items.
-	BillingAutomationIDs []string `json:"BillingAutomationIds,omitempty"`
+	BillingAutomationIDs []string `json:"BillingAutomationIds,omitzero"`
 	// Unique identifiers of `Company` associated with the billing automations.
-	CompanyIDs []string `json:"CompanyIds,omitempty"`
+	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 }
@@ -2746,7 +2746,7 @@ type BillingAutomationItemTypesUpdateParameters struct {
 // BillingAutomationModificationResult is Mews' schema BillingAutomationModificationResult (Billing automation modification result).
 type BillingAutomationModificationResult struct {
 	// Billing automations affected by the operation.
-	BillingAutomations []BillingAutomation `json:"BillingAutomations,omitempty"`
+	BillingAutomations []BillingAutomation `json:"BillingAutomations,omitzero"`
 }
 
 // BillingAutomationOrderItemConsumptionPeriodTypeEnum is Mews' schema BillingAutomationOrderItemConsumptionPeriodTypeEnum (Billing automation order item consumption period type).
@@ -2804,13 +2804,13 @@ type BillingAutomationPaymentPlanAddParameters struct {
 // BillingAutomationPaymentPlanPaymentRequest is Mews' schema BillingAutomationPaymentPlanPaymentRequest (Billing automation payment plan payment request).
 type BillingAutomationPaymentPlanPaymentRequest struct {
 	// Expiration date (UTC time) of the payment request. Must be within 30 days of payment plan creation. ISO-8601 format.
-	ExpirationDateUtc time.Time `json:"ExpirationDateUtc"`
+	ExpirationDateUtc time.Time `json:"ExpirationDateUtc,omitzero"`
 	// Message for customer in the payment request email.
 	Message string `json:"Message"`
 	// Internal note for the payment request.
 	Note *string `json:"Note,omitempty"`
 	// Allowed payment methods to use for the payment plan.
-	PaymentMethods []PaymentMethodsEnum `json:"PaymentMethods,omitempty"`
+	PaymentMethods []PaymentMethodsEnum `json:"PaymentMethods,omitzero"`
 	// Specifies whether a payment request email is sent to the customer.
 	SendEmail bool `json:"SendEmail"`
 }
@@ -2846,7 +2846,7 @@ type BillingAutomationPrepaymentUpdateValue struct {
 // BillingAutomationResult is Mews' schema BillingAutomationResult (Billing automation result).
 type BillingAutomationResult struct {
 	// The list of filtered billing automations.
-	BillingAutomations []BillingAutomation `json:"BillingAutomations,omitempty"`
+	BillingAutomations []BillingAutomation `json:"BillingAutomations,omitzero"`
 	// Unique identifier of the last returned billing automation. This can be used in Limitation in a subsequent request to fetch the next batch of billing automations.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -2894,19 +2894,19 @@ type BillingAutomationUpdateParameters struct {
 // BillsAddResult is Mews' schema BillsAddResult.
 type BillsAddResult struct {
 	// The created bills.
-	Bills []Bill `json:"Bills,omitempty"`
+	Bills []Bill `json:"Bills,omitzero"`
 }
 
 // BillsCloseResult is Mews' schema BillsCloseResult.
 type BillsCloseResult struct {
 	// The closed bills.
-	Bills []Bill `json:"Bills,omitempty"`
+	Bills []Bill `json:"Bills,omitzero"`
 }
 
 // BillsResult is Mews' schema BillsResult.
 type BillsResult struct {
 	// The filtered bills.
-	Bills []Bill `json:"Bills,omitempty"`
+	Bills []Bill `json:"Bills,omitzero"`
 	// Unique identifier of the last and hence oldest bill returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older bills.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -2914,7 +2914,7 @@ type BillsResult struct {
 // BillsUpdateResult is Mews' schema BillsUpdateResult.
 type BillsUpdateResult struct {
 	// Updated bills.
-	Bills []Bill `json:"Bills,omitempty"`
+	Bills []Bill `json:"Bills,omitzero"`
 }
 
 // BookableServiceData is Mews' schema BookableServiceData (Bookable service data).
@@ -2960,7 +2960,7 @@ type BooleanUpdateValue struct {
 // BusinessSegment is Mews' schema BusinessSegment (Business segment).
 type BusinessSegment struct {
 	// Creation date and time of the business segment in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the business segment.
 	ID string `json:"Id"`
 	// Whether the business segment is still active.
@@ -2970,7 +2970,7 @@ type BusinessSegment struct {
 	// Unique identifier of the `Service`.
 	ServiceID string `json:"ServiceId"`
 	// Last update date and time of the business segment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of BusinessSegment in UTC with at most seven fractional digits.
@@ -2987,15 +2987,15 @@ func (x BusinessSegment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type BusinessSegmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the requested `Business segment`.
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the `Services` from which the business segments are requested.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval of `Business segment` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3003,7 +3003,7 @@ type BusinessSegmentFilterParameters struct {
 // BusinessSegmentResult is Mews' schema BusinessSegmentResult.
 type BusinessSegmentResult struct {
 	// Business segments.
-	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitempty"`
+	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitzero"`
 	// Unique identifier of the last and hence oldest business segment item returned. This can be used in Limitation in a subsequent request to fetch the next batch of older business segment.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -3015,7 +3015,7 @@ type CancelOrderItemParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the `OrderItems` to cancel.
-	OrderItemIDs []string `json:"OrderItemIds,omitempty"`
+	OrderItemIDs []string `json:"OrderItemIds,omitzero"`
 }
 
 // CancellationFeeExtent is Mews' schema CancellationFeeExtent (Cancellation Fee Extent).
@@ -3057,9 +3057,9 @@ type CancellationPolicy struct {
 	// Offset for order start (assuming Applicability is set to Start) from which the fee is applied.
 	ApplicabilityOffset string `json:"ApplicabilityOffset"`
 	// Date and time of the cancellation policy creation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Extent for the cancellation fee, i.e. what should be in scope for the automatic payment.
-	FeeExtent []CancellationFeeExtent `json:"FeeExtent,omitempty"`
+	FeeExtent []CancellationFeeExtent `json:"FeeExtent,omitzero"`
 	// Maximum number of time units the cancellation fee is applicable to.
 	FeeMaximumTimeUnits *int `json:"FeeMaximumTimeUnits,omitempty"`
 	// Unique identifier of the cancellation policy.
@@ -3071,7 +3071,7 @@ type CancellationPolicy struct {
 	// Relative value of the fee, as a percentage of the reservation price.
 	RelativeFee mews.Amount `json:"RelativeFee"`
 	// Date and time of the cancellation policy update in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of CancellationPolicy in UTC with at most seven fractional digits.
@@ -3114,7 +3114,7 @@ const (
 // CancellationPolicyByRate is Mews' schema CancellationPolicyByRate (Cancellation policy data grouped by rate).
 type CancellationPolicyByRate struct {
 	// Collection of cancellation policy data.
-	Policies []CancellationPolicyData `json:"Policies,omitempty"`
+	Policies []CancellationPolicyData `json:"Policies,omitzero"`
 	// Unique identifier of the `Rate`.
 	RateID string `json:"RateId"`
 }
@@ -3124,11 +3124,11 @@ type CancellationPolicyByRate struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CancellationPolicyByRateParameters struct {
 	// Unique identifiers of the `Rate`.
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 	// End of the reservation interval in UTC timezone in ISO 8601 format.
-	ReservationEndUtc time.Time `json:"ReservationEndUtc"`
+	ReservationEndUtc time.Time `json:"ReservationEndUtc,omitzero"`
 	// Start of the reservation interval in UTC timezone in ISO 8601 format.
-	ReservationStartUtc time.Time `json:"ReservationStartUtc"`
+	ReservationStartUtc time.Time `json:"ReservationStartUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of CancellationPolicyByRateParameters in UTC with at most seven fractional digits.
@@ -3143,13 +3143,13 @@ func (x CancellationPolicyByRateParameters) MarshalJSON() ([]byte, error) {
 // CancellationPolicyByRateResult is Mews' schema CancellationPolicyByRateResult.
 type CancellationPolicyByRateResult struct {
 	// List of cancellation policies data grouped by rate.
-	CancellationPolicies []CancellationPolicyByRate `json:"CancellationPolicies,omitempty"`
+	CancellationPolicies []CancellationPolicyByRate `json:"CancellationPolicies,omitzero"`
 }
 
 // CancellationPolicyByReservation is Mews' schema CancellationPolicyByReservation (Cancellation policy data grouped by reservation).
 type CancellationPolicyByReservation struct {
 	// Collection of cancellation policy data.
-	Policies []CancellationPolicyData `json:"Policies,omitempty"`
+	Policies []CancellationPolicyData `json:"Policies,omitzero"`
 	// Unique identifier of the reservation.
 	ReservationID string `json:"ReservationId"`
 }
@@ -3159,13 +3159,13 @@ type CancellationPolicyByReservation struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CancellationPolicyByReservationParameters struct {
 	// Unique identifiers of the `Reservation`.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 }
 
 // CancellationPolicyByReservationResult is Mews' schema CancellationPolicyByReservationResult.
 type CancellationPolicyByReservationResult struct {
 	// List of cancellation policies data grouped by reservation.
-	CancellationPolicies []CancellationPolicyByReservation `json:"CancellationPolicies,omitempty"`
+	CancellationPolicies []CancellationPolicyByReservation `json:"CancellationPolicies,omitzero"`
 }
 
 // CancellationPolicyData is Mews' schema CancellationPolicyData (Cancellation policy data).
@@ -3183,7 +3183,7 @@ type CancellationPolicyData struct {
 	// Offset for order start (assuming Applicability is set to Start) from which the fee is applied in ISO 8601 duration format.
 	ApplicabilityOffset string `json:"ApplicabilityOffset"`
 	// Extent for the cancellation fee, i.e. what should be in scope for the automatic payment.
-	FeeExtents []CancellationFeeExtentEnum `json:"FeeExtents,omitempty"`
+	FeeExtents []CancellationFeeExtentEnum `json:"FeeExtents,omitzero"`
 	// Maximum number of time units the cancellation fee is applicable to.
 	FeeMaximumTimeUnits *int `json:"FeeMaximumTimeUnits,omitempty"`
 	// Relative value of the fee, as a percentage of the reservation price.
@@ -3195,17 +3195,17 @@ type CancellationPolicyData struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CancellationPolicyFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, only active records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the [Cancellation Policy](https://mews-systems.gitbook.io/connector-api/operations/#cancellationpolicy). Required if no other filter is provided.
-	CancellationPolicyIDs []string `json:"CancellationPolicyIds,omitempty"`
+	CancellationPolicyIDs []string `json:"CancellationPolicyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/rates/#rategroup). Required if no other filter is provided.
-	RateGroupIDs []string `json:"RateGroupIds,omitempty"`
+	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the Cancellation Policy was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3213,7 +3213,7 @@ type CancellationPolicyFilterParameters struct {
 // CancellationPolicyResult is Mews' schema CancellationPolicyResult.
 type CancellationPolicyResult struct {
 	// The filtered cancellation policies.
-	CancellationPolicies []CancellationPolicy `json:"CancellationPolicies,omitempty"`
+	CancellationPolicies []CancellationPolicy `json:"CancellationPolicies,omitzero"`
 	// Unique identifier of the last and hence oldest cancellation policy returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older cancellation policies.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -3221,7 +3221,7 @@ type CancellationPolicyResult struct {
 // Cashier is Mews' schema Cashier.
 type Cashier struct {
 	// Creation date and time of the `Cashier` in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the cashier.
@@ -3231,7 +3231,7 @@ type Cashier struct {
 	// Name of the cashier.
 	Name string `json:"Name"`
 	// Last update date and time of the `Cashier` in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Cashier in UTC with at most seven fractional digits.
@@ -3248,11 +3248,11 @@ func (x Cashier) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type CashierParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the requested [Cashier](https://mews-systems.gitbook.io/connector-api/operations/#cashier).
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which `Cashier` was updated.
@@ -3262,7 +3262,7 @@ type CashierParameters struct {
 // CashierResult is Mews' schema CashierResult.
 type CashierResult struct {
 	// Cashiers in the enterprise.
-	Cashiers []Cashier `json:"Cashiers,omitempty"`
+	Cashiers []Cashier `json:"Cashiers,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -3274,7 +3274,7 @@ type CashierTransaction struct {
 	// Unique identifier of the [Cashier](https://mews-systems.gitbook.io/connector-api/operations/cashiers/#cashier).
 	CashierID string `json:"CashierId"`
 	// Creation date and time of the transaction.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the transaction.
@@ -3300,11 +3300,11 @@ func (x CashierTransaction) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type CashierTransactionParameters struct {
 	// Unique identifiers of the Cashier transactions.
-	CashierTransactionIDs []string `json:"CashierTransactionIds,omitempty"`
+	CashierTransactionIDs []string `json:"CashierTransactionIds,omitzero"`
 	// Interval in which Cashier transaction was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 }
@@ -3312,7 +3312,7 @@ type CashierTransactionParameters struct {
 // CashierTransactionResult is Mews' schema CashierTransactionResult.
 type CashierTransactionResult struct {
 	// The collection of cashier transactions.
-	CashierTransactions []CashierTransaction `json:"CashierTransactions,omitempty"`
+	CashierTransactions []CashierTransaction `json:"CashierTransactions,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -3332,9 +3332,9 @@ type CategoryAdjustment struct {
 // CategoryAvailability is Mews' schema CategoryAvailability (Resource category availability).
 type CategoryAvailability struct {
 	// Relative availability adjustments set for resource category in the covered dates.
-	Adjustments []int `json:"Adjustments,omitempty"`
+	Adjustments []int `json:"Adjustments,omitzero"`
 	// Absolute availabilities of the resource category in the covered dates.
-	Availabilities []int `json:"Availabilities,omitempty"`
+	Availabilities []int `json:"Availabilities,omitzero"`
 	// Unique identifier of the [Resource category](https://mews-systems.gitbook.io/connector-api/operations/resources#resource-category).
 	CategoryID string `json:"CategoryId"`
 }
@@ -3342,13 +3342,13 @@ type CategoryAvailability struct {
 // CategoryPricing is Mews' schema CategoryPricing (Resource category pricing).
 type CategoryPricing struct {
 	// Prices of the rate for the resource category in the covered dates.
-	AmountPrices []Amount `json:"AmountPrices,omitempty"`
+	AmountPrices []Amount `json:"AmountPrices,omitzero"`
 	// Unique identifier of the category.
 	CategoryID string `json:"CategoryId"`
 	// Prices of the rate for the resource category in the covered dates.
 	//
 	// Deprecated: Use `AmountPrices` instead.
-	Prices []float64 `json:"Prices,omitempty"`
+	Prices []float64 `json:"Prices,omitzero"`
 }
 
 // ChannelManagerDetails is Mews' schema ChannelManagerDetails (Reservation channel manager details).
@@ -3362,7 +3362,7 @@ type ChannelManagerDetails struct {
 	// Number of the reservation within the Channel (i.e. OTA, GDS, CRS, etc) in case the reservation group originates there (e.g. Booking.com confirmation number).
 	ChannelNumber *string `json:"ChannelNumber,omitempty"`
 	// The timestamp when the Channel Manager reservation was created.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Rate code requested by the channel manager for this reservation.
 	RequestedRateCode string `json:"RequestedRateCode"`
 	// Unique identifier of the `Reservation`.
@@ -3414,7 +3414,7 @@ type ChargeableCustomer struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ClearRestrictionParameters struct {
 	// Details of the matching conditions and time intervals for clearing restrictions.
-	Data []RestrictionClearData `json:"Data,omitempty"`
+	Data []RestrictionClearData `json:"Data,omitzero"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services#service) to which the restrictions apply.
 	ServiceID string `json:"ServiceId"`
 }
@@ -3424,7 +3424,7 @@ type ClearRestrictionParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CloseTaskParameters struct {
 	// Unique identifiers of the Tasks to be closed.
-	TaskIDs []string `json:"TaskIds,omitempty"`
+	TaskIDs []string `json:"TaskIds,omitzero"`
 }
 
 // Companionship is Mews' schema Companionship.
@@ -3484,19 +3484,19 @@ type CompanionshipExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CompanionshipFilterParameters struct {
 	// Unique identifiers of `Companionship`. Required if no other filter is provided.
-	CompanionshipIDs []string `json:"CompanionshipIds,omitempty"`
+	CompanionshipIDs []string `json:"CompanionshipIds,omitzero"`
 	// Unique identifiers of `Customer`. Required if no other filter is provided.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. E.g. it is possible to specify that together with the companionships, customers, reservations, and reservation groups should be also returned.
 	Extent CompanionshipExtent `json:"Extent"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `ReservationGroup`. Required if no other filter is provided.
-	ReservationGroupIDs []string `json:"ReservationGroupIds,omitempty"`
+	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Unique identifiers of `Reservation`. Required if no other filter is provided.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval in which the `Companionship` was updated. Must be used together with at least one another filter.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3504,15 +3504,15 @@ type CompanionshipFilterParameters struct {
 // CompanionshipResult is Mews' schema CompanionshipResult.
 type CompanionshipResult struct {
 	// Companionships.
-	Companionships []Companionship `json:"Companionships,omitempty"`
+	Companionships []Companionship `json:"Companionships,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Customers that belong to the companionships.
-	Customers []Customer `json:"Customers,omitempty"`
+	Customers []Customer `json:"Customers,omitzero"`
 	// The accompanied reservation groups.
-	ReservationGroups []ReservationGroupOld `json:"ReservationGroups,omitempty"`
+	ReservationGroups []ReservationGroupOld `json:"ReservationGroups,omitzero"`
 	// The accompanied reservations.
-	Reservations []ReservationOld `json:"Reservations,omitempty"`
+	Reservations []ReservationOld `json:"Reservations,omitzero"`
 }
 
 // Company is Mews' schema Company.
@@ -3611,7 +3611,7 @@ type CompanyAccount struct {
 	// Contact person of the company.
 	ContactPerson *string `json:"ContactPerson,omitempty"`
 	// Creation date and time of the `Company` in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Credit rating to define credit worthiness of the company.
 	//
 	// CreditOk (Company can book services.)
@@ -3651,7 +3651,7 @@ type CompanyAccount struct {
 	// Contact telephone number.
 	Telephone *string `json:"Telephone,omitempty"`
 	// Last update date and time of the `Company` in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the company.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 	// The website url of the company.
@@ -3774,17 +3774,17 @@ type CompanyClassificationUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CompanyContractFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifier of the Travel agency contracts to fetch.
-	CompanyContractIDs []string `json:"CompanyContractIds,omitempty"`
+	CompanyContractIDs []string `json:"CompanyContractIds,omitzero"`
 	// Unique identifiers of `Company` assigned with Travel agency contracts.
-	CompanyIDs []string `json:"CompanyIds,omitempty"`
+	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` where the Travel agency contracts belong to.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the Travel agency contracts were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3794,27 +3794,27 @@ type CompanyContractFilterParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CompanyFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Interval in which the companies were created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Deprecated: Use CreatedUtc or UpdatedUtc instead.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Identifiers of [Company](https://mews-systems.gitbook.io/connector-api/operations/#company) from external system.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Unique identifiers of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of mother `Company`.
-	MotherCompanyIDs []string `json:"MotherCompanyIds,omitempty"`
+	MotherCompanyIDs []string `json:"MotherCompanyIds,omitzero"`
 	// Names of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
-	Names []string `json:"Names,omitempty"`
+	Names []string `json:"Names,omitzero"`
 	// Deprecated: Use CreatedUtc or UpdatedUtc instead.
 	StartUtc *time.Time `json:"StartUtc,omitempty"`
 	// Deprecated: Use CreatedUtc or UpdatedUtc instead.
-	TimeFilter json.RawMessage `json:"TimeFilter,omitempty"`
+	TimeFilter json.RawMessage `json:"TimeFilter,omitzero"`
 	// Interval in which the companies were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3875,7 +3875,7 @@ type CompanyRelationsParameters struct {
 // CompanyResult is Mews' schema CompanyResult.
 type CompanyResult struct {
 	// The company profiles of the enterprise.
-	Companies []Company `json:"Companies,omitempty"`
+	Companies []Company `json:"Companies,omitzero"`
 	// Unique identifier of the last and hence oldest company item returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older companies. If [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) is specified in the request message, then Cursor will always be included in the response message; this is true even when using Extents set to false so that no actual data is returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -3943,7 +3943,7 @@ type CompanyWithBillingAutomationRelation struct {
 // CompanyWithBillingAutomationRelationIEnumerableUpdateValue is Mews' schema CompanyWithBillingAutomationRelationIEnumerableUpdateValue (Company with billing automation relation array update value).
 type CompanyWithBillingAutomationRelationIEnumerableUpdateValue struct {
 	// Value which is to be updated.
-	Value []CompanyWithBillingAutomationRelation `json:"Value,omitempty"`
+	Value []CompanyWithBillingAutomationRelation `json:"Value,omitzero"`
 }
 
 // Configuration is Mews' schema Configuration.
@@ -3953,7 +3953,7 @@ type Configuration struct {
 	// Whether the identity documents for this enterprise include the value of identity document number as required by the legal environment. When `false`, the number is not required, and an empty string can be used in write operations. In read operations, an empty string is returned when an empty string was provided for the number.
 	IsIdentityDocumentNumberRequired *bool `json:"IsIdentityDocumentNumberRequired,omitempty"`
 	// Current server date and time in UTC timezone in ISO 8601 format.
-	NowUtc time.Time `json:"NowUtc"`
+	NowUtc time.Time `json:"NowUtc,omitzero"`
 	// Contains information about payment card storage.
 	PaymentCardStorage *PaymentCardStorage `json:"PaymentCardStorage,omitempty"`
 	// The reservable service (e.g. accommodation, parking) associated with the access token of the service scoped integration.
@@ -3983,7 +3983,7 @@ type ConfirmReservationParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifier of the reservations to confirm.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Wheter the confirmation email is sent. Default value is true.
 	SendConfirmationEmail *bool `json:"SendConfirmationEmail,omitempty"`
 }
@@ -3991,7 +3991,7 @@ type ConfirmReservationParameters struct {
 // ContractAdditionResult is Mews' schema ContractAdditionResult.
 type ContractAdditionResult struct {
 	// The added travel agency contracts.
-	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitempty"`
+	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitzero"`
 }
 
 // ContractResult is Mews' schema ContractResult.
@@ -3999,19 +3999,19 @@ type ContractResult struct {
 	// Unique identifier of the last and hence oldest contract returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older messages.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The travel agency contracts.
-	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitempty"`
+	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitzero"`
 }
 
 // ContractUpdateResult is Mews' schema ContractUpdateResult.
 type ContractUpdateResult struct {
 	// The updated travel agency contracts.
-	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitempty"`
+	TravelAgencyContracts []TravelAgencyContract `json:"TravelAgencyContracts,omitzero"`
 }
 
 // Counter is Mews' schema Counter.
 type Counter struct {
 	// Creation date and time of the counter in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the enterprise to which the counter belongs.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Display format of the counter.
@@ -4025,7 +4025,7 @@ type Counter struct {
 	// Type of the counter.
 	Type EnterpriseScopeCounterDiscriminator `json:"Type"`
 	// Last update date and time of the counter in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Current value of the counter.
 	Value int64 `json:"Value"`
 }
@@ -4044,13 +4044,13 @@ func (x Counter) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type CounterFilterParameters struct {
 	// Unique identifiers of the counters. If not specified, the operation returns all counters.
-	CounterIDs []string `json:"CounterIds,omitempty"`
+	CounterIDs []string `json:"CounterIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Type of the counter. If not specified, the operation returns all types.
-	Type json.RawMessage `json:"Type,omitempty"`
+	Type json.RawMessage `json:"Type,omitzero"`
 	// Interval in which `Counter` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -4060,27 +4060,27 @@ type CounterResult struct {
 	// The counters used to count closed `Bills`.
 	//
 	// Deprecated: Use `Counters` instead.
-	BillCounters []Counter `json:"BillCounters,omitempty"`
+	BillCounters []Counter `json:"BillCounters,omitzero"`
 	// The counters used to count bill previews for `Bills`.
 	//
 	// Deprecated: Use `Counters` instead.
-	BillPreviewCounters []Counter `json:"BillPreviewCounters,omitempty"`
+	BillPreviewCounters []Counter `json:"BillPreviewCounters,omitzero"`
 	// All types of counters.
-	Counters []Counter `json:"Counters,omitempty"`
+	Counters []Counter `json:"Counters,omitzero"`
 	// Unique identifier of the last returned counter in `Counters`. This can be used in Limitation in a subsequent request to fetch the next batch of counters.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The counters used to count Pro Forma invoices for `Bills`.
 	//
 	// Deprecated: Use `Counters` instead.
-	ProformaCounters []Counter `json:"ProformaCounters,omitempty"`
+	ProformaCounters []Counter `json:"ProformaCounters,omitzero"`
 	// The counters used to count registration cards.
 	//
 	// Deprecated: Use `Counters` instead.
-	RegistrationCardCounters []Counter `json:"RegistrationCardCounters,omitempty"`
+	RegistrationCardCounters []Counter `json:"RegistrationCardCounters,omitzero"`
 	// The counters used to count service orders (for example reservations).
 	//
 	// Deprecated: Use `Counters` instead.
-	ServiceOrderCounters []Counter `json:"ServiceOrderCounters,omitempty"`
+	ServiceOrderCounters []Counter `json:"ServiceOrderCounters,omitzero"`
 }
 
 // Country is Mews' schema Country.
@@ -4098,7 +4098,7 @@ type CountryGroup struct {
 	// Group code, e.g. `EU`, `SCHENGEN`, `NORDIC`...
 	Code string `json:"Code"`
 	// Codes of countries included in the group, in ISO 3166-1 alpha-2 format.
-	CountryCodes []string `json:"CountryCodes,omitempty"`
+	CountryCodes []string `json:"CountryCodes,omitzero"`
 	// English name of the country group.
 	EnglishName string `json:"EnglishName"`
 }
@@ -4106,13 +4106,13 @@ type CountryGroup struct {
 // CountryResult is Mews' schema CountryResult.
 type CountryResult struct {
 	// The supported countries.
-	Countries []Country `json:"Countries,omitempty"`
+	Countries []Country `json:"Countries,omitzero"`
 	// The supported country groups.
-	CountryGroups []CountryGroup `json:"CountryGroups,omitempty"`
+	CountryGroups []CountryGroup `json:"CountryGroups,omitzero"`
 	// Country-specific rules
-	CountryRules []CountryRule `json:"CountryRules,omitempty"`
+	CountryRules []CountryRule `json:"CountryRules,omitzero"`
 	// The supported country subdivisions.
-	CountrySubdivisions []CountrySubdivision `json:"CountrySubdivisions,omitempty"`
+	CountrySubdivisions []CountrySubdivision `json:"CountrySubdivisions,omitzero"`
 }
 
 // CountryRule is Mews' schema CountryRule (Country rules).
@@ -4140,7 +4140,7 @@ type CountrySubdivision struct {
 // CreditCard is Mews' schema CreditCard (Credit card).
 type CreditCard struct {
 	// Creation date and time of the credit card in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the credit card owner (`Customer`).
 	CustomerID string `json:"CustomerId"`
 	// Unique identifier of the `Enterprise`.
@@ -4160,9 +4160,9 @@ type CreditCard struct {
 	// State of the credit card.
 	State CreditCardState `json:"State"`
 	// Type of the credit card.
-	Type json.RawMessage `json:"Type,omitempty"`
+	Type json.RawMessage `json:"Type,omitzero"`
 	// Last update date and time of the credit card in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of CreditCard in UTC with at most seven fractional digits.
@@ -4187,11 +4187,11 @@ type CreditCardData struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CreditCardFilterParameters struct {
 	// Unique identifiers of the `CreditCard`. Required if no other filter is provided.
-	CreditCardIDs []string `json:"CreditCardIds,omitempty"`
+	CreditCardIDs []string `json:"CreditCardIds,omitzero"`
 	// Unique identifiers of the `Customer`.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which `CreditCard` was updated.
@@ -4254,7 +4254,7 @@ type CreditCardPaymentParameters struct {
 // CreditCardResult is Mews' schema CreditCardResult.
 type CreditCardResult struct {
 	// The credit cards.
-	CreditCards []CreditCard `json:"CreditCards,omitempty"`
+	CreditCards []CreditCard `json:"CreditCards,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -4378,15 +4378,15 @@ type CurrencyAcceptance struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CurrencyAcceptanceFilterParameters struct {
 	// Unique identifiers of the [Enterprises](https://mews-systems.gitbook.io/connector-api/operations/configuration/#enterprise). If not specified, the operation returns the exchange rates for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the Exchange Rates. If not specified, the operation returns all exchange rates.
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 }
 
 // CurrencyResult is Mews' schema CurrencyResult.
 type CurrencyResult struct {
 	// The supported currencies.
-	Currencies []Currency `json:"Currencies,omitempty"`
+	Currencies []Currency `json:"Currencies,omitzero"`
 }
 
 // CurrencyValue is Mews' schema CurrencyValue (Currency value (ver 2023-02-02)).
@@ -4440,11 +4440,11 @@ type Customer struct {
 	// Unique identifier of the chain.
 	ChainID string `json:"ChainId"`
 	// Classifications of the customer.
-	Classifications []CustomerClassificationEnum `json:"Classifications,omitempty"`
+	Classifications []CustomerClassificationEnum `json:"Classifications,omitzero"`
 	// Unique identifier of [Company](https://mews-systems.gitbook.io/connector-api/operations/companies/#company) the customer is associated with.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Creation date and time of the customer in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the customer.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Customer's dietary requirements, e.g. Vegan, Halal.
@@ -4486,7 +4486,7 @@ type Customer struct {
 	// Occupation of the customer.
 	Occupation *string `json:"Occupation,omitempty"`
 	// Options of the customer.
-	Options []CustomerOptionsEnum `json:"Options,omitempty"`
+	Options []CustomerOptionsEnum `json:"Options,omitzero"`
 	// Deprecated: Use [Get all identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#get-all-identity-documents) to fetch identity documents.
 	Passport *IdentityDocument `json:"Passport,omitempty"`
 	// Phone number of the customer (possibly mobile).
@@ -4494,7 +4494,7 @@ type Customer struct {
 	// Language and culture code of the customer's preferred language, according to their profile. For example: `en-GB`, `fr-CA`.
 	PreferredLanguageCode *string `json:"PreferredLanguageCode,omitempty"`
 	// A list of room preferences, such as view type, bed type, and amenities.
-	PreferredSpaceFeatures []ResourceFeatureClassification `json:"PreferredSpaceFeatures,omitempty"`
+	PreferredSpaceFeatures []ResourceFeatureClassification `json:"PreferredSpaceFeatures,omitzero"`
 	// Second last name of the customer.
 	SecondLastName *string `json:"SecondLastName,omitempty"`
 	// Sex of the customer.
@@ -4514,7 +4514,7 @@ type Customer struct {
 	// Misses (Mrs.)
 	Title *Title `json:"Title,omitempty"`
 	// Last update date and time of the customer in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who last updated the customer.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 	// Deprecated: Use [Get all identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#get-all-identity-documents) to fetch identity documents.
@@ -4551,7 +4551,7 @@ type CustomerAccount struct {
 	// Unique identifier of `Company` the customer is associated with.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Creation date and time of the customer in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Dietary requirements of the customer.
 	DietaryRequirements *string `json:"DietaryRequirements,omitempty"`
 	// Email address of the customer.
@@ -4591,7 +4591,7 @@ type CustomerAccount struct {
 	// Misses (Mrs.)
 	Title *Title `json:"Title,omitempty"`
 	// Last update date and time of the customer in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the customer.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 }
@@ -4689,7 +4689,7 @@ type CustomerAddParameters struct {
 	// Unique identifier of the chain. Required when using `PortfolioAccessTokens`, ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Classifications of the customer.
-	Classifications []CustomerClassificationEnum `json:"Classifications,omitempty"`
+	Classifications []CustomerClassificationEnum `json:"Classifications,omitzero"`
 	// Unique identifier of `Company` the customer is associated with.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Customer's dietary requirements, e.g. Vegan, Halal.
@@ -4723,7 +4723,7 @@ type CustomerAddParameters struct {
 	// Occupation of the customer.
 	Occupation *string `json:"Occupation,omitempty"`
 	// Options of the customer.
-	Options []CustomerOptionEnum `json:"Options,omitempty"`
+	Options []CustomerOptionEnum `json:"Options,omitzero"`
 	// Whether an existing customer should be overwritten in case of duplicity. This applies only to basic personal information (`Title`, `FirstName`, `LastName`, ...).
 	OverwriteExisting bool `json:"OverwriteExisting"`
 	// Passport details of the customer.
@@ -4737,11 +4737,11 @@ type CustomerAddParameters struct {
 	// Second last name of the customer.
 	SecondLastName *string `json:"SecondLastName,omitempty"`
 	// Sex of the customer.
-	Sex json.RawMessage `json:"Sex,omitempty"`
+	Sex json.RawMessage `json:"Sex,omitzero"`
 	// Tax identification number of the customer.
 	TaxIdentificationNumber *string `json:"TaxIdentificationNumber,omitempty"`
 	// Title prefix of the customer.
-	Title json.RawMessage `json:"Title,omitempty"`
+	Title json.RawMessage `json:"Title,omitzero"`
 	// Visa details of the customer.
 	//
 	// Deprecated: Use [Add identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#add-identity-documents) to add document.
@@ -4899,29 +4899,29 @@ type CustomerFileParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CustomerFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chains. Required when using Portfolio Access Tokens, ignored otherwise.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifier of the Company the customer is associated with.
-	CompanyIDs []string `json:"CompanyIds,omitempty"`
+	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Interval in which Customer was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of Customers. Required if no other filter is provided.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Interval in which Customer was deleted. `ActivityStates` value `Deleted` should be provided with this filter to get expected results.
 	DeletedUtc *mews.TimeInterval `json:"DeletedUtc,omitempty"`
 	// Emails of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
-	Emails []string `json:"Emails,omitempty"`
+	Emails []string `json:"Emails,omitzero"`
 	// Extent of data to be returned.
 	Extent CustomerExtent `json:"Extent"`
 	// First names of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
-	FirstNames []string `json:"FirstNames,omitempty"`
+	FirstNames []string `json:"FirstNames,omitzero"`
 	// Last names of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
-	LastNames []string `json:"LastNames,omitempty"`
+	LastNames []string `json:"LastNames,omitzero"`
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Loyalty codes of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
-	LoyaltyCodes []string `json:"LoyaltyCodes,omitempty"`
+	LoyaltyCodes []string `json:"LoyaltyCodes,omitzero"`
 	// Interval in which Customer was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -5036,9 +5036,9 @@ type CustomerRelationship struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CustomerRelationshipFilterParameters struct {
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifiers of `Customer`.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 }
@@ -5048,7 +5048,7 @@ type CustomerRelationshipResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The relationships for the customers.
-	CustomerRelationships []CustomerRelationship `json:"CustomerRelationships,omitempty"`
+	CustomerRelationships []CustomerRelationship `json:"CustomerRelationships,omitzero"`
 }
 
 // CustomerRelationshipTypeEnum is Mews' schema CustomerRelationshipTypeEnum (Customer relationship type).
@@ -5086,11 +5086,11 @@ type CustomerResult struct {
 	// Unique identifier of the last and hence oldest customer item returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older customers. If [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) is specified in the request message, then Cursor will always be included in the response message; this is true even when using Extents set to false so that no actual data is returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The customers.
-	Customers []Customer `json:"Customers,omitempty"`
+	Customers []Customer `json:"Customers,omitzero"`
 	// The identity documents of customers.
 	//
 	// Deprecated: Use [Get all identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#get-all-identity-documents) to fetch identity documents.
-	Documents []IdentityDocument `json:"Documents,omitempty"`
+	Documents []IdentityDocument `json:"Documents,omitzero"`
 }
 
 // CustomerSearchParameters is Mews' schema CustomerSearchParameters.
@@ -5108,11 +5108,11 @@ type CustomerSearchParameters struct {
 // CustomerSearchResult is Mews' schema CustomerSearchResult.
 type CustomerSearchResult struct {
 	// The customer search results.
-	Customers []ChargeableCustomer `json:"Customers,omitempty"`
+	Customers []ChargeableCustomer `json:"Customers,omitzero"`
 	// The identity documents of customers.
 	//
 	// Deprecated: Use [Get all identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#get-all-identity-documents) to fetch identity documents.
-	Documents []IdentityDocument `json:"Documents,omitempty"`
+	Documents []IdentityDocument `json:"Documents,omitzero"`
 }
 
 // CustomerUpdateParameters is Mews' schema CustomerUpdateParameters.
@@ -5134,7 +5134,7 @@ type CustomerUpdateParameters struct {
 	// Unique identifier of the chain. Required when using `PortfolioAccessTokens`, ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// New classifications of the customer.
-	Classifications []CustomerClassificationEnum `json:"Classifications,omitempty"`
+	Classifications []CustomerClassificationEnum `json:"Classifications,omitzero"`
 	// Unique identifier of `Company` the customer is associated with.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Unique identifier of the `Customer` to be updated.
@@ -5170,7 +5170,7 @@ type CustomerUpdateParameters struct {
 	// Occupation of the customer.
 	Occupation *string `json:"Occupation,omitempty"`
 	// Options of the customer.
-	Options []CustomerOptionEnum `json:"Options,omitempty"`
+	Options []CustomerOptionEnum `json:"Options,omitzero"`
 	// New passport details.
 	//
 	// Deprecated: Use [Update identity documents](https://mews-systems.gitbook.io/connector-api/operations/identitydocuments#update-identity-documents) to update document.
@@ -5206,15 +5206,15 @@ type CustomerUpdateParameters struct {
 // DateFilterInterval is Mews' schema DateFilterInterval (Date filter interval).
 type DateFilterInterval struct {
 	// Ending date of the interval in ISO 8601 format.
-	End mews.Date `json:"End"`
+	End mews.Date `json:"End,omitzero"`
 	// Starting date of the interval in ISO 8601 format.
-	Start mews.Date `json:"Start"`
+	Start mews.Date `json:"Start,omitzero"`
 }
 
 // DateRestriction is Mews' schema DateRestriction (Date restriction).
 type DateRestriction struct {
 	// The restricted days of week.
-	Days []string `json:"Days,omitempty"`
+	Days []string `json:"Days,omitzero"`
 	// End of the rate restriction in UTC timezone in ISO 8601 format.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Identifiers of from external systems.
@@ -5286,7 +5286,7 @@ type DecimalUpdateValue struct {
 // Department is Mews' schema Department.
 type Department struct {
 	// Creation date and time of the department in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the department.
@@ -5296,7 +5296,7 @@ type Department struct {
 	// Name of the department.
 	Name string `json:"Name"`
 	// Last update date and time of the department in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Department in UTC with at most seven fractional digits.
@@ -5313,9 +5313,9 @@ func (x Department) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type DepartmentFilterParameters struct {
 	// Unique identifiers of [Department](https://mews-systems.gitbook.io/connector-api/operations/#department).
-	DepartmentIDs []string `json:"DepartmentIds,omitempty"`
+	DepartmentIDs []string `json:"DepartmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which `Department` was updated.
@@ -5327,7 +5327,7 @@ type DepartmentResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The departments of the enterprise.
-	Departments []Department `json:"Departments,omitempty"`
+	Departments []Department `json:"Departments,omitzero"`
 }
 
 // DependentRatePricingParameters is Mews' schema DependentRatePricingParameters (Dependent rate pricing parameters).
@@ -5343,7 +5343,7 @@ type DependentRatePricingParameters struct {
 // DependentTaxRateStrategy is Mews' schema DependentTaxRateStrategy (Dependent tax rate strategy data).
 type DependentTaxRateStrategy struct {
 	// Codes of the taxations that are included in the base of calculation.
-	BaseTaxationCodes []string `json:"BaseTaxationCodes,omitempty"`
+	BaseTaxationCodes []string `json:"BaseTaxationCodes,omitzero"`
 	// Tax rate, e.g. `0.1` in case of 10% tax rate.
 	Value float64 `json:"Value"`
 }
@@ -5373,11 +5373,11 @@ type Device struct {
 // DeviceCommand is Mews' schema DeviceCommand (Command).
 type DeviceCommand struct {
 	// Creation date and time of the command.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Creator of the command.
 	Creator *DeviceCommandCreator `json:"Creator,omitempty"`
 	// Structure of the object depends on [Device type](https://mews-systems.gitbook.io/connector-api/operations/devices#device-type).
-	Data json.RawMessage `json:"Data,omitempty"`
+	Data json.RawMessage `json:"Data,omitzero"`
 	// Device that the command should be executed on.
 	Device Device `json:"Device"`
 	// Unique identifier of the command.
@@ -5427,7 +5427,7 @@ type DeviceCommandCreator struct {
 // The credentials, client name and language are merged in by the pipeline.
 type DeviceCommandFilterParameters struct {
 	// Unique identifiers of [Commands](https://mews-systems.gitbook.io/connector-api/operations/#command) to be returned.
-	CommandIDs []string `json:"CommandIds,omitempty"`
+	CommandIDs []string `json:"CommandIds,omitzero"`
 	// Limitation on the quantity of data returned.
 	Limitation *mews.Limitation `json:"Limitation,omitempty"`
 }
@@ -5435,7 +5435,7 @@ type DeviceCommandFilterParameters struct {
 // DeviceCommandResult is Mews' schema DeviceCommandResult.
 type DeviceCommandResult struct {
 	// The active commands.
-	Commands []DeviceCommand `json:"Commands,omitempty"`
+	Commands []DeviceCommand `json:"Commands,omitzero"`
 	// Unique identifier of the last returned command. This can be used in Limitation in a subsequent request to fetch the next batch of commands.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -5499,7 +5499,7 @@ type DeviceCommandUpdateParameters struct {
 // DeviceResult is Mews' schema DeviceResult.
 type DeviceResult struct {
 	// The devices.
-	Devices []Device `json:"Devices,omitempty"`
+	Devices []Device `json:"Devices,omitzero"`
 }
 
 // DeviceTypeEnum is Mews' schema DeviceTypeEnum (Device type).
@@ -5559,7 +5559,7 @@ type DocumentParameters struct {
 // EarlinessRestriction is Mews' schema EarlinessRestriction (Earliness restriction).
 type EarlinessRestriction struct {
 	// The restricted days of week.
-	Days []string `json:"Days,omitempty"`
+	Days []string `json:"Days,omitzero"`
 	// End of the rate restriction in UTC timezone in ISO 8601 format.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Identifiers of from external systems.
@@ -5610,9 +5610,9 @@ type Enterprise struct {
 	// Unique identifier of the `Image` of the enterprise cover.
 	CoverImageID *string `json:"CoverImageId,omitempty"`
 	// Creation date and time of the enterprise in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Currencies accepted by the enterprise.
-	Currencies []CurrencyAcceptance `json:"Currencies,omitempty"`
+	Currencies []CurrencyAcceptance `json:"Currencies,omitzero"`
 	// Language-culture codes of the enterprise default `Language`.
 	DefaultLanguageCode string `json:"DefaultLanguageCode"`
 	// Deprecated: Use `AccountingEditableHistoryInterval` and `OperationalEditableHistoryInterval` instead.
@@ -5622,7 +5622,7 @@ type Enterprise struct {
 	// Identifier of the enterprise from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// A list of the group names of the enterprise.
-	GroupNames []string `json:"GroupNames,omitempty"`
+	GroupNames []string `json:"GroupNames,omitzero"`
 	// Identifies an enterprise in the external system of a holding company. The holding company may administer multiple portfolios.
 	HoldingKey *string `json:"HoldingKey,omitempty"`
 	// Unique identifier of the enterprise.
@@ -5656,7 +5656,7 @@ type Enterprise struct {
 	// IANA timezone identifier of the enterprise.
 	TimeZoneIdentifier string `json:"TimeZoneIdentifier"`
 	// Last update date and time of the enterprise in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// URL of the enterprise website.
 	WebsiteUrl *string `json:"WebsiteUrl,omitempty"`
 }
@@ -5675,9 +5675,9 @@ func (x Enterprise) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type EnterpriseFilterParameters struct {
 	// Unique identifiers of the [Enterprises](https://mews-systems.gitbook.io/connector-api/operations/#enterprise). If not specified, all enterprises within scope of the Access Token are returned.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Identifiers of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/#enterprise) from external system.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which enterprises were linked.
@@ -5707,7 +5707,7 @@ type EnterprisePortfolio struct {
 	// Unique identifier of the `Image` of the enterprise cover.
 	CoverImageID *string `json:"CoverImageId,omitempty"`
 	// Creation date and time of the enterprise in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Language-culture codes of the enterprise default `Language`.
 	DefaultLanguageCode string `json:"DefaultLanguageCode"`
 	// Deprecated: Use `AccountingEditableHistoryInterval` and `OperationalEditableHistoryInterval` instead.
@@ -5717,7 +5717,7 @@ type EnterprisePortfolio struct {
 	// Identifier of the enterprise from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// A list of the group names of the enterprise.
-	GroupNames []string `json:"GroupNames,omitempty"`
+	GroupNames []string `json:"GroupNames,omitzero"`
 	// Identifies an enterprise in the external system of a holding company. The holding company may administer multiple portfolios.
 	HoldingKey *string `json:"HoldingKey,omitempty"`
 	// Unique identifier of the enterprise.
@@ -5725,7 +5725,7 @@ type EnterprisePortfolio struct {
 	// Unique identifier of the legal environment where the enterprise resides.
 	LegalEnvironmentCode string `json:"LegalEnvironmentCode"`
 	// Date and time when enterprise was added to the portfolio in UTC timezone in ISO 8601 format.
-	LinkedUtc time.Time `json:"LinkedUtc"`
+	LinkedUtc time.Time `json:"LinkedUtc,omitzero"`
 	// Unique identifier of the `Image` of the enterprise logo.
 	LogoImageID *string `json:"LogoImageId,omitempty"`
 	// Name of the enterprise.
@@ -5751,7 +5751,7 @@ type EnterprisePortfolio struct {
 	// IANA timezone identifier of the enterprise.
 	TimeZoneIdentifier string `json:"TimeZoneIdentifier"`
 	// Last update date and time of the enterprise in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// URL of the enterprise website.
 	WebsiteUrl *string `json:"WebsiteUrl,omitempty"`
 }
@@ -5777,7 +5777,7 @@ type EnterpriseResult struct {
 	// Unique identifier of the last and hence oldest enterprise returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older enterprises.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered enterprises.
-	Enterprises []EnterprisePortfolio `json:"Enterprises,omitempty"`
+	Enterprises []EnterprisePortfolio `json:"Enterprises,omitzero"`
 }
 
 // EnterpriseScopeCounterDiscriminator is Mews' schema EnterpriseScopeCounterDiscriminator (Counter type discriminator).
@@ -5824,7 +5824,7 @@ type ExchangeRate struct {
 // ExchangeRateResult is Mews' schema ExchangeRateResult.
 type ExchangeRateResult struct {
 	// The available exchange rates.
-	ExchangeRates []ExchangeRate `json:"ExchangeRates,omitempty"`
+	ExchangeRates []ExchangeRate `json:"ExchangeRates,omitzero"`
 }
 
 // Export is Mews' schema Export.
@@ -5854,7 +5854,7 @@ type Export struct {
 	// Expiration date and time of the export in UTC timezone in ISO 8601 format. After this time the Exported files may no longer be available for download.
 	ExpiresUtc *time.Time `json:"ExpiresUtc,omitempty"`
 	// Files with exported data. Empty if no files are available or the export is expired.
-	Files []ExportFileEntry `json:"Files,omitempty"`
+	Files []ExportFileEntry `json:"Files,omitzero"`
 	// Filters applied to the exported data set. If omitted, all available data is included in the export.
 	Filters *ExportDataFilters `json:"Filters,omitempty"`
 	// Unique identifier of the export.
@@ -5981,7 +5981,7 @@ type ExportFileEntry struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ExportFilterParameters struct {
 	// Unique identifiers of the [Exports](https://mews-systems.gitbook.io/connector-api/operations/#export).
-	ExportIDs []string `json:"ExportIds,omitempty"`
+	ExportIDs []string `json:"ExportIds,omitzero"`
 }
 
 // ExportLedgerEntryDataFilters is Mews' schema ExportLedgerEntryDataFilters (Export ledger entry data filters).
@@ -5993,23 +5993,23 @@ type ExportLedgerEntryDataFilters struct {
 // ExportResult is Mews' schema ExportResult.
 type ExportResult struct {
 	// Requested exports.
-	Exports []Export `json:"Exports,omitempty"`
+	Exports []Export `json:"Exports,omitzero"`
 }
 
 // ExportScope is Mews' schema ExportScope (Export scope).
 type ExportScope struct {
 	// Unique identifiers of chains for which the data is exported.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifiers of enterprises for which the data is exported.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 }
 
 // ExportScopeParameters is Mews' schema ExportScopeParameters (Export scope parameters).
 type ExportScopeParameters struct {
 	// Unique identifiers of the chains to export data for. If not specified, data for all chains within the access token's scope will be returned.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifiers of the enterprises to export data for. If not specified, data for all enterprises within the access token's scope will be returned.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 }
 
 // ExportStatusEnum is Mews' schema ExportStatusEnum (Export status).
@@ -6049,7 +6049,7 @@ type ExtendedAmount struct {
 	Tax      *mews.Amount `json:"Tax,omitempty"`
 	TaxRate  *mews.Amount `json:"TaxRate,omitempty"`
 	// The tax values applied.
-	TaxValues []TaxValue   `json:"TaxValues,omitempty"`
+	TaxValues []TaxValue   `json:"TaxValues,omitzero"`
 	Value     *mews.Amount `json:"Value,omitempty"`
 }
 
@@ -6062,7 +6062,7 @@ type ExtendedAmountParameters struct {
 	// Net value in case the item is taxed.
 	NetValue *mews.Amount `json:"NetValue,omitempty"`
 	// The tax values applied.
-	TaxCodes []string `json:"TaxCodes,omitempty"`
+	TaxCodes []string `json:"TaxCodes,omitzero"`
 }
 
 // ExternalPaymentParameters is Mews' schema ExternalPaymentParameters.
@@ -6406,7 +6406,7 @@ type FiscalMachineCommandDataV20250623 struct {
 	// Additional data of the fiscal machine.
 	CommandData *FiscalMachineAdditionalData `json:"CommandData,omitempty"`
 	// Creation date and time of the command.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Creator of the command.
 	Creator *ProfileData `json:"Creator,omitempty"`
 	// Device that the command should be executed on.
@@ -6446,7 +6446,7 @@ func (x FiscalMachineCommandDataV20250623) MarshalJSON() ([]byte, error) {
 // FiscalMachineCommandDataV20250623Result is Mews' schema FiscalMachineCommandDataV20250623Result.
 type FiscalMachineCommandDataV20250623Result struct {
 	// The filtered fiscal machine commands.
-	Commands []FiscalMachineCommandDataV20250623 `json:"Commands,omitempty"`
+	Commands []FiscalMachineCommandDataV20250623 `json:"Commands,omitzero"`
 	// Unique identifier of the last returned command. This can be used in Limitation in a subsequent request to fetch the next batch of commands.
 	Cursor *string `json:"Cursor,omitempty"`
 }
@@ -6484,11 +6484,15 @@ type GetAllActiveCommandsParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type GetAllFiscalMachineCommandsParams struct {
 	// Unique identifiers of the commands to filter by.
-	CommandIDs []string `json:"CommandIds,omitempty"`
+	CommandIDs []string `json:"CommandIds,omitzero"`
 	// Unique identifiers of `Device` to filter by.
-	DeviceIDs []string `json:"DeviceIds,omitempty"`
+	DeviceIDs []string `json:"DeviceIds,omitzero"`
+	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
+	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
+	Limitation *mews.Limitation `json:"Limitation,omitempty"`
 	// States of the commands to filter by.
-	States []DeviceCommandStateEnum `json:"States,omitempty"`
+	States []DeviceCommandStateEnum `json:"States,omitzero"`
 	// Interval in which the commands were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -6496,7 +6500,7 @@ type GetAllFiscalMachineCommandsParams struct {
 // GuidIEnumerableUpdateValue is Mews' schema GuidIEnumerableUpdateValue (Guid array update value).
 type GuidIEnumerableUpdateValue struct {
 	// Value which is to be updated.
-	Value []string `json:"Value,omitempty"`
+	Value []string `json:"Value,omitzero"`
 }
 
 // GuidNullableUpdateValue is Mews' schema GuidNullableUpdateValue (Guid update value).
@@ -6608,7 +6612,7 @@ type IdentityDocumentClearParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Unique identifiers of the `Customer` for whom documents will be deleted.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 }
 
 // IdentityDocumentDeleteParameters is Mews' schema IdentityDocumentDeleteParameters.
@@ -6618,7 +6622,7 @@ type IdentityDocumentDeleteParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Unique identifiers of the identity documents to be deleted.
-	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitempty"`
+	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitzero"`
 }
 
 // IdentityDocumentFilterParameters is Mews' schema IdentityDocumentFilterParameters.
@@ -6626,15 +6630,15 @@ type IdentityDocumentDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type IdentityDocumentFilterParameters struct {
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifiers of `Customer`.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Unique identifiers of `Identity document`.
-	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitempty"`
+	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Type of the identity document.
-	Types []IdentityDocumentTypeEnum `json:"Types,omitempty"`
+	Types []IdentityDocumentTypeEnum `json:"Types,omitzero"`
 }
 
 // IdentityDocumentResult is Mews' schema IdentityDocumentResult.
@@ -6642,7 +6646,7 @@ type IdentityDocumentResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The identity documents of customers.
-	IdentityDocuments []IdentityDocumentV20241025 `json:"IdentityDocuments,omitempty"`
+	IdentityDocuments []IdentityDocumentV20241025 `json:"IdentityDocuments,omitzero"`
 }
 
 // IdentityDocumentTypeEnum is Mews' schema IdentityDocumentTypeEnum (Document type).
@@ -6706,13 +6710,13 @@ type IdentityDocumentV20241025 struct {
 	// Identifier of the `Customer`.
 	CustomerID string `json:"CustomerId"`
 	// Expiration date in ISO 8601 format.
-	ExpirationDate *mews.Date `json:"ExpirationDate,omitempty"`
+	ExpirationDate *string `json:"ExpirationDate,omitempty"`
 	// Unique identifier of the document.
 	ID string `json:"Id"`
 	// Identity document support number. Only required for Spanish identity cards in Spanish hotels.
 	IdentityDocumentSupportNumber *string `json:"IdentityDocumentSupportNumber,omitempty"`
 	// Date of issuance in ISO 8601 format.
-	IssuanceDate *mews.Date `json:"IssuanceDate,omitempty"`
+	IssuanceDate *string `json:"IssuanceDate,omitempty"`
 	// City where the document was issued.
 	IssuingCity *string `json:"IssuingCity,omitempty"`
 	// ISO 3166-1 code of the `Country`.
@@ -6736,7 +6740,7 @@ type IdentityDocumentV20241025 struct {
 // IdentityDocumentWriteResult is Mews' schema IdentityDocumentWriteResult.
 type IdentityDocumentWriteResult struct {
 	// Modified identity documents.
-	IdentityDocuments []IdentityDocumentV20241025 `json:"IdentityDocuments,omitempty"`
+	IdentityDocuments []IdentityDocumentV20241025 `json:"IdentityDocuments,omitzero"`
 }
 
 // IdentityDocumentsAddData is Mews' schema IdentityDocumentsAddData (Identity document parameters).
@@ -6744,11 +6748,11 @@ type IdentityDocumentsAddData struct {
 	// Identifier of the `Customer`.
 	CustomerID string `json:"CustomerId"`
 	// Expiration date in ISO 8601 format.
-	ExpirationDate *mews.Date `json:"ExpirationDate,omitempty"`
+	ExpirationDate *string `json:"ExpirationDate,omitempty"`
 	// Identity document support number. Only required for Spanish identity cards in Spanish hotels.
 	IdentityDocumentSupportNumber *string `json:"IdentityDocumentSupportNumber,omitempty"`
 	// Date of issuance in ISO 8601 format.
-	IssuanceDate *mews.Date `json:"IssuanceDate,omitempty"`
+	IssuanceDate *string `json:"IssuanceDate,omitempty"`
 	// City where the document was issued.
 	IssuingCity *string `json:"IssuingCity,omitempty"`
 	// ISO 3166-1 code of the `Country`).
@@ -6776,7 +6780,7 @@ type IdentityDocumentsAddParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Identity documents to be added.
-	IdentityDocuments []IdentityDocumentsAddData `json:"IdentityDocuments,omitempty"`
+	IdentityDocuments []IdentityDocumentsAddData `json:"IdentityDocuments,omitzero"`
 }
 
 // ImageResizeModeEnum is Mews' schema ImageResizeModeEnum (Image resize mode).
@@ -6834,13 +6838,13 @@ type ImageUrl struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ImageUrlParameters struct {
 	// Parameters of images whose URLs should be returned.
-	Images []ImageSizeParameters `json:"Images,omitempty"`
+	Images []ImageSizeParameters `json:"Images,omitzero"`
 }
 
 // ImageUrlResult is Mews' schema ImageUrlResult.
 type ImageUrlResult struct {
 	// URLs of the images.
-	ImageUrls []ImageUrl `json:"ImageUrls,omitempty"`
+	ImageUrls []ImageUrl `json:"ImageUrls,omitzero"`
 }
 
 // Int32NullableUpdateValue is Mews' schema Int32NullableUpdateValue (Int32 update value).
@@ -6939,7 +6943,7 @@ type Language struct {
 // LanguageResult is Mews' schema LanguageResult.
 type LanguageResult struct {
 	// The supported languages.
-	Languages []Language `json:"Languages,omitempty"`
+	Languages []Language `json:"Languages,omitzero"`
 }
 
 // LanguageTextParameters is Mews' schema LanguageTextParameters.
@@ -6947,7 +6951,7 @@ type LanguageResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LanguageTextParameters struct {
 	// Language-culture codes of the `Languages` whose texts to return.
-	LanguageCodes []string `json:"LanguageCodes,omitempty"`
+	LanguageCodes []string `json:"LanguageCodes,omitzero"`
 	// Scope of texts to return.
 	Scope string `json:"Scope"`
 }
@@ -6955,7 +6959,7 @@ type LanguageTextParameters struct {
 // LanguageTextResult is Mews' schema LanguageTextResult.
 type LanguageTextResult struct {
 	// Texts in the specified languages.
-	LanguageTexts []LanguageTexts `json:"LanguageTexts,omitempty"`
+	LanguageTexts []LanguageTexts `json:"LanguageTexts,omitzero"`
 }
 
 // LanguageTexts is Mews' schema LanguageTexts (Language texts).
@@ -6963,7 +6967,7 @@ type LanguageTexts struct {
 	// Language-culture code of the `Language`.
 	LanguageCode string `json:"LanguageCode"`
 	// Texts in the specified language by their keys.
-	Texts map[string]string `json:"Texts,omitempty"`
+	Texts map[string]string `json:"Texts,omitzero"`
 }
 
 // LedgerBalance is Mews' schema LedgerBalance (Ledger balance).
@@ -6973,7 +6977,7 @@ type LedgerBalance struct {
 	// Ledger closing balance at the end of the day.
 	ClosingBalance Amount `json:"ClosingBalance"`
 	// Day for which the ledger balance applies in ISO 8601 format.
-	Date mews.Date `json:"Date"`
+	Date mews.Date `json:"Date,omitzero"`
 	// Unique identifier of the Enterprise.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Type of accounting ledger.
@@ -7003,9 +7007,9 @@ type LedgerBalanceParameters struct {
 	// Date interval over which the ledger balances are created.
 	Date DateFilterInterval `json:"Date"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Accounting ledger types to which ledger balances belong.
-	LedgerTypes []AccountingLedgerTypeEnum `json:"LedgerTypes,omitempty"`
+	LedgerTypes []AccountingLedgerTypeEnum `json:"LedgerTypes,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 }
@@ -7015,7 +7019,7 @@ type LedgerBalanceResult struct {
 	// Unique identifier of the last and hence oldest ledger balance returned. This can be used in Limitation in a subsequent request to fetch the next batch of ledger balances.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The list of filtered ledger balances.
-	LedgerBalances []LedgerBalance `json:"LedgerBalances,omitempty"`
+	LedgerBalances []LedgerBalance `json:"LedgerBalances,omitzero"`
 }
 
 // LegalEntityIdentifierUpdateParameters is Mews' schema LegalEntityIdentifierUpdateParameters (Customer update legal entity identifiers).
@@ -7041,7 +7045,7 @@ type LegalEntityIdentifiers struct {
 // LengthRestriction is Mews' schema LengthRestriction (Length restriction).
 type LengthRestriction struct {
 	// The restricted days of week.
-	Days []string `json:"Days,omitempty"`
+	Days []string `json:"Days,omitzero"`
 	// End of the rate restriction in UTC timezone in ISO 8601 format.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Identifiers of from external systems.
@@ -7132,7 +7136,7 @@ type LoyaltyMembershipAddParameters struct {
 	// Deprecated: Use `MembershipNumber` instead.
 	Code *string `json:"Code,omitempty"`
 	// Expiration date of the loyalty membership in UTC timezone in ISO 8601 format.
-	ExpirationDate *mews.Date `json:"ExpirationDate,omitempty"`
+	ExpirationDate *string `json:"ExpirationDate,omitempty"`
 	// Defines the primary loyalty membership for the account.
 	IsPrimary bool `json:"IsPrimary"`
 	// Unique identifier of the loyalty program.
@@ -7166,7 +7170,7 @@ type LoyaltyMembershipDeleteParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Unique identifier of the loyalty memberships to be deleted.
-	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitempty"`
+	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitzero"`
 }
 
 // LoyaltyMembershipFilterParameters is Mews' schema LoyaltyMembershipFilterParameters (Loyalty membership filter parameters).
@@ -7174,29 +7178,29 @@ type LoyaltyMembershipDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyMembershipFilterParameters struct {
 	// Unique identifiers of accounts (for example [Customers](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) or [Companies](https://mews-systems.gitbook.io/connector-api/operations/companies/#company)) the membership is associated with.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// List of loyalty membership codes, such as identification numbers printed on loyalty cards visible to the customer.
 	//
 	// Deprecated: Use `MembershipNumbers` instead.
-	Codes []string `json:"Codes,omitempty"`
+	Codes []string `json:"Codes,omitzero"`
 	// The time interval during which the membership was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty memberships](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-membership).
-	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitempty"`
+	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitzero"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/loyaltyprograms/#loyalty-program).
-	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitempty"`
+	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Customer-facing membership numbers, e.g., printed on a loyalty card.
-	MembershipNumbers []string `json:"MembershipNumbers,omitempty"`
+	MembershipNumbers []string `json:"MembershipNumbers,omitzero"`
 	// States of the loyalty memberships.
-	MembershipStates []LoyaltyMembershipStateEnum `json:"MembershipStates,omitempty"`
+	MembershipStates []LoyaltyMembershipStateEnum `json:"MembershipStates,omitzero"`
 	// List of unique loyalty membership identifiers assigned and managed by the external loyalty provider's system.
-	ProviderMembershipIDs []string `json:"ProviderMembershipIds,omitempty"`
+	ProviderMembershipIDs []string `json:"ProviderMembershipIds,omitzero"`
 	// The time interval during which the membership was last updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -7206,7 +7210,7 @@ type LoyaltyMembershipResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The loyalty memberships of the enterprise.
-	LoyaltyMemberships []LoyaltyMembership `json:"LoyaltyMemberships,omitempty"`
+	LoyaltyMemberships []LoyaltyMembership `json:"LoyaltyMemberships,omitzero"`
 }
 
 // LoyaltyMembershipStateEnum is Mews' schema LoyaltyMembershipStateEnum (Loyalty membership state).
@@ -7321,7 +7325,7 @@ type LoyaltyProgramAddParameters struct {
 // LoyaltyProgramAdditionResult is Mews' schema LoyaltyProgramAdditionResult.
 type LoyaltyProgramAdditionResult struct {
 	// Added loyalty programs.
-	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitempty"`
+	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitzero"`
 }
 
 // LoyaltyProgramDeleteParameters is Mews' schema LoyaltyProgramDeleteParameters.
@@ -7329,7 +7333,7 @@ type LoyaltyProgramAdditionResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyProgramDeleteParameters struct {
 	// Unique identifier of the loyalty programs to be deleted.
-	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitempty"`
+	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 }
 
 // LoyaltyProgramFilterParameters is Mews' schema LoyaltyProgramFilterParameters.
@@ -7337,17 +7341,17 @@ type LoyaltyProgramDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyProgramFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Codes of `LoyaltyProgram`.
-	Codes []string `json:"Codes,omitempty"`
+	Codes []string `json:"Codes,omitzero"`
 	// Interval of `LoyaltyProgram` creation date and time.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `LoyaltyProgram`.
-	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitempty"`
+	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Interval of `LoyaltyProgram` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -7357,7 +7361,7 @@ type LoyaltyProgramResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The loyalty programs of the enterprise.
-	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitempty"`
+	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitzero"`
 }
 
 // LoyaltyProgramSubscription is Mews' schema LoyaltyProgramSubscription (Loyalty program subscription).
@@ -7421,7 +7425,7 @@ type LoyaltyProgramUpdateParameters struct {
 // LoyaltyProgramUpdateResult is Mews' schema LoyaltyProgramUpdateResult.
 type LoyaltyProgramUpdateResult struct {
 	// Updated loyalty programs.
-	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitempty"`
+	LoyaltyPrograms []LoyaltyProgram `json:"LoyaltyPrograms,omitzero"`
 }
 
 // LoyaltyTier is Mews' schema LoyaltyTier (Loyalty tier).
@@ -7455,7 +7459,7 @@ type LoyaltyTierAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyTierDeleteParameters struct {
 	// Unique identifier of the loyalty tiers to be deleted.
-	LoyaltyTierIDs []string `json:"LoyaltyTierIds,omitempty"`
+	LoyaltyTierIDs []string `json:"LoyaltyTierIds,omitzero"`
 }
 
 // LoyaltyTierFilterParameters is Mews' schema LoyaltyTierFilterParameters.
@@ -7463,15 +7467,15 @@ type LoyaltyTierDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyTierFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
-	ChainIDs []string `json:"ChainIds,omitempty"`
+	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-program).
-	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitempty"`
+	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Unique identifiers of [Loyalty tiers](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-tier).
-	LoyaltyTierIDs []string `json:"LoyaltyTierIds,omitempty"`
+	LoyaltyTierIDs []string `json:"LoyaltyTierIds,omitzero"`
 	// Interval of `Loyalty tier` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -7481,7 +7485,7 @@ type LoyaltyTierResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The loyalty tiers of the loyalty program within the chain.
-	LoyaltyTiers []LoyaltyTier `json:"LoyaltyTiers,omitempty"`
+	LoyaltyTiers []LoyaltyTier `json:"LoyaltyTiers,omitzero"`
 }
 
 // LoyaltyTierUpdateParameters is Mews' schema LoyaltyTierUpdateParameters (Loyalty tier update parameters).
@@ -7499,7 +7503,7 @@ type LoyaltyTierUpdateParameters struct {
 // LoyaltyTierWriteResult is Mews' schema LoyaltyTierWriteResult.
 type LoyaltyTierWriteResult struct {
 	// The loyalty tiers of the loyalty program within the chain.
-	LoyaltyTiers []LoyaltyTier `json:"LoyaltyTiers,omitempty"`
+	LoyaltyTiers []LoyaltyTier `json:"LoyaltyTiers,omitzero"`
 }
 
 // MergeAccountTypeEnum is Mews' schema MergeAccountTypeEnum (Account merge type).
@@ -7517,7 +7521,7 @@ const (
 // Message is Mews' schema Message.
 type Message struct {
 	// Creation date and time of the message in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the message.
 	ID string `json:"Id"`
 	// Unique identifier of the `MessageThread` to which the message belongs to.
@@ -7553,11 +7557,11 @@ type MessageFilterParameters struct {
 	// Interval in which the `Message` was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`s from where to return messages.
-	MessageThreadIDs []string `json:"MessageThreadIds,omitempty"`
+	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
 }
 
 // MessageResult is Mews' schema MessageResult.
@@ -7565,13 +7569,13 @@ type MessageResult struct {
 	// Unique identifier of the last and hence oldest message returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older messages.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered messages.
-	Messages []Message `json:"Messages,omitempty"`
+	Messages []Message `json:"Messages,omitzero"`
 }
 
 // MessageThread is Mews' schema MessageThread (Message thread).
 type MessageThread struct {
 	// Creation date and time of the message thread in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the message thread.
 	ID string `json:"Id"`
 	// Whether the message thread is resolved.
@@ -7581,7 +7585,7 @@ type MessageThread struct {
 	// Subject of the message thread.
 	Subject string `json:"Subject"`
 	// Last update date and time of the message thread in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of MessageThread in UTC with at most seven fractional digits.
@@ -7606,7 +7610,7 @@ type MessageThreadAddParameters struct {
 // MessageThreadAddResult is Mews' schema MessageThreadAddResult.
 type MessageThreadAddResult struct {
 	// The created message threads.
-	MessageThreads []MessageThread `json:"MessageThreads,omitempty"`
+	MessageThreads []MessageThread `json:"MessageThreads,omitzero"`
 }
 
 // MessageThreadFilterParameters is Mews' schema MessageThreadFilterParameters.
@@ -7616,11 +7620,11 @@ type MessageThreadFilterParameters struct {
 	// Interval in which the `MessageThread` was created. Required if no other filter is provided.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`. Required if no other filter is provided.
-	MessageThreadIDs []string `json:"MessageThreadIds,omitempty"`
+	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
 	// Interval in which the `MessageThread` was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -7630,7 +7634,7 @@ type MessageThreadResult struct {
 	// Unique identifier of the last and hence oldest message thread returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older message threads.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered message threads.
-	MessageThreads []MessageThread `json:"MessageThreads,omitempty"`
+	MessageThreads []MessageThread `json:"MessageThreads,omitzero"`
 }
 
 // MultipleAccountMergeParameters is Mews' schema MultipleAccountMergeParameters.
@@ -7638,7 +7642,7 @@ type MessageThreadResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountMergeParameters struct {
 	// Accounts to be merged.
-	AccountMergeParameters []AccountMergeParameter `json:"AccountMergeParameters,omitempty"`
+	AccountMergeParameters []AccountMergeParameter `json:"AccountMergeParameters,omitzero"`
 }
 
 // MultipleAccountNoteAddParameters is Mews' schema MultipleAccountNoteAddParameters.
@@ -7646,7 +7650,7 @@ type MultipleAccountMergeParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountNoteAddParameters struct {
 	// Account notes to be added.
-	AccountNotes []AccountNoteAddParameters `json:"AccountNotes,omitempty"`
+	AccountNotes []AccountNoteAddParameters `json:"AccountNotes,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7656,7 +7660,7 @@ type MultipleAccountNoteAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountNoteDeleteParameters struct {
 	// Unique identifiers of the account notes to be deleted.
-	AccountNoteIDs []string `json:"AccountNoteIds,omitempty"`
+	AccountNoteIDs []string `json:"AccountNoteIds,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7666,7 +7670,7 @@ type MultipleAccountNoteDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountNoteUpdateParameters struct {
 	// Account notes to be updated.
-	AccountNoteUpdates []AccountNoteUpdateParameters `json:"AccountNoteUpdates,omitempty"`
+	AccountNoteUpdates []AccountNoteUpdateParameters `json:"AccountNoteUpdates,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7676,7 +7680,7 @@ type MultipleAccountNoteUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountUpdateParameters struct {
 	// Accounts to be updated.
-	AccountUpdates []AccountUpdateParameters `json:"AccountUpdates,omitempty"`
+	AccountUpdates []AccountUpdateParameters `json:"AccountUpdates,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7686,7 +7690,7 @@ type MultipleAccountUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAccountingItemsUpdateParameters struct {
 	// List of requested updates.
-	AccountingItemUpdates []AccountingItemUpdateParameters `json:"AccountingItemUpdates,omitempty"`
+	AccountingItemUpdates []AccountingItemUpdateParameters `json:"AccountingItemUpdates,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7696,7 +7700,7 @@ type MultipleAccountingItemsUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAddressAddParameters struct {
 	// Collection of addresses to be created.
-	Addresses []AddressAddParameters `json:"Addresses,omitempty"`
+	Addresses []AddressAddParameters `json:"Addresses,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7706,7 +7710,7 @@ type MultipleAddressAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAddressUpdateParameters struct {
 	// Collection of addresses to be updated.
-	AddressUpdates []AddressUpdateParameters `json:"AddressUpdates,omitempty"`
+	AddressUpdates []AddressUpdateParameters `json:"AddressUpdates,omitzero"`
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 }
@@ -7716,7 +7720,7 @@ type MultipleAddressUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAvailabilityBlockAddParameters struct {
 	// Availability blocks to be added.
-	AvailabilityBlocks []AvailabilityBlockAddParameters `json:"AvailabilityBlocks,omitempty"`
+	AvailabilityBlocks []AvailabilityBlockAddParameters `json:"AvailabilityBlocks,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7726,7 +7730,7 @@ type MultipleAvailabilityBlockAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleAvailabilityBlockUpdateParameters struct {
 	// Availability blocks to be updated.
-	AvailabilityBlocks []AvailabilityBlockUpdateParameters `json:"AvailabilityBlocks,omitempty"`
+	AvailabilityBlocks []AvailabilityBlockUpdateParameters `json:"AvailabilityBlocks,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7736,7 +7740,7 @@ type MultipleAvailabilityBlockUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleBillAddParameters struct {
 	// Information about bills to be created.
-	Bills []BillAddParameters `json:"Bills,omitempty"`
+	Bills []BillAddParameters `json:"Bills,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7746,7 +7750,7 @@ type MultipleBillAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleBillingAutomationAddParameters struct {
 	// Parameters of the new billing automations to be created.
-	BillingAutomations []BillingAutomationAddParameters `json:"BillingAutomations,omitempty"`
+	BillingAutomations []BillingAutomationAddParameters `json:"BillingAutomations,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7756,7 +7760,7 @@ type MultipleBillingAutomationAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleBillingAutomationUpdateParameters struct {
 	// Details of the billing automations to be updated.
-	BillingAutomationUpdates []BillingAutomationUpdateParameters `json:"BillingAutomationUpdates,omitempty"`
+	BillingAutomationUpdates []BillingAutomationUpdateParameters `json:"BillingAutomationUpdates,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7766,7 +7770,7 @@ type MultipleBillingAutomationUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleBillsUpdateParameters struct {
 	// Information about bills to be updated.
-	BillsUpdates []BillUpdateParameters `json:"BillsUpdates,omitempty"`
+	BillsUpdates []BillUpdateParameters `json:"BillsUpdates,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7776,7 +7780,7 @@ type MultipleBillsUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleCompanyContractAddParameters struct {
 	// Information about travel agency contracts to be created.
-	TravelAgencyContracts []TravelAgencyContractAddParameters `json:"TravelAgencyContracts,omitempty"`
+	TravelAgencyContracts []TravelAgencyContractAddParameters `json:"TravelAgencyContracts,omitzero"`
 }
 
 // MultipleCompanyContractDeleteParameters is Mews' schema MultipleCompanyContractDeleteParameters.
@@ -7786,9 +7790,9 @@ type MultipleCompanyContractDeleteParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the `Service` the travel agency contract belongs to.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Unique identifiers of the Travel agency contract to delete.
-	TravelAgencyContractIDs []string `json:"TravelAgencyContractIds,omitempty"`
+	TravelAgencyContractIDs []string `json:"TravelAgencyContractIds,omitzero"`
 }
 
 // MultipleCompanyContractUpdateParameters is Mews' schema MultipleCompanyContractUpdateParameters.
@@ -7796,7 +7800,7 @@ type MultipleCompanyContractDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleCompanyContractUpdateParameters struct {
 	// Information about travel agency contracts to be updated.
-	TravelAgencyContractUpdates []TravelAgencyContractUpdateParameters `json:"TravelAgencyContractUpdates,omitempty"`
+	TravelAgencyContractUpdates []TravelAgencyContractUpdateParameters `json:"TravelAgencyContractUpdates,omitzero"`
 }
 
 // MultipleCompanyDeleteParameters is Mews' schema MultipleCompanyDeleteParameters.
@@ -7806,7 +7810,7 @@ type MultipleCompanyDeleteParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Unique identifiers of the companies to be deleted.
-	CompanyIDs []string `json:"CompanyIds,omitempty"`
+	CompanyIDs []string `json:"CompanyIds,omitzero"`
 }
 
 // MultipleCustomerParameters is Mews' schema MultipleCustomerParameters.
@@ -7814,7 +7818,7 @@ type MultipleCompanyDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleCustomerParameters struct {
 	// Unique identifiers of `Customer`.
-	CustomerIDs []string `json:"CustomerIds,omitempty"`
+	CustomerIDs []string `json:"CustomerIds,omitzero"`
 }
 
 // MultipleIdentityDocumentUpdateParameters is Mews' schema MultipleIdentityDocumentUpdateParameters (Multiple identity document update parameters).
@@ -7824,7 +7828,7 @@ type MultipleIdentityDocumentUpdateParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Identity documents to be updated.
-	IdentityDocuments []IdentityDocumentUpdateParameters `json:"IdentityDocuments,omitempty"`
+	IdentityDocuments []IdentityDocumentUpdateParameters `json:"IdentityDocuments,omitzero"`
 }
 
 // MultipleLoyaltyMembershipAddParameters is Mews' schema MultipleLoyaltyMembershipAddParameters.
@@ -7834,7 +7838,7 @@ type MultipleLoyaltyMembershipAddParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Loyalty memberships to be added.
-	LoyaltyMemberships []LoyaltyMembershipAddParameters `json:"LoyaltyMemberships,omitempty"`
+	LoyaltyMemberships []LoyaltyMembershipAddParameters `json:"LoyaltyMemberships,omitzero"`
 }
 
 // MultipleLoyaltyMembershipUpdateParameters is Mews' schema MultipleLoyaltyMembershipUpdateParameters.
@@ -7844,7 +7848,7 @@ type MultipleLoyaltyMembershipUpdateParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Loyalty memberships to be updated.
-	LoyaltyMembershipUpdates []LoyaltyMembershipUpdateParameters `json:"LoyaltyMembershipUpdates,omitempty"`
+	LoyaltyMembershipUpdates []LoyaltyMembershipUpdateParameters `json:"LoyaltyMembershipUpdates,omitzero"`
 }
 
 // MultipleLoyaltyProgramAddParameters is Mews' schema MultipleLoyaltyProgramAddParameters.
@@ -7854,7 +7858,7 @@ type MultipleLoyaltyProgramAddParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Loyalty programs to be added.
-	LoyaltyPrograms []LoyaltyProgramAddParameters `json:"LoyaltyPrograms,omitempty"`
+	LoyaltyPrograms []LoyaltyProgramAddParameters `json:"LoyaltyPrograms,omitzero"`
 }
 
 // MultipleLoyaltyProgramUpdateParameters is Mews' schema MultipleLoyaltyProgramUpdateParameters.
@@ -7864,7 +7868,7 @@ type MultipleLoyaltyProgramUpdateParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Loyalty programs to be updated.
-	LoyaltyProgramUpdates []LoyaltyProgramUpdateParameters `json:"LoyaltyProgramUpdates,omitempty"`
+	LoyaltyProgramUpdates []LoyaltyProgramUpdateParameters `json:"LoyaltyProgramUpdates,omitzero"`
 }
 
 // MultipleLoyaltyTierAddParameters is Mews' schema MultipleLoyaltyTierAddParameters.
@@ -7874,7 +7878,7 @@ type MultipleLoyaltyTierAddParameters struct {
 	// Unique identifier of the chain. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	ChainID *string `json:"ChainId,omitempty"`
 	// Loyalty tiers to be added.
-	LoyaltyTiers []LoyaltyTierAddParameters `json:"LoyaltyTiers,omitempty"`
+	LoyaltyTiers []LoyaltyTierAddParameters `json:"LoyaltyTiers,omitzero"`
 }
 
 // MultipleLoyaltyTierUpdateParameters is Mews' schema MultipleLoyaltyTierUpdateParameters.
@@ -7882,7 +7886,7 @@ type MultipleLoyaltyTierAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleLoyaltyTierUpdateParameters struct {
 	// Loyalty tiers to be updated.
-	LoyaltyTierUpdates []LoyaltyTierUpdateParameters `json:"LoyaltyTierUpdates,omitempty"`
+	LoyaltyTierUpdates []LoyaltyTierUpdateParameters `json:"LoyaltyTierUpdates,omitzero"`
 }
 
 // MultipleMessageAddParameters is Mews' schema MultipleMessageAddParameters.
@@ -7890,7 +7894,7 @@ type MultipleLoyaltyTierUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleMessageAddParameters struct {
 	// Messages to be added.
-	Messages []MessageAddParameters `json:"Messages,omitempty"`
+	Messages []MessageAddParameters `json:"Messages,omitzero"`
 }
 
 // MultiplePaymentRequestAddParameters is Mews' schema MultiplePaymentRequestAddParameters.
@@ -7900,7 +7904,7 @@ type MultiplePaymentRequestAddParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Payment requests to be added.
-	PaymentRequests []PaymentRequestAddParameters `json:"PaymentRequests,omitempty"`
+	PaymentRequests []PaymentRequestAddParameters `json:"PaymentRequests,omitzero"`
 	// Specifies whether a payment request email is sent to the customer. Defaults to `true`.
 	SendPaymentRequestEmails *bool `json:"SendPaymentRequestEmails,omitempty"`
 }
@@ -7910,7 +7914,7 @@ type MultiplePaymentRequestAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultiplePaymentRequestCancelParameters struct {
 	// Identifiers of payment requests to be canceled.
-	PaymentRequestIDs []string `json:"PaymentRequestIds,omitempty"`
+	PaymentRequestIDs []string `json:"PaymentRequestIds,omitzero"`
 }
 
 // MultipleRateCapacityOffsetUpdateParameters is Mews' schema MultipleRateCapacityOffsetUpdateParameters.
@@ -7920,7 +7924,7 @@ type MultiplePaymentRequestCancelParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleRateCapacityOffsetUpdateParameters struct {
 	// A list of rate capacity offset updates to apply.
-	CapacityOffsetUpdates []RateCapacityOffsetUpdateParameters `json:"CapacityOffsetUpdates,omitempty"`
+	CapacityOffsetUpdates []RateCapacityOffsetUpdateParameters `json:"CapacityOffsetUpdates,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 }
@@ -7928,7 +7932,7 @@ type MultipleRateCapacityOffsetUpdateParameters struct {
 // MultipleReservationResult is Mews' schema MultipleReservationResult.
 type MultipleReservationResult struct {
 	// Identifiers of the affected `Reservation` entities.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 }
 
 // MultipleReservationUpdateParameters is Mews' schema MultipleReservationUpdateParameters (Reservation updates).
@@ -7984,7 +7988,7 @@ type MultipleReservationUpdateParameters struct {
 	// Unique identifier of the reservation.
 	ReservationID string `json:"ReservationId"`
 	// Array of properties to be updated in each reservation specified.
-	ReservationUpdates []ReservationUpdateParameters `json:"ReservationUpdates,omitempty"`
+	ReservationUpdates []ReservationUpdateParameters `json:"ReservationUpdates,omitzero"`
 	// Reservation start in UTC timezone in ISO 8601 format. (or `null` if the start time should not be updated).
 	StartUtc *StringUpdateValue `json:"StartUtc,omitempty"`
 	// Prices for time units of the reservation. E.g. prices for the first or second night. (or `null` if the unit amounts should not be updated).
@@ -7998,7 +8002,7 @@ type MultipleReservationUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleResourceAccessTokenParameters struct {
 	// Parameters of resource access token.
-	ResourceAccessTokenParameters []ResourceAccessTokenParameters `json:"ResourceAccessTokenParameters,omitempty"`
+	ResourceAccessTokenParameters []ResourceAccessTokenParameters `json:"ResourceAccessTokenParameters,omitzero"`
 }
 
 // MultipleResourceAccessTokenUpdateParameters is Mews' schema MultipleResourceAccessTokenUpdateParameters.
@@ -8008,7 +8012,7 @@ type MultipleResourceAccessTokenUpdateParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Parameters of resource access token to update.
-	ResourceAccessTokenUpdates []ResourceAccessTokenUpdateParameters `json:"ResourceAccessTokenUpdates,omitempty"`
+	ResourceAccessTokenUpdates []ResourceAccessTokenUpdateParameters `json:"ResourceAccessTokenUpdates,omitzero"`
 }
 
 // MultipleResourceBlockAddParameters is Mews' schema MultipleResourceBlockAddParameters.
@@ -8016,7 +8020,7 @@ type MultipleResourceAccessTokenUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleResourceBlockAddParameters struct {
 	// Resource block parameters.
-	ResourceBlocks []ResourceBlockAddParameters `json:"ResourceBlocks,omitempty"`
+	ResourceBlocks []ResourceBlockAddParameters `json:"ResourceBlocks,omitzero"`
 }
 
 // MultipleResourceUpdateParameters is Mews' schema MultipleResourceUpdateParameters.
@@ -8024,7 +8028,7 @@ type MultipleResourceBlockAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleResourceUpdateParameters struct {
 	// Resource updates.
-	ResourceUpdates []ResourceUpdateParameters `json:"ResourceUpdates,omitempty"`
+	ResourceUpdates []ResourceUpdateParameters `json:"ResourceUpdates,omitzero"`
 }
 
 // MultipleServiceOrderNoteAddParameters is Mews' schema MultipleServiceOrderNoteAddParameters.
@@ -8032,7 +8036,7 @@ type MultipleResourceUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleServiceOrderNoteAddParameters struct {
 	// Notes to be added.
-	ServiceOrderNotes []ServiceOrderNoteAddParameters `json:"ServiceOrderNotes,omitempty"`
+	ServiceOrderNotes []ServiceOrderNoteAddParameters `json:"ServiceOrderNotes,omitzero"`
 }
 
 // MultipleServiceOrderNoteUpdateParameters is Mews' schema MultipleServiceOrderNoteUpdateParameters.
@@ -8040,7 +8044,7 @@ type MultipleServiceOrderNoteAddParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type MultipleServiceOrderNoteUpdateParameters struct {
 	// Notes to be updated.
-	ServiceOrderNoteUpdates []ServiceOrderNoteUpdateParameters `json:"ServiceOrderNoteUpdates,omitempty"`
+	ServiceOrderNoteUpdates []ServiceOrderNoteUpdateParameters `json:"ServiceOrderNoteUpdates,omitzero"`
 }
 
 // MultipleVoucherAddParameters is Mews' schema MultipleVoucherAddParameters.
@@ -8050,7 +8054,7 @@ type MultipleVoucherAddParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Vouchers to be added.
-	VoucherParameters []VoucherAddParameters `json:"VoucherParameters,omitempty"`
+	VoucherParameters []VoucherAddParameters `json:"VoucherParameters,omitzero"`
 }
 
 // MultipleVoucherCodeAddParameters is Mews' schema MultipleVoucherCodeAddParameters.
@@ -8060,7 +8064,7 @@ type MultipleVoucherCodeAddParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Voucher codes to be added.
-	VoucherCodeParameters []VoucherCodeAddParameters `json:"VoucherCodeParameters,omitempty"`
+	VoucherCodeParameters []VoucherCodeAddParameters `json:"VoucherCodeParameters,omitzero"`
 }
 
 // MultipleVoucherCodeDeleteParameters is Mews' schema MultipleVoucherCodeDeleteParameters.
@@ -8070,7 +8074,7 @@ type MultipleVoucherCodeDeleteParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the voucher codes to be deleted.
-	VoucherCodeIDs []string `json:"VoucherCodeIds,omitempty"`
+	VoucherCodeIDs []string `json:"VoucherCodeIds,omitzero"`
 }
 
 // MultipleVoucherDeleteParameters is Mews' schema MultipleVoucherDeleteParameters.
@@ -8080,7 +8084,7 @@ type MultipleVoucherDeleteParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the vouchers to be deleted.
-	VoucherIDs []string `json:"VoucherIds,omitempty"`
+	VoucherIDs []string `json:"VoucherIds,omitzero"`
 }
 
 // MultipleVoucherUpdateParameters is Mews' schema MultipleVoucherUpdateParameters.
@@ -8090,7 +8094,7 @@ type MultipleVoucherUpdateParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Details of voucher updates.
-	VoucherUpdates []VoucherUpdateParameters `json:"VoucherUpdates,omitempty"`
+	VoucherUpdates []VoucherUpdateParameters `json:"VoucherUpdates,omitzero"`
 }
 
 // NextAction is Mews' schema NextAction (Alternative payment next action).
@@ -8183,7 +8187,7 @@ type OrderAdditionParameters struct {
 	// Unique identifier of the `Enterprise`. Required when using Portfolio Access Tokens, ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Parameters of the ordered custom items.
-	Items []OrderItemAdditionData `json:"Items,omitempty"`
+	Items []OrderItemAdditionData `json:"Items,omitzero"`
 	// Identifier of the `Reservation` to which the created order will be linked.
 	LinkedReservationID *string `json:"LinkedReservationId,omitempty"`
 	// Additional notes of the order.
@@ -8191,7 +8195,7 @@ type OrderAdditionParameters struct {
 	// Options for the added order.
 	Options *OrderAdditionOptions `json:"Options,omitempty"`
 	// Parameters of the ordered products.
-	ProductOrders []ProductOrderAdditionData `json:"ProductOrders,omitempty"`
+	ProductOrders []ProductOrderAdditionData `json:"ProductOrders,omitzero"`
 	// Identifier of the `Service` to be ordered.
 	ServiceID string `json:"ServiceId"`
 }
@@ -8245,9 +8249,9 @@ type OrderItem struct {
 	// Date and time of the item bill closure in UTC timezone in ISO 8601 format.
 	ClosedUtc *time.Time `json:"ClosedUtc,omitempty"`
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
-	ConsumedUtc time.Time `json:"ConsumedUtc"`
+	ConsumedUtc time.Time `json:"ConsumedUtc,omitzero"`
 	// Creation date and time of the order item created in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the order item.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Additional order item data.
@@ -8347,7 +8351,7 @@ type OrderItem struct {
 	// Unit count of item, i.e. the number of sub-items or units, if applicable.
 	UnitCount int `json:"UnitCount"`
 	// Last update date and time of the order item in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the order item.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 }
@@ -8455,11 +8459,11 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type OrderItemFilterParameters struct {
 	// Unique identifiers of specific `Accounts` to which the order items belong to. Required if no other filter is provided.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Accounting state of the item.
-	AccountingStates []AccountingStateEnum `json:"AccountingStates,omitempty"`
+	AccountingStates []AccountingStateEnum `json:"AccountingStates,omitzero"`
 	// Unique identifiers of the [Bills](https://mews-systems.gitbook.io/connector-api/operations/bills/#bill) to which order item is assigned. Required if no other filter is provided.
-	BillIDs []string `json:"BillIds,omitempty"`
+	BillIDs []string `json:"BillIds,omitzero"`
 	// Interval in which the [Order item](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item) was canceled. Required if no other filter is provided.
 	CanceledUtc *mews.TimeInterval `json:"CanceledUtc,omitempty"`
 	// Interval in which the [Order item](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item) was closed. Required if no other filter is provided.
@@ -8471,17 +8475,17 @@ type OrderItemFilterParameters struct {
 	// ISO-4217 code of the [Currency](https://mews-systems.gitbook.io/connector-api/operations/currencies/#currency) the item costs should be converted to.
 	Currency *string `json:"Currency,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the [Order items](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item). Required if no other filter is provided.
-	OrderItemIDs []string `json:"OrderItemIds,omitempty"`
+	OrderItemIDs []string `json:"OrderItemIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if no other filter is provided.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Unique identifiers of the service orders ([product service orders](https://mews-systems.gitbook.io/connector-api/operations/productserviceorders/#product-service-order) or [reservations](https://mews-systems.gitbook.io/connector-api/operations/reservations/#reservation-ver-2023-06-06)). Required if no other filter is provided.
-	ServiceOrderIDs []string `json:"ServiceOrderIds,omitempty"`
+	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Order item type, e.g. whether product order or space order.
-	Types []OrderItemTypeEnum `json:"Types,omitempty"`
+	Types []OrderItemTypeEnum `json:"Types,omitzero"`
 	// Interval in which the [Order item](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item) was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -8503,13 +8507,13 @@ type OrderItemOld struct {
 	// Date and time of the item bill closure in UTC timezone in ISO 8601 format.
 	ClosedUtc *mews.Date `json:"ClosedUtc,omitempty"`
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
-	ConsumedUtc *mews.Date `json:"ConsumedUtc,omitempty"`
+	ConsumedUtc *string `json:"ConsumedUtc,omitempty"`
 	// Creation date and time of the item in UTC timezone in ISO 8601 format.
-	CreatedUtc mews.Date `json:"CreatedUtc"`
+	CreatedUtc mews.Date `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the item.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Additional data specific to particular order item.
-	Data OrderItemOldData `json:"Data"`
+	Data OrderItemOldData `json:"Data,omitzero"`
 	// Unique identifier of the item.
 	ID string `json:"Id"`
 	// Unique identifier of the order (or `Reservation` which is a special type of order) the item belongs to.
@@ -8525,7 +8529,7 @@ type OrderItemOld struct {
 	// Unit count of item, i.e. the number of sub-items or units, if applicable.
 	UnitCount *int `json:"UnitCount,omitempty"`
 	// Last update date and time of the item in UTC timezone in ISO 8601 format.
-	UpdatedUtc mews.Date `json:"UpdatedUtc"`
+	UpdatedUtc mews.Date `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the item.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 }
@@ -8611,7 +8615,7 @@ type OrderItemResult struct {
 	// Unique identifier of the last and hence oldest order item returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older order items.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Set of requested order items.
-	OrderItems []OrderItem `json:"OrderItems,omitempty"`
+	OrderItems []OrderItem `json:"OrderItems,omitzero"`
 }
 
 // OrderItemTypeEnum is Mews' schema OrderItemTypeEnum (Order item type).
@@ -8761,7 +8765,7 @@ const (
 // Outlet is Mews' schema Outlet.
 type Outlet struct {
 	// Creation date and time of the outlet in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the outlet.
@@ -8771,7 +8775,7 @@ type Outlet struct {
 	// Name of the outlet.
 	Name string `json:"Name"`
 	// Last update date and time of the outlet in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Outlet in UTC with at most seven fractional digits.
@@ -8786,7 +8790,7 @@ func (x Outlet) MarshalJSON() ([]byte, error) {
 // OutletBill is Mews' schema OutletBill (Outlet bill).
 type OutletBill struct {
 	// Date and time of the bill closure in UTC timezone in ISO 8601 format.
-	ClosedUtc time.Time `json:"ClosedUtc"`
+	ClosedUtc time.Time `json:"ClosedUtc,omitzero"`
 	// Unique identifier of the Enterprise.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the bill.
@@ -8798,7 +8802,7 @@ type OutletBill struct {
 	// Unique identifier of the [Outlet](https://mews-systems.gitbook.io/connector-api/operations/outlets/#outlet) where the bill was issued.
 	OutletID string `json:"OutletId"`
 	// Last update date and time of the bill in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of OutletBill in UTC with at most seven fractional digits.
@@ -8815,9 +8819,9 @@ type OutletBillParameters struct {
 	// Unique identifier of the `Account` to be assigned to the bill.
 	AccountID *string `json:"AccountId,omitempty"`
 	// Date and time of the bill closure in UTC timezone in ISO 8601 format.
-	ClosedUtc time.Time `json:"ClosedUtc"`
+	ClosedUtc time.Time `json:"ClosedUtc,omitzero"`
 	// The items on the bill.
-	Items []OutletItemParameters `json:"Items,omitempty"`
+	Items []OutletItemParameters `json:"Items,omitzero"`
 	// Additional notes on the bill.
 	Notes *string `json:"Notes,omitempty"`
 	// Number of the bill.
@@ -8839,11 +8843,11 @@ func (x OutletBillParameters) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type OutletFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Outlets](https://mews-systems.gitbook.io/connector-api/operations/#outlet).
-	OutletIDs []string `json:"OutletIds,omitempty"`
+	OutletIDs []string `json:"OutletIds,omitzero"`
 	// Interval in which the outlets were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -8855,9 +8859,9 @@ type OutletItem struct {
 	// Unique identifier of the [Outlet bill](https://mews-systems.gitbook.io/connector-api/operations/#outlet-bill) the item belongs to.
 	BillID string `json:"BillId"`
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
-	ConsumedUtc time.Time `json:"ConsumedUtc"`
+	ConsumedUtc time.Time `json:"ConsumedUtc,omitzero"`
 	// Date and time of the item creation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
 	EnterpriseID string `json:"EnterpriseId"`
 	// An identifier of this item from another system.
@@ -8881,7 +8885,7 @@ type OutletItem struct {
 	// Unit count of the item.
 	UnitCount int `json:"UnitCount"`
 	// Last update date and time of the item in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of OutletItem in UTC with at most seven fractional digits.
@@ -8899,7 +8903,7 @@ type OutletItemParameters struct {
 	// Unique identifier of an `AccountingCategory` to be assigned to the item.
 	AccountingCategoryID *string `json:"AccountingCategoryId,omitempty"`
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
-	ConsumedUtc time.Time `json:"ConsumedUtc"`
+	ConsumedUtc time.Time `json:"ConsumedUtc,omitzero"`
 	// An identifier of this item from another system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Name of the item.
@@ -8927,9 +8931,9 @@ type OutletItemResult struct {
 	// Unique identifier of the last and hence oldest outlet item returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older outlet items.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The outlet bills of the items.
-	OutletBills []OutletBill `json:"OutletBills,omitempty"`
+	OutletBills []OutletBill `json:"OutletBills,omitzero"`
 	// The outlet items.
-	OutletItems []OutletItem `json:"OutletItems,omitempty"`
+	OutletItems []OutletItem `json:"OutletItems,omitzero"`
 }
 
 // OutletItemType is Mews' schema OutletItemType (Outlet item type).
@@ -8954,9 +8958,9 @@ type OutletItemsFilterParameters struct {
 	// ISO-4217 code of the [Currency](#currency) the item costs should be converted to.
 	Currency *string `json:"Currency,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the [Outlet items](#outlet-item). If not specified, the operation returns data for all [Outlet items](#outlet-item) within scope of the Access Token.
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval in which the [Outlet bill](#outlet-bill) was updated.
@@ -8968,7 +8972,7 @@ type OutletResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The outlets of the enterprise.
-	Outlets []Outlet `json:"Outlets,omitempty"`
+	Outlets []Outlet `json:"Outlets,omitzero"`
 }
 
 // Parameters is Mews' schema Parameters.
@@ -8982,7 +8986,7 @@ type ParentProductCategory struct {
 	// Unique identifier of the product category.
 	ID string `json:"Id"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 }
 
 // PaxCount is Mews' schema PaxCount.
@@ -9022,7 +9026,7 @@ type Payment struct {
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
 	ConsumedUtc *time.Time `json:"ConsumedUtc,omitempty"`
 	// Creation date and time of the payment created in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Additional payment data.
 	Data *PaymentData `json:"Data,omitempty"`
 	// Unique identifier of the `Enterprise`.
@@ -9114,7 +9118,7 @@ type Payment struct {
 	// TaxDeductedPayment
 	Type PaymentDiscriminatorEnum `json:"Type"`
 	// Last update date and time of the payment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Payment in UTC with at most seven fractional digits.
@@ -9344,11 +9348,11 @@ type PaymentExternalData struct {
 // The credentials, client name and language are merged in by the pipeline.
 type PaymentFilterParameters struct {
 	// Unique identifiers of specific `Accounts` to which payments belong. Required if no other filter is provided.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Accounting state of the item.
-	AccountingStates []AccountingState `json:"AccountingStates,omitempty"`
+	AccountingStates []AccountingState `json:"AccountingStates,omitzero"`
 	// Unique identifiers of specific `Bill` items to which payments are assigned. Required if no other filter is provided.
-	BillIDs []string `json:"BillIds,omitempty"`
+	BillIDs []string `json:"BillIds,omitzero"`
 	// Time interval during which the `Payment` was charged. Required if no other filter is provided.
 	ChargedUtc *mews.TimeInterval `json:"ChargedUtc,omitempty"`
 	// Time interval during which the `Payment` was closed. Required if no other filter is provided.
@@ -9358,17 +9362,17 @@ type PaymentFilterParameters struct {
 	// ISO-4217 code of the `Currency` the item costs should be converted to.
 	Currency *string `json:"Currency,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of specific `Payment` items. Required if no other filter is provided.
-	PaymentIDs []string `json:"PaymentIds,omitempty"`
+	PaymentIDs []string `json:"PaymentIds,omitzero"`
 	// Unique identifiers of specific `Reservations` to which payments belong. Required if no other filter is provided.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval in which the `Payments` were settled.
 	SettlementUtc *mews.TimeInterval `json:"SettlementUtc,omitempty"`
 	// Payment state of the item.
-	States []PaymentState `json:"States,omitempty"`
+	States []PaymentState `json:"States,omitzero"`
 	// Payment state of the item.
 	//
 	// Payment
@@ -9434,9 +9438,9 @@ type PaymentItemOld struct {
 	// Date and time of the item bill closure in UTC timezone in ISO 8601 format.
 	ClosedUtc *time.Time `json:"ClosedUtc,omitempty"`
 	// Date and time of the item consumption in UTC timezone in ISO 8601 format.
-	ConsumedUtc time.Time `json:"ConsumedUtc"`
+	ConsumedUtc time.Time `json:"ConsumedUtc,omitzero"`
 	// Additional data specific to particular payment item.
-	Data PaymentItemOldData `json:"Data"`
+	Data PaymentItemOldData `json:"Data,omitzero"`
 	// Unique identifier of the item.
 	ID string `json:"Id"`
 	// External payment identifier.
@@ -9526,15 +9530,15 @@ type PaymentMethodRequestAddParameters struct {
 	// Account email address for sending the payment method request. If not provided, uses the email from the customer profile.
 	Email *string `json:"Email,omitempty"`
 	// Email notifications to send. If not specified, all emails will be sent. To disable all emails send an empty list. Additional email types may be added in the future.
-	EmailsToSend []PaymentMethodRequestEmailTypesEnum `json:"EmailsToSend,omitempty"`
+	EmailsToSend []PaymentMethodRequestEmailTypesEnum `json:"EmailsToSend,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Date and time of the payment method request's expiration in ISO 8601 format.
-	ExpirationUtc time.Time `json:"ExpirationUtc"`
+	ExpirationUtc time.Time `json:"ExpirationUtc,omitzero"`
 	// Payment method request's internal notes.
 	Notes *string `json:"Notes,omitempty"`
 	// Collectable payment methods.
-	PaymentMethods []PaymentMethodRequestPaymentMethodsEnum `json:"PaymentMethods,omitempty"`
+	PaymentMethods []PaymentMethodRequestPaymentMethodsEnum `json:"PaymentMethods,omitzero"`
 }
 
 // MarshalJSON sends the times of PaymentMethodRequestAddParameters in UTC with at most seven fractional digits.
@@ -9664,15 +9668,7 @@ type PaymentPlanAddParameters struct {
 	// Reservation Id associated with the payment plan.
 	ReservationID string `json:"ReservationId"`
 	// Specifies the month when the payment plan begins collecting payments, in the 'YYYY-MM' format. The month must be in the future and fall within the reservation period.
-	StartMonth *time.Time `json:"StartMonth,omitempty"`
-}
-
-// MarshalJSON sends the times of PaymentPlanAddParameters in UTC with at most seven fractional digits.
-func (x PaymentPlanAddParameters) MarshalJSON() ([]byte, error) {
-	type wire PaymentPlanAddParameters
-	w := wire(x)
-	w.StartMonth = wireTimePtr(w.StartMonth)
-	return json.Marshal(w)
+	StartMonth *string `json:"StartMonth,omitempty"`
 }
 
 // PaymentPlanAddResult is Mews' schema PaymentPlanAddResult.
@@ -9688,7 +9684,7 @@ type PaymentPlanPaymentRequest struct {
 	// Internal note for the payment request.
 	Note *string `json:"Note,omitempty"`
 	// Allowed payment methods to pay for the payment plan.
-	PaymentMethods []PaymentMethodsEnum `json:"PaymentMethods,omitempty"`
+	PaymentMethods []PaymentMethodsEnum `json:"PaymentMethods,omitzero"`
 	// Custom expiration date offset in days for the payment request. If not set, it'll expire in one week, unless the first scheduled payment should be executed before. In that case, The expiration date will be set one second before the scheduled payment execution (the last possible moment when we can get the payment method).
 	PaymentRequestExpirationOffsetDays *int `json:"PaymentRequestExpirationOffsetDays,omitempty"`
 	// Type of payment request to create. If not specified, defaults to `Payment`.
@@ -9764,7 +9760,7 @@ type PaymentRequest struct {
 	// Amount of the payment request.
 	Amount Amount `json:"Amount"`
 	// Creation date and time of the payment request in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the `Customer` to which the payment request was issued.
 	//
 	// Deprecated: Use `AccountId`
@@ -9774,7 +9770,7 @@ type PaymentRequest struct {
 	// Unique identifier of the `Enterprise`.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Date and time of the payment request's expiration in ISO 8601 format.
-	ExpirationUtc time.Time `json:"ExpirationUtc"`
+	ExpirationUtc time.Time `json:"ExpirationUtc,omitzero"`
 	// Unique identifier of the payment request.
 	ID string `json:"Id"`
 	// Payment request's notes.
@@ -9790,7 +9786,7 @@ type PaymentRequest struct {
 	// A payment request type.
 	Type PaymentRequestType `json:"Type"`
 	// Last update date and time of the payment request in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of PaymentRequest in UTC with at most seven fractional digits.
@@ -9814,7 +9810,7 @@ type PaymentRequestAddParameters struct {
 	// Description of the payment request.
 	Description string `json:"Description"`
 	// Date and time of the payment request's expiration in ISO 8601 format.
-	ExpirationUtc time.Time `json:"ExpirationUtc"`
+	ExpirationUtc time.Time `json:"ExpirationUtc,omitzero"`
 	// Payment request's notes.
 	Notes *string `json:"Notes,omitempty"`
 	// A payment request reason.
@@ -9836,13 +9832,13 @@ func (x PaymentRequestAddParameters) MarshalJSON() ([]byte, error) {
 // PaymentRequestAdditionResult is Mews' schema PaymentRequestAdditionResult.
 type PaymentRequestAdditionResult struct {
 	// The added payment requests.
-	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitempty"`
+	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitzero"`
 }
 
 // PaymentRequestCancellationResult is Mews' schema PaymentRequestCancellationResult.
 type PaymentRequestCancellationResult struct {
 	// The cancelled payment requests.
-	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitempty"`
+	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitzero"`
 }
 
 // PaymentRequestFilterParameters is Mews' schema PaymentRequestFilterParameters.
@@ -9850,17 +9846,17 @@ type PaymentRequestCancellationResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type PaymentRequestFilterParameters struct {
 	// Unique identifiers of `Customer` accounts to which the payment requests were issued.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the requested payment requests.
-	PaymentRequestIDs []string `json:"PaymentRequestIds,omitempty"`
+	PaymentRequestIDs []string `json:"PaymentRequestIds,omitzero"`
 	// Unique identifiers of `Reservation` to which the payment requests belong.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// A list of payment request states to filter by.
-	States []PaymentRequestState `json:"States,omitempty"`
+	States []PaymentRequestState `json:"States,omitzero"`
 	// Interval in which the payment requests were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -9885,7 +9881,7 @@ type PaymentRequestResult struct {
 	// Unique identifier of the last and hence oldest payment request returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older payment requests.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered payment requests.
-	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitempty"`
+	PaymentRequests []PaymentRequest `json:"PaymentRequests,omitzero"`
 }
 
 // PaymentRequestState is Mews' schema PaymentRequestState (Payment request state).
@@ -9921,7 +9917,7 @@ type PaymentResult struct {
 	// Unique identifier of the last and hence oldest payment returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of payments.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The list of filtered payments.
-	Payments []Payment `json:"Payments,omitempty"`
+	Payments []Payment `json:"Payments,omitzero"`
 }
 
 // PaymentState is Mews' schema PaymentState (Payment state).
@@ -10065,7 +10061,7 @@ type Preauthorization struct {
 // PreauthorizationResult is Mews' schema PreauthorizationResult.
 type PreauthorizationResult struct {
 	// Preauthorizations of the specified `Customer`.
-	Preauthorizations []Preauthorization `json:"Preauthorizations,omitempty"`
+	Preauthorizations []Preauthorization `json:"Preauthorizations,omitzero"`
 }
 
 // PreauthorizationState is Mews' schema PreauthorizationState (Preauthorization state).
@@ -10155,13 +10151,13 @@ type Product struct {
 	// NextTimeUnit
 	ConsumptionMoment ProductConsumptionMomentEnum `json:"ConsumptionMoment"`
 	// Creation date and time of the product in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Description of the product. **Deprecated!** Please use Descriptions
 	//
 	// Deprecated: Use `Descriptions` instead.
 	Description *string `json:"Description,omitempty"`
 	// All translations of descriptions.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Identifier of the product from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Name of the product meant to be displayed to customer. **Deprecated!** Please use ExternalNames
@@ -10169,11 +10165,11 @@ type Product struct {
 	// Deprecated: Use `ExternalNames` instead.
 	ExternalName *string `json:"ExternalName,omitempty"`
 	// All translations of external name.
-	ExternalNames map[string]string `json:"ExternalNames,omitempty"`
+	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
 	// Unique identifier of the product.
 	ID string `json:"Id"`
 	// Unique identifier of the product image.
-	ImageIDs []string `json:"ImageIds,omitempty"`
+	ImageIDs []string `json:"ImageIds,omitzero"`
 	// Whether the product is still active.
 	IsActive bool `json:"IsActive"`
 	// Deprecated: Mews marks this field deprecated.
@@ -10183,7 +10179,7 @@ type Product struct {
 	// Deprecated: Use `Names` instead.
 	Name *string `json:"Name,omitempty"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Options of the product.
 	Options ProductOptions `json:"Options"`
 	// Order value for presentation purposes.
@@ -10203,7 +10199,7 @@ type Product struct {
 	// Price representing price of the product.
 	Price ExtendedAmount `json:"Price"`
 	// Deprecated: Use `Price` instead.
-	Pricing ProductPricingField `json:"Pricing"`
+	Pricing ProductPricingField `json:"Pricing,omitzero"`
 	// Promotions of the product.
 	Promotions Promotions `json:"Promotions"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
@@ -10213,7 +10209,7 @@ type Product struct {
 	// Deprecated: Use `ShortNames` instead.
 	ShortName *string `json:"ShortName,omitempty"`
 	// All translations of short name.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Legal reference that states why this product is exempt from tax.
 	TaxExemptionLegalReference *string `json:"TaxExemptionLegalReference,omitempty"`
 	// Specifies the reason a product is exempt from tax.
@@ -10237,7 +10233,7 @@ type Product struct {
 	// DE_NATO (NATO-ZAbk - Umsatzsteuerbefreiung gemäß Artikel 67(3) NATO-Zusatzabkommen)
 	TaxExemptionReason *TaxExemptionReasonTypeEnum `json:"TaxExemptionReason,omitempty"`
 	// Last update date and time of the product in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Product in UTC with at most seven fractional digits.
@@ -10254,21 +10250,21 @@ type ProductAgeCategoryPrice struct {
 	// Unique identifier of the age category.
 	AgeCategoryID string `json:"AgeCategoryId"`
 	// Prices of the product for the resource category in the covered dates.
-	Prices []Amount `json:"Prices,omitempty"`
+	Prices []Amount `json:"Prices,omitzero"`
 }
 
 // ProductCategory is Mews' schema ProductCategory (Product category).
 type ProductCategory struct {
 	// Date and time of the product category creation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Unique identifier of the enterprise to which the product category belongs.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the product category.
 	ID string `json:"Id"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Ordering of the category, lower number corresponds to lower category (note that neither uniqueness nor continuous sequence is guaranteed).
 	Ordering int `json:"Ordering"`
 	// Parent product category, if set.
@@ -10276,9 +10272,9 @@ type ProductCategory struct {
 	// Unique identifier of the `Service` of the resource category.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Date and time of the product category update in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ProductCategory in UTC with at most seven fractional digits.
@@ -10295,13 +10291,13 @@ func (x ProductCategory) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ProductCategoryFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `ProductCategory`.
-	ProductCategoryIDs []string `json:"ProductCategoryIds,omitempty"`
+	ProductCategoryIDs []string `json:"ProductCategoryIds,omitzero"`
 	// Unique identifiers of `Service` to which the product categories belong.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the product categories were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -10311,7 +10307,7 @@ type ProductCategoryResult struct {
 	// Unique identifier of the last product category returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of product categories.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Product categories.
-	ProductCategories []ProductCategory `json:"ProductCategories,omitempty"`
+	ProductCategories []ProductCategory `json:"ProductCategories,omitzero"`
 }
 
 // ProductChargingModeEnum is Mews' schema ProductChargingModeEnum (Product charging mode).
@@ -10371,7 +10367,7 @@ type ProductDeleteParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the products to delete.
-	ProductIDs []string `json:"ProductIds,omitempty"`
+	ProductIDs []string `json:"ProductIds,omitzero"`
 }
 
 // ProductFilterParameters is Mews' schema ProductFilterParameters (Product parameters).
@@ -10379,15 +10375,15 @@ type ProductDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ProductFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Whether or not to include default products for the service, i.e. products which are standard includes and not true extras. For example, the night's stay would be the default product for a room reservation. These may be useful for accounting purposes but should not be displayed to customers for selection. If `ProductIds` are provided, `IncludeDefault` defaults to true, otherwise it defaults to false.
 	IncludeDefault *bool `json:"IncludeDefault,omitempty"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the product.
-	ProductIDs []string `json:"ProductIds,omitempty"`
+	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the products were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -10481,7 +10477,7 @@ type ProductPriceUpdateParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Price adjustments for specific time intervals.
-	PriceUpdates []ProductPriceUpdate `json:"PriceUpdates,omitempty"`
+	PriceUpdates []ProductPriceUpdate `json:"PriceUpdates,omitzero"`
 	// Unique identifier of the `Product`.
 	ProductID string `json:"ProductId"`
 }
@@ -10543,11 +10539,11 @@ func NewProductPricingFieldRelative(v RelativeProductPrice) (ProductPricingField
 // The credentials, client name and language are merged in by the pipeline.
 type ProductPricingFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/): 100 hours if hours, 100 days if days, or 24 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the product.
 	ProductID string `json:"ProductId"`
 }
@@ -10564,13 +10560,13 @@ func (x ProductPricingFilterParameters) MarshalJSON() ([]byte, error) {
 // ProductPricingResult is Mews' schema ProductPricingResult (Product pricing result).
 type ProductPricingResult struct {
 	// Age category prices.
-	AgeCategoryPrices []ProductAgeCategoryPrice `json:"AgeCategoryPrices,omitempty"`
+	AgeCategoryPrices []ProductAgeCategoryPrice `json:"AgeCategoryPrices,omitzero"`
 	// Base prices of the product for each time unit covered by the time interval.
-	BaseAmountPrices []Amount `json:"BaseAmountPrices,omitempty"`
+	BaseAmountPrices []Amount `json:"BaseAmountPrices,omitzero"`
 	// Unique identifier of the product.
 	ProductID string `json:"ProductId"`
 	// Set of all time units covered by the time interval; expressed in UTC timezone ISO 8601 format.
-	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitempty"`
+	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitzero"`
 }
 
 // ProductResult is Mews' schema ProductResult (Product result).
@@ -10578,9 +10574,9 @@ type ProductResult struct {
 	// Unique identifier of the last and hence oldest product returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older products.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Products offered specifically to customers.
-	CustomerProducts []Product `json:"CustomerProducts,omitempty"`
+	CustomerProducts []Product `json:"CustomerProducts,omitzero"`
 	// Products offered with the service.
-	Products []Product `json:"Products,omitempty"`
+	Products []Product `json:"Products,omitzero"`
 }
 
 // ProductServiceOrderFilterParameters is Mews' schema ProductServiceOrderFilterParameters.
@@ -10588,19 +10584,19 @@ type ProductResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ProductServiceOrderFilterParameters struct {
 	// Unique identifiers of the Customer or Company who owns the product service order.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of linked Reservations.
-	LinkedReservationIDs []string `json:"LinkedReservationIds,omitempty"`
+	LinkedReservationIDs []string `json:"LinkedReservationIds,omitzero"`
 	// Unique identifiers of the Product service order.
-	ProductServiceOrderIDs []string `json:"ProductServiceOrderIds,omitempty"`
+	ProductServiceOrderIDs []string `json:"ProductServiceOrderIds,omitzero"`
 	// Unique identifiers of the `Service`.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// A list of product service order states to filter by.
-	States []ServiceOrderState `json:"States,omitempty"`
+	States []ServiceOrderState `json:"States,omitzero"`
 	// Interval in which the Product service orders were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -10610,7 +10606,7 @@ type ProductServiceOrderResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The collection of product service orders.
-	ProductServiceOrders []ServiceOrder `json:"ProductServiceOrders,omitempty"`
+	ProductServiceOrders []ServiceOrder `json:"ProductServiceOrders,omitzero"`
 }
 
 // ProductTypeEnum is Mews' schema ProductTypeEnum (Product type).
@@ -10668,11 +10664,11 @@ type Rate struct {
 	// Unique identifier of the `Business Segment`.
 	BusinessSegmentID *string `json:"BusinessSegmentId,omitempty"`
 	// All translations of the description of the rate.
-	Description map[string]string `json:"Description,omitempty"`
+	Description map[string]string `json:"Description,omitzero"`
 	// Identifier of the rate from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// All translations of the external name of the rate.
-	ExternalNames map[string]string `json:"ExternalNames,omitempty"`
+	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
 	// Unique identifier of `Rate Group` where the rate belongs.
 	GroupID string `json:"GroupId"`
 	// Unique identifier of the rate.
@@ -10692,7 +10688,7 @@ type Rate struct {
 	// Deprecated: Use `Names` instead
 	Name *string `json:"Name,omitempty"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Unique identifier of the `Service`.
 	ServiceID string `json:"ServiceId"`
 	// Short name of the rate (in the default language).
@@ -10728,7 +10724,7 @@ type Rate struct {
 	// AvailabilityBlock
 	Type RateTypeEnum `json:"Type"`
 	// Interval in which the rates were updated.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Rate in UTC with at most seven fractional digits.
@@ -10746,15 +10742,15 @@ type RateAddData struct {
 	// Unique identifier of the business segment.
 	BusinessSegmentID *string `json:"BusinessSegmentId,omitempty"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Identifier of the rate from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// All translations of the external name of the rate.
-	ExternalNames map[string]string `json:"ExternalNames,omitempty"`
+	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
 	// Whether the rate is available to customers. `false` will be used as a default when not provided.
 	IsEnabled *bool `json:"IsEnabled,omitempty"`
 	// All translations of the name of the rate.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Contains additional data about pricing of the rate.
 	Pricing *RateAddPricingDataParameters `json:"Pricing,omitempty"`
 	// Discriminator in which field inside `Pricing` contains additional data.
@@ -10768,7 +10764,7 @@ type RateAddData struct {
 	// Unique identifier of the service.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name of the rate.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Type of the rate.
 	//
 	// Public
@@ -10784,7 +10780,7 @@ type RateAddParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Information about rates to be created.
-	Rates []RateAddData `json:"Rates,omitempty"`
+	Rates []RateAddData `json:"Rates,omitzero"`
 }
 
 // RateAddPricingDataParameters is Mews' schema RateAddPricingDataParameters (Rate add pricing data parameters).
@@ -10798,7 +10794,7 @@ type RateAddPricingDataParameters struct {
 // RateAddResult is Mews' schema RateAddResult (Rate add result).
 type RateAddResult struct {
 	// Rates that have been added.
-	Rates []Rate `json:"Rates,omitempty"`
+	Rates []Rate `json:"Rates,omitzero"`
 }
 
 // RateAddTypeEnum is Mews' schema RateAddTypeEnum (Rate Add Type).
@@ -10830,7 +10826,7 @@ type RateDeleteParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifiers of the rates to be deleted.
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 }
 
 // RateExtent is Mews' schema RateExtent (Rate extent).
@@ -10852,19 +10848,19 @@ type RateExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type RateFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. If not specified, both `Rates` and `RateGroups` will be included.
 	Extent *RateExtent `json:"Extent,omitempty"`
 	// Identifiers of [Rate](https://mews-systems.gitbook.io/connector-api/operations/#rate) from external systems.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Rates](https://mews-systems.gitbook.io/connector-api/operations/rates/#rate).
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) from which the rates are requested.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which `Rate` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -10878,11 +10874,11 @@ type RateForExtent struct {
 	// Unique identifier of the `Business Segment`.
 	BusinessSegmentID *string `json:"BusinessSegmentId,omitempty"`
 	// All translations of the description of the rate.
-	Description map[string]string `json:"Description,omitempty"`
+	Description map[string]string `json:"Description,omitzero"`
 	// Identifier of the rate from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// All translations of the external name of the rate.
-	ExternalNames map[string]string `json:"ExternalNames,omitempty"`
+	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
 	// Unique identifier of `Rate Group` where the rate belongs.
 	GroupID string `json:"GroupId"`
 	// Unique identifier of the rate.
@@ -10900,7 +10896,7 @@ type RateForExtent struct {
 	// Deprecated: Use `Names` instead
 	Name *string `json:"Name,omitempty"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Unique identifier of the `Service`.
 	ServiceID string `json:"ServiceId"`
 	// Short name of the rate (in the default language).
@@ -10914,7 +10910,7 @@ type RateForExtent struct {
 	// AvailabilityBlock
 	Type RateTypeEnum `json:"Type"`
 	// Interval in which the rates were updated.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of RateForExtent in UTC with at most seven fractional digits.
@@ -10928,9 +10924,9 @@ func (x RateForExtent) MarshalJSON() ([]byte, error) {
 // RateGroup is Mews' schema RateGroup (Rate Group).
 type RateGroup struct {
 	// Creation date and time of the rate group in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Identifier of the rate group from external system.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Unique identifier of the rate group.
@@ -10938,15 +10934,15 @@ type RateGroup struct {
 	// Whether the rate group is still active.
 	IsActive bool `json:"IsActive"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Ordering of the rate group.
 	Ordering int `json:"Ordering"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service) the rate group belongs to.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Last update date and time of the rate group in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of RateGroup in UTC with at most seven fractional digits.
@@ -10963,17 +10959,17 @@ func (x RateGroup) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type RateGroupFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Identifiers of [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group) from external systems.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group). Required if ServiceIds filter is not provided.
-	RateGroupIDs []string `json:"RateGroupIds,omitempty"`
+	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if RateGroupIds filter is not provided.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the rate groups were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -10997,7 +10993,7 @@ type RateGroupResult struct {
 	// Unique identifier of the last and hence oldest rate group returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older rate groups.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered rate groups.
-	RateGroups []RateGroup `json:"RateGroups,omitempty"`
+	RateGroups []RateGroup `json:"RateGroups,omitzero"`
 }
 
 // RatePriceUpdate is Mews' schema RatePriceUpdate (Rate price update).
@@ -11026,7 +11022,7 @@ func (x RatePriceUpdate) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type RatePriceUpdateParameters struct {
 	// Price adjustments for specific time intervals.
-	PriceUpdates []RatePriceUpdate `json:"PriceUpdates,omitempty"`
+	PriceUpdates []RatePriceUpdate `json:"PriceUpdates,omitzero"`
 	// Unique identifier of the `Product`.
 	ProductID *string `json:"ProductId,omitempty"`
 	// Unique identifier of the `Rate`.
@@ -11038,19 +11034,19 @@ type RatePricing struct {
 	// Relative amount which shows the difference between this rate and the base rate.
 	AbsoluteAdjustment *float64 `json:"AbsoluteAdjustment,omitempty"`
 	// Assigns different pricing or occupancy based on the guest's age.
-	AgeCategoryAdjustments []AgeCategoryAdjustment `json:"AgeCategoryAdjustments,omitempty"`
+	AgeCategoryAdjustments []AgeCategoryAdjustment `json:"AgeCategoryAdjustments,omitzero"`
 	// Base prices of the rates for each time unit covered by the time interval.
-	BaseAmountPrices []Amount `json:"BaseAmountPrices,omitempty"`
+	BaseAmountPrices []Amount `json:"BaseAmountPrices,omitzero"`
 	// Deprecated: Use `BaseAmountPrices` instead.
-	BasePrices []float64 `json:"BasePrices,omitempty"`
+	BasePrices []float64 `json:"BasePrices,omitzero"`
 	// Resource category adjustments.
-	CategoryAdjustments []CategoryAdjustment `json:"CategoryAdjustments,omitempty"`
+	CategoryAdjustments []CategoryAdjustment `json:"CategoryAdjustments,omitzero"`
 	// Resource category prices.
-	CategoryPrices []CategoryPricing `json:"CategoryPrices,omitempty"`
+	CategoryPrices []CategoryPricing `json:"CategoryPrices,omitzero"`
 	// ISO-4217 code of the [Currency](https://mews-systems.gitbook.io/connector-api/operations/currencies/#currency).
 	Currency string `json:"Currency"`
 	// Deprecated: Use `TimeUnitStartsUtc` instead.
-	DatesUtc []string `json:"DatesUtc,omitempty"`
+	DatesUtc []string `json:"DatesUtc,omitzero"`
 	// Price adjustment for when the resource booked with this rate is not full to capacity.
 	EmptyUnitAdjustment *float64 `json:"EmptyUnitAdjustment,omitempty"`
 	// Price adjustment for when the resource booked with this rate exceeds capacity.
@@ -11058,7 +11054,7 @@ type RatePricing struct {
 	// Specific amount which shows the difference between this rate and the base rate.
 	RelativeAdjustment *float64 `json:"RelativeAdjustment,omitempty"`
 	// Set of all time units covered by the time interval; expressed in UTC timezone ISO 8601 format.
-	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitempty"`
+	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitzero"`
 }
 
 // RatePricingDiscriminatorEnum is Mews' schema RatePricingDiscriminatorEnum (Rate pricing discriminator).
@@ -11078,9 +11074,9 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type RatePricingFilterParameters struct {
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's time unit: 367 hours if hours, 367 days if days, or 24 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the `Product`.
 	ProductID *string `json:"ProductId,omitempty"`
 	// Unique identifier of the `Rate`.
@@ -11099,11 +11095,11 @@ func (x RatePricingFilterParameters) MarshalJSON() ([]byte, error) {
 // RateRestrictionResult is Mews' schema RateRestrictionResult (Rate restriction result).
 type RateRestrictionResult struct {
 	// Date restrictions for the rate.
-	DateRestrictions []DateRestriction `json:"DateRestrictions,omitempty"`
+	DateRestrictions []DateRestriction `json:"DateRestrictions,omitzero"`
 	// Earliness restrictions for the rates that are only available up to before arrival.
-	EarlinessRestrictions []EarlinessRestriction `json:"EarlinessRestrictions,omitempty"`
+	EarlinessRestrictions []EarlinessRestriction `json:"EarlinessRestrictions,omitzero"`
 	// Length restrictions for the rate.
-	LengthRestrictions []LengthRestriction `json:"LengthRestrictions,omitempty"`
+	LengthRestrictions []LengthRestriction `json:"LengthRestrictions,omitzero"`
 }
 
 // RateResult is Mews' schema RateResult (Rate result).
@@ -11113,17 +11109,17 @@ type RateResult struct {
 	// Rate groups of the default service.
 	//
 	// Deprecated: Use [rateGroups/getAll](https://mews-systems.gitbook.io/connector-api/operations/rategroups#request).
-	RateGroups []RateGroupOld `json:"RateGroups,omitempty"`
+	RateGroups []RateGroupOld `json:"RateGroups,omitzero"`
 	// Deprecated: Use [restrictions/getAll](https://mews-systems.gitbook.io/connector-api/operations/restrictions#request).
 	RateRestrictions RateRestrictionResult `json:"RateRestrictions"`
 	// Rates of the default service.
-	Rates []Rate `json:"Rates,omitempty"`
+	Rates []Rate `json:"Rates,omitzero"`
 }
 
 // RateSetData is Mews' schema RateSetData (Set rate parameters).
 type RateSetData struct {
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Unique identifier of the rate in the external system. If `Id` is not provided and `ExternalIdentifier` matches an existing rate, the corresponding rate will be updated. If no match is found, a new rate will be created.
 	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
 	// Unique identifier of the rate. If it matches an existing rate, that rate will be updated. If no match is found, an error will be returned.
@@ -11131,7 +11127,7 @@ type RateSetData struct {
 	// Whether the rate is available to customers. `true` will be used as a default if not provided.
 	IsEnabled *bool `json:"IsEnabled,omitempty"`
 	// All translations of the name of the rate.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Contains additional data about pricing of the rate.
 	Pricing *RateSetPricingDataParameters `json:"Pricing,omitempty"`
 	// Rate pricing type. Must match existing pricing type in case of update.
@@ -11159,7 +11155,7 @@ type RateSetParameters struct {
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Rates to be added or updated.
-	Rates []RateSetData `json:"Rates,omitempty"`
+	Rates []RateSetData `json:"Rates,omitzero"`
 }
 
 // RateSetPricingDataParameters is Mews' schema RateSetPricingDataParameters (Rate set pricing data parameters).
@@ -11173,7 +11169,7 @@ type RateSetPricingDataParameters struct {
 // RateSetResult is Mews' schema RateSetResult (Rate set result).
 type RateSetResult struct {
 	// Rates that were added or updated.
-	Rates []Rate `json:"Rates,omitempty"`
+	Rates []Rate `json:"Rates,omitzero"`
 }
 
 // RateTypeEnum is Mews' schema RateTypeEnum (Rate type).
@@ -11214,11 +11210,11 @@ type RelativeProductPrice struct {
 	// Deprecated: Mews marks this field deprecated.
 	Multiplier *float64 `json:"Multiplier,omitempty"`
 	// Deprecated: Mews marks this field deprecated.
-	ProductIDs []string `json:"ProductIds,omitempty"`
+	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Deprecated: Mews marks this field deprecated.
 	Target *string `json:"Target,omitempty"`
 	// Deprecated: Mews marks this field deprecated.
-	TaxRateCodes []string `json:"TaxRateCodes,omitempty"`
+	TaxRateCodes []string `json:"TaxRateCodes,omitzero"`
 }
 
 // RelativeTaxRateStrategy is Mews' schema RelativeTaxRateStrategy (Relative tax rate strategy data).
@@ -11336,7 +11332,7 @@ type Reservation struct {
 	// RoomingList
 	CommanderOrigin *ServiceOrderCommanderOriginEnum `json:"CommanderOrigin,omitempty"`
 	// Creation date and time of the reservation in UTC timezone.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the reservation.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Unique identifier of the Credit card.
@@ -11344,7 +11340,7 @@ type Reservation struct {
 	// Scheduled end time of reservation in UTC timezone in ISO 8601 format
 	//
 	// Deprecated: Use `ScheduledEndUtc` and `ActualEndUtc` instead.
-	EndUtc time.Time `json:"EndUtc"`
+	EndUtc time.Time `json:"EndUtc,omitzero"`
 	// Unique identifier of the Reservation group.
 	GroupID string `json:"GroupId"`
 	// Unique identifier of the reservation.
@@ -11372,7 +11368,7 @@ type Reservation struct {
 	// Identifier of the `Company` on behalf of which the reservation was made.
 	PartnerCompanyID *string `json:"PartnerCompanyId,omitempty"`
 	// Number of people per age category the reservation was booked for.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitempty"`
+	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
 	// Purpose of the reservation.
 	//
 	// Leisure
@@ -11390,15 +11386,15 @@ type Reservation struct {
 	// Unique identifier of the Resource category.
 	RequestedResourceCategoryID string `json:"RequestedResourceCategoryId"`
 	// Scheduled end time of reservation in UTC timezone in ISO 8601 format.
-	ScheduledEndUtc time.Time `json:"ScheduledEndUtc"`
+	ScheduledEndUtc time.Time `json:"ScheduledEndUtc,omitzero"`
 	// Scheduled start time of reservation in UTC timezone.
-	ScheduledStartUtc time.Time `json:"ScheduledStartUtc"`
+	ScheduledStartUtc time.Time `json:"ScheduledStartUtc,omitzero"`
 	// Unique identifier of the `Service` that reservation is made against.
 	ServiceID string `json:"ServiceId"`
 	// Reservation start or check-in time (if it's earlier than scheduled start) in UTC timezone in ISO 8601 format.
 	//
 	// Deprecated: Use `ScheduledStartUtc` and `ActualStartUtc` instead.
-	StartUtc time.Time `json:"StartUtc"`
+	StartUtc time.Time `json:"StartUtc,omitzero"`
 	// State of the reservation.
 	//
 	// Inquired (Confirmed neither by the customer nor enterprise.)
@@ -11418,7 +11414,7 @@ type Reservation struct {
 	// Identifier of the Travel Agency (`Company`) that mediated the reservation.
 	TravelAgencyID *string `json:"TravelAgencyId,omitempty"`
 	// Last update date and time of the reservation in UTC timezone.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the reservation.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 	// Unique identifier of the `Voucher` that has been used to create reservation.
@@ -11457,7 +11453,7 @@ type ReservationAdditionParameters struct {
 	// Name of the `ReservationGroup` where the reservations are added to. If `GroupId` is specified, this field is ignored. If not specified, the group name is automatically created.
 	GroupName *string `json:"GroupName,omitempty"`
 	// Parameters of the new reservations.
-	Reservations []ReservationData `json:"Reservations,omitempty"`
+	Reservations []ReservationData `json:"Reservations,omitzero"`
 	// Whether the confirmation email is sent. Default value is `true`.
 	SendConfirmationEmail *bool `json:"SendConfirmationEmail,omitempty"`
 	// Unique identifier of the `Service` to be reserved.
@@ -11467,7 +11463,7 @@ type ReservationAdditionParameters struct {
 // ReservationAdditionResult is Mews' schema ReservationAdditionResult.
 type ReservationAdditionResult struct {
 	// The added reservations.
-	Reservations []AddedReservation `json:"Reservations,omitempty"`
+	Reservations []AddedReservation `json:"Reservations,omitzero"`
 }
 
 // ReservationCancellationParameters is Mews' schema ReservationCancellationParameters.
@@ -11483,7 +11479,7 @@ type ReservationCancellationParameters struct {
 	// Deprecated: Mews marks this field deprecated.
 	ReservationID *string `json:"ReservationId,omitempty"`
 	// Unique identifiers of the reservation to cancel.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Whether the cancellation email should be sent. The default is `true`.
 	SendEmail *bool `json:"SendEmail,omitempty"`
 }
@@ -11512,15 +11508,15 @@ type ReservationData struct {
 	// Unique identifier of the `Customer` who owns the reservation.
 	CustomerID string `json:"CustomerId"`
 	// Reservation end in UTC timezone in ISO 8601 format.
-	EndUtc time.Time `json:"EndUtc"`
+	EndUtc time.Time `json:"EndUtc,omitzero"`
 	// Identifier of the reservation within the transaction.
 	Identifier *string `json:"Identifier,omitempty"`
 	// Additional notes.
 	Notes *string `json:"Notes,omitempty"`
 	// Number of people per age category the reservation was booked for. At least one category with valid count must be provided.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitempty"`
+	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
 	// Parameters of the products ordered together with the reservation.
-	ProductOrders []ProductOrderAdditionData `json:"ProductOrders,omitempty"`
+	ProductOrders []ProductOrderAdditionData `json:"ProductOrders,omitzero"`
 	// Identifier of the reservation `Rate`.
 	RateID string `json:"RateId"`
 	// Release date and time of an unconfirmed reservation in UTC timezone in ISO 8601 format.
@@ -11528,13 +11524,13 @@ type ReservationData struct {
 	// Identifier of the requested `ResourceCategory`.
 	RequestedCategoryID string `json:"RequestedCategoryId"`
 	// Reservation start in UTC timezone in ISO 8601 format.
-	StartUtc time.Time `json:"StartUtc"`
+	StartUtc time.Time `json:"StartUtc,omitzero"`
 	// State of the newly created reservation (either `Optional`, `Enquired` or `Confirmed`). If not specified, `Confirmed` is used.
-	State json.RawMessage `json:"State,omitempty"`
+	State json.RawMessage `json:"State,omitzero"`
 	// Amount of each night of the reservation.
 	TimeUnitAmount *AmountParameters `json:"TimeUnitAmount,omitempty"`
 	// Prices for time units of the reservation. E.g. prices for the first or second night.
-	TimeUnitPrices []PerUnitPriceParameters `json:"TimeUnitPrices,omitempty"`
+	TimeUnitPrices []PerUnitPriceParameters `json:"TimeUnitPrices,omitzero"`
 	// Identifier of the `Company` that mediated the reservation.
 	TravelAgencyID *string `json:"TravelAgencyId,omitempty"`
 	// Voucher code value providing access to specified private `Rate` applied to this reservation.
@@ -11556,7 +11552,7 @@ func (x ReservationData) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ReservationDataParameters struct {
 	// Parameters of the reservations to price. Note that `CustomerId` is not required when pricing reservations.
-	Reservations []ReservationData `json:"Reservations,omitempty"`
+	Reservations []ReservationData `json:"Reservations,omitzero"`
 	// Unique identifier of the `Service` to be priced.
 	ServiceID string `json:"ServiceId"`
 }
@@ -11580,11 +11576,11 @@ type ReservationGroup struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ReservationGroupFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the `ReservationGroup`. Required if no other filter is provided.
-	ReservationGroupIDs []string `json:"ReservationGroupIds,omitempty"`
+	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval in which the `ReservationGroup` was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -11602,7 +11598,7 @@ type ReservationGroupResult struct {
 	// Unique identifier of the last and hence oldest reservation group returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older reservation groups.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered reservation groups.
-	ReservationGroups []ReservationGroup `json:"ReservationGroups,omitempty"`
+	ReservationGroups []ReservationGroup `json:"ReservationGroups,omitzero"`
 }
 
 // ReservationOld is Mews' schema ReservationOld (Reservation (ver 2017-04-12)).
@@ -11630,7 +11626,7 @@ type ReservationOld struct {
 	// Identifier of the reservation Business segment.
 	BusinessSegmentID *string `json:"BusinessSegmentId,omitempty"`
 	// Cancellation reason of the reservation.
-	CancellationReason json.RawMessage `json:"CancellationReason,omitempty"`
+	CancellationReason json.RawMessage `json:"CancellationReason,omitzero"`
 	// Cancellation date and time in UTC timezone in ISO 8601 format.
 	CancelledUtc *time.Time `json:"CancelledUtc,omitempty"`
 	// Name of the Channel manager (e.g. AvailPro, SiteMinder, TravelClick, etc).
@@ -11652,11 +11648,11 @@ type ReservationOld struct {
 	// Unique identifiers of the `Customer`s that will use the resource.
 	//
 	// Deprecated: Use `companionships/getAll` instead.
-	CompanionIDs []string `json:"CompanionIds,omitempty"`
+	CompanionIDs []string `json:"CompanionIds,omitzero"`
 	// Identifier of the Company on behalf of which the reservation was made.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Creation date and time of the reservation in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the Credit card.
 	CreditCardID *string `json:"CreditCardId,omitempty"`
 	// Unique identifier of the Customer who owns the reservation.
@@ -11664,7 +11660,7 @@ type ReservationOld struct {
 	// Deprecated: Use `OwnerId` instead.
 	CustomerID string `json:"CustomerId"`
 	// End of the reservation (departure) in UTC timezone in ISO 8601 format.
-	EndUtc time.Time `json:"EndUtc"`
+	EndUtc time.Time `json:"EndUtc,omitzero"`
 	// Unique identifier of the Reservation group.
 	GroupID string `json:"GroupId"`
 	// Unique identifier of the reservation.
@@ -11679,9 +11675,9 @@ type ReservationOld struct {
 	// Unique identifier of the Customer or Company who owns the reservation.
 	OwnerID string `json:"OwnerId"`
 	// Number of people per age category the reservation was booked for.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitempty"`
+	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
 	// Purpose of the reservation.
-	Purpose json.RawMessage `json:"Purpose,omitempty"`
+	Purpose json.RawMessage `json:"Purpose,omitzero"`
 	// Identifier of the reservation Rate.
 	RateID string `json:"RateId"`
 	// Date when the optional reservation is released in UTC timezone in ISO 8601 format.
@@ -11691,12 +11687,12 @@ type ReservationOld struct {
 	// Unique identifier of the Service that is reserved.
 	ServiceID string `json:"ServiceId"`
 	// Start of the reservation in UTC timezone in ISO 8601 format. This is either the scheduled reservation start time, or the actual customer check-in time if this is earlier than the scheduled start time.
-	StartUtc time.Time            `json:"StartUtc"`
+	StartUtc time.Time            `json:"StartUtc,omitzero"`
 	State    ServiceOrderStateOld `json:"State"`
 	// Identifier of the Company that mediated the reservation.
 	TravelAgencyID *string `json:"TravelAgencyId,omitempty"`
 	// Last update date and time of the reservation in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the Voucher that has been used to create reservation.
 	VoucherID *string `json:"VoucherId,omitempty"`
 }
@@ -11779,7 +11775,7 @@ type ReservationPrice struct {
 // ReservationPricingResult is Mews' schema ReservationPricingResult.
 type ReservationPricingResult struct {
 	// The reservation prices.
-	ReservationPrices []ReservationPrice `json:"ReservationPrices,omitempty"`
+	ReservationPrices []ReservationPrice `json:"ReservationPrices,omitzero"`
 }
 
 // ReservationProcessingParameters is Mews' schema ReservationProcessingParameters.
@@ -11851,41 +11847,41 @@ type ReservationQrCodeData struct {
 // ReservationResult is Mews' schema ReservationResult.
 type ReservationResult struct {
 	// Business segments of the reservations.
-	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitempty"`
+	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitzero"`
 	// Companies related to the reservations.
-	Companies []Company `json:"Companies,omitempty"`
+	Companies []Company `json:"Companies,omitzero"`
 	// Unique identifier of the last and hence oldest reservation returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older reservations.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Customers that are members of the reservations.
-	Customers []Customer `json:"Customers,omitempty"`
+	Customers []Customer `json:"Customers,omitzero"`
 	// Accounting items that are part of the reservations.
-	Items []AccountingItem `json:"Items,omitempty"`
+	Items []AccountingItem `json:"Items,omitzero"`
 	// Notes of the reservations.
-	Notes []OrderNote `json:"Notes,omitempty"`
+	Notes []OrderNote `json:"Notes,omitzero"`
 	// Revenue items of the reservations.
-	OrderItems []OrderItemOld `json:"OrderItems,omitempty"`
+	OrderItems []OrderItemOld `json:"OrderItems,omitzero"`
 	// Products orderable with reservations.
-	Products []Product `json:"Products,omitempty"`
+	Products []Product `json:"Products,omitzero"`
 	// QR code data of the reservations.
-	QrCodeData []ReservationQrCodeData `json:"QrCodeData,omitempty"`
+	QrCodeData []ReservationQrCodeData `json:"QrCodeData,omitzero"`
 	// Rate groups of the reservation rates.
-	RateGroups []RateGroupOld `json:"RateGroups,omitempty"`
+	RateGroups []RateGroupOld `json:"RateGroups,omitzero"`
 	// Rates of the reservations.
-	Rates []RateForExtent `json:"Rates,omitempty"`
+	Rates []RateForExtent `json:"Rates,omitzero"`
 	// Reservation groups that the reservations are members of.
-	ReservationGroups []ReservationGroupOld `json:"ReservationGroups,omitempty"`
+	ReservationGroups []ReservationGroupOld `json:"ReservationGroups,omitzero"`
 	// The reservations that collide with the specified interval.
-	Reservations []ReservationOld `json:"Reservations,omitempty"`
+	Reservations []ReservationOld `json:"Reservations,omitzero"`
 	// Resource access tokens for the reservations.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitempty"`
+	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
 	// Resource categories of the resources.
-	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitempty"`
+	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitzero"`
 	// Assignments of the resources to categories.
-	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitempty"`
+	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitzero"`
 	// Assigned resources of the reservations.
-	Resources []Resource `json:"Resources,omitempty"`
+	Resources []Resource `json:"Resources,omitzero"`
 	// Services that have been reserved.
-	Services []Service `json:"Services,omitempty"`
+	Services []Service `json:"Services,omitzero"`
 }
 
 // ReservationServiceOrderFilterParameters is Mews' schema ReservationServiceOrderFilterParameters.
@@ -11893,43 +11889,43 @@ type ReservationResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ReservationServiceOrderFilterParameters struct {
 	// Unique identifiers of accounts (currently only [Customers](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer), in the future also [Companies](https://mews-systems.gitbook.io/connector-api/operations/companies/#company)) the reservation is associated with.
-	AccountIDs []string `json:"AccountIds,omitempty"`
+	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Interval filtering Reservations by their actual end (check-out) time. Cannot be used with `ScheduledEndUtc`.
 	ActualEndUtc *mews.TimeInterval `json:"ActualEndUtc,omitempty"`
 	// Interval filtering Reservations by their actual start (check-in) time. Cannot be used with `ScheduledStartUtc`. Note that the filter applies only to started or processed reservations.
 	ActualStartUtc *mews.TimeInterval `json:"ActualStartUtc,omitempty"`
 	// Unique identifiers of the [Resources](https://mews-systems.gitbook.io/connector-api/operations/resources#resource) assigned to the reservations.
-	AssignedResourceIDs []string `json:"AssignedResourceIds,omitempty"`
+	AssignedResourceIDs []string `json:"AssignedResourceIds,omitzero"`
 	// Unique identifiers of the `Availability blocks` assigned to the reservations.
-	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitempty"`
+	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitzero"`
 	// Numbers or references used by a Channel (OTA, GDS, CRS, etc.) in case the reservation group originates there, e.g. Booking.com confirmation numbers.
-	ChannelNumbers []string `json:"ChannelNumbers,omitempty"`
+	ChannelNumbers []string `json:"ChannelNumbers,omitzero"`
 	// Interval in which the reservations are active. This is defined for a `Reservation` as the period between the reservation's scheduled start time `ScheduledStartUtc` and its scheduled end time `EndUtc`. Reservation is selected if any part of its interval intersects with the interval specified in `CollidingUtc
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Interval in which the [Reservation](https://mews-systems.gitbook.io/connector-api/operations/reservations/#reservation-ver-2023-06-06) was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Reservation confirmation numbers.
-	Numbers []string `json:"Numbers,omitempty"`
+	Numbers []string `json:"Numbers,omitzero"`
 	// Unique identifiers of the `Companies` on behalf of which the reservations were made.
-	PartnerCompanyIDs []string `json:"PartnerCompanyIds,omitempty"`
+	PartnerCompanyIDs []string `json:"PartnerCompanyIds,omitzero"`
 	// Unique identifiers of [Reservation groups](https://mews-systems.gitbook.io/connector-api/operations/#reservation-group).
-	ReservationGroupIDs []string `json:"ReservationGroupIds,omitempty"`
+	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Unique identifiers of the [Reservations](https://mews-systems.gitbook.io/connector-api/operations/#reservation-ver-2023-06-06).
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval filtering Reservations by their scheduled end time. Cannot be used with `ActualEndUtc`.
 	ScheduledEndUtc *mews.TimeInterval `json:"ScheduledEndUtc,omitempty"`
 	// Interval filtering Reservations by their scheduled start time. Cannot be used with `ActualStartUtc`.
 	ScheduledStartUtc *mews.TimeInterval `json:"ScheduledStartUtc,omitempty"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service). If not provided, all bookable services are used.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// A list of service order states to filter by.
-	States []ServiceOrderStateEnum `json:"States,omitempty"`
+	States []ServiceOrderStateEnum `json:"States,omitzero"`
 	// Identifier of the Travel Agencies (`Company`) that mediated the reservations.
-	TravelAgencyIDs []string `json:"TravelAgencyIds,omitempty"`
+	TravelAgencyIDs []string `json:"TravelAgencyIds,omitzero"`
 	// Interval in which the `Reservations` were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -11939,7 +11935,7 @@ type ReservationServiceOrderResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The reservations of the enterprise.
-	Reservations []Reservation `json:"Reservations,omitempty"`
+	Reservations []Reservation `json:"Reservations,omitzero"`
 }
 
 // ReservationStartParameters is Mews' schema ReservationStartParameters.
@@ -12035,12 +12031,12 @@ type ReservationUpdateParameters struct {
 
 // ReservationUpdatePerUnitPriceParameters is Mews' schema ReservationUpdatePerUnitPriceParameters (Time unit amount update value).
 type ReservationUpdatePerUnitPriceParameters struct {
-	Value []PerUnitPriceParameters `json:"Value,omitempty"`
+	Value []PerUnitPriceParameters `json:"Value,omitzero"`
 }
 
 // ReservationUpdatePersonCountParameters is Mews' schema ReservationUpdatePersonCountParameters (Person counts update value).
 type ReservationUpdatePersonCountParameters struct {
-	Value []ReservationPersonCount `json:"Value,omitempty"`
+	Value []ReservationPersonCount `json:"Value,omitzero"`
 }
 
 // ReservationsChannelManagerDetailsFilterParameters is Mews' schema ReservationsChannelManagerDetailsFilterParameters (Reservation channel manager details filter parameters).
@@ -12048,13 +12044,13 @@ type ReservationUpdatePersonCountParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ReservationsChannelManagerDetailsFilterParameters struct {
 	// Unique identifiers of the `Reservations`.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 }
 
 // ReservationsChannelManagerDetailsResult is Mews' schema ReservationsChannelManagerDetailsResult (Reservation channel manager details result).
 type ReservationsChannelManagerDetailsResult struct {
 	// List of reservation channel manager details.
-	ChannelManagerDetails []ChannelManagerDetails `json:"ChannelManagerDetails,omitempty"`
+	ChannelManagerDetails []ChannelManagerDetails `json:"ChannelManagerDetails,omitzero"`
 }
 
 // ReservationsUpdateCustomerParameters is Mews' schema ReservationsUpdateCustomerParameters.
@@ -12072,17 +12068,17 @@ type ReservationsUpdateCustomerParameters struct {
 // Resource is Mews' schema Resource.
 type Resource struct {
 	// Creation date and time of the resource in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Additional data of the resource.
-	Data ResourceData `json:"Data"`
+	Data ResourceData `json:"Data,omitzero"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// All translations of direction.
-	Directions map[string]string `json:"Directions,omitempty"`
+	Directions map[string]string `json:"Directions,omitzero"`
 	// Unique identifier of the `Enterprise`.
 	EnterpriseID string `json:"EnterpriseId"`
 	// All translations of external name.
-	ExternalNames map[string]string `json:"ExternalNames,omitempty"`
+	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
 	// Unique identifier of the resource.
 	ID string `json:"Id"`
 	// Whether the resource is still active.
@@ -12104,7 +12100,7 @@ type Resource struct {
 	// OutOfOrder
 	State ResourceState `json:"State"`
 	// Last update date and time of the resource in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Resource in UTC with at most seven fractional digits.
@@ -12121,7 +12117,7 @@ type ResourceAccessToken struct {
 	// Unique identifier of `Companionship`.
 	CompanionshipID *string `json:"CompanionshipId,omitempty"`
 	// Creation date and time of the resource access token in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the `Enterprise`.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the resource access token.
@@ -12139,11 +12135,11 @@ type ResourceAccessToken struct {
 	// Type of stored value.
 	Type ResourceAccessTokenType `json:"Type"`
 	// Last update date and time of the resource access token in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Marks the end of interval in which the resource access token can be used.
-	ValidityEndUtc time.Time `json:"ValidityEndUtc"`
+	ValidityEndUtc time.Time `json:"ValidityEndUtc,omitzero"`
 	// Marks the start of interval in which the resource access token can be used.
-	ValidityStartUtc time.Time `json:"ValidityStartUtc"`
+	ValidityStartUtc time.Time `json:"ValidityStartUtc,omitzero"`
 	// Value of the resource access token.
 	Value string `json:"Value"`
 }
@@ -12162,7 +12158,7 @@ func (x ResourceAccessToken) MarshalJSON() ([]byte, error) {
 // ResourceAccessTokenAdditionResult is Mews' schema ResourceAccessTokenAdditionResult.
 type ResourceAccessTokenAdditionResult struct {
 	// Added resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitempty"`
+	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
 }
 
 // ResourceAccessTokenDeleteParameters is Mews' schema ResourceAccessTokenDeleteParameters.
@@ -12170,7 +12166,7 @@ type ResourceAccessTokenAdditionResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceAccessTokenDeleteParameters struct {
 	// Unique identifiers of the resource access token to delete.
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 }
 
 // ResourceAccessTokenFilterParameters is Mews' schema ResourceAccessTokenFilterParameters.
@@ -12178,17 +12174,17 @@ type ResourceAccessTokenDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceAccessTokenFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []string `json:"ActivityStates,omitempty"`
+	ActivityStates []string `json:"ActivityStates,omitzero"`
 	// Interval in which the resource access token is valid. Required if no other filter is provided.
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of resource access token. Required if no other filter is provided.
-	ResourceAccessTokenIDs []string `json:"ResourceAccessTokenIds,omitempty"`
+	ResourceAccessTokenIDs []string `json:"ResourceAccessTokenIds,omitzero"`
 	// Unique identifiers of reservations. Required if no other filter is provided.
-	ServiceOrderIDs []string `json:"ServiceOrderIds,omitempty"`
+	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Interval in which resource access token was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12208,9 +12204,9 @@ type ResourceAccessTokenParameters struct {
 	// Type of stored value.
 	Type ResourceAccessTokenType `json:"Type"`
 	// Marks the end of interval in which the resource access token can be used.
-	ValidityEndUtc time.Time `json:"ValidityEndUtc"`
+	ValidityEndUtc time.Time `json:"ValidityEndUtc,omitzero"`
 	// Marks the start of interval in which the resource access token can be used.
-	ValidityStartUtc time.Time `json:"ValidityStartUtc"`
+	ValidityStartUtc time.Time `json:"ValidityStartUtc,omitzero"`
 	// Value of the resource access token.
 	Value string `json:"Value"`
 }
@@ -12253,7 +12249,7 @@ type ResourceAccessTokenResult struct {
 	// Unique identifier of the last and hence oldest item returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older tokens. If `Limitation` is specified in the request message, then `Cursor` will always be included in the response message.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitempty"`
+	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
 }
 
 // ResourceAccessTokenType is Mews' schema ResourceAccessTokenType (Resource access token type).
@@ -12283,7 +12279,7 @@ type ResourceAccessTokenUpdateParameters struct {
 // ResourceAccessTokenUpdateResult is Mews' schema ResourceAccessTokenUpdateResult.
 type ResourceAccessTokenUpdateResult struct {
 	// Updated resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitempty"`
+	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
 }
 
 // ResourceAvailabilityMetricTypeEnum is Mews' schema ResourceAvailabilityMetricTypeEnum (Service availability metrics).
@@ -12341,11 +12337,11 @@ type ResourceBlock struct {
 	// Unique identifier of the assigned `Resource`.
 	AssignedResourceID string `json:"AssignedResourceId"`
 	// Creation date and time of the resource block in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Date and time when the resource block was deleted (for inactive ones) in UTC timezone in ISO 8601 format.
 	DeletedUtc *time.Time `json:"DeletedUtc,omitempty"`
 	// End of the resource block in UTC timezone in ISO 8601 format.
-	EndUtc time.Time `json:"EndUtc"`
+	EndUtc time.Time `json:"EndUtc,omitzero"`
 	// Unique identifier of the `Enterprise` the resource block belongs to.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Unique identifier of the resource block.
@@ -12357,11 +12353,11 @@ type ResourceBlock struct {
 	// Note describing the resource block.
 	Notes *string `json:"Notes,omitempty"`
 	// Start of the resource block in UTC timezone in ISO 8601 format.
-	StartUtc time.Time `json:"StartUtc"`
+	StartUtc time.Time `json:"StartUtc,omitzero"`
 	// Type of the resource block.
 	Type ResourceBlockType `json:"Type"`
 	// Last update date and time of the resource block in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ResourceBlock in UTC with at most seven fractional digits.
@@ -12379,7 +12375,7 @@ func (x ResourceBlock) MarshalJSON() ([]byte, error) {
 // ResourceBlockAddParameters is Mews' schema ResourceBlockAddParameters (Resource block parameters).
 type ResourceBlockAddParameters struct {
 	// End of the interval in UTC timezone in ISO 8601 format.
-	EndUtc time.Time `json:"EndUtc"`
+	EndUtc time.Time `json:"EndUtc,omitzero"`
 	// Name of the resource block.
 	Name string `json:"Name"`
 	// Note describing the resource block.
@@ -12387,7 +12383,7 @@ type ResourceBlockAddParameters struct {
 	// Unique identifier of `Resource`.
 	ResourceID string `json:"ResourceId"`
 	// Start of the interval in UTC timezone in ISO 8601 format.
-	StartUtc time.Time `json:"StartUtc"`
+	StartUtc time.Time `json:"StartUtc,omitzero"`
 	// Type of the resource block.
 	Type ResourceBlockType `json:"Type"`
 }
@@ -12404,7 +12400,7 @@ func (x ResourceBlockAddParameters) MarshalJSON() ([]byte, error) {
 // ResourceBlockAdditionResult is Mews' schema ResourceBlockAdditionResult.
 type ResourceBlockAdditionResult struct {
 	// The resource blocks that were added.
-	ResourceBlocks []ResourceBlock `json:"ResourceBlocks,omitempty"`
+	ResourceBlocks []ResourceBlock `json:"ResourceBlocks,omitzero"`
 }
 
 // ResourceBlockDeleteParameters is Mews' schema ResourceBlockDeleteParameters.
@@ -12412,7 +12408,7 @@ type ResourceBlockAdditionResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceBlockDeleteParameters struct {
 	// Unique identifier of the resource blocks to be removed.
-	ResourceBlockIDs []string `json:"ResourceBlockIds,omitempty"`
+	ResourceBlockIDs []string `json:"ResourceBlockIds,omitzero"`
 }
 
 // ResourceBlockExtent is Mews' schema ResourceBlockExtent (Resource block extent).
@@ -12426,15 +12422,15 @@ type ResourceBlockExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceBlockParameters struct {
 	// Whether to return only active, only deleted or both records. Defaults to `Active` if not specified.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the requested Assigned `Resource`.
-	AssignedResourceIDs []string `json:"AssignedResourceIds,omitempty"`
+	AssignedResourceIDs []string `json:"AssignedResourceIds,omitzero"`
 	// Interval in which the resource block is active.
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Interval in which the resource block was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned.
 	//
 	// Deprecated: Use ActivityStates with `["Active", "Deleted"]` instead.
@@ -12442,7 +12438,7 @@ type ResourceBlockParameters struct {
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the requested resource block.
-	ResourceBlockIDs []string `json:"ResourceBlockIds,omitempty"`
+	ResourceBlockIDs []string `json:"ResourceBlockIds,omitzero"`
 	// Interval in which the resource block was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12452,7 +12448,7 @@ type ResourceBlockResult struct {
 	// Unique identifier of the last returned resource block. This can be used in `Limitation` in a subsequent request to fetch the next batch of resource blocks.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The resource blocks colliding with the interval or matching the filter parameters.
-	ResourceBlocks []ResourceBlock `json:"ResourceBlocks,omitempty"`
+	ResourceBlocks []ResourceBlock `json:"ResourceBlocks,omitzero"`
 }
 
 // ResourceBlockType is Mews' schema ResourceBlockType (Resource block type).
@@ -12474,7 +12470,7 @@ type ResourceCategory struct {
 	// Classification of the resource category.
 	Classification ResourceClassification `json:"Classification"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Unique identifier of the `Enterprise`.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Identifier of the resource category from external system.
@@ -12486,13 +12482,13 @@ type ResourceCategory struct {
 	// Whether the category is still active.
 	IsActive bool `json:"IsActive"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Ordering of the category, lower number corresponds to lower category (note that neither uniqueness nor continuous sequence is guaranteed).
 	Ordering int `json:"Ordering"`
 	// Unique identifier of the `Service` of the resource category.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Type of the category.
 	Type ResourceCategoryType `json:"Type"`
 }
@@ -12502,7 +12498,7 @@ type ResourceCategoryAssignment struct {
 	// Unique identifier of the [Resource category](https://mews-systems.gitbook.io/connector-api/operations/#resource-category).
 	CategoryID string `json:"CategoryId"`
 	// Creation date and time of the assignment in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the assignment.
 	ID string `json:"Id"`
 	// Whether the assignment is still active.
@@ -12510,7 +12506,7 @@ type ResourceCategoryAssignment struct {
 	// Unique identifier of the [Resource](https://mews-systems.gitbook.io/connector-api/operations/#resource) assigned to the Resource category.
 	ResourceID string `json:"ResourceId"`
 	// Last update date and time of the assignment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ResourceCategoryAssignment in UTC with at most seven fractional digits.
@@ -12527,17 +12523,17 @@ func (x ResourceCategoryAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records. The `ActivityState` filter applies only to record’s own status. The `IsActive` response property also considers the parent’s status, so some returned records may have `IsActive = false` if their parent is deleted.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource category assignment](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-assignment).
-	ResourceCategoryAssignmentIDs []string `json:"ResourceCategoryAssignmentIds,omitempty"`
+	ResourceCategoryAssignmentIDs []string `json:"ResourceCategoryAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category) to which the resource category assignment belong.
-	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitempty"`
+	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of resources to which the resource category assignments belong.
-	ResourceIDs []string `json:"ResourceIds,omitempty"`
+	ResourceIDs []string `json:"ResourceIds,omitzero"`
 	// Interval in which the resource category assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12547,7 +12543,7 @@ type ResourceCategoryAssignmentResult struct {
 	// Unique identifier of the last and hence oldest resource category assignment returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older resource category assignments.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource category assignments.
-	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitempty"`
+	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitzero"`
 }
 
 // ResourceCategoryAvailabilityV20240122 is Mews' schema ResourceCategoryAvailabilityV20240122 (Resource category availability (ver 2024-01-22)).
@@ -12562,17 +12558,17 @@ type ResourceCategoryAvailabilityV20240122 struct {
 //
 // Dictionary keys are names of [Service availability metrics](https://mews-systems.gitbook.io/connector-api/operations/services#service-availability-metrics), values are arrays of integers with metric values for corresponding time unit in `TimeUnitStartsUtc`.
 type ResourceCategoryAvailabilityV20240122Metrics struct {
-	ActiveResources              []int `json:"ActiveResources,omitempty"`
-	AllocatedBlockAvailability   []int `json:"AllocatedBlockAvailability,omitempty"`
-	BlockAvailability            []int `json:"BlockAvailability,omitempty"`
-	ConfirmedReservations        []int `json:"ConfirmedReservations,omitempty"`
-	HouseUse                     []int `json:"HouseUse,omitempty"`
-	Occupied                     []int `json:"Occupied,omitempty"`
-	OptionalReservations         []int `json:"OptionalReservations,omitempty"`
-	OtherServiceReservationCount []int `json:"OtherServiceReservationCount,omitempty"`
-	OutOfOrderBlocks             []int `json:"OutOfOrderBlocks,omitempty"`
-	PublicAvailabilityAdjustment []int `json:"PublicAvailabilityAdjustment,omitempty"`
-	UsableResources              []int `json:"UsableResources,omitempty"`
+	ActiveResources              []int `json:"ActiveResources,omitzero"`
+	AllocatedBlockAvailability   []int `json:"AllocatedBlockAvailability,omitzero"`
+	BlockAvailability            []int `json:"BlockAvailability,omitzero"`
+	ConfirmedReservations        []int `json:"ConfirmedReservations,omitzero"`
+	HouseUse                     []int `json:"HouseUse,omitzero"`
+	Occupied                     []int `json:"Occupied,omitzero"`
+	OptionalReservations         []int `json:"OptionalReservations,omitzero"`
+	OtherServiceReservationCount []int `json:"OtherServiceReservationCount,omitzero"`
+	OutOfOrderBlocks             []int `json:"OutOfOrderBlocks,omitzero"`
+	PublicAvailabilityAdjustment []int `json:"PublicAvailabilityAdjustment,omitzero"`
+	UsableResources              []int `json:"UsableResources,omitzero"`
 }
 
 // ResourceCategoryFilterParameters is Mews' schema ResourceCategoryFilterParameters.
@@ -12580,15 +12576,15 @@ type ResourceCategoryAvailabilityV20240122Metrics struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category).
-	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitempty"`
+	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) to which the resource categories belong.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the resource categories were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12598,7 +12594,7 @@ type ResourceCategoryImageAssignment struct {
 	// Unique identifier of the [Resource category](https://mews-systems.gitbook.io/connector-api/operations/#resource-category).
 	CategoryID string `json:"CategoryId"`
 	// Creation date and time of the assignment in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the assignment.
 	ID string `json:"Id"`
 	// Unique identifier of the image assigned to the Resource category.
@@ -12608,7 +12604,7 @@ type ResourceCategoryImageAssignment struct {
 	// Ordering of the image in the resource category.
 	Ordering int `json:"Ordering"`
 	// Last update date and time of the assignment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ResourceCategoryImageAssignment in UTC with at most seven fractional digits.
@@ -12625,15 +12621,15 @@ func (x ResourceCategoryImageAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryImageAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/resources/#resource-category) to which the resource category image assignments belong.
-	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitempty"`
+	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Resource category image assignments](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-image-assignment).
-	ResourceCategoryImageAssignmentIDs []string `json:"ResourceCategoryImageAssignmentIds,omitempty"`
+	ResourceCategoryImageAssignmentIDs []string `json:"ResourceCategoryImageAssignmentIds,omitzero"`
 	// Interval in which the resource category image assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12643,7 +12639,7 @@ type ResourceCategoryImageAssignmentResult struct {
 	// Unique identifier of the last and hence oldest resource category image assignment returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older resource category image assignments.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource category image assignments.
-	ResourceCategoryImageAssignments []ResourceCategoryImageAssignment `json:"ResourceCategoryImageAssignments,omitempty"`
+	ResourceCategoryImageAssignments []ResourceCategoryImageAssignment `json:"ResourceCategoryImageAssignments,omitzero"`
 }
 
 // ResourceCategoryOccupancyState is Mews' schema ResourceCategoryOccupancyState (Resource category occupancy state).
@@ -12653,7 +12649,7 @@ type ResourceCategoryOccupancyState struct {
 	// Unique identifier of the 'Resource category'.
 	ResourceCategoryID string `json:"ResourceCategoryId"`
 	// The resource occupancy states.
-	ResourceOccupancyStates []ResourceOccupancyState `json:"ResourceOccupancyStates,omitempty"`
+	ResourceOccupancyStates []ResourceOccupancyState `json:"ResourceOccupancyStates,omitzero"`
 }
 
 // ResourceCategoryResult is Mews' schema ResourceCategoryResult.
@@ -12661,7 +12657,7 @@ type ResourceCategoryResult struct {
 	// Unique identifier of the last and hence oldest resource category returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older resource categories.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource categories of the resources.
-	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitempty"`
+	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitzero"`
 }
 
 // ResourceCategoryType is Mews' schema ResourceCategoryType (Resource category type).
@@ -12890,21 +12886,21 @@ type ResourceFeature struct {
 	// Classification of `ResourceFeature`.
 	Classification ResourceFeatureClassification `json:"Classification"`
 	// Creation date and time of the resource feature in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitempty"`
+	Descriptions map[string]string `json:"Descriptions,omitzero"`
 	// Unique identifier of `ResourceFeature`.
 	ID string `json:"Id"`
 	// Whether the `ResourceFeature` is active.
 	IsActive bool `json:"IsActive"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Unique identifier of `Service` the resource feature belongs to.
 	ServiceID string `json:"ServiceId"`
 	// All translations of the short name.
-	ShortNames map[string]string `json:"ShortNames,omitempty"`
+	ShortNames map[string]string `json:"ShortNames,omitzero"`
 	// Last update date and time of the resource feature in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ResourceFeature in UTC with at most seven fractional digits.
@@ -12919,7 +12915,7 @@ func (x ResourceFeature) MarshalJSON() ([]byte, error) {
 // ResourceFeatureAssignment is Mews' schema ResourceFeatureAssignment (Resource feature assignment).
 type ResourceFeatureAssignment struct {
 	// Creation date and time of the assignment in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the [Resource feature](https://mews-systems.gitbook.io/connector-api/operations/#resource-feature) assigned to the Resource.
 	FeatureID string `json:"FeatureId"`
 	// Unique identifier of the assignment.
@@ -12929,7 +12925,7 @@ type ResourceFeatureAssignment struct {
 	// Unique identifier of the [Resource](https://mews-systems.gitbook.io/connector-api/operations/resources/#resource).
 	ResourceID string `json:"ResourceId"`
 	// Last update date and time of the assignment in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ResourceFeatureAssignment in UTC with at most seven fractional digits.
@@ -12946,14 +12942,14 @@ func (x ResourceFeatureAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceFeatureAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation                   mews.Limitation `json:"Limitation"`
-	ResourceFeatureAssignmentIDs []string        `json:"ResourceFeatureAssignmentIds,omitempty"`
+	ResourceFeatureAssignmentIDs []string        `json:"ResourceFeatureAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource features](https://mews-systems.gitbook.io/connector-api/operations/#resource-feature) to which the resource feature assignments belong.
-	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitempty"`
+	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Interval in which the resource feature assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -12963,7 +12959,7 @@ type ResourceFeatureAssignmentResult struct {
 	// Unique identifier of the last and hence oldest resource feature assignments returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older resource feature assignments.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource feature assignments.
-	ResourceFeatureAssignments []ResourceFeatureAssignment `json:"ResourceFeatureAssignments,omitempty"`
+	ResourceFeatureAssignments []ResourceFeatureAssignment `json:"ResourceFeatureAssignments,omitzero"`
 }
 
 // ResourceFeatureClassification is Mews' schema ResourceFeatureClassification (Resource feature classification).
@@ -12999,15 +12995,15 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceFeatureFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `ResourceFeature`.
-	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitempty"`
+	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Unique identifiers of `Service` to which the resource features belong.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Last update date and time of the resource feature in UTC timezone in ISO 8601 format.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -13017,7 +13013,7 @@ type ResourceFeatureResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource features.
-	ResourceFeatures []ResourceFeature `json:"ResourceFeatures,omitempty"`
+	ResourceFeatures []ResourceFeature `json:"ResourceFeatures,omitzero"`
 }
 
 // ResourceFilterParameters is Mews' schema ResourceFilterParameters.
@@ -13027,15 +13023,15 @@ type ResourceFilterParameters struct {
 	// Interval in which the resources were created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned.
 	Extent ResourceExtent `json:"Extent"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Names of the requested resources.
-	Names []string `json:"Names,omitempty"`
+	Names []string `json:"Names,omitzero"`
 	// Unique identifiers of the requested resources.
-	ResourceIDs []string `json:"ResourceIds,omitempty"`
+	ResourceIDs []string `json:"ResourceIds,omitzero"`
 	// Interval in which the resources were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -13079,25 +13075,25 @@ type ResourceResult struct {
 	// Categories of resources in the enterprise.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitempty"`
+	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitzero"`
 	// Assignments of resources to categories.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitempty"`
+	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitzero"`
 	// Assignments of images to categories.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	ResourceCategoryImageAssignments []ResourceCategoryImageAssignment `json:"ResourceCategoryImageAssignments,omitempty"`
+	ResourceCategoryImageAssignments []ResourceCategoryImageAssignment `json:"ResourceCategoryImageAssignments,omitzero"`
 	// Assignments of resource features to resources.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	ResourceFeatureAssignments []ResourceFeatureAssignment `json:"ResourceFeatureAssignments,omitempty"`
+	ResourceFeatureAssignments []ResourceFeatureAssignment `json:"ResourceFeatureAssignments,omitzero"`
 	// Features of resources in the enterprise.
 	//
 	// Deprecated: Mews marks this field deprecated.
-	ResourceFeatures []ResourceFeature `json:"ResourceFeatures,omitempty"`
+	ResourceFeatures []ResourceFeature `json:"ResourceFeatures,omitzero"`
 	// The resources of the enterprise.
-	Resources []Resource `json:"Resources,omitempty"`
+	Resources []Resource `json:"Resources,omitzero"`
 }
 
 // ResourceState is Mews' schema ResourceState (Resource state).
@@ -13182,17 +13178,17 @@ func NewResourceUpdateParametersDataPerson() ResourceUpdateParametersData {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourcesOccupancyStateFilterParameters struct {
 	// Occupancy states of the `Resource`.
-	OccupancyStates []OccupancyStateEnum `json:"OccupancyStates,omitempty"`
+	OccupancyStates []OccupancyStateEnum `json:"OccupancyStates,omitzero"`
 	// Unique identifiers of the `ResourceCategory`.
-	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitempty"`
+	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// States of the `Resource`
-	ResourceStates []ResourceState `json:"ResourceStates,omitempty"`
+	ResourceStates []ResourceState `json:"ResourceStates,omitzero"`
 }
 
 // ResourcesOccupancyStateResult is Mews' schema ResourcesOccupancyStateResult.
 type ResourcesOccupancyStateResult struct {
 	// The resource categories.
-	ResourceCategoryOccupancyStates []ResourceCategoryOccupancyState `json:"ResourceCategoryOccupancyStates,omitempty"`
+	ResourceCategoryOccupancyStates []ResourceCategoryOccupancyState `json:"ResourceCategoryOccupancyStates,omitzero"`
 }
 
 // Restriction is Mews' schema Restriction.
@@ -13313,7 +13309,7 @@ type RestrictionConditions struct {
 	// Unique identifier of the restricted base `Rate`.
 	BaseRateID *string `json:"BaseRateId,omitempty"`
 	// The restricted days of week. Defaults to all days when not provided. Ignored when the service uses a time unit longer than a day.
-	Days []string `json:"Days,omitempty"`
+	Days []string `json:"Days,omitzero"`
 	// End date of the restriction time interval, specified in ISO 8601 format and adjusted to UTC - see [Datetimes](https://mews-systems.gitbook.io/connector-api/guidelines/serialization#datetimes) for important information on format and implementation.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Unique identifier of the restricted exact `Rate`.
@@ -13422,7 +13418,7 @@ type RestrictionExceptions struct {
 // The credentials, client name and language are merged in by the pipeline.
 type RestrictionFilterParameters struct {
 	// Unique identifiers of `Rate`. Returns only those restrictions which have matching `BaseRateId` set in `Restriction Condition`.
-	BaseRateIDs []string `json:"BaseRateIds,omitempty"`
+	BaseRateIDs []string `json:"BaseRateIds,omitzero"`
 	// Interval in which the `Restriction` is active.
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Interval in which the `Restriction` was created.
@@ -13430,21 +13426,21 @@ type RestrictionFilterParameters struct {
 	// Deprecated: Mews marks this field deprecated.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of `Rate`. Returns only those restrictions which have matching `ExactRateId` set in `Restriction Condition`.
-	ExactRateIDs []string `json:"ExactRateIds,omitempty"`
+	ExactRateIDs []string `json:"ExactRateIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Restriction origin. Returns only those restrictions which have matching Origin or all if not specified.
-	Origin json.RawMessage `json:"Origin,omitempty"`
+	Origin json.RawMessage `json:"Origin,omitzero"`
 	// Unique identifiers of `Rate`. Returns all restrictions that affect the given rates, i.e. ones without any `Restriction Conditions`, ones assigned directly to specified rates, ones assigned to `Rate group` of specified rates, or ones inherited from base rates.`.
-	RateIDs []string `json:"RateIds,omitempty"`
+	RateIDs []string `json:"RateIds,omitzero"`
 	// Unique identifiers of `Resource category`.
-	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitempty"`
+	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of the `Restriction`.
-	RestrictionIDs []string `json:"RestrictionIds,omitempty"`
+	RestrictionIDs []string `json:"RestrictionIds,omitzero"`
 	// Unique identifiers of the `Service` from which the restrictions are requested.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Deprecated: Mews marks this field deprecated.
 	StartUtc *time.Time `json:"StartUtc,omitempty"`
 	// Deprecated: Mews marks this field deprecated.
@@ -13481,7 +13477,7 @@ type RestrictionResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Restrictions of the default service.
-	Restrictions []Restriction `json:"Restrictions,omitempty"`
+	Restrictions []Restriction `json:"Restrictions,omitzero"`
 }
 
 // RestrictionSetData is Mews' schema RestrictionSetData (Restriction set data).
@@ -13495,15 +13491,15 @@ type RestrictionSetData struct {
 	// Unique identifier of the exact `Rate` to which the restriction applies.
 	ExactRateID *string `json:"ExactRateId,omitempty"`
 	// The maximum time before the reservation starts, you can reserve in ISO 8601 duration format.
-	MaxAdvance *time.Time `json:"MaxAdvance,omitempty"`
+	MaxAdvance *string `json:"MaxAdvance,omitempty"`
 	// Maximal reservation length in ISO 8601 duration format.
-	MaxLength *time.Time `json:"MaxLength,omitempty"`
+	MaxLength *string `json:"MaxLength,omitempty"`
 	// Value of the maximum price per time unit.
 	MaxPrice *CurrencyValue `json:"MaxPrice,omitempty"`
 	// The minimum time before the reservation starts, you can reserve in ISO 8601 duration format.
-	MinAdvance *time.Time `json:"MinAdvance,omitempty"`
+	MinAdvance *string `json:"MinAdvance,omitempty"`
 	// Minimal reservation length in ISO 8601 duration format.
-	MinLength *time.Time `json:"MinLength,omitempty"`
+	MinLength *string `json:"MinLength,omitempty"`
 	// Value of the minimum price per time unit.
 	MinPrice *CurrencyValue `json:"MinPrice,omitempty"`
 	// Unique identifier of the `Rate group` to which the restriction applies.
@@ -13581,10 +13577,6 @@ func (x RestrictionSetData) MarshalJSON() ([]byte, error) {
 	type wire RestrictionSetData
 	w := wire(x)
 	w.EndUtc = wireTimePtr(w.EndUtc)
-	w.MaxAdvance = wireTimePtr(w.MaxAdvance)
-	w.MaxLength = wireTimePtr(w.MaxLength)
-	w.MinAdvance = wireTimePtr(w.MinAdvance)
-	w.MinLength = wireTimePtr(w.MinLength)
 	w.StartUtc = wireTimePtr(w.StartUtc)
 	return json.Marshal(w)
 }
@@ -13629,13 +13621,13 @@ type Rule struct {
 	// Conditions of the rule.
 	Conditions RuleConditions `json:"Conditions"`
 	// Creation date and time of the rule in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the rule.
 	ID string `json:"Id"`
 	// Unique identifier of the `Service` the rule is assigned to.
 	ServiceID string `json:"ServiceId"`
 	// Last update date and time of the rule in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Rule in UTC with at most seven fractional digits.
@@ -13772,15 +13764,15 @@ type RuleExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type RuleFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned.
 	Extent RuleExtent `json:"Extent"`
 	// Unique identifiers of the `Rule`.
-	IDs []string `json:"Ids,omitempty"`
+	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the `Service`.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which `Rule` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -13788,19 +13780,19 @@ type RuleFilterParameters struct {
 // RuleResult is Mews' schema RuleResult.
 type RuleResult struct {
 	// Business segments used in conditions.
-	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitempty"`
+	BusinessSegments []BusinessSegment `json:"BusinessSegments,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Rate groups used in conditions.
-	RateGroups []RateGroupOld `json:"RateGroups,omitempty"`
+	RateGroups []RateGroupOld `json:"RateGroups,omitzero"`
 	// Rates used in conditions.
-	Rates []RateForExtent `json:"Rates,omitempty"`
+	Rates []RateForExtent `json:"Rates,omitzero"`
 	// Resource categories used in conditions.
-	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitempty"`
+	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitzero"`
 	// Rule actions applied in rules.
-	RuleActions []RuleAction `json:"RuleActions,omitempty"`
+	RuleActions []RuleAction `json:"RuleActions,omitzero"`
 	// Rules used with reservation creations and modifications.
-	Rules []Rule `json:"Rules,omitempty"`
+	Rules []Rule `json:"Rules,omitzero"`
 }
 
 // SenderCoproduct is Mews' schema SenderCoproduct (Sender).
@@ -13812,7 +13804,7 @@ type SenderCoproduct struct {
 	// Application (The message was created by the third party application.)
 	Discriminator SenderDiscriminatorEnum `json:"Discriminator"`
 	// Additional information about the sender. Currently not used and always `null`.
-	Value json.RawMessage `json:"Value,omitempty"`
+	Value json.RawMessage `json:"Value,omitzero"`
 }
 
 // SenderDiscriminatorEnum is Mews' schema SenderDiscriminatorEnum (Sender discriminator).
@@ -13846,7 +13838,7 @@ type SepaDirectDebitData struct {
 // Service is Mews' schema Service.
 type Service struct {
 	// Creation date and time of the service in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Additional information about the specific service.
 	Data *ServiceData `json:"Data,omitempty"`
 	// Deprecated: Mews marks this field deprecated.
@@ -13864,7 +13856,7 @@ type Service struct {
 	// Deprecated: Use `Names` instead
 	Name string `json:"Name"`
 	// All translations of the name.
-	Names map[string]string `json:"Names,omitempty"`
+	Names map[string]string `json:"Names,omitzero"`
 	// Options of the service.
 	Options ServiceOptions `json:"Options"`
 	// Order value for presentation purposes.
@@ -13876,7 +13868,7 @@ type Service struct {
 	// Deprecated: Mews marks this field deprecated.
 	Type *string `json:"Type,omitempty"`
 	// Last update date and time of the service in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Service in UTC with at most seven fractional digits.
@@ -13895,9 +13887,9 @@ type ServiceAvailabilityFilterParameters struct {
 	// Deprecated: Mews marks this field deprecated.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/): 367 hours if hours, 367 days if days, or 60 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/#service) whose availability should be returned.
 	ServiceID string `json:"ServiceId"`
 	// Deprecated: Mews marks this field deprecated.
@@ -13920,11 +13912,11 @@ func (x ServiceAvailabilityFilterParameters) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceAvailabilityFilterParametersV20240122 struct {
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/): 367 hours if hours, 367 days if days, or 60 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Set of [Service availability metrics](https://mews-systems.gitbook.io/connector-api/operations/services/#service-availability-metrics) to be returned.
-	Metrics []ResourceAvailabilityMetricTypeEnum `json:"Metrics,omitempty"`
+	Metrics []ResourceAvailabilityMetricTypeEnum `json:"Metrics,omitzero"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service) whose availability should be returned.
 	ServiceID string `json:"ServiceId"`
 }
@@ -13941,19 +13933,19 @@ func (x ServiceAvailabilityFilterParametersV20240122) MarshalJSON() ([]byte, err
 // ServiceAvailabilityResult is Mews' schema ServiceAvailabilityResult.
 type ServiceAvailabilityResult struct {
 	// Resource category availabilities.
-	CategoryAvailabilities []CategoryAvailability `json:"CategoryAvailabilities,omitempty"`
+	CategoryAvailabilities []CategoryAvailability `json:"CategoryAvailabilities,omitzero"`
 	// Deprecated: Mews marks this field deprecated.
-	DatesUtc []string `json:"DatesUtc,omitempty"`
+	DatesUtc []string `json:"DatesUtc,omitzero"`
 	// Set of all time units covered by the time interval; expressed in UTC timezone ISO 8601 format.
-	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitempty"`
+	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitzero"`
 }
 
 // ServiceAvailabilityResultV20240122 is Mews' schema ServiceAvailabilityResultV20240122.
 type ServiceAvailabilityResultV20240122 struct {
 	// Resource category availabilities. Can be empty if no resource categories are assigned to the service.
-	ResourceCategoryAvailabilities []ResourceCategoryAvailabilityV20240122 `json:"ResourceCategoryAvailabilities,omitempty"`
+	ResourceCategoryAvailabilities []ResourceCategoryAvailabilityV20240122 `json:"ResourceCategoryAvailabilities,omitzero"`
 	// Set of all time units covered by the time interval; expressed in UTC timezone ISO 8601 format.
-	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitempty"`
+	TimeUnitStartsUtc []string `json:"TimeUnitStartsUtc,omitzero"`
 }
 
 // ServiceAvailabilityUpdateData is Mews' schema ServiceAvailabilityUpdateData (Availability update).
@@ -13963,11 +13955,11 @@ type ServiceAvailabilityUpdateData struct {
 	// Deprecated: Mews marks this field deprecated.
 	EndUtc *time.Time `json:"EndUtc,omitempty"`
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units): 367 hours if hours, 367 days if days, or 60 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Collection of predicted occupancy of availability adjustments. Relates how many adjustments are assigned to each count of guests.
-	PaxCounts []PaxCount `json:"PaxCounts,omitempty"`
+	PaxCounts []PaxCount `json:"PaxCounts,omitzero"`
 	// Unique identifier of the [Resource category](https://mews-systems.gitbook.io/connector-api/operations/resources#resource-category) whose availability to update.
 	ResourceCategoryID string `json:"ResourceCategoryId"`
 	// Deprecated: Mews marks this field deprecated.
@@ -13992,7 +13984,7 @@ func (x ServiceAvailabilityUpdateData) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceAvailabilityUpdateParameters struct {
 	// Availability updates.
-	AvailabilityUpdates []ServiceAvailabilityUpdateData `json:"AvailabilityUpdates,omitempty"`
+	AvailabilityUpdates []ServiceAvailabilityUpdateData `json:"AvailabilityUpdates,omitzero"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/#service) to update.
 	ServiceID string `json:"ServiceId"`
 }
@@ -14068,11 +14060,11 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Filter services by type.
 	//
 	// Bookable
@@ -14126,7 +14118,7 @@ type ServiceOrder struct {
 	// RoomingList
 	CommanderOrigin *ServiceOrderCommanderOriginEnum `json:"CommanderOrigin,omitempty"`
 	// Creation date and time of the product service order in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the product service order.
 	CreatorProfileID string `json:"CreatorProfileId"`
 	// Unique identifier of the product service order
@@ -14172,7 +14164,7 @@ type ServiceOrder struct {
 	// Requested (Confirmed by the customer but not by the enterprise (waitlist).)
 	State ServiceOrderStateEnum `json:"State"`
 	// Last update date and time of the product service order in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the product service order.
 	UpdaterProfileID string `json:"UpdaterProfileId"`
 	// Unique identifier of the Voucher that has been used to create product service order.
@@ -14281,7 +14273,7 @@ type ServiceOrderNoteAddParameters struct {
 // ServiceOrderNoteAdditionResult is Mews' schema ServiceOrderNoteAdditionResult.
 type ServiceOrderNoteAdditionResult struct {
 	// Added service order notes.
-	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitempty"`
+	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitzero"`
 }
 
 // ServiceOrderNoteDeleteParameters is Mews' schema ServiceOrderNoteDeleteParameters.
@@ -14289,7 +14281,7 @@ type ServiceOrderNoteAdditionResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceOrderNoteDeleteParameters struct {
 	// Unique identifiers of the service order notes to be deleted.
-	ServiceOrderNoteIDs []string `json:"ServiceOrderNoteIds,omitempty"`
+	ServiceOrderNoteIDs []string `json:"ServiceOrderNoteIds,omitzero"`
 }
 
 // ServiceOrderNoteFilterParameters is Mews' schema ServiceOrderNoteFilterParameters.
@@ -14297,15 +14289,15 @@ type ServiceOrderNoteDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceOrderNoteFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `Service order`. Reservation IDs or Order IDs can be used as service order identifiers.
-	ServiceOrderIDs []string `json:"ServiceOrderIds,omitempty"`
+	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of `Service order note`. Use this property if you want to fetch specific service order notes.
-	ServiceOrderNoteIDs []string `json:"ServiceOrderNoteIds,omitempty"`
+	ServiceOrderNoteIDs []string `json:"ServiceOrderNoteIds,omitzero"`
 	// Type of the service order note. Defaults to `["General", "ChannelManager"]`.
-	Types []OrderNoteTypeEnum `json:"Types,omitempty"`
+	Types []OrderNoteTypeEnum `json:"Types,omitzero"`
 	// Timestamp in UTC timezone ISO 8601 format when the service order note was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -14315,7 +14307,7 @@ type ServiceOrderNoteResult struct {
 	// Unique identifier of the last and hence oldest service order note returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older service order notes.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The collection of service order notes.
-	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitempty"`
+	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitzero"`
 }
 
 // ServiceOrderNoteUpdateParameters is Mews' schema ServiceOrderNoteUpdateParameters (Service order note update parameters).
@@ -14329,7 +14321,7 @@ type ServiceOrderNoteUpdateParameters struct {
 // ServiceOrderNoteUpdateResult is Mews' schema ServiceOrderNoteUpdateResult.
 type ServiceOrderNoteUpdateResult struct {
 	// Updated service order notes.
-	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitempty"`
+	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitzero"`
 }
 
 // ServiceOrderOptions is Mews' schema ServiceOrderOptions (Service Order Options).
@@ -14444,21 +14436,21 @@ const (
 // ServiceOverbookingLimit is Mews' schema ServiceOverbookingLimit (Service overbooking limit).
 type ServiceOverbookingLimit struct {
 	// Timestamp in UTC timezone ISO 8601 format when the service overbooking was created.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// Unique identifier of the service overbooking limit.
 	ID string `json:"Id"`
 	// Whether the service overbooking limit is still active.
 	IsActive bool `json:"IsActive"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), in UTC timezone ISO 8601 format.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Number of overbookings allowed for the `Service`.
 	Limit int `json:"Limit"`
 	// Unique identifier of the `Service`.
 	ServiceID string `json:"ServiceId"`
 	// Timestamp in UTC timezone ISO 8601 format when the service overbooking was updated.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ServiceOverbookingLimit in UTC with at most seven fractional digits.
@@ -14475,9 +14467,9 @@ func (x ServiceOverbookingLimit) MarshalJSON() ([]byte, error) {
 // ServiceOverbookingLimitClearData is Mews' schema ServiceOverbookingLimitClearData (Service overbooking limits clear parameters).
 type ServiceOverbookingLimitClearData struct {
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's time unit: 367 hours if hours, 367 days if days, or 60 months if months.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of ServiceOverbookingLimitClearData in UTC with at most seven fractional digits.
@@ -14494,7 +14486,7 @@ func (x ServiceOverbookingLimitClearData) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceOverbookingLimitClearParameters struct {
 	// Collection of service overbooking limits to be cleared.
-	ClearServiceOverbookingLimits []ServiceOverbookingLimitClearData `json:"ClearServiceOverbookingLimits,omitempty"`
+	ClearServiceOverbookingLimits []ServiceOverbookingLimitClearData `json:"ClearServiceOverbookingLimits,omitzero"`
 	// Unique identifier of the enterprise. Required when using [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), ignored otherwise.
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services#service) overbooking limits will be set in.
@@ -14506,17 +14498,17 @@ type ServiceOverbookingLimitClearParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ServiceOverbookingLimitFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, only active records will be returned.
-	ActivityStates []ActivityState `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityState `json:"ActivityStates,omitzero"`
 	// Interval in which the service overbooking limit is active.
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the service overbooking limits.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Unique identifiers of the service overbooking limits.
-	ServiceOverbookingLimitIDs []string `json:"ServiceOverbookingLimitIds,omitempty"`
+	ServiceOverbookingLimitIDs []string `json:"ServiceOverbookingLimitIds,omitzero"`
 	// Interval in which the service overbooking limits were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -14526,15 +14518,15 @@ type ServiceOverbookingLimitResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Service overbooking limits of the default service.
-	ServiceOverbookingLimits []ServiceOverbookingLimit `json:"ServiceOverbookingLimits,omitempty"`
+	ServiceOverbookingLimits []ServiceOverbookingLimit `json:"ServiceOverbookingLimits,omitzero"`
 }
 
 // ServiceOverbookingLimitSetData is Mews' schema ServiceOverbookingLimitSetData (Service overbooking limits set parameters).
 type ServiceOverbookingLimitSetData struct {
 	// Start of the time interval, expressed as the timestamp for the start of the first [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format.
-	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc"`
+	FirstTimeUnitStartUtc time.Time `json:"FirstTimeUnitStartUtc,omitzero"`
 	// End of the time interval, expressed as the timestamp for the start of the last [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units), in UTC timezone ISO 8601 format. The maximum size of time interval depends on the service's [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units): 367 days.
-	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc"`
+	LastTimeUnitStartUtc time.Time `json:"LastTimeUnitStartUtc,omitzero"`
 	// Number of overbookings allowed for the `Service`. Must be non-negative.
 	Limit int `json:"Limit"`
 }
@@ -14557,7 +14549,7 @@ type ServiceOverbookingLimitSetParameters struct {
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services#service) overbooking limits will be set in.
 	ServiceID string `json:"ServiceId"`
 	// Collection of service overbooking limits to be set.
-	SetServiceOverbookingLimits []ServiceOverbookingLimitSetData `json:"SetServiceOverbookingLimits,omitempty"`
+	SetServiceOverbookingLimits []ServiceOverbookingLimitSetData `json:"SetServiceOverbookingLimits,omitzero"`
 }
 
 // ServiceResult is Mews' schema ServiceResult.
@@ -14565,7 +14557,7 @@ type ServiceResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Services offered by the enterprise.
-	Services []Service `json:"Services,omitempty"`
+	Services []Service `json:"Services,omitzero"`
 }
 
 // SetRestrictionParameters is Mews' schema SetRestrictionParameters.
@@ -14573,7 +14565,7 @@ type ServiceResult struct {
 // The credentials, client name and language are merged in by the pipeline.
 type SetRestrictionParameters struct {
 	// Parameters of restrictions.
-	Data []RestrictionSetData `json:"Data,omitempty"`
+	Data []RestrictionSetData `json:"Data,omitzero"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services#service) restrictions will be set in.
 	ServiceID string `json:"ServiceId"`
 }
@@ -14601,7 +14593,7 @@ type Source struct {
 	// Type of the source.
 	Type SourceType `json:"Type"`
 	// Date and time when the source was last updated, expressed in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Source in UTC with at most seven fractional digits.
@@ -14629,11 +14621,11 @@ type SourceAssignment struct {
 // The credentials, client name and language are merged in by the pipeline.
 type SourceAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of the `Reservation group`.
-	ReservationGroupIDs []string `json:"ReservationGroupIds,omitempty"`
+	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval of `Reservation group` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -14643,11 +14635,11 @@ type SourceAssignmentFilterParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type SourceAssignmentFilterParametersV20240920 struct {
 	// Unique identifiers of the Enterprises. Required when using Portfolio Access Tokens, ignored otherwise.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of `Reservation`.
-	ReservationIDs []string `json:"ReservationIds,omitempty"`
+	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval of source assignment last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -14657,7 +14649,7 @@ type SourceAssignmentResult struct {
 	// Unique identifier of the last and hence oldest source assignment returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older source assignments.
 	Cursor string `json:"Cursor"`
 	// Assignments between reservation group and sources.
-	SourceAssignments []SourceAssignment `json:"SourceAssignments,omitempty"`
+	SourceAssignments []SourceAssignment `json:"SourceAssignments,omitzero"`
 }
 
 // SourceAssignmentResultV20240920 is Mews' schema SourceAssignmentResultV20240920.
@@ -14665,7 +14657,7 @@ type SourceAssignmentResultV20240920 struct {
 	// Opaque pagination cursor which can be used in `Limitation` to fetch newer source assignments.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Assignments between `Reservation` and `Source`.
-	SourceAssignments []SourceAssignmentV20240920 `json:"SourceAssignments,omitempty"`
+	SourceAssignments []SourceAssignmentV20240920 `json:"SourceAssignments,omitzero"`
 }
 
 // SourceAssignmentV20240920 is Mews' schema SourceAssignmentV20240920 (Source assignments (ver 2024-09-20)).
@@ -14679,7 +14671,7 @@ type SourceAssignmentV20240920 struct {
 	// Unique identifier of the `Source`.
 	SourceID string `json:"SourceId"`
 	// Date and time of the source assignment last update in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of SourceAssignmentV20240920 in UTC with at most seven fractional digits.
@@ -14697,7 +14689,7 @@ type SourceFilterParameters struct {
 	// Limitation on the quantity of data returned.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Sources](https://mews-systems.gitbook.io/connector-api/operations/sources/#source).
-	SourceIDs []string `json:"SourceIds,omitempty"`
+	SourceIDs []string `json:"SourceIds,omitzero"`
 	// Interval in which the source was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -14707,7 +14699,7 @@ type SourceResult struct {
 	// Unique identifier of the last and hence oldest source returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older sources.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The reservation sources.
-	Sources []Source `json:"Sources,omitempty"`
+	Sources []Source `json:"Sources,omitzero"`
 }
 
 // SourceType is Mews' schema SourceType (Source type).
@@ -14797,9 +14789,9 @@ type Task struct {
 	// Last update date and time of the task in UTC timezone in ISO 8601 format.
 	ClosedUtc *time.Time `json:"ClosedUtc,omitempty"`
 	// Creation date and time of the task in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Deadline date and time of the task in UTC timezone in ISO 8601 format.
-	DeadlineUtc time.Time `json:"DeadlineUtc"`
+	DeadlineUtc time.Time `json:"DeadlineUtc,omitzero"`
 	// Unique identifier of the Department the task is addressed to.
 	DepartmentID *string `json:"DepartmentId,omitempty"`
 	// Further description of the task.
@@ -14831,7 +14823,7 @@ func (x Task) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type TaskAddParameters struct {
 	// Deadline of the task in UTC timezone in ISO 8601 format.
-	DeadlineUtc time.Time `json:"DeadlineUtc"`
+	DeadlineUtc time.Time `json:"DeadlineUtc,omitzero"`
 	// Unique identifier of the [Department](https://mews-systems.gitbook.io/connector-api/operations/departments/#department) the task is addressed to.
 	DepartmentID *string `json:"DepartmentId,omitempty"`
 	// Further decription of the task.
@@ -14861,15 +14853,15 @@ type TaskFilterParameters struct {
 	// Interval in which the Task has a deadline.
 	DeadlineUtc *mews.TimeInterval `json:"DeadlineUtc,omitempty"`
 	// Unique identifiers of [Departments](https://mews-systems.gitbook.io/connector-api/operations/departments/#department). Not possible to be used standalone, needs to be used in combination with other filters.
-	DepartmentIDs []string `json:"DepartmentIds,omitempty"`
+	DepartmentIDs []string `json:"DepartmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of service orders (reservations or product service orders).
-	ServiceOrderIDs []string `json:"ServiceOrderIds,omitempty"`
+	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of [Tasks](https://mews-systems.gitbook.io/connector-api/operations/#task).
-	TaskIDs []string `json:"TaskIds,omitempty"`
+	TaskIDs []string `json:"TaskIds,omitzero"`
 }
 
 // TaskResult is Mews' schema TaskResult.
@@ -14877,13 +14869,13 @@ type TaskResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered tasks.
-	Tasks []Task `json:"Tasks,omitempty"`
+	Tasks []Task `json:"Tasks,omitzero"`
 }
 
 // TaxBreakdown is Mews' schema TaxBreakdown (Tax breakdown).
 type TaxBreakdown struct {
 	// Tax breakdown items per each tax rate applied.
-	Items []TaxBreakdownItem `json:"Items,omitempty"`
+	Items []TaxBreakdownItem `json:"Items,omitzero"`
 }
 
 // TaxBreakdownItem is Mews' schema TaxBreakdownItem (Tax breakdown item).
@@ -14905,7 +14897,7 @@ type TaxEnvironment struct {
 	// ISO 3166-1 alpha-3 code of associated country, e.g. `USA` or `GBR`.
 	CountryCode string `json:"CountryCode"`
 	// Codes of the `Taxation` that are used by this environment.
-	TaxationCodes []string `json:"TaxationCodes,omitempty"`
+	TaxationCodes []string `json:"TaxationCodes,omitzero"`
 	// If specified, marks the end of the validity interval in UTC timezone in ISO 8601 format.
 	ValidityEndUtc *time.Time `json:"ValidityEndUtc,omitempty"`
 	// If specified, marks the start of the validity interval in UTC timezone in ISO 8601 format.
@@ -14924,7 +14916,7 @@ func (x TaxEnvironment) MarshalJSON() ([]byte, error) {
 // TaxEnvironmentResult is Mews' schema TaxEnvironmentResult.
 type TaxEnvironmentResult struct {
 	// The supported tax environments.
-	TaxEnvironments []TaxEnvironment `json:"TaxEnvironments,omitempty"`
+	TaxEnvironments []TaxEnvironment `json:"TaxEnvironments,omitzero"`
 }
 
 // TaxExemptionReasonTypeEnum is Mews' schema TaxExemptionReasonTypeEnum (Tax exemption reason type).
@@ -14976,11 +14968,11 @@ type TaxRate struct {
 	// Code of the tax rate. To be used when posting revenue items which should be accompanied by the tax rate(s) applicable to the nature of the item and the tax environment.
 	Code string `json:"Code"`
 	// Tax strategy type, e.g. relative, flat or dependent.
-	Strategy TaxRateStrategy `json:"Strategy"`
+	Strategy TaxRateStrategy `json:"Strategy,omitzero"`
 	// Code of the `Taxation` the rate is part of.
 	TaxationCode string `json:"TaxationCode"`
 	// Validity intervals in UTC.
-	ValidityInvervalsUtc []DateTimeIntervalUtc `json:"ValidityInvervalsUtc,omitempty"`
+	ValidityInvervalsUtc []DateTimeIntervalUtc `json:"ValidityInvervalsUtc,omitzero"`
 	// Tax rate, e.g. `0.21` in case of 21% tax rate.
 	Value *float64 `json:"Value,omitempty"`
 }
@@ -15084,9 +15076,9 @@ type Taxation struct {
 // TaxationResult is Mews' schema TaxationResult.
 type TaxationResult struct {
 	// The supported tax rates.
-	TaxRates []TaxRate `json:"TaxRates,omitempty"`
+	TaxRates []TaxRate `json:"TaxRates,omitzero"`
 	// The supported taxations.
-	Taxations []Taxation `json:"Taxations,omitempty"`
+	Taxations []Taxation `json:"Taxations,omitzero"`
 }
 
 // TimeUnitPeriodEnum is Mews' schema TimeUnitPeriodEnum (Time unit period).
@@ -15161,7 +15153,7 @@ type TravelAgencyContract struct {
 	// Contact person of the travel agency.
 	ContactPerson *string `json:"ContactPerson,omitempty"`
 	// Creation date and time of the travel agency contract in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the contract.
 	ID string `json:"Id"`
 	// The maximum time, when the invoice has to be be paid in ISO 8601 duration format.
@@ -15175,7 +15167,7 @@ type TravelAgencyContract struct {
 	// Unique identifier of the `Service` the contract is related to.
 	ServiceID string `json:"ServiceId"`
 	// Last update date and time of the travel agency contract in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of TravelAgencyContract in UTC with at most seven fractional digits.
@@ -15288,7 +15280,7 @@ type Voucher struct {
 	// Unique identifier of [Company](https://mews-systems.gitbook.io/connector-api/operations/companies/#company) the voucher is related to.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Creation date and time of the voucher in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc"`
+	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the enterprise to which the voucher belongs.
 	EnterpriseID string `json:"EnterpriseId"`
 	// Identifier of the voucher from external system.
@@ -15316,7 +15308,7 @@ type Voucher struct {
 	// TravelAgency
 	Type VoucherTypeEnum `json:"Type"`
 	// Last update date and time of the voucher in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc"`
+	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 }
 
 // MarshalJSON sends the times of Voucher in UTC with at most seven fractional digits.
@@ -15333,7 +15325,7 @@ func (x Voucher) MarshalJSON() ([]byte, error) {
 // VoucherAddParameters is Mews' schema VoucherAddParameters (Voucher Parameters).
 type VoucherAddParameters struct {
 	// Unique identifiers of Rates.
-	AssignedRateIDs []string `json:"AssignedRateIds,omitempty"`
+	AssignedRateIDs []string `json:"AssignedRateIds,omitzero"`
 	// Unique identifier of Company.
 	CompanyID *string `json:"CompanyId,omitempty"`
 	// Identifier of the voucher from external system.
@@ -15438,15 +15430,15 @@ func (x VoucherCodeAddParameters) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type VoucherCodeFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Interval of voucher code's last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 	// Unique identifiers of the voucher codes.
-	VoucherCodeIDs []string `json:"VoucherCodeIds,omitempty"`
+	VoucherCodeIDs []string `json:"VoucherCodeIds,omitzero"`
 	// Unique identifiers of vouchers.
-	VoucherIDs []string `json:"VoucherIds,omitempty"`
+	VoucherIDs []string `json:"VoucherIds,omitzero"`
 }
 
 // VoucherCodeResult is Mews' schema VoucherCodeResult.
@@ -15454,7 +15446,7 @@ type VoucherCodeResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Information about voucher codes used by customers.
-	VoucherCodes []VoucherCode `json:"VoucherCodes,omitempty"`
+	VoucherCodes []VoucherCode `json:"VoucherCodes,omitzero"`
 }
 
 // VoucherExtent is Mews' schema VoucherExtent (Voucher Extent).
@@ -15482,41 +15474,41 @@ type VoucherExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type VoucherFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitempty"`
+	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the companies.
-	CompanyIDs []string `json:"CompanyIds,omitempty"`
+	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"`
+	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. Whether only specific voucher info should be returned or related items as well.
 	Extent VoucherExtent `json:"Extent"`
 	// Identifiers of [Voucher](https://mews-systems.gitbook.io/connector-api/operations/#voucher) from external systems.
-	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitempty"`
+	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
 	Limitation mews.Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) where the vouchers belong to.
-	ServiceIDs []string `json:"ServiceIds,omitempty"`
+	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the vouchers were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 	// Value of voucher codes used by customers.
-	VoucherCodeValues []string `json:"VoucherCodeValues,omitempty"`
+	VoucherCodeValues []string `json:"VoucherCodeValues,omitzero"`
 	// Unique identifiers of vouchers.
-	VoucherIDs []string `json:"VoucherIds,omitempty"`
+	VoucherIDs []string `json:"VoucherIds,omitzero"`
 }
 
 // VoucherResult is Mews' schema VoucherResult.
 type VoucherResult struct {
 	// The related companies and travel agencies.
-	Companies []Company `json:"Companies,omitempty"`
+	Companies []Company `json:"Companies,omitzero"`
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The assigned rates.
-	Rates []RateForExtent `json:"Rates,omitempty"`
+	Rates []RateForExtent `json:"Rates,omitzero"`
 	// The assignments between vouchers and [Rates](https://mews-systems.gitbook.io/connector-api/operations/rates/#rate).
-	VoucherAssignments []VoucherAssignment `json:"VoucherAssignments,omitempty"`
+	VoucherAssignments []VoucherAssignment `json:"VoucherAssignments,omitzero"`
 	// Information about voucher codes used by customers.
-	VoucherCodes []VoucherCode `json:"VoucherCodes,omitempty"`
+	VoucherCodes []VoucherCode `json:"VoucherCodes,omitzero"`
 	// Details about vouchers added to the system.
-	Vouchers []Voucher `json:"Vouchers,omitempty"`
+	Vouchers []Voucher `json:"Vouchers,omitzero"`
 }
 
 // VoucherTypeEnum is Mews' schema VoucherTypeEnum (Voucher Type).
@@ -15563,5 +15555,5 @@ type VoucherUpdateParameters struct {
 // VoucherWriteResult is Mews' schema VoucherWriteResult.
 type VoucherWriteResult struct {
 	// Details about vouchers added to the system.
-	Vouchers []Voucher `json:"Vouchers,omitempty"`
+	Vouchers []Voucher `json:"Vouchers,omitzero"`
 }

@@ -30,7 +30,7 @@ type plan struct {
 
 // build turns the spec into the generated files, by name below the output directory.
 func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
-	g := &gen{sp: sp, types: map[string]*goType{}, bySchema: map[string]string{}, reqRoots: map[string]bool{}, nullable: map[*openapi3.Schema]map[string]bool{},
+	g := &gen{sp: sp, types: map[string]*goType{}, bySchema: map[string]string{}, reqRoots: map[string]bool{}, nullable: map[*openapi3.Schema]map[string]bool{}, loose: map[*openapi3.Schema]map[string]bool{},
 		inline: map[*openapi3.Schema]string{}, schemaIDs: map[string]bool{}}
 	for n := range sp.schemas {
 		g.schemaIDs[ident(n)] = true
@@ -46,8 +46,8 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 		}
 	}
 	for _, op := range ops {
-		g.markNulls(op.req, op.reqExample)
-		g.markNulls(op.resp, op.respExample)
+		op.reqExample = g.checkExample(op.req, op.reqExample, op.name+" request")
+		op.respExample = g.checkExample(op.resp, op.respExample, op.name+" response")
 	}
 	var plans []*plan
 	names := map[string]string{}
@@ -105,7 +105,7 @@ func (g *gen) plan(op *operation) (*plan, error) {
 		merged := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{}, Title: op.req.Value.Title,
 			Description: "Filters of " + op.name + "; set the fields of one of them."}
 		for _, v := range op.req.Value.OneOf {
-			for k, pr := range g.schemaOf(v).Properties {
+			for k, pr := range g.schemaOf(v).Properties { // flattened: allOf parts included
 				merged.Properties[k] = pr
 			}
 		}
@@ -224,6 +224,9 @@ func (g *gen) emitTypes() []byte {
 				tag := f.json
 				if f.omit {
 					tag += ",omitempty"
+				}
+				if f.omitZero {
+					tag += ",omitzero"
 				}
 				fmt.Fprintf(&b, "\t%s %s `json:%q`\n", f.goName, typ, tag)
 			}

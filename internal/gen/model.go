@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -44,7 +46,7 @@ type goType struct {
 
 type field struct {
 	goName, json, typ, doc, deprecated string
-	ptr, omit, required                bool
+	ptr, omit, omitZero, required      bool
 	maxItems                           int
 	maxInterval                        int    // x-max-interval-in-months
 	isTime                             string // "", "t", "p" (pointer), "s" (slice)
@@ -63,14 +65,16 @@ type variant struct {
 }
 
 type gen struct {
-	sp         *spec
-	types      map[string]*goType
-	bySchema   map[string]string // schema name -> Go type name
-	reqRoots   map[string]bool
-	nullable   map[*openapi3.Schema]map[string]bool // properties an example shows null
-	notes      []string
-	inline     map[*openapi3.Schema]string // inline schemas declared, by their Go name
-	schemaIDs  map[string]bool             // Go names of all component schemas
+	sp        *spec
+	types     map[string]*goType
+	bySchema  map[string]string // schema name -> Go type name
+	reqRoots  map[string]bool
+	nullable  map[*openapi3.Schema]map[string]bool  // properties an example shows null
+	loose     map[*openapi3.Schema]map[string]bool  // times an example writes in another form
+	flat      map[*openapi3.Schema]*openapi3.Schema // schemas with allOf parts, flattened
+	notes     []string
+	inline    map[*openapi3.Schema]string // inline schemas declared, by their Go name
+	schemaIDs map[string]bool             // Go names of all component schemas
 }
 
 // inlineName names an inline schema after its owner and property, making way for the
@@ -96,10 +100,13 @@ func (g *gen) note(format string, args ...any) {
 func (g *gen) schemaOf(r *openapi3.SchemaRef) *openapi3.Schema {
 	if n := refName(r); n != "" {
 		if s, ok := g.sp.schemas[n]; ok {
-			return s
+			return g.flatten(s)
 		}
 	}
-	return r.Value
+	if r.Value == nil {
+		return nil
+	}
+	return g.flatten(r.Value)
 }
 
 // unwrap sees through Mews' single-element allOf, which only adds nullable, a title,
@@ -109,6 +116,32 @@ func unwrap(r *openapi3.SchemaRef) (target *openapi3.SchemaRef, wrapper *openapi
 		return r.Value.AllOf[0], r.Value
 	}
 	return r, nil
+}
+
+// flatten folds a schema's allOf parts into one object schema: their properties and
+// required lists join the schema's own (Mews composes some filters this way).
+func (g *gen) flatten(s *openapi3.Schema) *openapi3.Schema {
+	if len(s.AllOf) == 0 || (len(s.Properties) == 0 && len(s.AllOf) == 1) {
+		return s
+	}
+	cp := *s
+	cp.Properties = openapi3.Schemas{}
+	cp.Required = slices.Clone(s.Required)
+	cp.AllOf = nil
+	for _, part := range s.AllOf {
+		ps := g.flatten(g.schemaOf(part))
+		maps.Copy(cp.Properties, ps.Properties)
+		cp.Required = append(cp.Required, ps.Required...)
+	}
+	maps.Copy(cp.Properties, s.Properties)
+	if g.flat == nil {
+		g.flat = map[*openapi3.Schema]*openapi3.Schema{}
+	}
+	if f, ok := g.flat[s]; ok {
+		return f
+	}
+	g.flat[s] = &cp
+	return &cp
 }
 
 func isType(s *openapi3.Schema, t string) bool { return s.Type != nil && s.Type.Is(t) }
@@ -134,6 +167,9 @@ func (g *gen) named(name string) (string, kind) {
 		return b, kStruct
 	}
 	s := g.sp.schemas[name]
+	if s != nil {
+		s = g.flatten(s)
+	}
 	if s == nil {
 		g.note("reference to missing schema %s: typed as json.RawMessage", name)
 		return "json.RawMessage", kRef
@@ -269,7 +305,9 @@ func (g *gen) fieldsOf(t *goType, s *openapi3.Schema, request bool) {
 			f.typ, k = "mews.Amount", kScalar
 		} else {
 			f.typ, k = g.typeOf(target, t.name, ident(pn), false)
-			if f.typ == "string" && strings.HasSuffix(pn, "Utc") && ts.Format == "" {
+			if g.loose[s][pn] {
+				f.typ = "string"
+			} else if f.typ == "string" && strings.HasSuffix(pn, "Utc") && ts.Format == "" {
 				g.note("%s.%s: a UTC time declared as a plain string without format date-time: typed as time.Time", t.schema, pn)
 				f.typ = "time.Time"
 			}
@@ -278,6 +316,14 @@ func (g *gen) fieldsOf(t *goType, s *openapi3.Schema, request bool) {
 			f.ptr = true
 		}
 		f.omit = f.ptr || k == kRef
+		// A required time or date is still left out while it is zero, so that Mews reports
+		// the missing field instead of reading 0001-01-01 as a value, and so is a union
+		// without a variant. Slices, maps and raw JSON are left out only when nil: an empty
+		// list that was set is sent, and one Mews sent is encoded again.
+		f.omitZero = (k == kRef) || (!f.omit && (slices.Contains([]string{"time.Time", "mews.Date", "mews.TimeInterval"}, f.typ) || g.isCoproduct(f.typ)))
+		if k == kRef {
+			f.omit = false
+		}
 		switch {
 		case f.typ == "time.Time" && f.ptr:
 			f.isTime = "p"
@@ -288,6 +334,11 @@ func (g *gen) fieldsOf(t *goType, s *openapi3.Schema, request bool) {
 		}
 		t.fields = append(t.fields, f)
 	}
+}
+
+func (g *gen) isCoproduct(typ string) bool {
+	t := g.types[typ]
+	return t != nil && t.coproduct != nil
 }
 
 // typeOf returns the Go type of an inline or referenced schema; owner and prop name
@@ -431,41 +482,157 @@ func (g *gen) coproductOf(name string, s *openapi3.Schema) *coproduct {
 	return c
 }
 
-// markNulls walks an example along its schema and records the properties it shows
-// as null, so that decoding stays tolerant where the documentation is.
-func (g *gen) markNulls(r *openapi3.SchemaRef, ex any) {
+// checkExample walks an example along its schema. It records the properties the example
+// shows as null (decoded as pointers, so decoding stays tolerant where the
+// documentation is) and the times and dates it writes in another form (typed as plain
+// strings), and returns the example without the values that contradict the schema
+// (unknown properties, a string where a boolean is declared), each noted, so that the
+// tests replay only what the schema documents.
+func (g *gen) checkExample(r *openapi3.SchemaRef, ex any, where string) any {
 	if r == nil || ex == nil {
-		return
+		return ex
 	}
 	t, _ := unwrap(r)
 	s := g.schemaOf(t)
 	if s == nil {
-		return
+		return ex
 	}
 	switch v := ex.(type) {
 	case map[string]any:
-		if s.Extensions["x-coproduct"] == true {
-			return
+		if s.Extensions["x-coproduct"] == true || len(s.Properties) == 0 {
+			return v
 		}
-		for k, pv := range v {
+		for _, k := range s.Required {
+			if _, ok := v[k]; !ok && !slices.Contains(authFields, k) {
+				g.note("%s: the example lacks the required %s", where, k)
+			}
+		}
+		out := map[string]any{}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			pv := v[k]
 			pr := s.Properties[k]
 			if pr == nil {
+				g.note("%s.%s: the example has a property the schema lacks: left out of the test data", where, k)
 				continue
 			}
 			if pv == nil {
-				if g.nullable[s] == nil {
-					g.nullable[s] = map[string]bool{}
-				}
-				g.nullable[s][k] = true
+				g.mark(g.nullable, s, k)
+				out[k] = nil
 				continue
 			}
-			g.markNulls(pr, pv)
-		}
-	case []any:
-		if s.Items != nil {
-			for _, it := range v {
-				g.markNulls(s.Items, it)
+			pt, _ := unwrap(pr)
+			if builtin[refName(pt)] == "mews.TimeInterval" {
+				if reason := badInterval(pv); reason != "" {
+					g.note("%s.%s: the example %s: left out of the test data", where, k, reason)
+					continue
+				}
 			}
+			ps := g.schemaOf(pt)
+			if ps == nil {
+				out[k] = pv
+				continue
+			}
+			if reason := mismatch(ps, k, pv); reason != "" {
+				if str, ok := pv.(string); ok && isTimeLike(ps, k) {
+					g.mark(g.loose, s, k)
+					g.note("%s.%s: the example writes %q, not the declared %s: typed as a plain string", where, k, str, timeKind(ps))
+					out[k] = pv
+					continue
+				}
+				g.note("%s.%s: the example %s: left out of the test data", where, k, reason)
+				continue
+			}
+			out[k] = g.checkExample(pr, pv, where+"."+k)
+		}
+		return out
+	case []any:
+		if s.Items == nil {
+			return v
+		}
+		out := make([]any, len(v))
+		for i, it := range v {
+			out[i] = g.checkExample(s.Items, it, where+"[]")
+		}
+		return out
+	}
+	return ex
+}
+
+func (g *gen) mark(m map[*openapi3.Schema]map[string]bool, s *openapi3.Schema, k string) {
+	if m[s] == nil {
+		m[s] = map[string]bool{}
+	}
+	m[s][k] = true
+}
+
+func isTimeLike(s *openapi3.Schema, prop string) bool {
+	return isType(s, "string") && (s.Format == "date-time" || s.Format == "date" || (s.Format == "" && len(s.Enum) == 0 && strings.HasSuffix(prop, "Utc")))
+}
+
+func timeKind(s *openapi3.Schema) string {
+	if s.Format == "date" {
+		return "date (yyyy-MM-dd)"
+	}
+	return "date-time"
+}
+
+// badInterval says how an example time filter is unusable, or "".
+func badInterval(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "has a time interval that is not an object"
+	}
+	for _, k := range []string{"StartUtc", "EndUtc"} {
+		s, _ := m[k].(string)
+		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+			return fmt.Sprintf("has the invalid %s %q in a time interval", k, s)
 		}
 	}
+	return ""
+}
+
+// mismatch says how an example value contradicts its property schema, or "".
+func mismatch(s *openapi3.Schema, prop string, v any) string {
+	isNum := func() bool {
+		switch v.(type) {
+		case float64, float32, int, int64, int32, uint64, uint32:
+			return true
+		}
+		return false
+	}
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Type == nil:
+		return ""
+	case isType(s, "string"):
+		str, ok := v.(string)
+		if !ok {
+			return fmt.Sprintf("has %T %v where the schema declares a string", v, v)
+		}
+		if isTimeLike(s, prop) {
+			layout := time.RFC3339Nano
+			if s.Format == "date" {
+				layout = "2006-01-02"
+			}
+			if _, err := time.Parse(layout, str); err != nil {
+				return "has an invalid " + timeKind(s)
+			}
+		}
+	case isType(s, "boolean"):
+		if _, ok := v.(bool); !ok {
+			return fmt.Sprintf("has %T %v where the schema declares a boolean", v, v)
+		}
+	case isType(s, "integer"), isType(s, "number"):
+		if !isNum() {
+			return fmt.Sprintf("has %T %v where the schema declares a number", v, v)
+		}
+	case isType(s, "array"):
+		if _, ok := v.([]any); !ok {
+			return fmt.Sprintf("has %T where the schema declares an array", v)
+		}
+	case isType(s, "object"):
+		if _, ok := v.(map[string]any); !ok {
+			return fmt.Sprintf("has %T where the schema declares an object", v)
+		}
+	}
+	return ""
 }
