@@ -166,7 +166,7 @@ func newConnector(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
 	srv.SetRateLimit(0, 0)
-	client, err := srv.NewClient()
+	client, err := srv.NewClient(mews.WithoutRateLimit())
 	if err != nil {
 		t.Fatal(err)
 	}
