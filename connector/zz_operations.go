@@ -2792,12 +2792,12 @@ func GetAllServiceOverbookingLimits(h Caller, params ServiceOverbookingLimitFilt
 //
 // Adds new service overbooking limits with the specified conditions. Past overbooking limits cannot be updated outside of `OperationalEditableHistoryInterval`. Care is needed to specify `FirstTimeUnitStartUtc` and `LastTimeUnitStartUtc` in the correct format - see [Datetimes](https://mews-systems.gitbook.io/connector-api/guidelines/serialization#datetimes). This operation supports [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property/).
 //
-// Safety: IdempotentWrite (sets the limits of the given intervals to absolute values; repeating it leaves the same limits).
+// Safety: Write.
 //
 // Restricted: Mews grants this operation to selected partners only.
 func SetServiceOverbookingLimits(ctx context.Context, h Caller, params ServiceOverbookingLimitSetParameters) (*Unit, error) {
 	var out Unit
-	if err := call(ctx, h, mews.Operation{Name: "serviceOverbookingLimits/set", Safety: mews.IdempotentWrite}, &params, &out); err != nil {
+	if err := call(ctx, h, mews.Operation{Name: "serviceOverbookingLimits/set", Safety: mews.Write}, &params, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3290,7 +3290,7 @@ var operations = []operationInfo{
 	{Name: "serviceOrderNotes/update", Func: "UpdateServiceOrderNotes", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "serviceOverbookingLimits/clear", Func: "ClearServiceOverbookingLimits", Safety: mews.IdempotentWrite, SafetyReason: "clears the limits of the given intervals; clearing twice leaves them cleared", Paged: false, Restricted: true},
 	{Name: "serviceOverbookingLimits/getAll", Func: "GetAllServiceOverbookingLimits", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: true},
-	{Name: "serviceOverbookingLimits/set", Func: "SetServiceOverbookingLimits", Safety: mews.IdempotentWrite, SafetyReason: "sets the limits of the given intervals to absolute values; repeating it leaves the same limits", Paged: false, Restricted: true},
+	{Name: "serviceOverbookingLimits/set", Func: "SetServiceOverbookingLimits", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: true},
 	{Name: "services/getAll", Func: "GetAllServices", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "services/getAvailability", Func: "GetAvailabilityServices", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "services/getAvailability/2024-01-22", Func: "GetAvailabilityServicesV20240122", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: true},

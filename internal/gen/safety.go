@@ -15,7 +15,6 @@ type safetyException struct {
 var safetyTable = map[string]safetyException{
 	"customers/search":               {"Read", "searches customers; stores nothing"},
 	"reservations/price":             {"Read", "prices a hypothetical reservation; stores nothing"},
-	"serviceOverbookingLimits/set":   {"IdempotentWrite", "sets the limits of the given intervals to absolute values; repeating it leaves the same limits"},
 	"serviceOverbookingLimits/clear": {"IdempotentWrite", "clears the limits of the given intervals; clearing twice leaves them cleared"},
 }
 
