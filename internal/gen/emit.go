@@ -82,6 +82,9 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 		return nil, nil, err
 	}
 	files["README.md"] = emitREADME(plans)
+	if files["../mewstest/zz_generated_spec.json"], err = emitFake(g, plans); err != nil {
+		return nil, nil, err
+	}
 	slices.Sort(g.notes)
 	g.notes = slices.Compact(g.notes)
 	return files, g.notes, nil
