@@ -48,7 +48,7 @@ func TestSpecOperationsRefuseInvalidRequestsNamingTheField(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, op, field string
-		in               map[string]any
+		in              map[string]any
 	}{
 		{"missing required field", "companies/add", "Name", map[string]any{"Options": map[string]any{}}},
 		{"wrong type", "companies/add", "Name", map[string]any{"Name": 42, "Options": map[string]any{}}},
