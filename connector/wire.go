@@ -13,14 +13,3 @@ func wireTimePtr(t *time.Time) *time.Time {
 	w := wireTime(*t)
 	return &w
 }
-
-func wireTimes(ts []time.Time) []time.Time {
-	if ts == nil {
-		return nil
-	}
-	out := make([]time.Time, len(ts))
-	for i, t := range ts {
-		out[i] = wireTime(t)
-	}
-	return out
-}

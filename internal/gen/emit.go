@@ -262,7 +262,7 @@ func emitTimeMarshal(b *bytes.Buffer, t *goType) {
 		case "p":
 			fmt.Fprintf(b, "\tw.%s = wireTimePtr(w.%s)\n", f.goName, f.goName)
 		case "s":
-			fmt.Fprintf(b, "\tw.%s = wireTimes(w.%s)\n", f.goName, f.goName)
+			fmt.Fprintf(b, "\tif w.%[1]s != nil {\n\t\tts := make([]time.Time, len(w.%[1]s))\n\t\tfor i, t := range w.%[1]s {\n\t\t\tts[i] = wireTime(t)\n\t\t}\n\t\tw.%[1]s = ts\n\t}\n", f.goName)
 		}
 	}
 	b.WriteString("\treturn json.Marshal(w)\n}\n\n")

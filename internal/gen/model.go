@@ -36,7 +36,6 @@ const (
 // goType is one emitted declaration.
 type goType struct {
 	name, schema, title, doc string
-	deprecated               string
 	fields                   []*field // struct
 	enum                     []enumValue
 	open                     bool // x-extensible
@@ -57,7 +56,6 @@ type enumValue struct{ goName, value, doc string }
 type coproduct struct {
 	disc     string // Go type of Discriminator
 	variants []variant
-	note     string
 }
 
 type variant struct {
