@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -254,5 +255,35 @@ func TestConfigurationKeepsServiceOptions(t *testing.T) {
 	out, _ := json.Marshal(cfg)
 	if !strings.Contains(string(out), `"Options":{"BillAsPackage":true}`) {
 		t.Errorf("re-encoded without Options: %s", out)
+	}
+}
+
+// A PIN that Mews quotes back in an error is scrubbed from it: the generated add and
+// update list the values as the operation's secrets.
+func TestPINsQuotedBackInErrorsAreScrubbed(t *testing.T) {
+	const pin = "PIN-9a7c3e51-distinctive"
+	srv, conn := connect(t)
+	for _, op := range []string{"resourceAccessTokens/add", "resourceAccessTokens/update"} {
+		srv.HandleConnector(op, func(*mewstest.Request) (any, error) {
+			return nil, mewstest.ConnectorError(403, "Value "+pin+" is already used by another token.")
+		})
+	}
+	ctx := context.Background()
+	value := pin
+	_, addErr := connector.AddResourceAccessTokens(ctx, conn, connector.MultipleResourceAccessTokenParameters{
+		ResourceAccessTokenParameters: []connector.ResourceAccessTokenParameters{{ServiceOrderID: "r", Type: connector.ResourceAccessTokenTypePinCode, Value: pin,
+			ValidityStartUtc: day("2025-01-01"), ValidityEndUtc: day("2025-01-02")}},
+	})
+	_, updateErr := connector.UpdateResourceAccessTokens(ctx, conn, connector.MultipleResourceAccessTokenUpdateParameters{
+		ResourceAccessTokenUpdates: []connector.ResourceAccessTokenUpdateParameters{{ResourceAccessTokenID: "t", Value: &connector.StringUpdateValue{Value: &value}}},
+	})
+	for name, err := range map[string]error{"add": addErr, "update": updateErr} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if msg := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(msg, pin) {
+			t.Errorf("%s: the error shows the PIN", name)
+		}
 	}
 }

@@ -2342,8 +2342,12 @@ func UpdateIntervalReservations(ctx context.Context, h Caller, params Reservatio
 //
 // Safety: Write.
 func AddResourceAccessTokens(ctx context.Context, h Caller, params MultipleResourceAccessTokenParameters) (*ResourceAccessTokenAdditionResult, error) {
+	op := mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}
+	for _, t := range params.ResourceAccessTokenParameters {
+		op.Secrets = append(op.Secrets, t.Value) // a door PIN or tag value
+	}
 	var out ResourceAccessTokenAdditionResult
-	if err := call(ctx, h, mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, &params, &out); err != nil {
+	if err := call(ctx, h, op, &params, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2394,8 +2398,14 @@ func GetAllResourceAccessTokens(h Caller, params ResourceAccessTokenFilterParame
 //
 // Safety: Write.
 func UpdateResourceAccessTokens(ctx context.Context, h Caller, params MultipleResourceAccessTokenUpdateParameters) (*ResourceAccessTokenUpdateResult, error) {
+	op := mews.Operation{Name: "resourceAccessTokens/update", Safety: mews.Write}
+	for _, t := range params.ResourceAccessTokenUpdates {
+		if t.Value != nil && t.Value.Value != nil {
+			op.Secrets = append(op.Secrets, *t.Value.Value) // a door PIN or tag value
+		}
+	}
 	var out ResourceAccessTokenUpdateResult
-	if err := call(ctx, h, mews.Operation{Name: "resourceAccessTokens/update", Safety: mews.Write}, &params, &out); err != nil {
+	if err := call(ctx, h, op, &params, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

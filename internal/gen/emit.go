@@ -345,6 +345,10 @@ func emitOps(plans []*plan) []byte {
 		op := fmt.Sprintf("mews.Operation{Name: %q, Safety: mews.%s}", p.op.name, p.safety)
 		if !p.paged {
 			fmt.Fprintf(&b, "func %s(ctx context.Context, h Caller, params %s) (*%s, error) {\n", p.fn, p.params, p.result)
+			if s, ok := secretsTable[p.op.name]; ok {
+				fmt.Fprintf(&b, "\top := %s\n\t%s\n", op, s)
+				op = "op"
+			}
 			fmt.Fprintf(&b, "\tvar out %s\n\tif err := call(ctx, h, %s, &params, &out); err != nil {\n\t\treturn nil, err\n\t}\n\treturn &out, nil\n}\n\n", p.result, op)
 			continue
 		}

@@ -121,3 +121,16 @@ func TestGeneratedCodeIsCommitted(t *testing.T) {
 		t.Error("INCONSISTENCIES.txt is stale; run go generate ./...")
 	}
 }
+
+func TestSecretsTableNamesGeneratedWrites(t *testing.T) {
+	sp := loadSpec(t)
+	for name := range secretsTable {
+		found := false
+		for _, op := range sp.ops {
+			found = found || (op.name == name && !op.deprecated)
+		}
+		if !found {
+			t.Errorf("%s: not a generated operation", name)
+		}
+	}
+}

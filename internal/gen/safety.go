@@ -30,3 +30,17 @@ func safetyOf(name string) (safety, reason string) {
 	}
 	return "Write", ""
 }
+
+// secretsTable lists, per operation, Go statements that add the request's secret
+// values (besides the tokens) to op.Secrets, so that the pipeline scrubs them from
+// errors and logs even when Mews quotes them back. params is the call's params.
+var secretsTable = map[string]string{
+	"resourceAccessTokens/add": `for _, t := range params.ResourceAccessTokenParameters {
+		op.Secrets = append(op.Secrets, t.Value) // a door PIN or tag value
+	}`,
+	"resourceAccessTokens/update": `for _, t := range params.ResourceAccessTokenUpdates {
+		if t.Value != nil && t.Value.Value != nil {
+			op.Secrets = append(op.Secrets, *t.Value.Value) // a door PIN or tag value
+		}
+	}`,
+}
