@@ -459,6 +459,8 @@ func (g *gen) coproductOf(name string, s *openapi3.Schema) *coproduct {
 		for i := range cands {
 			match[i] = values[i]
 		}
+	} else if len(match) == len(cands) && len(cands) == len(values) && slices.ContainsFunc(slices.Collect(maps.Keys(match)), func(i int) bool { return match[i] != values[i] }) {
+		g.note("%s: the variants are listed in another order than the discriminator values %v: matched by name", name, values)
 	} else if len(match) < len(cands) {
 		g.note("%s: %d variants for %d discriminator values, some unnamed: unmatched variants get accessors that do not check the discriminator", name, len(cands), len(values))
 	}
