@@ -41,9 +41,9 @@ func DeleteAccountNotes(ctx context.Context, h Caller, params MultipleAccountNot
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAccountNotes(h Caller, params AccountNoteFilterParameters) *mews.Pager[AccountNote] {
 	op := mews.Operation{Name: "accountNotes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AccountNoteFilterParameters{params},
@@ -77,9 +77,9 @@ func UpdateAccountNotes(ctx context.Context, h Caller, params MultipleAccountNot
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAccountingCategories(h Caller, params AccountingCategoryFilterParameters) *mews.Pager[AccountingCategory] {
 	op := mews.Operation{Name: "accountingCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AccountingCategoryFilterParameters{params},
@@ -190,9 +190,9 @@ func DeleteAddresses(ctx context.Context, h Caller, params AddressDeleteParamete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAddresses(h Caller, params AddressFilterParameters) *mews.Pager[AccountAddress] {
 	op := mews.Operation{Name: "addresses/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AddressFilterParameters{params},
@@ -226,9 +226,9 @@ func UpdateAddresses(ctx context.Context, h Caller, params MultipleAddressUpdate
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAgeCategories(h Caller, params AgeCategoryParameters) *mews.Pager[AgeCategory] {
 	op := mews.Operation{Name: "ageCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AgeCategoryParameters{params},
@@ -249,9 +249,9 @@ func GetAllAgeCategories(h Caller, params AgeCategoryParameters) *mews.Pager[Age
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAvailabilityAdjustments(h Caller, params AvailabilityAdjustmentParameters) *mews.Pager[AvailabilityAdjustment] {
 	op := mews.Operation{Name: "availabilityAdjustments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AvailabilityAdjustmentParameters{params},
@@ -369,8 +369,8 @@ func DeleteBillingAutomations(ctx context.Context, h Caller, params BillingAutom
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllBillingAutomations(h Caller, params BillingAutomationFilterParameters) *mews.Pager[BillingAutomation] {
 	op := mews.Operation{Name: "billingAutomations/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []BillingAutomationFilterParameters{params})
@@ -454,9 +454,9 @@ func DeleteBills(ctx context.Context, h Caller, params BillDeleteParameters) (*U
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters ClosedUtc (3 months), CreatedUtc (3 months), DueUtc (3 months), IssuedUtc (3 months), PaidUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: ClosedUtc 3, CreatedUtc 3, DueUtc 3, IssuedUtc 3, PaidUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllBills(h Caller, params BillFilterParameters) *mews.Pager[Bill] {
 	op := mews.Operation{Name: "bills/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []BillFilterParameters{params},
@@ -509,9 +509,9 @@ func UpdateBills(ctx context.Context, h Caller, params MultipleBillsUpdateParame
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllBusinessSegments(h Caller, params BusinessSegmentFilterParameters) *mews.Pager[BusinessSegment] {
 	op := mews.Operation{Name: "businessSegments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []BusinessSegmentFilterParameters{params},
@@ -534,9 +534,9 @@ func GetAllBusinessSegments(h Caller, params BusinessSegmentFilterParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCancellationPolicies(h Caller, params CancellationPolicyFilterParameters) *mews.Pager[CancellationPolicy] {
 	op := mews.Operation{Name: "cancellationPolicies/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CancellationPolicyFilterParameters{params},
@@ -588,9 +588,9 @@ func GetByReservationsCancellationPolicies(ctx context.Context, h Caller, params
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCashierTransactions(h Caller, params CashierTransactionParameters) *mews.Pager[CashierTransaction] {
 	op := mews.Operation{Name: "cashierTransactions/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CashierTransactionParameters{params},
@@ -612,9 +612,9 @@ func GetAllCashierTransactions(h Caller, params CashierTransactionParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCashiers(h Caller, params CashierParameters) *mews.Pager[Cashier] {
 	op := mews.Operation{Name: "cashiers/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CashierParameters{params},
@@ -744,9 +744,9 @@ func DeleteCompanies(ctx context.Context, h Caller, params MultipleCompanyDelete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCompanies(h Caller, params CompanyFilterParameters) *mews.Pager[Company] {
 	op := mews.Operation{Name: "companies/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CompanyFilterParameters{params},
@@ -823,9 +823,9 @@ func DeleteCompanyContracts(ctx context.Context, h Caller, params MultipleCompan
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCompanyContracts(h Caller, params CompanyContractFilterParameters) *mews.Pager[TravelAgencyContract] {
 	op := mews.Operation{Name: "companyContracts/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CompanyContractFilterParameters{params},
@@ -872,9 +872,9 @@ func GetConfiguration(ctx context.Context, h Caller, params ConfigurationFilterP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCounters(h Caller, params CounterFilterParameters) *mews.Pager[Counter] {
 	op := mews.Operation{Name: "counters/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CounterFilterParameters{params},
@@ -949,9 +949,9 @@ func DisableCreditCards(ctx context.Context, h Caller, params DisableCreditCardP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCreditCards(h Caller, params CreditCardFilterParameters) *mews.Pager[CreditCard] {
 	op := mews.Operation{Name: "creditCards/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CreditCardFilterParameters{params},
@@ -1015,9 +1015,9 @@ func AddFileCustomers(ctx context.Context, h Caller, params CustomerFileParamete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), DeletedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, DeletedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Customer] {
 	op := mews.Operation{Name: "customers/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CustomerFilterParameters{params},
@@ -1039,8 +1039,8 @@ func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Cust
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 //
 // Restricted: Mews grants this operation to selected partners only.
 func GetRelationshipsCustomers(h Caller, params CustomerRelationshipFilterParameters) *mews.Pager[CustomerRelationship] {
@@ -1090,9 +1090,9 @@ func UpdateCustomers(ctx context.Context, h Caller, params CustomerUpdateParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllDepartments(h Caller, params DepartmentFilterParameters) *mews.Pager[Department] {
 	op := mews.Operation{Name: "departments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []DepartmentFilterParameters{params},
@@ -1125,9 +1125,9 @@ func GetAllDevices(ctx context.Context, h Caller, params Parameters) (*DeviceRes
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters LinkedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: LinkedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllEnterprises(h Caller, params EnterpriseFilterParameters) *mews.Pager[EnterprisePortfolio] {
 	op := mews.Operation{Name: "enterprises/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []EnterpriseFilterParameters{params},
@@ -1247,8 +1247,8 @@ func DeleteIdentityDocuments(ctx context.Context, h Caller, params IdentityDocum
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllIdentityDocuments(h Caller, params IdentityDocumentFilterParameters) *mews.Pager[IdentityDocumentV20241025] {
 	op := mews.Operation{Name: "identityDocuments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []IdentityDocumentFilterParameters{params})
@@ -1321,8 +1321,8 @@ func GetTextsLanguages(ctx context.Context, h Caller, params LanguageTextParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllLedgerBalances(h Caller, params LedgerBalanceParameters) *mews.Pager[LedgerBalance] {
 	op := mews.Operation{Name: "ledgerBalances/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LedgerBalanceParameters{params})
@@ -1367,9 +1367,9 @@ func DeleteLoyaltyMemberships(ctx context.Context, h Caller, params LoyaltyMembe
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyMemberships(h Caller, params LoyaltyMembershipFilterParameters) *mews.Pager[LoyaltyMembership] {
 	op := mews.Operation{Name: "loyaltyMemberships/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LoyaltyMembershipFilterParameters{params},
@@ -1429,9 +1429,9 @@ func DeleteLoyaltyPrograms(ctx context.Context, h Caller, params LoyaltyProgramD
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyPrograms(h Caller, params LoyaltyProgramFilterParameters) *mews.Pager[LoyaltyProgram] {
 	op := mews.Operation{Name: "loyaltyPrograms/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LoyaltyProgramFilterParameters{params},
@@ -1491,9 +1491,9 @@ func DeleteLoyaltyTiers(ctx context.Context, h Caller, params LoyaltyTierDeleteP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyTiers(h Caller, params LoyaltyTierFilterParameters) *mews.Pager[LoyaltyTier] {
 	op := mews.Operation{Name: "loyaltyTiers/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LoyaltyTierFilterParameters{params},
@@ -1539,9 +1539,9 @@ func AddMessageThreads(ctx context.Context, h Caller, params MessageThreadAddPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllMessageThreads(h Caller, params MessageThreadFilterParameters) *mews.Pager[MessageThread] {
 	op := mews.Operation{Name: "messageThreads/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []MessageThreadFilterParameters{params},
@@ -1575,9 +1575,9 @@ func AddMessages(ctx context.Context, h Caller, params MultipleMessageAddParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (1 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 1) are split into windows, and each item is yielded once.
 func GetAllMessages(h Caller, params MessageFilterParameters) *mews.Pager[Message] {
 	op := mews.Operation{Name: "messages/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []MessageFilterParameters{params},
@@ -1612,9 +1612,9 @@ func CancelOrderItems(ctx context.Context, h Caller, params CancelOrderItemParam
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CanceledUtc (3 months), ClosedUtc (3 months), ConsumedUtc (3 months), CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CanceledUtc 3, ClosedUtc 3, ConsumedUtc 3, CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllOrderItems(h Caller, params OrderItemFilterParameters) *mews.Pager[OrderItem] {
 	op := mews.Operation{Name: "orderItems/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []OrderItemFilterParameters{params},
@@ -1684,9 +1684,9 @@ func GetAllOutletItems(ctx context.Context, h Caller, params OutletItemsFilterPa
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllOutlets(h Caller, params OutletFilterParameters) *mews.Pager[Outlet] {
 	op := mews.Operation{Name: "outlets/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []OutletFilterParameters{params},
@@ -1765,9 +1765,9 @@ func CancelPaymentRequests(ctx context.Context, h Caller, params MultiplePayment
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllPaymentRequests(h Caller, params PaymentRequestFilterParameters) *mews.Pager[PaymentRequest] {
 	op := mews.Operation{Name: "paymentRequests/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []PaymentRequestFilterParameters{params},
@@ -1830,9 +1830,9 @@ func AddExternalPayments(ctx context.Context, h Caller, params ExternalPaymentPa
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters ChargedUtc (3 months), ClosedUtc (3 months), CreatedUtc (3 months), SettlementUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: ChargedUtc 3, ClosedUtc 3, CreatedUtc 3, SettlementUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllPayments(h Caller, params PaymentFilterParameters) *mews.Pager[Payment] {
 	op := mews.Operation{Name: "payments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []PaymentFilterParameters{params},
@@ -1886,9 +1886,9 @@ func GetAllByCustomersPreauthorizations(ctx context.Context, h Caller, params Mu
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllProductCategories(h Caller, params ProductCategoryFilterParameters) *mews.Pager[ProductCategory] {
 	op := mews.Operation{Name: "productCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ProductCategoryFilterParameters{params},
@@ -1908,9 +1908,9 @@ func GetAllProductCategories(h Caller, params ProductCategoryFilterParameters) *
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllProductServiceOrders(h Caller, params ProductServiceOrderFilterParameters) *mews.Pager[ServiceOrder] {
 	op := mews.Operation{Name: "productServiceOrders/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ProductServiceOrderFilterParameters{params},
@@ -1986,9 +1986,9 @@ func UpdatePriceProducts(ctx context.Context, h Caller, params ProductPriceUpdat
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllRateGroups(h Caller, params RateGroupFilterParameters) *mews.Pager[RateGroup] {
 	op := mews.Operation{Name: "rateGroups/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RateGroupFilterParameters{params},
@@ -2034,9 +2034,9 @@ func DeleteRates(ctx context.Context, h Caller, params RateDeleteParameters) (*U
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllRates(h Caller, params RateFilterParameters) *mews.Pager[Rate] {
 	op := mews.Operation{Name: "rates/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RateFilterParameters{params},
@@ -2111,9 +2111,9 @@ func UpdatePriceRates(ctx context.Context, h Caller, params RatePriceUpdateParam
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllReservationGroups(h Caller, params ReservationGroupFilterParameters) *mews.Pager[ReservationGroup] {
 	op := mews.Operation{Name: "reservationGroups/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ReservationGroupFilterParameters{params},
@@ -2211,9 +2211,9 @@ func DeleteCompanionReservations(ctx context.Context, h Caller, params Companion
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters ActualEndUtc (3 months), ActualStartUtc (3 months), CollidingUtc (3 months), CreatedUtc (3 months), ScheduledEndUtc (3 months), ScheduledStartUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: ActualEndUtc 3, ActualStartUtc 3, CollidingUtc 3, CreatedUtc 3, ScheduledEndUtc 3, ScheduledStartUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllReservations(h Caller, params ReservationServiceOrderFilterParameters) *mews.Pager[Reservation] {
 	op := mews.Operation{Name: "reservations/getAll/2023-06-06", Safety: mews.Read}
 	qs, err := windows(op.Name, []ReservationServiceOrderFilterParameters{params},
@@ -2373,9 +2373,9 @@ func DeleteResourceAccessTokens(ctx context.Context, h Caller, params ResourceAc
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CollidingUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CollidingUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceAccessTokens(h Caller, params ResourceAccessTokenFilterParameters) *mews.Pager[ResourceAccessToken] {
 	op := mews.Operation{Name: "resourceAccessTokens/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceAccessTokenFilterParameters{params},
@@ -2444,9 +2444,9 @@ func DeleteResourceBlocks(ctx context.Context, h Caller, params ResourceBlockDel
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CollidingUtc (3 months), CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CollidingUtc 3, CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[ResourceBlock] {
 	op := mews.Operation{Name: "resourceBlocks/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceBlockParameters{params},
@@ -2468,9 +2468,9 @@ func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceCategories(h Caller, params ResourceCategoryFilterParameters) *mews.Pager[ResourceCategory] {
 	op := mews.Operation{Name: "resourceCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryFilterParameters{params},
@@ -2490,8 +2490,8 @@ func GetAllResourceCategories(h Caller, params ResourceCategoryFilterParameters)
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllResourceCategoryAssignments(h Caller, params ResourceCategoryAssignmentFilterParameters) *mews.Pager[ResourceCategoryAssignment] {
 	op := mews.Operation{Name: "resourceCategoryAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryAssignmentFilterParameters{params})
@@ -2512,8 +2512,8 @@ func GetAllResourceCategoryAssignments(h Caller, params ResourceCategoryAssignme
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllResourceCategoryImageAssignments(h Caller, params ResourceCategoryImageAssignmentFilterParameters) *mews.Pager[ResourceCategoryImageAssignment] {
 	op := mews.Operation{Name: "resourceCategoryImageAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryImageAssignmentFilterParameters{params})
@@ -2534,9 +2534,9 @@ func GetAllResourceCategoryImageAssignments(h Caller, params ResourceCategoryIma
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceFeatureAssignments(h Caller, params ResourceFeatureAssignmentFilterParameters) *mews.Pager[ResourceFeatureAssignment] {
 	op := mews.Operation{Name: "resourceFeatureAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFeatureAssignmentFilterParameters{params},
@@ -2558,9 +2558,9 @@ func GetAllResourceFeatureAssignments(h Caller, params ResourceFeatureAssignment
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceFeatures(h Caller, params ResourceFeatureFilterParameters) *mews.Pager[ResourceFeature] {
 	op := mews.Operation{Name: "resourceFeatures/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFeatureFilterParameters{params},
@@ -2581,9 +2581,9 @@ func GetAllResourceFeatures(h Caller, params ResourceFeatureFilterParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters CreatedUtc (3 months), UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResources(h Caller, params ResourceFilterParameters) *mews.Pager[Resource] {
 	op := mews.Operation{Name: "resources/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFilterParameters{params},
@@ -2648,8 +2648,8 @@ func ClearRestrictions(ctx context.Context, h Caller, params ClearRestrictionPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
 func GetAllRestrictions(h Caller, params RestrictionFilterParameters) *mews.Pager[Restriction] {
 	op := mews.Operation{Name: "restrictions/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RestrictionFilterParameters{params})
@@ -2728,9 +2728,9 @@ func DeleteServiceOrderNotes(ctx context.Context, h Caller, params ServiceOrderN
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllServiceOrderNotes(h Caller, params ServiceOrderNoteFilterParameters) *mews.Pager[OrderNote] {
 	op := mews.Operation{Name: "serviceOrderNotes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ServiceOrderNoteFilterParameters{params},
@@ -2778,9 +2778,9 @@ func ClearServiceOverbookingLimits(ctx context.Context, h Caller, params Service
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 //
 // Restricted: Mews grants this operation to selected partners only.
 func GetAllServiceOverbookingLimits(h Caller, params ServiceOverbookingLimitFilterParameters) *mews.Pager[ServiceOverbookingLimit] {
@@ -2820,9 +2820,9 @@ func SetServiceOverbookingLimits(ctx context.Context, h Caller, params ServiceOv
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllServices(h Caller, params ServiceFilterParameters) *mews.Pager[Service] {
 	op := mews.Operation{Name: "services/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ServiceFilterParameters{params},
@@ -2883,9 +2883,9 @@ func UpdateAvailabilityServices(ctx context.Context, h Caller, params ServiceAva
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllSourceAssignments(h Caller, params SourceAssignmentFilterParameters) *mews.Pager[SourceAssignment] {
 	op := mews.Operation{Name: "sourceAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []SourceAssignmentFilterParameters{params},
@@ -2907,9 +2907,9 @@ func GetAllSourceAssignments(h Caller, params SourceAssignmentFilterParameters) 
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (1 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 1) are split into windows, and each item is yielded once.
 //
 // Restricted: Mews grants this operation to selected partners only.
 func GetAllSourceAssignmentsV20240920(h Caller, params SourceAssignmentFilterParametersV20240920) *mews.Pager[SourceAssignmentV20240920] {
@@ -2933,9 +2933,9 @@ func GetAllSourceAssignmentsV20240920(h Caller, params SourceAssignmentFilterPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllSources(h Caller, params SourceFilterParameters) *mews.Pager[Source] {
 	op := mews.Operation{Name: "sources/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []SourceFilterParameters{params},
@@ -2983,9 +2983,9 @@ func CloseTasks(ctx context.Context, h Caller, params CloseTaskParameters) (*Uni
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters ClosedUtc (3 months), CreatedUtc (3 months), DeadlineUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: ClosedUtc 3, CreatedUtc 3, DeadlineUtc 3) are split into windows, and each item is yielded once.
 func GetAllTasks(h Caller, params TaskFilterParameters) *mews.Pager[Task] {
 	op := mews.Operation{Name: "tasks/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []TaskFilterParameters{params},
@@ -3059,9 +3059,9 @@ func DeleteVoucherCodes(ctx context.Context, h Caller, params MultipleVoucherCod
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size and
-// params.Limitation.Cursor the cursor to resume from. Longer intervals than Mews accepts in
-// its time filters UpdatedUtc (3 months) are split into windows, and each item is yielded once.
+// The result is a Pager: params.Limitation.Count, when set, is the page size, and
+// params.Limitation.Cursor resumes a listing.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllVoucherCodes(h Caller, params VoucherCodeFilterParameters) *mews.Pager[VoucherCode] {
 	op := mews.Operation{Name: "voucherCodes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []VoucherCodeFilterParameters{params},

@@ -306,15 +306,13 @@ func opDoc(p *plan) string {
 	}
 	b.WriteString(comment("", line+"."))
 	if p.paged {
-		b.WriteString("//\n// The result is a Pager: params.Limitation.Count, when set, is the page size and\n// params.Limitation.Cursor the cursor to resume from.")
+		b.WriteString("//\n// The result is a Pager: params.Limitation.Count, when set, is the page size, and\n// params.Limitation.Cursor resumes a listing.\n")
 		if len(p.windows) > 0 {
 			var names []string
 			for _, w := range p.windows {
-				names = append(names, fmt.Sprintf("%s (%d months)", w.json, w.maxInterval))
+				names = append(names, fmt.Sprintf("%s %d", w.json, w.maxInterval))
 			}
-			b.WriteString(" Longer intervals than Mews accepts in\n" + comment("", "its time filters "+strings.Join(names, ", ")+" are split into windows, and each item is yielded once."))
-		} else {
-			b.WriteString("\n")
+			b.WriteString(comment("", "Time filters longer than Mews accepts (in months: "+strings.Join(names, ", ")+") are split into windows, and each item is yielded once."))
 		}
 	}
 	if len(p.unsplit) > 0 {
