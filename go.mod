@@ -9,4 +9,7 @@ require (
 	golang.org/x/time v0.16.0
 )
 
-require github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+require (
+	github.com/coder/websocket v1.8.14 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+)
