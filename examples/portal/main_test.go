@@ -1,0 +1,533 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/examples/internal/exampleenv"
+	"github.com/mewskit/mews-go/mewstest"
+)
+
+// testSecret is the webhook secret of the test Portals: long and distinctive, so a leak
+// is found by a plain substring search.
+const testSecret = "PortalWebhookSecret-5f1c0a9e7b3d4c2a8e6f0b1d9c7a5e3f"
+
+// safeBuffer is a log destination that the Portal's goroutines may share.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// portal is a Portal on a fresh sandbox, served on a loopback test server.
+type portal struct {
+	app     *App
+	sandbox *mewstest.Server
+	srv     *httptest.Server
+	logs    *safeBuffer
+	client  *http.Client // does not follow redirects, so each answer can be inspected
+	// bodies collects every response body read through get and post.
+	bodies []string
+}
+
+// newPortal starts a Portal on the sandbox that re-checks the token every interval.
+func newPortal(t *testing.T, interval time.Duration) *portal {
+	t.Helper()
+	env := exampleenv.ForTest(t)
+	secret, err := mews.NewToken(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &safeBuffer{}
+	app, err := NewApp(Settings{Client: env.Client, Sandbox: env.Sandbox, Now: env.Now, CheckInterval: interval,
+		WebhookSecret: secret, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(app)
+	srv.Config = newServer(app)
+	srv.Config.RegisterOnShutdown(app.Close)
+	srv.Start()
+	t.Cleanup(func() {
+		app.Close()
+		srv.Close()
+	})
+	jar, _ := cookiejar.New(nil)
+	return &portal{app: app, sandbox: env.Sandbox, srv: srv, logs: logs, client: &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// get fetches a page and returns its status and body.
+func (p *portal) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := p.client.Get(p.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.read(t, resp)
+}
+
+// post submits a form as the page does (same origin) and returns the status and body.
+func (p *portal) post(t *testing.T, path string, form url.Values) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, p.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", p.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.read(t, resp)
+}
+
+func (p *portal) read(t *testing.T, resp *http.Response) (int, string) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.bodies = append(p.bodies, string(b))
+	return resp.StatusCode, string(b)
+}
+
+// save pastes a token into the Apps › Mews form.
+func (p *portal) save(t *testing.T, pasted string) (int, string) {
+	t.Helper()
+	return p.post(t, "/apps/mews/token", url.Values{"token": {pasted}})
+}
+
+// badge returns the status label and hotel name a page shows.
+func badge(t *testing.T, page string) (label, hotel string) {
+	t.Helper()
+	m := regexp.MustCompile(`id="status"[^>]*>([^<]*)</strong>\s*<span id="hotel" class="hotel">([^<]*)</span>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no status badge in the page:\n%s", page)
+	}
+	return m[1], m[2]
+}
+
+// inlineError returns the token form's inline error, or "".
+func inlineError(page string) string {
+	m := regexp.MustCompile(`<p id="token-error"[^>]*>([^<]*)</p>`).FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestSave_PasteWithStraySpacesOrLineBreaks_ShowsConnectedWithTheHotelName(t *testing.T) {
+	for name, pasted := range map[string]string{
+		"trailing line break":       mewstest.AccessToken + "\n",
+		"Windows line break":        mewstest.AccessToken + "\r\n",
+		"spaces around":             "   " + mewstest.AccessToken + "  ",
+		"tab and line break before": "\t\n" + mewstest.AccessToken,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newPortal(t, time.Hour)
+			code, _ := p.save(t, pasted)
+			if code != http.StatusSeeOther {
+				t.Fatalf("Save answered %d, want 303 back to the page", code)
+			}
+			_, page := p.get(t, "/apps/mews")
+			label, hotel := badge(t, page)
+			if label != "Connected" || hotel != mewstest.EnterpriseName {
+				t.Errorf("badge = %q %q, want Connected %q", label, hotel, mewstest.EnterpriseName)
+			}
+			if e := inlineError(page); e != "" {
+				t.Errorf("unexpected inline error %q", e)
+			}
+		})
+	}
+}
+
+func TestSave_UnusableToken_ShowsAnInlineErrorSayingWhatToCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name, pasted string
+		code         int
+		says         []string
+	}{
+		{"unknown to Mews", "5EC0DEBAD0000000000000000000BAD1-DistinctiveWrongTokenForPortalTests", http.StatusUnprocessableEntity,
+			[]string{"Mews did not accept this token", "no spaces or line breaks", "ask your Mews admin for a new token"}},
+		{"line break inside", mewstest.AccessToken[:20] + "\n" + mewstest.AccessToken[20:], http.StatusUnprocessableEntity,
+			[]string{"whitespace at position 21", "no spaces or line breaks", "ask your Mews admin for a new token"}},
+		{"space inside", mewstest.AccessToken[:30] + " " + mewstest.AccessToken[30:], http.StatusUnprocessableEntity,
+			[]string{"whitespace at position 31", "no spaces or line breaks"}},
+		{"empty", " \n ", http.StatusUnprocessableEntity, []string{"the field is empty", "Mews admin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPortal(t, time.Hour)
+			code, page := p.save(t, tc.pasted)
+			if code != tc.code {
+				t.Errorf("Save answered %d, want %d", code, tc.code)
+			}
+			msg := inlineError(page)
+			for _, s := range tc.says {
+				if !strings.Contains(msg, s) {
+					t.Errorf("inline error %q does not say %q", msg, s)
+				}
+			}
+			if label, _ := badge(t, page); label != "Not connected" {
+				t.Errorf("badge = %q after a rejected token, want Not connected", label)
+			}
+			if _, ok := p.app.savedToken(); ok {
+				t.Error("a rejected token was stored")
+			}
+		})
+	}
+}
+
+func TestSave_RejectedToken_KeepsThePreviousConnection(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	p.save(t, mewstest.AccessToken)
+	code, page := p.save(t, "5EC0DEBAD0000000000000000000BAD1-DistinctiveWrongTokenForPortalTests")
+	if code != http.StatusUnprocessableEntity || inlineError(page) == "" {
+		t.Fatalf("Save of a wrong token answered %d without an inline error", code)
+	}
+	if label, hotel := badge(t, page); label != "Connected" || hotel != mewstest.EnterpriseName {
+		t.Errorf("badge = %q %q, want the previous connection kept", label, hotel)
+	}
+	if tok, _ := p.app.savedToken(); tok.Reveal() != mewstest.AccessToken {
+		t.Error("the saved token was replaced by a rejected one")
+	}
+}
+
+func TestTokens_NeverAppearInAnyPortalResponseOrLog(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	wrong := "5EC0DEBAD0000000000000000000BAD1-DistinctiveWrongTokenForPortalTests"
+	p.save(t, wrong+"\n")
+	p.save(t, mewstest.AccessToken[:20]+" "+mewstest.AccessToken[20:])
+	p.save(t, " "+mewstest.AccessToken+"\n")
+	p.get(t, "/apps/mews")
+	p.get(t, "/apps/mews/reservations")
+	p.bodies = append(p.bodies, firstEvent(t, p))
+	p.post(t, "/sandbox/mews/disable", nil)
+	p.post(t, "/sandbox/mews/rotate", nil)
+	rotated := p.app.sandboxToken
+	p.save(t, rotated)
+	p.get(t, "/apps/mews")
+	p.get(t, "/apps/mews/reservations")
+
+	secrets := map[string]string{
+		"the sandbox token": mewstest.AccessToken, "the rotated token": rotated, "the wrong token": wrong,
+		"the webhook secret": testSecret, "the client token": mewstest.ClientToken,
+		// A token split by a pasted space must not come back in halves either.
+		"the first half of the token": mewstest.AccessToken[:20], "the second half of the token": mewstest.AccessToken[20:],
+	}
+	for i, body := range p.bodies {
+		for what, s := range secrets {
+			if strings.Contains(body, s) {
+				t.Errorf("response %d contains %s", i, what)
+			}
+		}
+	}
+	logs := p.logs.String()
+	if !strings.Contains(logs, "token saved") {
+		t.Fatalf("the log has no line about the saved token; did the flow run?\n%s", logs)
+	}
+	for what, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains %s", what)
+		}
+	}
+}
+
+// firstEvent reads the first status event from the stream.
+func firstEvent(t *testing.T, p *portal) string {
+	t.Helper()
+	events := openStream(t, p)
+	return events.next(t).raw
+}
+
+// stream reads the status events of /apps/mews/events.
+type stream struct {
+	lines *bufio.Scanner
+}
+
+// event is one decoded status event.
+type event struct {
+	Status
+	raw string
+}
+
+// openStream subscribes to the status stream until the test ends.
+func openStream(t *testing.T, p *portal) *stream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.srv.URL+"/apps/mews/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("Content-Type = %q, want text/event-stream", ct)
+	}
+	return &stream{lines: bufio.NewScanner(resp.Body)}
+}
+
+// next returns the next status event. The server ends the stream when the test's
+// deadline for it passes, so it cannot hang.
+func (s *stream) next(t *testing.T) event {
+	t.Helper()
+	var raw strings.Builder
+	for s.lines.Scan() {
+		line := s.lines.Text()
+		raw.WriteString(line + "\n")
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var ev event
+			if err := json.Unmarshal([]byte(data), &ev.Status); err != nil {
+				t.Fatalf("bad event %q: %v", data, err)
+			}
+			ev.raw = raw.String()
+			return ev
+		}
+	}
+	t.Fatalf("the status stream ended: %v", s.lines.Err())
+	return event{}
+}
+
+// nextLabel skips events until one with the label comes (at most a few).
+func (s *stream) nextLabel(t *testing.T, label string) event {
+	t.Helper()
+	for range 5 {
+		if ev := s.next(t); ev.Label == label {
+			return ev
+		}
+	}
+	t.Fatalf("no %s event", label)
+	return event{}
+}
+
+// withDeadline ends the test's streams when d passes, so a missing event fails the
+// test instead of hanging it.
+func withDeadline(t *testing.T, p *portal, d time.Duration) {
+	t.Helper()
+	timer := time.AfterFunc(d, p.app.Close)
+	t.Cleanup(func() { timer.Stop() })
+}
+
+func TestStatusStream_WebhookTurnsBrokenAtOnce_AndANewTokenConnectedAgain(t *testing.T) {
+	p := newPortal(t, time.Hour) // no periodic check comes in time: only the webhook can tell
+	withDeadline(t, p, 20*time.Second)
+	p.save(t, mewstest.AccessToken+"\n")
+	events := openStream(t, p)
+	if ev := events.next(t); ev.Label != "Connected" || ev.Hotel != mewstest.EnterpriseName {
+		t.Fatalf("first event %+v, want Connected to %s", ev.Status, mewstest.EnterpriseName)
+	}
+
+	if code, _ := p.post(t, "/sandbox/mews/disable", nil); code != http.StatusSeeOther {
+		t.Fatalf("disabling the integration in the sandbox answered %d", code)
+	}
+	broken := events.nextLabel(t, "Broken")
+	if !strings.Contains(broken.Advice, "disabled in Mews") {
+		t.Errorf("Broken advice %q does not say the integration was disabled", broken.Advice)
+	}
+
+	p.post(t, "/sandbox/mews/rotate", nil)
+	_, dashboard := p.get(t, "/sandbox/mews")
+	token := regexp.MustCompile(`<code id="sandbox-token">([^<]+)</code>`).FindStringSubmatch(dashboard)
+	if token == nil {
+		t.Fatalf("the sandbox dashboard shows no new token:\n%s", dashboard)
+	}
+	if code, _ := p.save(t, token[1]+"\n"); code != http.StatusSeeOther {
+		t.Fatalf("saving the new token answered %d", code)
+	}
+	if ev := events.nextLabel(t, "Connected"); ev.Hotel != mewstest.EnterpriseName {
+		t.Errorf("Connected again to %q, want %q", ev.Hotel, mewstest.EnterpriseName)
+	}
+}
+
+func TestStatusStream_PeriodicCheckFindsARevokedToken(t *testing.T) {
+	p := newPortal(t, 100*time.Millisecond)
+	withDeadline(t, p, 20*time.Second)
+	p.save(t, mewstest.AccessToken)
+	events := openStream(t, p)
+	events.nextLabel(t, "Connected")
+	p.post(t, "/sandbox/mews/revoke", nil) // no webhook: the Monitor's next check decides
+	broken := events.nextLabel(t, "Broken")
+	if !strings.Contains(broken.Advice, "invalid or revoked") || broken.Hotel != mewstest.EnterpriseName {
+		t.Errorf("Broken event %+v, want the hotel and the guide's advice", broken.Status)
+	}
+}
+
+func TestForms_RefuseCrossOriginPostsAndOtherMethods(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	for _, path := range []string{"/apps/mews/token", "/sandbox/mews/revoke", "/sandbox/mews/rotate"} {
+		req, _ := http.NewRequest(http.MethodPost, p.srv.URL+path, strings.NewReader("token="+url.QueryEscape(mewstest.AccessToken)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := p.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-origin POST %s answered %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if code, _ := p.get(t, "/apps/mews/token?token=x"); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET of the token form's action answered %d, want 405", code)
+	}
+	if _, ok := p.app.savedToken(); ok {
+		t.Error("a forged request stored a token")
+	}
+	if p.app.sandboxToken != mewstest.AccessToken {
+		t.Error("a forged request changed the sandbox")
+	}
+}
+
+func TestSandboxDashboard_IsServedOnlyOnTheSandbox(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := mews.NewToken(testSecret)
+	app, err := NewApp(Settings{Client: client, WebhookSecret: secret}) // as on real Mews
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Close)
+	for _, req := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/sandbox/mews", nil),
+		httptest.NewRequest(http.MethodPost, "/sandbox/mews/revoke", nil),
+	} {
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, req)
+		if w.Code != http.StatusNotFound {
+			t.Errorf("%s %s answered %d off the sandbox, want 404", req.Method, req.URL.Path, w.Code)
+		}
+	}
+	w := httptest.NewRecorder()
+	app.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/apps/mews", nil))
+	if strings.Contains(w.Body.String(), "/sandbox/") {
+		t.Error("the Apps page links to the sandbox dashboard off the sandbox")
+	}
+}
+
+func TestReservations_InTheHotelsZone_WithWhyAReservationIsMissing(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	now := mewstest.SeedEpoch()
+	var room101, room405 string
+	for _, r := range p.sandbox.Rooms() {
+		switch r.Name {
+		case "101":
+			room101 = r.ID
+		case "405":
+			room405 = r.ID
+		}
+	}
+	// Arrivals at 14:00 UTC, which is 15:00 in Amsterdam in winter.
+	arrive := now.Truncate(24 * time.Hour).Add(14 * time.Hour)
+	if !arrive.After(now) {
+		arrive = arrive.Add(24 * time.Hour)
+	}
+	add := func(room string) mewstest.Reservation {
+		return p.sandbox.AddReservation(mewstest.Reservation{RoomID: room, State: "Confirmed", Adults: 1,
+			CreatedUtc: now.Add(-time.Hour), ScheduledStartUtc: arrive, ScheduledEndUtc: arrive.Add(20 * time.Hour)})
+	}
+	mapped, unmapped, roomless := add(room101), add(room405), add("")
+
+	_, page := p.get(t, "/apps/mews/reservations")
+	if !strings.Contains(page, "Connect Mews first") {
+		t.Errorf("before a token is saved the view does not ask to connect:\n%s", page)
+	}
+	p.save(t, mewstest.AccessToken)
+	code, page := p.get(t, "/apps/mews/reservations")
+	if code != http.StatusOK {
+		t.Fatalf("reservations answered %d:\n%s", code, page)
+	}
+	if !strings.Contains(page, "Europe/Amsterdam (CET)") {
+		t.Error("the view does not name the hotel's time zone")
+	}
+	inPortal := section(t, page, `<table id="in-portal">`)
+	missing := section(t, page, `<table id="missing">`)
+	for _, tc := range []struct {
+		res   mewstest.Reservation
+		table string
+		want  []string
+	}{
+		{mapped, inPortal, []string{"<td>101</td>", arrive.In(amsterdam(t)).Format(timeLayout), "15:00", "No PIN yet"}},
+		{unmapped, missing, []string{"<td>405</td>", "15:00", "Room 405 is not mapped to a Portal space", "no keychain"}},
+		{roomless, missing, []string{"<td>none</td>", "No room is assigned"}},
+	} {
+		row := rowOf(tc.table, tc.res.Number)
+		if row == "" {
+			t.Errorf("reservation %s is not in its table", tc.res.Number)
+			continue
+		}
+		for _, s := range tc.want {
+			if !strings.Contains(row, s) {
+				t.Errorf("row of reservation %s = %s; want %q in it", tc.res.Number, row, s)
+			}
+		}
+	}
+}
+
+// amsterdam is the sandbox hotel's zone.
+func amsterdam(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// section returns the page from start to the end of that table.
+func section(t *testing.T, page, start string) string {
+	t.Helper()
+	i := strings.Index(page, start)
+	if i < 0 {
+		t.Fatalf("no %s in the page", start)
+	}
+	end := strings.Index(page[i:], "</table>")
+	return page[i : i+end]
+}
+
+// rowOf returns the table row of a reservation number.
+func rowOf(table, number string) string {
+	for row := range strings.SplitSeq(table, "<tr>") {
+		if strings.HasPrefix(row, "<td>"+number+"</td>") {
+			return row
+		}
+	}
+	return ""
+}
