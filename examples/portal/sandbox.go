@@ -26,7 +26,7 @@ type sandboxData struct {
 var sandboxMessages = map[string]string{
 	"revoke":  "The token was revoked. Portal finds out on its next check of the token and shows Broken.",
 	"disable": "The integration was disabled and its token revoked; Mews sent Portal the IntegrationDisabled webhook, so Portal shows Broken at once.",
-	"rotate":  "A new token was generated and the old one no longer works. Paste the new one on Portal's Apps → Mews page.",
+	"rotate":  "A new token was generated and the old one no longer works. Paste the new one on Portal's Apps › Mews page.",
 }
 
 // sandboxPage shows the fake Mews dashboard.
