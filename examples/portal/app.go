@@ -42,6 +42,8 @@ type Settings struct {
 	WebhookSecret mews.Token
 	// Days is how many days the reservations view shows.
 	Days int
+	// IssuePIN is the lock system issuing a door PIN; default six random digits.
+	IssuePIN func() (string, error)
 	// Logger receives request and status lines; never a token.
 	Logger *slog.Logger
 }
@@ -98,6 +100,9 @@ func NewApp(set Settings) (*App, error) {
 	if set.Days <= 0 {
 		set.Days = 3
 	}
+	if set.IssuePIN == nil {
+		set.IssuePIN = randomPIN
+	}
 	if set.Logger == nil {
 		set.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -152,6 +157,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("POST /apps/mews/token", a.saveToken)
 	mux.HandleFunc("GET /apps/mews/events", a.events)
 	mux.HandleFunc("GET /apps/mews/reservations", a.reservationsPage)
+	mux.HandleFunc("POST /apps/mews/reservations/{id}/pin", a.sendPINForm)
 	mux.Handle("GET /static/", http.FileServerFS(assets))
 	// The integration webhook URL to register with Mews: /mews/integrations?Token=<secret>.
 	mux.Handle("/mews/integrations", a.webhooks)

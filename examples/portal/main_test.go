@@ -25,6 +25,9 @@ import (
 // is found by a plain substring search.
 const testSecret = "PortalWebhookSecret-5f1c0a9e7b3d4c2a8e6f0b1d9c7a5e3f"
 
+// testPIN is the door PIN the test lock system issues, distinctive for the same reason.
+const testPIN = "DoorPin-Distinctive-8d2e6b1f"
+
 // safeBuffer is a log destination that the Portal's goroutines may share.
 type safeBuffer struct {
 	mu sync.Mutex
@@ -64,7 +67,7 @@ func newPortal(t *testing.T, interval time.Duration) *portal {
 	}
 	logs := &safeBuffer{}
 	app, err := NewApp(Settings{Client: env.Client, Sandbox: env.Sandbox, Now: env.Now, CheckInterval: interval,
-		WebhookSecret: secret, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		WebhookSecret: secret, IssuePIN: func() (string, error) { return testPIN, nil }, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,4 +533,46 @@ func rowOf(table, number string) string {
 		}
 	}
 	return ""
+}
+
+func TestSendPIN_StoresADoorPINInMews_AndTheViewShowsItsValidityNotItsValue(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	now := mewstest.SeedEpoch()
+	var room102 string
+	for _, r := range p.sandbox.Rooms() {
+		if r.Name == "102" {
+			room102 = r.ID
+		}
+	}
+	res := p.sandbox.AddReservation(mewstest.Reservation{RoomID: room102, State: "Confirmed", Adults: 1,
+		CreatedUtc: now.Add(-time.Hour), ScheduledStartUtc: now.Add(14 * time.Hour), ScheduledEndUtc: now.Add(34 * time.Hour)})
+	p.save(t, mewstest.AccessToken)
+
+	for range 2 { // the second PIN replaces the first
+		code, _ := p.post(t, "/apps/mews/reservations/"+res.ID+"/pin", url.Values{"number": {res.Number}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("sending a PIN answered %d", code)
+		}
+	}
+	stored := p.sandbox.ActiveResourceAccessTokens(res.ID)
+	if len(stored) != 1 || stored[0].Type != "PinCode" || stored[0].Value != testPIN {
+		t.Fatalf("Mews holds %d active credentials for the reservation, want one PIN", len(stored))
+	}
+	_, page := p.get(t, "/apps/mews/reservations?sent="+res.Number)
+	row := rowOf(section(t, page, `<table id="in-portal">`), res.Number)
+	validFrom := stored[0].ValidityStartUtc.In(amsterdam(t)).Format(timeLayout)
+	if !strings.Contains(row, "PIN stored, valid "+validFrom) {
+		t.Errorf("row = %s; want the PIN's validity from %s", row, validFrom)
+	}
+	if !strings.Contains(page, "was sent to Mews") {
+		t.Error("the view does not confirm the PIN was sent")
+	}
+	for _, body := range p.bodies {
+		if strings.Contains(body, stored[0].Value) {
+			t.Error("a page shows the PIN's value")
+		}
+	}
+	if strings.Contains(p.logs.String(), stored[0].Value) {
+		t.Error("the log shows the PIN's value")
+	}
 }

@@ -117,3 +117,18 @@ func loadHotel(ctx context.Context, client *mews.Client, token mews.Token, from,
 	}
 	return d, nil
 }
+
+// sendPIN stores a door PIN on a reservation in Mews (a resource access token valid for
+// the stay), updating the one already there instead of adding a second.
+func sendPIN(ctx context.Context, client *mews.Client, token mews.Token, reservationID, pin string) error {
+	conn, err := client.Connector(token.Reveal())
+	if err != nil {
+		return err
+	}
+	r, err := reservations.Get(ctx, conn, reservationID)
+	if err != nil {
+		return err
+	}
+	_, err = pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, pin))
+	return err
+}

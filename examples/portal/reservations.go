@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
+	"math/big"
 	"net/http"
+	"net/url"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
@@ -24,10 +28,11 @@ func mappedToSpace(room properties.Resource) bool {
 
 // reservationRow is one reservation in the view. Times are in the hotel's time zone.
 type reservationRow struct {
-	Number, Room, State string
-	Arrival, Departure  string
+	ID, Number, Room, State string
+	Arrival, Departure      string
 	// PIN says whether a door PIN is stored in Mews, and for when; never its value.
-	PIN string
+	PIN    string
+	HasPIN bool
 	// Missing says why the reservation is not in Portal (the guide's FAQ); "" when it is.
 	Missing string
 }
@@ -41,7 +46,9 @@ type reservationsData struct {
 	Days      int
 	From, To  string
 	// Zone names the hotel's time zone, e.g. "Europe/Amsterdam (CET)".
-	Zone            string
+	Zone string
+	// Sent names the reservation that just got a PIN.
+	Sent            string
 	InPortal        []reservationRow
 	Missing         []reservationRow
 	MappedRoomsHint string
@@ -54,7 +61,7 @@ const timeLayout = "Mon 2 Jan 15:04"
 // zone (from configuration/get), with room and door PIN state, and why those in rooms
 // without a Portal space are missing.
 func (a *App) reservationsPage(w http.ResponseWriter, r *http.Request) {
-	data := reservationsData{Status: a.currentStatus(), Sandbox: a.set.Sandbox != nil, Days: a.set.Days, MappedRoomsHint: "floors 1 to 3"}
+	data := reservationsData{Status: a.currentStatus(), Sandbox: a.set.Sandbox != nil, Days: a.set.Days, MappedRoomsHint: "floors 1 to 3", Sent: r.URL.Query().Get("sent")}
 	token, ok := a.savedToken()
 	if !ok {
 		a.render(w, http.StatusOK, "reservations.html", data)
@@ -80,9 +87,10 @@ func (a *App) reservationsPage(w http.ResponseWriter, r *http.Request) {
 	loc := hotel.Location
 	abbrev, _ := from.In(loc).Zone()
 	data.Zone = loc.String() + " (" + abbrev + ")"
-	data.From, data.To = from.In(loc).Format(timeLayout), to.In(loc).Format(timeLayout)
+	data.From, data.To = from.In(loc).Format(timeLayout+" 2006"), to.In(loc).Format(timeLayout+" 2006")
 	for _, res := range hotel.Reservations {
 		row := reservationRow{
+			ID:        res.ID,
 			Number:    res.Number,
 			State:     string(res.State),
 			Arrival:   res.Start().In(loc).Format(timeLayout),
@@ -90,6 +98,7 @@ func (a *App) reservationsPage(w http.ResponseWriter, r *http.Request) {
 			PIN:       "No PIN yet",
 		}
 		if c, ok := hotel.PINs[res.ID]; ok {
+			row.HasPIN = true
 			row.PIN = "PIN stored, valid " + c.ValidityStartUtc.In(loc).Format(timeLayout) + " to " + c.ValidityEndUtc.In(loc).Format(timeLayout)
 		}
 		row.Room, row.Missing = placeInPortal(res, hotel.Rooms)
@@ -116,4 +125,41 @@ func placeInPortal(res reservations.Reservation, rooms map[string]properties.Res
 		return r.Name, "Room " + r.Name + " is not mapped to a Portal space (no device installed), so no keychain is generated. Map the room to a space; adding the mapping triggers it. Quick fix afterwards: unassign and reassign the room in Mews."
 	}
 	return r.Name, ""
+}
+
+// randomPIN stands in for the lock system: a random six-digit PIN.
+func randomPIN() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// sendPINForm gives a reservation a new door PIN in Mews, as Portal does for a
+// reservation in a mapped room, from Settings.IssuePIN. It is shown nowhere: Mews stores it without displaying it, and Portal gives it to the
+// guest through its own channel.
+func (a *App) sendPINForm(w http.ResponseWriter, r *http.Request) {
+	token, ok := a.savedToken()
+	if !ok {
+		http.Redirect(w, r, "/apps/mews/reservations", http.StatusSeeOther)
+		return
+	}
+	pin, err := a.set.IssuePIN()
+	if err != nil {
+		a.set.Logger.Error("issuing a PIN", "err", err)
+		http.Error(w, "the lock system issued no PIN; try again", http.StatusInternalServerError)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	number := r.PostFormValue("number")
+	if err := sendPIN(ctx, a.set.Client, token, r.PathValue("id"), pin); err != nil {
+		a.monitor.Report(propertyKey, err)
+		a.set.Logger.Warn("sending a PIN", "reservation", number, "err", err)
+		http.Error(w, "Mews did not store the PIN; check the status on the Apps › Mews page and try again.", http.StatusBadGateway)
+		return
+	}
+	a.set.Logger.Info("PIN sent", "reservation", number)
+	http.Redirect(w, r, "/apps/mews/reservations?sent="+url.QueryEscape(number), http.StatusSeeOther)
 }
