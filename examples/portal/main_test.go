@@ -576,3 +576,56 @@ func TestSendPIN_StoresADoorPINInMews_AndTheViewShowsItsValidityNotItsValue(t *t
 		t.Error("the log shows the PIN's value")
 	}
 }
+
+func TestRun_ServesOnTheSandboxUntilCanceled(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	stderr := &safeBuffer{}
+	env := map[string]string{exampleenv.VarAccessToken: mewstest.AccessToken}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stderr) }()
+
+	// run prints the address once it listens; the wait ends with ctx.
+	addr := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/apps/mews)`)
+	var page string
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for page == "" {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("run printed no address:\n%s", stderr.String())
+		case code := <-done:
+			t.Fatalf("run ended with %d:\n%s", code, stderr.String())
+		case <-tick.C:
+			if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+				page = m[1]
+			}
+		}
+	}
+	resp, err := http.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s answered %d", page, resp.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("run returned %d after the interrupt, want 0:\n%s", code, stderr.String())
+	}
+	out := stderr.String()
+	if !strings.Contains(out, "MEWS_ACCESS_TOKEN is ignored") {
+		t.Errorf("run did not say the access token variable is ignored:\n%s", out)
+	}
+	if strings.Contains(out, mewstest.AccessToken) {
+		t.Error("run printed the access token")
+	}
+}
+
+func TestRun_BadFlagExitsWithTwo(t *testing.T) {
+	var stderr safeBuffer
+	if code := run(t.Context(), []string{"-no-such-flag"}, func(string) string { return "" }, &stderr); code != 2 {
+		t.Errorf("run returned %d, want 2", code)
+	}
+}
