@@ -583,7 +583,9 @@ func TestRun_ServesOnTheSandboxUntilCanceled(t *testing.T) {
 	stderr := &safeBuffer{}
 	env := map[string]string{exampleenv.VarAccessToken: mewstest.AccessToken}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stderr) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stderr)
+	}()
 
 	// run prints the address once it listens; the wait ends with ctx.
 	addr := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/apps/mews)`)
