@@ -122,6 +122,15 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 	shoot(mewsTab, "05-mews-new-token")
 	paste(rotated)
 	shoot(portalTab, "06-connected-again")
+
+	// The reservations view reads with the new token, in the hotel's time zone.
+	must(portalTab.navigate(step(t, ctx, 15*time.Second), p.srv.URL+"/apps/mews/reservations"))
+	zone, err := portalTab.text(step(t, ctx, 5*time.Second), "document.getElementById('zone').textContent")
+	must(err)
+	if zone != "Europe/Amsterdam (CET)" {
+		t.Errorf("the reservations view shows the zone %q, want Europe/Amsterdam (CET)", zone)
+	}
+	shoot(portalTab, "07-reservations")
 }
 
 // step bounds one step of the browser test; its timer is released when the test ends.

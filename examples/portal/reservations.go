@@ -57,6 +57,9 @@ type reservationsData struct {
 // timeLayout shows a time to staff: "Thu 3 Dec 15:00".
 const timeLayout = "Mon 2 Jan 15:04"
 
+// dayLayout shows the view's range, with the year: "Thu 3 Dec 2026 15:00".
+const dayLayout = "Mon 2 Jan 2006 15:04"
+
 // reservationsPage shows the reservations staying in the next days, in the hotel's time
 // zone (from configuration/get), with room and door PIN state, and why those in rooms
 // without a Portal space are missing.
@@ -87,7 +90,7 @@ func (a *App) reservationsPage(w http.ResponseWriter, r *http.Request) {
 	loc := hotel.Location
 	abbrev, _ := from.In(loc).Zone()
 	data.Zone = loc.String() + " (" + abbrev + ")"
-	data.From, data.To = from.In(loc).Format(timeLayout+" 2006"), to.In(loc).Format(timeLayout+" 2006")
+	data.From, data.To = from.In(loc).Format(dayLayout), to.In(loc).Format(dayLayout)
 	for _, res := range hotel.Reservations {
 		row := reservationRow{
 			ID:        res.ID,
