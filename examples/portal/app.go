@@ -271,21 +271,26 @@ func (a *App) saveToken(w http.ResponseWriter, r *http.Request) {
 		a.renderApps(w, http.StatusUnprocessableEntity, adviceEmpty)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
-	defer cancel()
-	creds, res, err := validateToken(ctx, a.set.Client, pasted)
-	var inputErr *mews.InputError
-	switch {
-	case errors.As(err, &inputErr):
-		// The SDK's reason names the position, never the token; its own advice (after
-		// the ';') gives way to the guide's.
-		reason, _, _ := strings.Cut(inputErr.Reason, ";")
-		a.set.Logger.Info("token refused before sending", "reason", reason)
+	creds, err := credentialsFromPaste(pasted)
+	if err != nil {
+		// The reason names the position of the stray character, never the token; the
+		// SDK's own advice (after the ';') gives way to the guide's.
+		reason := "could not be read"
+		var inputErr *mews.InputError
+		if errors.As(err, &inputErr) {
+			reason, _, _ = strings.Cut(inputErr.Reason, ";")
+		}
+		a.set.Logger.Info("pasted token refused before sending", "reason", reason)
 		a.renderApps(w, http.StatusUnprocessableEntity, fmt.Sprintf(adviceGarbled, "it "+reason))
 		return
-	case err != nil:
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+	defer cancel()
+	res, err := validate(ctx, a.set.Client, creds)
+	switch {
+	case err != nil: // the Portal's own setup, e.g. a client without a ClientToken
 		a.set.Logger.Error("validating a token", "err", err)
-		a.renderApps(w, http.StatusInternalServerError, adviceNoMews)
+		a.renderApps(w, http.StatusInternalServerError, "Portal could not check the token because of its own setup; the server log says why. Nothing was saved.")
 		return
 	case res.Status == connection.Broken:
 		a.set.Logger.Info("token rejected by Mews", "reason", res.Reason)

@@ -15,16 +15,17 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
-// validateToken cleans a pasted access token and asks Mews about it (configuration/get).
-// err is a *mews.InputError when the paste is unusable (empty, or whitespace inside);
-// every answer from Mews, or the lack of one, is in the Result.
-func validateToken(ctx context.Context, client *mews.Client, pasted string) (connection.Credentials, connection.Result, error) {
-	creds, err := connection.ConnectorCredentials(pasted)
-	if err != nil {
-		return creds, connection.Result{}, err
-	}
-	res, err := connection.Validate(ctx, client, creds)
-	return creds, res, err
+// credentialsFromPaste cleans a pasted access token: whitespace around it is trimmed,
+// and an empty token or one with whitespace inside gives a *mews.InputError whose
+// Reason says where, never what.
+func credentialsFromPaste(pasted string) (connection.Credentials, error) {
+	return connection.ConnectorCredentials(pasted)
+}
+
+// validate asks Mews about the credentials (configuration/get). Every answer from Mews,
+// or the lack of one, is in the Result; err means nothing could be sent.
+func validate(ctx context.Context, client *mews.Client, creds connection.Credentials) (connection.Result, error) {
+	return connection.Validate(ctx, client, creds)
 }
 
 // watcher is the part of a connection.Monitor the Portal uses.
