@@ -14,9 +14,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/examples/internal/exampleenv"
 	"github.com/mewskit/mews-go/mewstest"
 )
@@ -276,6 +278,9 @@ func firstEvent(t *testing.T, p *portal) string {
 // stream reads the status events of /apps/mews/events.
 type stream struct {
 	lines *bufio.Scanner
+	// within bounds the wait for one event by the clock, for a stream in a synctest
+	// bubble, where the keep-alive comments keep coming; 0 for none.
+	within time.Duration
 }
 
 // event is one decoded status event.
@@ -309,8 +314,12 @@ func openStream(t *testing.T, p *portal) *stream {
 func (s *stream) next(t *testing.T) event {
 	t.Helper()
 	var raw strings.Builder
+	start := time.Now()
 	for s.lines.Scan() {
 		line := s.lines.Text()
+		if s.within > 0 && time.Since(start) > s.within {
+			t.Fatalf("no status event within %v", s.within)
+		}
 		raw.WriteString(line + "\n")
 		if data, ok := strings.CutPrefix(line, "data: "); ok {
 			var ev event
@@ -376,17 +385,81 @@ func TestStatusStream_WebhookTurnsBrokenAtOnce_AndANewTokenConnectedAgain(t *tes
 	}
 }
 
-func TestStatusStream_PeriodicCheckFindsARevokedToken(t *testing.T) {
-	p := newPortal(t, 100*time.Millisecond)
-	withDeadline(t, p, 20*time.Second)
-	p.save(t, mewstest.AccessToken)
-	events := openStream(t, p)
-	events.nextLabel(t, "Connected")
-	p.post(t, "/sandbox/mews/revoke", nil) // no webhook: the Monitor's next check decides
-	broken := events.nextLabel(t, "Broken")
-	if !strings.Contains(broken.Advice, "invalid or revoked") || broken.Hotel != mewstest.EnterpriseName {
-		t.Errorf("Broken event %+v, want the hotel and the guide's advice", broken.Status)
+func TestStatusStream_PeriodicCheckFindsARevokedTokenWithinOneInterval(t *testing.T) {
+	// In a bubble, so the Monitor's default five-minute interval passes at once.
+	synctest.Test(t, func(t *testing.T) {
+		app := bubbleApp(t)
+		if w := serveForm(app, "/apps/mews/token", url.Values{"token": {mewstest.AccessToken}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("Save answered %d", w.Code)
+		}
+		events := openBubbleStream(t, app)
+		events.nextLabel(t, "Connected")
+
+		revoked := time.Now()
+		serveForm(app, "/sandbox/mews/revoke", nil) // no webhook: the Monitor's next check decides
+		broken := events.nextLabel(t, "Broken")
+		if took := time.Since(revoked); took > connection.DefaultInterval {
+			t.Errorf("Broken showed after %v, more than one check interval (%v)", took, connection.DefaultInterval)
+		}
+		if !strings.Contains(broken.Advice, "invalid or revoked") || broken.Hotel != mewstest.EnterpriseName {
+			t.Errorf("Broken event %+v, want the hotel and the guide's advice", broken.Status)
+		}
+	})
+}
+
+// bubbleApp is a Portal on a fresh sandbox with the default check interval, for use in
+// a synctest bubble (no sockets: requests go to its ServeHTTP).
+func bubbleApp(t *testing.T) *App {
+	t.Helper()
+	env := exampleenv.ForTest(t)
+	secret, _ := mews.NewToken(testSecret)
+	app, err := NewApp(Settings{Client: env.Client, Sandbox: env.Sandbox, Now: env.Now, WebhookSecret: secret})
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(app.Close)
+	return app
+}
+
+// serveForm posts a form to the app directly.
+func serveForm(app *App, path string, form url.Values) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	app.ServeHTTP(w, req)
+	return w
+}
+
+// pipeWriter is a streaming http.ResponseWriter: what the handler writes and flushes
+// can be read from the other end of the pipe while it runs.
+type pipeWriter struct {
+	header http.Header
+	w      *io.PipeWriter
+}
+
+func (p *pipeWriter) Header() http.Header         { return p.header }
+func (p *pipeWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
+func (p *pipeWriter) WriteHeader(int)             {}
+func (p *pipeWriter) Flush()                      {}
+
+// openBubbleStream runs the status stream handler on a pipe until the test ends.
+func openBubbleStream(t *testing.T, app *App) *stream {
+	t.Helper()
+	r, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req := httptest.NewRequest(http.MethodGet, "/apps/mews/events", nil).WithContext(ctx)
+		app.ServeHTTP(&pipeWriter{header: http.Header{}, w: w}, req)
+		w.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		r.Close()
+		<-done
+	})
+	return &stream{lines: bufio.NewScanner(r), within: 2 * connection.DefaultInterval}
 }
 
 func TestForms_RefuseCrossOriginPostsAndOtherMethods(t *testing.T) {
@@ -630,4 +703,32 @@ func TestRun_BadFlagExitsWithTwo(t *testing.T) {
 	if code := run(t.Context(), []string{"-no-such-flag"}, func(string) string { return "" }, &stderr); code != 2 {
 		t.Errorf("run returned %d, want 2", code)
 	}
+}
+
+func TestSave_MewsUnreachable_SaysTryAgainAndStoresNothing(t *testing.T) {
+	// In a bubble, so the SDK's retries with backoff take no real time.
+	synctest.Test(t, func(t *testing.T) {
+		env := exampleenv.ForTest(t)
+		secret, _ := mews.NewToken(testSecret)
+		app, err := NewApp(Settings{Client: env.Client, Sandbox: env.Sandbox, Now: env.Now, WebhookSecret: secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(app.Close)
+		env.Sandbox.InjectFault(mewstest.Fault{Operation: "configuration/get", Status: http.StatusServiceUnavailable, Times: -1})
+
+		req := httptest.NewRequest(http.MethodPost, "/apps/mews/token", strings.NewReader(url.Values{"token": {mewstest.AccessToken}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, req)
+		if w.Code != http.StatusServiceUnavailable {
+			t.Errorf("Save answered %d while Mews fails, want 503", w.Code)
+		}
+		if msg := inlineError(w.Body.String()); !strings.Contains(msg, "could not be reached") || !strings.Contains(msg, "Try Save again") {
+			t.Errorf("inline error %q does not say to try again", msg)
+		}
+		if _, ok := app.savedToken(); ok {
+			t.Error("a token Mews could not check was stored")
+		}
+	})
 }
