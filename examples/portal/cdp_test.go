@@ -60,7 +60,7 @@ func startBrowser(ctx context.Context, t *testing.T, path string) string {
 	cmd := exec.Command(path,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-default-apps", "--disable-extensions", "--mute-audio",
+		"--disable-default-apps", "--disable-extensions", "--mute-audio", "--disable-dev-shm-usage",
 		"--window-size=1200,900", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--user-data-dir="+profile, "about:blank")
 	// Its own process group, so the renderer and helper processes die with it.
