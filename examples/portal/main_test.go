@@ -362,6 +362,9 @@ func TestStatusStream_WebhookTurnsBrokenAtOnce_AndANewTokenConnectedAgain(t *tes
 	if ev := events.next(t); ev.Label != "Connected" || ev.Hotel != mewstest.EnterpriseName {
 		t.Fatalf("first event %+v, want Connected to %s", ev.Status, mewstest.EnterpriseName)
 	}
+	// The Monitor's first check of the saved token runs after Save; were the token revoked
+	// before it, that check and not the webhook would turn it Broken.
+	waitFirstCheck(t, p)
 
 	if code, _ := p.post(t, "/sandbox/mews/disable", nil); code != http.StatusSeeOther {
 		t.Fatalf("disabling the integration in the sandbox answered %d", code)
@@ -382,6 +385,25 @@ func TestStatusStream_WebhookTurnsBrokenAtOnce_AndANewTokenConnectedAgain(t *tes
 	}
 	if ev := events.nextLabel(t, "Connected"); ev.Hotel != mewstest.EnterpriseName {
 		t.Errorf("Connected again to %q, want %q", ev.Hotel, mewstest.EnterpriseName)
+	}
+}
+
+// waitFirstCheck waits until the Monitor has checked the saved token once.
+func waitFirstCheck(t *testing.T, p *portal) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if st, ok := p.app.monitor.State(propertyKey); ok && !st.Checked.IsZero() {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the Monitor did not check the saved token")
+		case <-tick.C:
+		}
 	}
 }
 
