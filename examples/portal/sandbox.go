@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mewskit/mews-go/mewstest"
@@ -45,8 +46,10 @@ func (a *App) sandboxAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.playMews(r.Context(), action); err != nil {
-		a.set.Logger.Error("sandbox action", "action", action, "err", err)
-		http.Error(w, "the sandbox could not do that: "+err.Error(), http.StatusInternalServerError)
+		// An error about the webhook call may quote its URL, secret included.
+		msg := strings.ReplaceAll(err.Error(), a.set.WebhookSecret.Reveal(), "[redacted]")
+		a.set.Logger.Error("sandbox action", "action", action, "err", msg)
+		http.Error(w, "The sandbox could not do that; the server log says why.", http.StatusInternalServerError)
 		return
 	}
 	a.set.Logger.Info("sandbox action", "action", action)
