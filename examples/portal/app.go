@@ -76,11 +76,13 @@ type App struct {
 	mu sync.Mutex
 	// token is the saved access token. It lives only here, in memory: a real Portal
 	// keeps it in its secret store, encrypted at rest, never in a page, a log or a URL.
-	token   mews.Token
-	status  Status
-	savedAt time.Time // events decided before the last Save are stale
-	streams map[chan struct{}]struct{}
-	closed  chan struct{}
+	token mews.Token
+	// enterpriseID is the Mews hotel this Portal property is linked to, once connected.
+	enterpriseID string
+	status       Status
+	savedAt      time.Time // events decided before the last Save are stale
+	streams      map[chan struct{}]struct{}
+	closed       chan struct{}
 	// sandboxToken is the token the sandbox's Mews dashboard hands out ("" while it is
 	// revoked); lastSandboxToken is the one before, which a rotation replaces.
 	sandboxToken, lastSandboxToken string
@@ -251,11 +253,12 @@ const maxFormBytes = 16 << 10
 // The inline errors of the token form, in the guide's words: what to check, and who
 // can help.
 const (
-	adviceGarbled = "The token was not saved: %s. Paste the token again with no spaces or line breaks inside, or ask your Mews admin for a new token."
-	adviceEmpty   = "The token was not saved: the field is empty. Paste the access token your Mews admin gave you, then Save."
-	adviceRefused = "Mews did not accept this token. Check that you pasted the whole token of this property, with no spaces or line breaks; if it still fails, ask your Mews admin for a new token."
-	adviceNoMews  = "Mews could not be reached to check the token, so it was not saved. Try Save again in a minute."
-	adviceBroken  = "The current token is invalid or revoked in Mews. Obtain a new access token from the verified Mews Marketplace (ask your Mews admin), paste it below and Save."
+	adviceGarbled    = "The token was not saved: %s. Paste the token again with no spaces or line breaks inside, or ask your Mews admin for a new token."
+	adviceEmpty      = "The token was not saved: the field is empty. Paste the access token your Mews admin gave you, then Save."
+	adviceRefused    = "Mews did not accept this token. Check that you pasted the whole token of this property, with no spaces or line breaks; if it still fails, ask your Mews admin for a new token."
+	adviceNoMews     = "Mews could not be reached to check the token, so it was not saved. Try Save again in a minute."
+	adviceOtherHotel = "This token belongs to %s, but this Portal property is linked to %s. Use the correct property's Mews token; a Mews account cannot be shared across Portal properties (contact PMS support to change the link)."
+	adviceBroken     = "The current token is invalid or revoked in Mews. Obtain a new access token from the verified Mews Marketplace (ask your Mews admin), paste it below and Save."
 )
 
 // saveToken validates a pasted token and, once Mews accepts it, stores it and watches
@@ -301,6 +304,16 @@ func (a *App) saveToken(w http.ResponseWriter, r *http.Request) {
 		a.renderApps(w, http.StatusServiceUnavailable, adviceNoMews)
 		return
 	}
+	a.mu.Lock()
+	linked, linkedName := a.enterpriseID, a.status.Hotel
+	a.mu.Unlock()
+	if linked != "" && res.Enterprise.ID != linked {
+		// One PMS account per Portal property (the guide): a token of another hotel is
+		// the wrong property's token, not a new one for this property.
+		a.set.Logger.Info("token of another property refused", "hotel", res.Enterprise.Name)
+		a.renderApps(w, http.StatusUnprocessableEntity, fmt.Sprintf(adviceOtherHotel, res.Enterprise.Name, linkedName))
+		return
+	}
 	if a.set.Sandbox != nil {
 		// The sandbox's integration; on Mews the webhook handler learns the id from
 		// IntegrationCreated, or a Portal stores it with the token.
@@ -308,6 +321,7 @@ func (a *App) saveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	a.token = creds.Token
+	a.enterpriseID = res.Enterprise.ID
 	a.savedAt = time.Now()
 	a.status = Status{Label: labelConnected, Hotel: res.Enterprise.Name}
 	a.notifyLocked()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -140,16 +141,16 @@ func badge(t *testing.T, page string) (label, hotel string) {
 	if m == nil {
 		t.Fatalf("no status badge in the page:\n%s", page)
 	}
-	return m[1], m[2]
+	return html.UnescapeString(m[1]), html.UnescapeString(m[2])
 }
 
-// inlineError returns the token form's inline error, or "".
+// inlineError returns the token form's inline error as text, or "".
 func inlineError(page string) string {
 	m := regexp.MustCompile(`<p id="token-error"[^>]*>([^<]*)</p>`).FindStringSubmatch(page)
 	if m == nil {
 		return ""
 	}
-	return m[1]
+	return html.UnescapeString(m[1])
 }
 
 func TestSave_PasteWithStraySpacesOrLineBreaks_ShowsConnectedWithTheHotelName(t *testing.T) {
@@ -225,6 +226,25 @@ func TestSave_RejectedToken_KeepsThePreviousConnection(t *testing.T) {
 	}
 	if tok, _ := p.app.savedToken(); tok.Reveal() != mewstest.AccessToken {
 		t.Error("the saved token was replaced by a rejected one")
+	}
+}
+
+func TestSave_TokenOfAnotherHotel_IsRefusedOnceAPropertyIsLinked(t *testing.T) {
+	p := newPortal(t, time.Hour)
+	p.save(t, mewstest.AccessToken)
+	other := p.sandbox.AddAccessToken(mewstest.SecondEnterpriseID)
+	code, page := p.save(t, other)
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("Save of another hotel's token answered %d, want 422", code)
+	}
+	msg := inlineError(page)
+	for _, s := range []string{mewstest.SecondEnterpriseName, mewstest.EnterpriseName, "correct property's Mews token"} {
+		if !strings.Contains(msg, s) {
+			t.Errorf("inline error %q does not say %q", msg, s)
+		}
+	}
+	if tok, _ := p.app.savedToken(); tok.Reveal() != mewstest.AccessToken {
+		t.Error("the other hotel's token replaced the linked one")
 	}
 }
 
