@@ -71,6 +71,18 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 		t.Fatalf("the sandbox dashboard shows another token than the seeded one")
 	}
 
+	// A paste with a space inside is refused inline, saying what to check.
+	must(portalTab.evaluate(step(t, ctx, 5*time.Second), "document.getElementById('token').focus()", nil))
+	must(portalTab.insertText(step(t, ctx, 5*time.Second), token[:24]+" "+token[24:]))
+	must(portalTab.evaluate(step(t, ctx, 5*time.Second), "document.getElementById('save').click()", nil))
+	must(portalTab.waitFor(step(t, ctx, 20*time.Second), "document.readyState === 'complete' && document.getElementById('token-error') !== null"))
+	inline, err := portalTab.text(step(t, ctx, 5*time.Second), "document.getElementById('token-error').textContent")
+	must(err)
+	if !strings.Contains(inline, "no spaces or line breaks") {
+		t.Errorf("inline error = %q, want the guide's advice", inline)
+	}
+	shoot(portalTab, "02-inline-error")
+
 	// Paste with a trailing line break, Save: Connected with the hotel's name.
 	paste := func(token string) {
 		t.Helper()
@@ -90,14 +102,14 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 		}
 	}
 	paste(token)
-	shoot(portalTab, "02-connected")
+	shoot(portalTab, "03-connected")
 
 	// The admin revokes the token in Mews. The Portal tab is not reloaded: a marker set in
 	// its window survives only if the page stays the same.
 	must(portalTab.evaluate(step(t, ctx, 5*time.Second), "window.portalNotReloaded = true", nil))
 	must(mewsTab.evaluate(step(t, ctx, 5*time.Second), "document.getElementById('revoke').click()", nil))
 	must(mewsTab.waitFor(step(t, ctx, 15*time.Second), "document.readyState === 'complete' && document.getElementById('no-token') !== null"))
-	shoot(mewsTab, "03-mews-token-revoked")
+	shoot(mewsTab, "04-mews-token-revoked")
 	must(portalTab.waitFor(step(t, ctx, 20*time.Second), statusIs("Broken")))
 	var notReloaded bool
 	must(portalTab.evaluate(step(t, ctx, 5*time.Second), "window.portalNotReloaded === true", &notReloaded))
@@ -109,7 +121,7 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 	if !strings.Contains(advice, "invalid or revoked") {
 		t.Errorf("Broken advice = %q, want the guide's", advice)
 	}
-	shoot(portalTab, "04-broken")
+	shoot(portalTab, "05-broken")
 
 	// The admin generates a new token; staff paste it and see Connected again.
 	must(mewsTab.evaluate(step(t, ctx, 5*time.Second), "document.getElementById('rotate').click()", nil))
@@ -119,9 +131,9 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 	if rotated == token {
 		t.Fatal("the sandbox dashboard still shows the revoked token")
 	}
-	shoot(mewsTab, "05-mews-new-token")
+	shoot(mewsTab, "06-mews-new-token")
 	paste(rotated)
-	shoot(portalTab, "06-connected-again")
+	shoot(portalTab, "07-connected-again")
 
 	// The reservations view reads with the new token, in the hotel's time zone.
 	must(portalTab.navigate(step(t, ctx, 15*time.Second), p.srv.URL+"/apps/mews/reservations"))
@@ -130,7 +142,7 @@ func TestBrowser_StaffConnectMews(t *testing.T) {
 	if zone != "Europe/Amsterdam (CET)" {
 		t.Errorf("the reservations view shows the zone %q, want Europe/Amsterdam (CET)", zone)
 	}
-	shoot(portalTab, "07-reservations")
+	shoot(portalTab, "08-reservations")
 }
 
 // step bounds one step of the browser test; its timer is released when the test ends.
