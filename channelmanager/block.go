@@ -1,4 +1,4 @@
-package ari
+package channelmanager
 
 import (
 	"fmt"
@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
-	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 // BlockMessage is the body of processAvailabilityBlock in both directions: a message id
@@ -47,11 +46,11 @@ type AvailabilityBlock struct {
 	// SpaceCategories are the allocations and rates per space category.
 	SpaceCategories []BlockSpaceCategory `json:"spaceCategories"`
 	// Booker is the block's main booker (LastName required).
-	Booker *reservations.Customer `json:"booker,omitempty"`
+	Booker *Customer `json:"booker,omitempty"`
 	// PaymentCard guarantees the block (CHM → Mews only).
-	PaymentCard *reservations.PaymentCard `json:"paymentCard,omitempty"`
+	PaymentCard *PaymentCard `json:"paymentCard,omitempty"`
 	// Company the block is for.
-	Company *reservations.Company `json:"company,omitempty"`
+	Company *Company `json:"company,omitempty"`
 	// Notes for the property.
 	Notes string `json:"notes,omitempty"`
 	// PickupType decides how reservations in the block are picked up.
@@ -152,7 +151,7 @@ const (
 
 // UnmarshalJSON reads the status, canonicalizing the known spellings' case.
 func (s *BlockStatus) UnmarshalJSON(b []byte) error {
-	return chm.UnmarshalEnum(b, s, BlockCreated, BlockUpdated, BlockCanceled, BlockCreate, BlockUpdate, BlockCancel)
+	return wire.UnmarshalEnum(b, s, BlockCreated, BlockUpdated, BlockCanceled, BlockCreate, BlockUpdate, BlockCancel)
 }
 
 // IsCreate reports whether the status creates a block (in either spelling).
@@ -175,7 +174,7 @@ const (
 
 // UnmarshalJSON reads the type case-insensitively (Mews' example sends "fixed").
 func (t *ReleaseType) UnmarshalJSON(b []byte) error {
-	return chm.UnmarshalEnum(b, t, ReleaseFixed, ReleaseRolling)
+	return wire.UnmarshalEnum(b, t, ReleaseFixed, ReleaseRolling)
 }
 
 // PickupType decides how new reservations in a block are picked up.
@@ -189,7 +188,7 @@ const (
 
 // UnmarshalJSON reads the pickup type case-insensitively.
 func (p *PickupType) UnmarshalJSON(b []byte) error {
-	return chm.UnmarshalEnum(b, p, PickupAllInOneGroup, PickupIndividualGroups)
+	return wire.UnmarshalEnum(b, p, PickupAllInOneGroup, PickupIndividualGroups)
 }
 
 // ReleaseOffset is a rolling release offset, an ISO 8601 duration in days that Mews
@@ -237,5 +236,5 @@ type BlockProcessingConfirmation struct {
 // codes as numbers, and the singular "error".
 func (c *BlockProcessingConfirmation) UnmarshalJSON(b []byte) error {
 	type plain BlockProcessingConfirmation
-	return chm.UnmarshalConfirmation(b, (*plain)(c))
+	return wire.UnmarshalConfirmation(b, (*plain)(c))
 }

@@ -1,4 +1,4 @@
-package ari_test
+package channelmanager_test
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -42,23 +42,26 @@ func TestBlockUpdateRetryOfAnOlderStateNeverLandsAfterANewerOne(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		m, _ := exampleBlock(t)
 		m.AvailabilityBlock.ConfirmationNumber = ""
-		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 			t.Fatal(err)
 		}
 		created, _ := srv.Block(m.AvailabilityBlock.Code)
 		update := func(name string) func() error {
 			u := *m
 			u.MessageID = ""
-			u.AvailabilityBlock.Status = ari.BlockUpdated
+			u.AvailabilityBlock.Status = channelmanager.BlockUpdated
 			u.AvailabilityBlock.ConfirmationNumber = created.ConfirmationNumber
 			u.AvailabilityBlock.Name = name
-			return func() error { _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, &u); return err }
+			return func() error {
+				_, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, u)
+				return err
+			}
 		}
 		err := pushRace(t, srv, "processAvailabilityBlock", update("older name"), update("newer name"))
 		if b, _ := srv.Block(m.AvailabilityBlock.Code); b.Name != "newer name" {
 			t.Errorf("Mews holds the block named %q, want the newer state", b.Name)
 		}
-		if !errors.Is(err, ari.ErrSuperseded) {
+		if !errors.Is(err, channelmanager.ErrSuperseded) {
 			t.Errorf("older push returned %v, want ErrSuperseded", err)
 		}
 	})
@@ -68,12 +71,12 @@ func TestConfirmationRetryOfAnOlderOutcomeNeverLandsAfterANewerOne(t *testing.T)
 	synctest.Test(t, func(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		const op = "processAvailabilityConfirmation"
-		confirm := func(c ari.Confirmation) func() error {
-			return func() error { return ari.ConfirmAvailabilityUpdate(context.Background(), cm, c) }
+		confirm := func(c channelmanager.Confirmation) func() error {
+			return func() error { return channelmanager.ConfirmAvailabilityUpdate(context.Background(), cm, c) }
 		}
-		failed := ari.Confirmation{RelatedMessageID: "mews-push-of-availability", Success: false,
+		failed := channelmanager.Confirmation{RelatedMessageID: "mews-push-of-availability", Success: false,
 			Errors: []mews.ErrorDetail{{Code: mews.CodeProcessing, Message: "space type unknown"}}}
-		succeeded := ari.Confirmation{RelatedMessageID: "mews-push-of-availability", Success: true}
+		succeeded := channelmanager.Confirmation{RelatedMessageID: "mews-push-of-availability", Success: true}
 		err := pushRace(t, srv, op, confirm(failed), confirm(succeeded))
 		var last struct{ Success bool }
 		delivered := 0
@@ -88,7 +91,7 @@ func TestConfirmationRetryOfAnOlderOutcomeNeverLandsAfterANewerOne(t *testing.T)
 		if delivered == 0 || !last.Success {
 			t.Errorf("the last confirmation Mews accepted says success=%v (of %d), want the newer success", last.Success, delivered)
 		}
-		if !errors.Is(err, ari.ErrSuperseded) {
+		if !errors.Is(err, channelmanager.ErrSuperseded) {
 			t.Errorf("older confirmation returned %v, want ErrSuperseded", err)
 		}
 	})

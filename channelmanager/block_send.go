@@ -1,4 +1,4 @@
-package ari
+package channelmanager
 
 import (
 	"context"
@@ -7,29 +7,14 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
 )
 
-// ErrSuperseded is returned by ProcessAvailabilityBlock and the confirmations when a
-// newer push for the same block (code) or the same confirmed message
-// (relatedMessageId) on the same connection started before this one was delivered:
-// this one's retries were dropped so that it cannot overwrite the newer state.
-var ErrSuperseded = chm.ErrSuperseded
-
-// Operation names of the Mews-side calls in this package.
-const (
-	opProcessAvailabilityBlock             = "processAvailabilityBlock"
-	opProcessAvailabilityBlockConfirmation = "processAvailabilityBlockConfirmation"
-	opProcessAvailabilityConfirmation      = "processAvailabilityConfirmation"
-	opProcessRateConfirmation              = "processRateConfirmation"
-	opProcessRestrictionConfirmation       = "processRestrictionConfirmation"
-)
+const opProcessAvailabilityBlock = "processAvailabilityBlock"
 
 // ProcessAvailabilityBlock sends a block to create, update or cancel (by its Status) to
 // Mews' availability block push URL (a PCI proxy, which is why the card travels in clear
 // there), and returns the messageId it was sent with: m.MessageID, or a fresh random id
-// when that is empty (m is not modified). Mews only accepts the block here and confirms
-// it later.
+// when that is empty. Mews only accepts the block here and confirms it later.
 //
 // The block is validated first and nothing is sent when it is invalid (*mews.InputError):
 // code, name, originalRateCode and a booker with lastName are required; status must be
@@ -37,7 +22,7 @@ const (
 // dates must run forwards (end exclusive); a Fixed release needs fixedDate and a Rolling
 // one an offset that is not negative; every space category needs a spaceTypeCode and
 // allocated spaces, and each of its rates runs forwards with at least one price; the
-// pickup type must be set; a payment card must pass reservations.PaymentCard.Validate.
+// pickup type must be set; a payment card must pass PaymentCard.Validate.
 //
 // Updates and cancellations are retried after an ambiguous failure (a lost answer), since
 // they restate the whole block; a creation is not, because Mews might then hold the block
@@ -48,29 +33,26 @@ const (
 // starts while an older one is still being retried stops the older one (which returns
 // ErrSuperseded) and is sent once that call has returned, so a retry of an older state
 // never lands after a newer one.
-func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *BlockMessage) (messageID string, err error) {
-	if cm == nil {
-		return "", blockInputError("channel manager", "is nil; create one with client.ChannelManager(connectionToken)")
-	}
-	if m == nil {
-		return "", blockInputError("message", "is nil")
+func ProcessAvailabilityBlock(ctx context.Context, h mews.ChannelManagerCaller, m BlockMessage) (messageID string, err error) {
+	if h == nil {
+		return "", noHandle(opProcessAvailabilityBlock)
 	}
 	if err := m.AvailabilityBlock.validate(); err != nil {
 		return "", err
 	}
 	w := blockWire{MessageID: m.MessageID, AvailabilityBlock: blockBodyWire{AvailabilityBlock: &m.AvailabilityBlock}}
 	if strings.TrimSpace(w.MessageID) == "" {
-		w.MessageID = chm.NewMessageID()
+		w.MessageID = newMessageID()
 	}
 	if card := m.AvailabilityBlock.PaymentCard; card != nil {
 		if w.AvailabilityBlock.PaymentCard, err = card.MarshalRevealedJSON(); err != nil {
 			return "", err
 		}
 	}
-	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL,
+	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: environment(h).AvailabilityBlockPushURL,
 		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.Secrets()}
-	err = chm.Latest(ctx, cm, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
-		return cm.Do(ctx, op, w, nil)
+	err = sendLatest(ctx, h, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
+		return h.CallChannelManager(ctx, op, w, nil)
 	})
 	if err != nil {
 		return "", err
@@ -169,96 +151,4 @@ func (r *ReleaseStrategy) validate() error {
 		return blockInputError(field+".type", "must be ReleaseFixed or ReleaseRolling")
 	}
 	return nil
-}
-
-// Confirmation is the asynchronous result of an inventory push from Mews
-// (updateAvailability, updatePrices or updateRestrictions) that the channel manager
-// answered with asyncConfirmation: true.
-type Confirmation struct {
-	// ResponseURL is the push's responseUrl; when it is a confirmation path on the
-	// client's platform address the confirmation goes there, otherwise to the
-	// operation's default path. Not part of the body.
-	ResponseURL string `json:"-"`
-	// RelatedMessageID is the messageId of the push being confirmed.
-	RelatedMessageID string `json:"relatedMessageId"`
-	// Success says whether the push was applied.
-	Success bool `json:"success"`
-	// Errors say why not (required when Success is false); give rateCode and
-	// categoryCode where the code requires them, since Mews unsynchronizes those.
-	Errors []mews.ErrorDetail `json:"errors,omitempty"`
-}
-
-// UnmarshalJSON accepts success as a string and the singular "error".
-func (c *Confirmation) UnmarshalJSON(b []byte) error {
-	type plain Confirmation
-	return chm.UnmarshalConfirmation(b, (*plain)(c))
-}
-
-// ConfirmAvailabilityUpdate sends processAvailabilityConfirmation for an
-// updateAvailability push.
-func ConfirmAvailabilityUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
-	return confirm(ctx, cm, opProcessAvailabilityConfirmation, c)
-}
-
-// ConfirmPriceUpdate sends processRateConfirmation for an updatePrices push.
-func ConfirmPriceUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
-	return confirm(ctx, cm, opProcessRateConfirmation, c)
-}
-
-// ConfirmRestrictionUpdate sends processRestrictionConfirmation for an
-// updateRestrictions push.
-func ConfirmRestrictionUpdate(ctx context.Context, cm *mews.ChannelManager, c Confirmation) error {
-	return confirm(ctx, cm, opProcessRestrictionConfirmation, c)
-}
-
-func confirm(ctx context.Context, cm *mews.ChannelManager, op string, c Confirmation) error {
-	if err := chm.CheckConfirmation(op, c.RelatedMessageID, c.Success, c.Errors); err != nil {
-		return err
-	}
-	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c.RelatedMessageID, c)
-}
-
-// BlockConfirmation is the channel manager's asynchronous answer to a block that Mews
-// pushed to it (processAvailabilityBlockConfirmation).
-type BlockConfirmation struct {
-	Confirmation
-	// Code is the channel manager's own reference of the block; Mews sends it back with
-	// every later change. Required on success.
-	Code string `json:"code"`
-	// ConfirmationNumber is Mews' number of the block, from the push. Required.
-	ConfirmationNumber string `json:"confirmationNumber"`
-}
-
-// UnmarshalJSON accepts success as a string, numeric codes and the singular "error".
-func (c *BlockConfirmation) UnmarshalJSON(b []byte) error {
-	// The embedded Confirmation's UnmarshalJSON would swallow the whole body, so the two
-	// block fields are read separately.
-	var ids struct {
-		Code               string `json:"code"`
-		ConfirmationNumber string `json:"confirmationNumber"`
-	}
-	if err := chm.UnmarshalConfirmation(b, &ids); err != nil {
-		return err
-	}
-	if err := c.Confirmation.UnmarshalJSON(b); err != nil {
-		return err
-	}
-	c.Code, c.ConfirmationNumber = ids.Code, ids.ConfirmationNumber
-	return nil
-}
-
-// ConfirmAvailabilityBlock sends processAvailabilityBlockConfirmation: the result of a
-// block that Mews pushed to the channel manager's processAvailabilityBlock endpoint.
-func ConfirmAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, c BlockConfirmation) error {
-	const op = opProcessAvailabilityBlockConfirmation
-	if err := chm.CheckConfirmation(op, c.RelatedMessageID, c.Success, c.Errors); err != nil {
-		return err
-	}
-	switch {
-	case strings.TrimSpace(c.ConfirmationNumber) == "":
-		return &mews.InputError{Operation: op, Field: "confirmationNumber", Reason: "is empty; copy the block's confirmationNumber from Mews' push"}
-	case c.Success && strings.TrimSpace(c.Code) == "":
-		return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set the channel manager's own reference of the block"}
-	}
-	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c.RelatedMessageID, c)
 }

@@ -1,4 +1,4 @@
-package ari_test
+package channelmanager_test
 
 import (
 	"bytes"
@@ -13,18 +13,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // exampleBlock decodes the reference's processAvailabilityBlock request (its space type
 // code changed to one the fake knows).
-func exampleBlock(t *testing.T) (*ari.BlockMessage, []byte) {
+func exampleBlock(t *testing.T) (*channelmanager.BlockMessage, []byte) {
 	t.Helper()
 	raw := chmtest.Read(t, "cm_processavailabilityblock_request.json")
-	var m ari.BlockMessage
+	var m channelmanager.BlockMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +33,7 @@ func exampleBlock(t *testing.T) (*ari.BlockMessage, []byte) {
 func TestProcessAvailabilityBlockSendsTheReferenceExample(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, raw := exampleBlock(t)
-	id, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+	id, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,21 +59,21 @@ func TestBlockCanBeUpdatedAndCanceledWithItsConfirmationNumber(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	m.AvailabilityBlock.ConfirmationNumber = ""
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		t.Fatal(err)
 	}
 	created, _ := srv.Block("33")
-	m.AvailabilityBlock.Status = ari.BlockUpdated
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidInput) {
+	m.AvailabilityBlock.Status = channelmanager.BlockUpdated
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("update without confirmationNumber: %v", err)
 	}
 	m.AvailabilityBlock.ConfirmationNumber = created.ConfirmationNumber
 	m.AvailabilityBlock.Name = "Smith & Jones wedding"
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		t.Fatal(err)
 	}
-	m.AvailabilityBlock.Status = ari.BlockCanceled
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	m.AvailabilityBlock.Status = channelmanager.BlockCanceled
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := srv.Block("33")
@@ -82,7 +81,7 @@ func TestBlockCanBeUpdatedAndCanceledWithItsConfirmationNumber(t *testing.T) {
 		t.Errorf("stored block = %+v", b)
 	}
 	m.AvailabilityBlock.ConfirmationNumber = "wrong"
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrProcessing) {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); !errors.Is(err, mews.ErrProcessing) {
 		t.Errorf("wrong confirmation number: %v, want ErrProcessing", err)
 	}
 }
@@ -91,8 +90,8 @@ func TestProcessAvailabilityBlockGeneratesMessageIDs(t *testing.T) {
 	_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
 	m.MessageID = ""
-	a, err1 := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
-	b, err2 := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+	a, err1 := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m)
+	b, err2 := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m)
 	if err1 != nil || err2 != nil || a == "" || a == b || m.MessageID != "" {
 		t.Errorf("ids %q %q (%v, %v), message id left %q", a, b, err1, err2, m.MessageID)
 	}
@@ -101,45 +100,45 @@ func TestProcessAvailabilityBlockGeneratesMessageIDs(t *testing.T) {
 func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 	tests := []struct {
 		name, field string
-		edit        func(b *ari.AvailabilityBlock)
+		edit        func(b *channelmanager.AvailabilityBlock)
 	}{
-		{"no code", "availabilityBlock.code", func(b *ari.AvailabilityBlock) { b.Code = "" }},
-		{"CHM-side status", "availabilityBlock.status", func(b *ari.AvailabilityBlock) { b.Status = ari.BlockCreate }},
-		{"update without number", "availabilityBlock.confirmationNumber", func(b *ari.AvailabilityBlock) {
-			b.Status, b.ConfirmationNumber = ari.BlockCanceled, ""
+		{"no code", "availabilityBlock.code", func(b *channelmanager.AvailabilityBlock) { b.Code = "" }},
+		{"CHM-side status", "availabilityBlock.status", func(b *channelmanager.AvailabilityBlock) { b.Status = channelmanager.BlockCreate }},
+		{"update without number", "availabilityBlock.confirmationNumber", func(b *channelmanager.AvailabilityBlock) {
+			b.Status, b.ConfirmationNumber = channelmanager.BlockCanceled, ""
 		}},
-		{"no name", "availabilityBlock.name", func(b *ari.AvailabilityBlock) { b.Name = "" }},
-		{"backwards dates", "availabilityBlock.dates", func(b *ari.AvailabilityBlock) { b.Dates.End = b.Dates.Start }},
-		{"no original rate", "availabilityBlock.originalRateCode", func(b *ari.AvailabilityBlock) { b.OriginalRateCode = "" }},
-		{"no booker", "availabilityBlock.booker.lastName", func(b *ari.AvailabilityBlock) { b.Booker = nil }},
-		{"no pickup type", "availabilityBlock.pickupType", func(b *ari.AvailabilityBlock) { b.PickupType = "" }},
-		{"no categories", "availabilityBlock.spaceCategories", func(b *ari.AvailabilityBlock) { b.SpaceCategories = nil }},
-		{"no release strategy", "availabilityBlock.releaseStrategy", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy = nil }},
-		{"fixed without date", "availabilityBlock.releaseStrategy.fixedDate", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy.FixedDate = mews.Date{} }},
-		{"rolling without offset", "availabilityBlock.releaseStrategy.offset", func(b *ari.AvailabilityBlock) {
-			b.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling}
+		{"no name", "availabilityBlock.name", func(b *channelmanager.AvailabilityBlock) { b.Name = "" }},
+		{"backwards dates", "availabilityBlock.dates", func(b *channelmanager.AvailabilityBlock) { b.Dates.End = b.Dates.Start }},
+		{"no original rate", "availabilityBlock.originalRateCode", func(b *channelmanager.AvailabilityBlock) { b.OriginalRateCode = "" }},
+		{"no booker", "availabilityBlock.booker.lastName", func(b *channelmanager.AvailabilityBlock) { b.Booker = nil }},
+		{"no pickup type", "availabilityBlock.pickupType", func(b *channelmanager.AvailabilityBlock) { b.PickupType = "" }},
+		{"no categories", "availabilityBlock.spaceCategories", func(b *channelmanager.AvailabilityBlock) { b.SpaceCategories = nil }},
+		{"no release strategy", "availabilityBlock.releaseStrategy", func(b *channelmanager.AvailabilityBlock) { b.ReleaseStrategy = nil }},
+		{"fixed without date", "availabilityBlock.releaseStrategy.fixedDate", func(b *channelmanager.AvailabilityBlock) { b.ReleaseStrategy.FixedDate = mews.Date{} }},
+		{"rolling without offset", "availabilityBlock.releaseStrategy.offset", func(b *channelmanager.AvailabilityBlock) {
+			b.ReleaseStrategy = &channelmanager.ReleaseStrategy{Type: channelmanager.ReleaseRolling}
 		}},
-		{"unknown release", "availabilityBlock.releaseStrategy.type", func(b *ari.AvailabilityBlock) { b.ReleaseStrategy.Type = "Sometimes" }},
-		{"category without allocation", "availabilityBlock.spaceCategories[0]", func(b *ari.AvailabilityBlock) { b.SpaceCategories[0].AllocatedSpaces = nil }},
-		{"backwards allocation", "availabilityBlock.spaceCategories[0].allocatedSpaces[0]", func(b *ari.AvailabilityBlock) {
+		{"unknown release", "availabilityBlock.releaseStrategy.type", func(b *channelmanager.AvailabilityBlock) { b.ReleaseStrategy.Type = "Sometimes" }},
+		{"category without allocation", "availabilityBlock.spaceCategories[0]", func(b *channelmanager.AvailabilityBlock) { b.SpaceCategories[0].AllocatedSpaces = nil }},
+		{"backwards allocation", "availabilityBlock.spaceCategories[0].allocatedSpaces[0]", func(b *channelmanager.AvailabilityBlock) {
 			b.SpaceCategories[0].AllocatedSpaces[0].End = b.SpaceCategories[0].AllocatedSpaces[0].Start
 		}},
-		{"negative rolling offset", "availabilityBlock.releaseStrategy.offset", func(b *ari.AvailabilityBlock) {
-			b.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: "-P2DT"}
+		{"negative rolling offset", "availabilityBlock.releaseStrategy.offset", func(b *channelmanager.AvailabilityBlock) {
+			b.ReleaseStrategy = &channelmanager.ReleaseStrategy{Type: channelmanager.ReleaseRolling, Offset: "-P2DT"}
 		}},
-		{"backwards rate", "availabilityBlock.spaceCategories[0].rates[0]", func(b *ari.AvailabilityBlock) {
+		{"backwards rate", "availabilityBlock.spaceCategories[0].rates[0]", func(b *channelmanager.AvailabilityBlock) {
 			b.SpaceCategories[0].Rates[0].End = b.SpaceCategories[0].Rates[0].Start
 		}},
-		{"rate without prices", "availabilityBlock.spaceCategories[0].rates[0]", func(b *ari.AvailabilityBlock) { b.SpaceCategories[0].Rates[0].Prices = nil }},
-		{"card cvv 000", "availabilityBlock.paymentCard", func(b *ari.AvailabilityBlock) { b.PaymentCard.CVV = reservations.NewCardSecret("000") }},
-		{"card without number", "availabilityBlock.paymentCard", func(b *ari.AvailabilityBlock) { b.PaymentCard.Number = reservations.CardNumber{} }},
+		{"rate without prices", "availabilityBlock.spaceCategories[0].rates[0]", func(b *channelmanager.AvailabilityBlock) { b.SpaceCategories[0].Rates[0].Prices = nil }},
+		{"card cvv 000", "availabilityBlock.paymentCard", func(b *channelmanager.AvailabilityBlock) { b.PaymentCard.CVV = channelmanager.NewCardSecret("000") }},
+		{"card without number", "availabilityBlock.paymentCard", func(b *channelmanager.AvailabilityBlock) { b.PaymentCard.Number = channelmanager.CardNumber{} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			m, _ := exampleBlock(t)
 			tt.edit(&m.AvailabilityBlock)
-			_, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m)
+			_, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m)
 			var in *mews.InputError
 			if !errors.As(err, &in) || in.Field != tt.field {
 				t.Fatalf("err = %v, want an InputError on %s", err, tt.field)
@@ -149,7 +148,7 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), nil, &ari.BlockMessage{}); !errors.Is(err, mews.ErrInvalidInput) {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), nil, channelmanager.BlockMessage{}); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("nil handle: %v", err)
 	}
 }
@@ -157,8 +156,8 @@ func TestProcessAvailabilityBlockValidatesBeforeSending(t *testing.T) {
 func TestRollingReleaseIsSent(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
-	m.AvailabilityBlock.ReleaseStrategy = &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: ari.ReleaseOffsetDays(3)}
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	m.AvailabilityBlock.ReleaseStrategy = &channelmanager.ReleaseStrategy{Type: channelmanager.ReleaseRolling, Offset: channelmanager.ReleaseOffsetDays(3)}
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		t.Fatal(err)
 	}
 	sent := srv.RequestsFor("processAvailabilityBlock")[0]
@@ -171,23 +170,23 @@ func TestBlockErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.Revoke(mewstest.ConnectionToken)
 	m, _ := exampleBlock(t)
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidAuthentication) {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); !errors.Is(err, mews.ErrInvalidAuthentication) {
 		t.Errorf("revoked: %v", err)
 	}
 	_, cm = chmtest.NewChannelManager(t, mewstest.DeactivatedConnectionToken)
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrConnectionNotFound) {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); !errors.Is(err, mews.ErrConnectionNotFound) {
 		t.Errorf("deactivated: %v", err)
 	}
 	_, cm = chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	m.AvailabilityBlock.SpaceCategories[0].SpaceTypeCode = "Double"
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); !errors.Is(err, mews.ErrProcessing) {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); !errors.Is(err, mews.ErrProcessing) {
 		t.Errorf("unknown space type: %v", err)
 	}
 }
 
 func TestMewsPushedBlockRoundTrips(t *testing.T) {
 	raw := chmtest.Read(t, "chm_processavailabilityblock_request.json")
-	var m ari.BlockMessage
+	var m channelmanager.BlockMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -203,21 +202,21 @@ func TestMewsPushedBlockRoundTrips(t *testing.T) {
 }
 
 func TestBlockEnumsDecodeCaseInsensitively(t *testing.T) {
-	var b ari.AvailabilityBlock
+	var b channelmanager.AvailabilityBlock
 	doc := `{"status":"canceled","releaseStrategy":{"type":"ROLLING","offset":"P2DT"},"pickupType":"individualgroups"}`
 	if err := json.Unmarshal([]byte(doc), &b); err != nil {
 		t.Fatal(err)
 	}
 	got := []any{b.Status, b.ReleaseStrategy.Type, b.PickupType, b.Status.IsCancel(), b.Status.IsUpdate()}
-	want := []any{ari.BlockCanceled, ari.ReleaseRolling, ari.PickupIndividualGroups, true, false}
+	want := []any{channelmanager.BlockCanceled, channelmanager.ReleaseRolling, channelmanager.PickupIndividualGroups, true, false}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	var unknown ari.BlockStatus
+	var unknown channelmanager.BlockStatus
 	if err := json.Unmarshal([]byte(`"Archived"`), &unknown); err != nil || unknown != "Archived" {
 		t.Errorf("unknown status = %q, %v", unknown, err)
 	}
-	for s, want := range map[ari.BlockStatus][3]bool{ari.BlockCreate: {true, false, false}, ari.BlockUpdate: {false, true, false}, ari.BlockCancel: {false, false, true}, ari.BlockUpdated: {false, true, false}} {
+	for s, want := range map[channelmanager.BlockStatus][3]bool{channelmanager.BlockCreate: {true, false, false}, channelmanager.BlockUpdate: {false, true, false}, channelmanager.BlockCancel: {false, false, true}, channelmanager.BlockUpdated: {false, true, false}} {
 		if got := [3]bool{s.IsCreate(), s.IsUpdate(), s.IsCancel()}; got != want {
 			t.Errorf("%s: %v", s, got)
 		}
@@ -225,12 +224,12 @@ func TestBlockEnumsDecodeCaseInsensitively(t *testing.T) {
 }
 
 func TestReleaseOffsetDays(t *testing.T) {
-	for in, want := range map[ari.ReleaseOffset]int{"P3DT": 3, "P3D": 3, "P10DT0H0M": 10, "-P1DT": -1, "p0dt": 0} {
+	for in, want := range map[channelmanager.ReleaseOffset]int{"P3DT": 3, "P3D": 3, "P10DT0H0M": 10, "-P1DT": -1, "p0dt": 0} {
 		if got, err := in.Days(); err != nil || got != want {
 			t.Errorf("%s: %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, bad := range []ari.ReleaseOffset{"", "3D", "P", "PxDT", "P3DT2H", "P-3DT"} {
+	for _, bad := range []channelmanager.ReleaseOffset{"", "3D", "P", "PxDT", "P3DT2H", "P-3DT"} {
 		if _, err := bad.Days(); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
@@ -238,11 +237,11 @@ func TestReleaseOffsetDays(t *testing.T) {
 }
 
 func TestBlockProcessingConfirmationAcceptsStringSuccess(t *testing.T) {
-	var c ari.BlockProcessingConfirmation
+	var c channelmanager.BlockProcessingConfirmation
 	if err := json.Unmarshal(chmtest.Read(t, "cm_blockprocessingconfirmation.json"), &c); err != nil {
 		t.Fatal(err)
 	}
-	want := ari.BlockProcessingConfirmation{MessageID: "13620420", Code: "33", ConfirmationNumber: "55", Success: true}
+	want := channelmanager.BlockProcessingConfirmation{MessageID: "13620420", Code: "33", ConfirmationNumber: "55", Success: true}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -258,18 +257,18 @@ func TestConfirmationsSendTheReferenceExamples(t *testing.T) {
 		send     func(context.Context, *mews.ChannelManager, []byte) error
 	}{
 		{"cm_processrateconfirmation_request.json", "processRateConfirmation", func(ctx context.Context, cm *mews.ChannelManager, raw []byte) error {
-			var c ari.Confirmation
+			var c channelmanager.Confirmation
 			if err := json.Unmarshal(raw, &c); err != nil {
 				return err
 			}
-			return ari.ConfirmPriceUpdate(ctx, cm, c)
+			return channelmanager.ConfirmPriceUpdate(ctx, cm, c)
 		}},
 		{"cm_processavailabilityblockconfirmation_request.json", "processAvailabilityBlockConfirmation", func(ctx context.Context, cm *mews.ChannelManager, raw []byte) error {
-			var c ari.BlockConfirmation
+			var c channelmanager.Confirmation
 			if err := json.Unmarshal(raw, &c); err != nil {
 				return err
 			}
-			return ari.ConfirmAvailabilityBlock(ctx, cm, c)
+			return channelmanager.ConfirmAvailabilityBlock(ctx, cm, c)
 		}},
 	}
 	for _, tt := range tests {
@@ -290,11 +289,11 @@ func TestConfirmationsSendTheReferenceExamples(t *testing.T) {
 
 func TestEachARIConfirmationGoesToItsOperation(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-	ok := ari.Confirmation{RelatedMessageID: "66511e1d", Success: true}
+	ok := channelmanager.Confirmation{RelatedMessageID: "66511e1d", Success: true}
 	calls := map[string]func() error{
-		"processAvailabilityConfirmation": func() error { return ari.ConfirmAvailabilityUpdate(context.Background(), cm, ok) },
-		"processRateConfirmation":         func() error { return ari.ConfirmPriceUpdate(context.Background(), cm, ok) },
-		"processRestrictionConfirmation":  func() error { return ari.ConfirmRestrictionUpdate(context.Background(), cm, ok) },
+		"processAvailabilityConfirmation": func() error { return channelmanager.ConfirmAvailabilityUpdate(context.Background(), cm, ok) },
+		"processRateConfirmation":         func() error { return channelmanager.ConfirmPriceUpdate(context.Background(), cm, ok) },
+		"processRestrictionConfirmation":  func() error { return channelmanager.ConfirmRestrictionUpdate(context.Background(), cm, ok) },
 	}
 	for op, call := range calls {
 		if err := call(); err != nil {
@@ -309,10 +308,10 @@ func TestEachARIConfirmationGoesToItsOperation(t *testing.T) {
 func TestConfirmationsUseTheResponseURLOnlyOnThePlatform(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.HandleChannelManager("elsewhereConfirmation", func(*mewstest.Request) (any, error) { return nil, nil })
-	c := ari.Confirmation{RelatedMessageID: "m", Success: true}
+	c := channelmanager.Confirmation{RelatedMessageID: "m", Success: true}
 	for _, url := range []string{srv.URL + "/api/channelManager/v1/elsewhereConfirmation", "https://attacker.example/api/channelManager/v1/elsewhereConfirmation", ""} {
 		c.ResponseURL = url
-		if err := ari.ConfirmRestrictionUpdate(context.Background(), cm, c); err != nil {
+		if err := channelmanager.ConfirmRestrictionUpdate(context.Background(), cm, c); err != nil {
 			t.Fatalf("%s: %v", url, err)
 		}
 	}
@@ -325,12 +324,12 @@ func TestConfirmationsValidateBeforeSending(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	rateErr := []mews.ErrorDetail{{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"}}
 	cases := []error{
-		ari.ConfirmAvailabilityUpdate(context.Background(), cm, ari.Confirmation{Success: true}),
-		ari.ConfirmPriceUpdate(context.Background(), cm, ari.Confirmation{RelatedMessageID: "m"}),
-		ari.ConfirmRestrictionUpdate(context.Background(), cm, ari.Confirmation{RelatedMessageID: "m", Success: true, Errors: rateErr}),
-		ari.ConfirmAvailabilityBlock(context.Background(), cm, ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Success: true}, ConfirmationNumber: "2"}),
-		ari.ConfirmAvailabilityBlock(context.Background(), cm, ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Success: true}, Code: "C"}),
-		ari.ConfirmPriceUpdate(context.Background(), nil, ari.Confirmation{RelatedMessageID: "m", Success: true}),
+		channelmanager.ConfirmAvailabilityUpdate(context.Background(), cm, channelmanager.Confirmation{Success: true}),
+		channelmanager.ConfirmPriceUpdate(context.Background(), cm, channelmanager.Confirmation{RelatedMessageID: "m"}),
+		channelmanager.ConfirmRestrictionUpdate(context.Background(), cm, channelmanager.Confirmation{RelatedMessageID: "m", Success: true, Errors: rateErr}),
+		channelmanager.ConfirmAvailabilityBlock(context.Background(), cm, channelmanager.Confirmation{RelatedMessageID: "m", Success: true, ConfirmationNumber: "2"}),
+		channelmanager.ConfirmAvailabilityBlock(context.Background(), cm, channelmanager.Confirmation{RelatedMessageID: "m", Success: true, Code: "C"}),
+		channelmanager.ConfirmPriceUpdate(context.Background(), nil, channelmanager.Confirmation{RelatedMessageID: "m", Success: true}),
 	}
 	for i, err := range cases {
 		if !errors.Is(err, mews.ErrInvalidInput) {
@@ -340,22 +339,22 @@ func TestConfirmationsValidateBeforeSending(t *testing.T) {
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests were sent", n)
 	}
-	failed := ari.BlockConfirmation{Confirmation: ari.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "no", CategoryCode: "DBL"}}}, ConfirmationNumber: "2"}
-	if err := ari.ConfirmAvailabilityBlock(context.Background(), cm, failed); err != nil {
+	failed := channelmanager.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "no", CategoryCode: "DBL"}}, ConfirmationNumber: "2"}
+	if err := channelmanager.ConfirmAvailabilityBlock(context.Background(), cm, failed); err != nil {
 		t.Errorf("a failure without code: %v", err)
 	}
 }
 
 func TestConfirmationDecodesSingularErrorAndStringSuccess(t *testing.T) {
-	var c ari.Confirmation
+	var c channelmanager.Confirmation
 	if err := json.Unmarshal([]byte(`{"relatedMessageId":"m","success":"False","error":{"code":12,"message":"blocked"}}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	want := ari.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeAvailabilityError, Message: "blocked"}}}
+	want := channelmanager.Confirmation{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Code: mews.CodeAvailabilityError, Message: "blocked"}}}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	var bc ari.BlockConfirmation
+	var bc channelmanager.Confirmation
 	if err := json.Unmarshal([]byte(`{"relatedMessageId":"m","success":true,"code":7,"confirmationNumber":"2"}`), &bc); err != nil || bc.Code != "7" || !bc.Success {
 		t.Errorf("block confirmation = %+v, %v", bc, err)
 	}
@@ -379,7 +378,7 @@ func TestBlockCreationIsNotRetriedAfterAnAmbiguousFailure(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		srv.InjectFault(mewstest.Fault{Operation: "processAvailabilityBlock", ResetAfterProcessing: true})
 		m, _ := exampleBlock(t)
-		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err == nil {
+		if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err == nil {
 			t.Fatal("a creation whose answer was lost reported success")
 		}
 		if n := len(srv.RequestsFor("processAvailabilityBlock")); n != 1 {
@@ -392,13 +391,13 @@ func TestBlockUpdateIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		m, _ := exampleBlock(t)
-		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 			t.Fatal(err)
 		}
 		created, _ := srv.Block("33")
-		m.AvailabilityBlock.Status, m.AvailabilityBlock.ConfirmationNumber = ari.BlockUpdated, created.ConfirmationNumber
+		m.AvailabilityBlock.Status, m.AvailabilityBlock.ConfirmationNumber = channelmanager.BlockUpdated, created.ConfirmationNumber
 		srv.InjectFault(mewstest.Fault{Operation: "processAvailabilityBlock", ResetAfterProcessing: true})
-		if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+		if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 			t.Fatalf("an update restates the block and should be retried: %v", err)
 		}
 		if b, _ := srv.Block("33"); b.Messages != 3 || b.Status != "Updated" {
@@ -409,17 +408,19 @@ func TestBlockUpdateIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 
 func TestConfirmationsAreRetriedAfterALostAnswer(t *testing.T) {
 	// A confirmation states the final outcome of one message, so repeating it is safe.
-	ok := ari.Confirmation{RelatedMessageID: "66511e1d", Success: true}
+	ok := channelmanager.Confirmation{RelatedMessageID: "66511e1d", Success: true}
 	calls := map[string]func(context.Context, *mews.ChannelManager) error{
 		"processAvailabilityConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
-			return ari.ConfirmAvailabilityUpdate(ctx, cm, ok)
+			return channelmanager.ConfirmAvailabilityUpdate(ctx, cm, ok)
 		},
-		"processRateConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error { return ari.ConfirmPriceUpdate(ctx, cm, ok) },
+		"processRateConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
+			return channelmanager.ConfirmPriceUpdate(ctx, cm, ok)
+		},
 		"processRestrictionConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
-			return ari.ConfirmRestrictionUpdate(ctx, cm, ok)
+			return channelmanager.ConfirmRestrictionUpdate(ctx, cm, ok)
 		},
 		"processAvailabilityBlockConfirmation": func(ctx context.Context, cm *mews.ChannelManager) error {
-			return ari.ConfirmAvailabilityBlock(ctx, cm, ari.BlockConfirmation{Confirmation: ok, Code: "CHM-7", ConfirmationNumber: "2"})
+			return channelmanager.ConfirmAvailabilityBlock(ctx, cm, withBlock(ok, "CHM-7", "2"))
 		},
 	}
 	for op, call := range calls {
@@ -440,11 +441,17 @@ func TestConfirmationsAreRetriedAfterALostAnswer(t *testing.T) {
 
 func TestAForgedResponseURLCannotRedirectAConfirmationToAnotherOperation(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-	c := ari.Confirmation{RelatedMessageID: "m", Success: true, ResponseURL: srv.URL + "/api/channelManager/v1/setInventory"}
-	if err := ari.ConfirmAvailabilityUpdate(context.Background(), cm, c); err != nil {
+	c := channelmanager.Confirmation{RelatedMessageID: "m", Success: true, ResponseURL: srv.URL + "/api/channelManager/v1/setInventory"}
+	if err := channelmanager.ConfirmAvailabilityUpdate(context.Background(), cm, c); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := len(srv.RequestsFor("setInventory")), len(srv.RequestsFor("processAvailabilityConfirmation")); a != 0 || b != 1 {
 		t.Errorf("setInventory got %d requests, the confirmation's own path %d; want 0 and 1", a, b)
 	}
+}
+
+// withBlock returns c with the fields of a block confirmation.
+func withBlock(c channelmanager.Confirmation, code, confirmationNumber string) channelmanager.Confirmation {
+	c.Code, c.ConfirmationNumber = code, confirmationNumber
+	return c
 }

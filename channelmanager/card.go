@@ -1,4 +1,4 @@
-package reservations
+package channelmanager
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 // PaymentCard is the card that guarantees a booking or block, sent only to Mews'
@@ -57,7 +57,7 @@ func (c *PaymentCard) MarshalRevealedJSON() ([]byte, error) {
 
 // Validate reports what Mews would refuse in the card: no number, no expiry, a type
 // outside the CardType constants, or the CVV 000. ProcessGroup and
-// ari.ProcessAvailabilityBlock call it before sending; a channel manager can also use it
+// ProcessAvailabilityBlock call it before sending; a channel manager can also use it
 // on the cards its channels hand over. The error never contains the number.
 func (c *PaymentCard) Validate() error {
 	switch {
@@ -111,7 +111,7 @@ func (n CardNumber) String() string {
 }
 
 // GoString keeps %#v redacted.
-func (n CardNumber) GoString() string { return "reservations.CardNumber(" + n.String() + ")" }
+func (n CardNumber) GoString() string { return "channelmanager.CardNumber(" + n.String() + ")" }
 
 // Format makes every fmt verb print the redacted form.
 func (n CardNumber) Format(f fmt.State, verb rune) { formatRedacted(f, verb, n.String(), n.GoString()) }
@@ -148,7 +148,7 @@ func (s CardSecret) String() string {
 }
 
 // GoString keeps %#v redacted.
-func (s CardSecret) GoString() string { return "reservations.CardSecret(" + s.String() + ")" }
+func (s CardSecret) GoString() string { return "channelmanager.CardSecret(" + s.String() + ")" }
 
 // Format makes every fmt verb print the redacted form.
 func (s CardSecret) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String(), s.GoString()) }
@@ -161,7 +161,7 @@ func (s CardSecret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String
 
 // UnmarshalJSON reads the CVV as sent.
 func (s *CardSecret) UnmarshalJSON(b []byte) error {
-	var v chm.String
+	var v wire.String
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("mews: a cvv must be a JSON string")
 	}
@@ -276,7 +276,7 @@ const (
 
 // String names the card type.
 func (t CardType) String() string {
-	return chm.Name("CardType", []string{"", "Visa", "MasterCard", "AmericanExpress", "BankCard",
+	return wire.Name("CardType", []string{"", "Visa", "MasterCard", "AmericanExpress", "BankCard",
 		"CarteBleu", "CarteBlanche", "DinersClub", "Discover", "Eurocard", "JapaneseCreditBureau",
 		"UniversalAirTravel", "ChinaUnionPay", "Maestro"}, int(t))
 }

@@ -1,4 +1,4 @@
-package properties
+package channelmanager
 
 import (
 	"encoding/json"
@@ -9,11 +9,11 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
-	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
+	"github.com/mewskit/mews-go/internal/timezone"
 )
 
-// ConfigurationExtent chooses what GetPropertyConfiguration returns besides the property,
+// ConfigurationExtent chooses what GetConfiguration returns besides the property,
 // its synchronized space categories and rate plans, and the inventory mappings.
 type ConfigurationExtent struct {
 	// IncludeUnsynchronizedRates adds rate plans Mews pushes no prices for (it still maps
@@ -35,11 +35,11 @@ func FullExtent() ConfigurationExtent {
 	return ConfigurationExtent{true, true, true, true, true}
 }
 
-// PropertyConfiguration is what Mews knows about one Channel Manager connection: the
+// Configuration is what Mews knows about one Channel Manager connection: the
 // property, its space categories and rate plans with their mapping codes, the valid
 // rate × category pairs, and (depending on the extent) products, companies, travel
 // agencies and age categories.
-type PropertyConfiguration struct {
+type Configuration struct {
 	// ConnectionToken is the connection this configuration belongs to (redacted in output).
 	ConnectionToken   mews.Token         `json:"connectionToken"`
 	Property          PropertyDetails    `json:"property"`
@@ -66,7 +66,7 @@ type PropertyDetails struct {
 	SpaceCount         int         `json:"spaceCount"` // total spaces sold
 	PricingMode        PricingMode `json:"pricingMode"`
 	// Address of the property; nil when Mews has none.
-	Address *reservations.Address `json:"address,omitempty"`
+	Address *Address `json:"address,omitempty"`
 	// Images are the logo and photos (Mews documents an object and sends an array; both decode).
 	Images []Image `json:"images,omitempty"`
 }
@@ -76,7 +76,7 @@ func (p *PropertyDetails) UnmarshalJSON(b []byte) error {
 	type plain PropertyDetails
 	var w struct {
 		*plain
-		Images chm.List[Image] `json:"images"`
+		Images wire.List[Image] `json:"images"`
 	}
 	w.plain = (*plain)(p)
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -90,16 +90,7 @@ func (p *PropertyDetails) UnmarshalJSON(b []byte) error {
 // An empty identifier is an error: time.LoadLocation would quietly answer UTC (and
 // "Local" the machine's zone), which shifts a hotel's dates without a word.
 func (p PropertyDetails) Location() (*time.Location, error) {
-	return loadTimeZone(p.TimeZoneIdentifier)
-}
-
-// loadTimeZone loads an IANA time zone that Mews named, refusing the names that
-// time.LoadLocation resolves without the tz database ("" and "Local").
-func loadTimeZone(id string) (*time.Location, error) {
-	if id == "" || id == "Local" {
-		return nil, fmt.Errorf("mews: time zone %q: want an IANA identifier such as Europe/Prague", id)
-	}
-	return time.LoadLocation(id)
+	return timezone.Load(p.TimeZoneIdentifier)
 }
 
 // PricingMode says whether the property works with gross or net prices; Mews pushes both,
@@ -114,7 +105,7 @@ const (
 
 // String names the pricing mode.
 func (m PricingMode) String() string {
-	return chm.Name("PricingMode", []string{"Gross", "Net"}, int(m))
+	return wire.Name("PricingMode", []string{"Gross", "Net"}, int(m))
 }
 
 // Image is a picture of the property or a space category.
@@ -134,7 +125,7 @@ const (
 
 // String names the image type.
 func (t ImageType) String() string {
-	return chm.Name("ImageType", []string{"", "Logo", "Photo"}, int(t))
+	return wire.Name("ImageType", []string{"", "Logo", "Photo"}, int(t))
 }
 
 // SpaceCategory is a room type (Mews' space category) of a connection. Code is its
@@ -158,7 +149,7 @@ func (c *SpaceCategory) UnmarshalJSON(b []byte) error {
 	type plain SpaceCategory
 	var w struct {
 		*plain
-		Images chm.List[Image] `json:"images"`
+		Images wire.List[Image] `json:"images"`
 	}
 	w.plain = (*plain)(c)
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -202,7 +193,7 @@ var classificationNames = []string{"", "Apartment", "Bungalow", "Chalet", "Doubl
 
 // String names the classification.
 func (c SpaceClassification) String() string {
-	return chm.Name("SpaceClassification", classificationNames, int(c))
+	return wire.Name("SpaceClassification", classificationNames, int(c))
 }
 
 // BedType is the main bed of a space category; zero means not given.
@@ -220,7 +211,7 @@ const (
 
 // String names the bed type.
 func (t BedType) String() string {
-	return chm.Name("BedType", []string{"", "Single", "Twin", "Double", "Queen", "King", "SofaBed"}, int(t))
+	return wire.Name("BedType", []string{"", "Single", "Twin", "Double", "Queen", "King", "SofaBed"}, int(t))
 }
 
 // RatePlan is a rate of a connection. Code is its mapping code, the ratePlanCode of
@@ -237,7 +228,7 @@ type RatePlan struct {
 	// PaymentType of the rate.
 	//
 	// Deprecated: settlement moved to the enterprise and the value may be wrong (16 May 2024).
-	PaymentType reservations.PaymentType `json:"paymentType,omitzero"`
+	PaymentType PaymentType `json:"paymentType,omitzero"`
 }
 
 // RateType says who may book a rate.
@@ -250,7 +241,9 @@ const (
 )
 
 // String names the rate type.
-func (t RateType) String() string { return chm.Name("RateType", []string{"Private", "Public"}, int(t)) }
+func (t RateType) String() string {
+	return wire.Name("RateType", []string{"Private", "Public"}, int(t))
+}
 
 // CancellationPolicy is a fee charged when a booking of the rate is cancelled after
 // Offset relative to the Applicability moment.
@@ -272,7 +265,7 @@ const (
 
 // String names the applicability.
 func (a CancellationApplicability) String() string {
-	return chm.Name("CancellationApplicability", []string{"", "Creation", "Start", "StartDate"}, int(a))
+	return wire.Name("CancellationApplicability", []string{"", "Creation", "Start", "StartDate"}, int(a))
 }
 
 // Penalty is a cancellation fee: a share of the nights plus a fixed amount.
@@ -348,11 +341,11 @@ type InventoryMapping struct {
 // Product is a service (breakfast, parking, …) that reservations reference by Code in
 // their extras.
 type Product struct {
-	Code        string                    `json:"code"`
-	Name        string                    `json:"name"`
-	Description string                    `json:"description"`
-	Pricing     reservations.ExtraPricing `json:"pricing"`
-	UnitAmount  UnitAmount                `json:"unitAmount"`
+	Code        string       `json:"code"`
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Pricing     ExtraPricing `json:"pricing"`
+	UnitAmount  UnitAmount   `json:"unitAmount"`
 }
 
 // UnitAmount is the price of one unit of a product.
@@ -378,14 +371,14 @@ type ProductMapping struct {
 // CompanyProfile is a company or travel agency mapped to a channel in the configuration
 // (a different shape from a reservation's company).
 type CompanyProfile struct {
-	ID        string                 `json:"id,omitempty"` // not supported by Mews yet
-	IATA      string                 `json:"iata,omitempty"`
-	Name      string                 `json:"name"`
-	Email     string                 `json:"email,omitempty"`
-	Contact   string                 `json:"contact,omitempty"`
-	Phone     string                 `json:"phone,omitempty"`
-	Addresses []reservations.Address `json:"addresses,omitempty"`
-	Channel   *Channel               `json:"channel,omitempty"`
+	ID        string    `json:"id,omitempty"` // not supported by Mews yet
+	IATA      string    `json:"iata,omitempty"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	Contact   string    `json:"contact,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	Addresses []Address `json:"addresses,omitempty"`
+	Channel   *Channel  `json:"channel,omitempty"`
 }
 
 // UnmarshalJSON accepts addresses as one object or an array, and "telephone" for phone.
@@ -393,8 +386,8 @@ func (c *CompanyProfile) UnmarshalJSON(b []byte) error {
 	type plain CompanyProfile
 	var w struct {
 		*plain
-		Addresses chm.List[reservations.Address] `json:"addresses"`
-		Telephone string                         `json:"telephone"`
+		Addresses wire.List[Address] `json:"addresses"`
+		Telephone string             `json:"telephone"`
 	}
 	w.plain = (*plain)(c)
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -421,7 +414,7 @@ func (a *AgeCategory) UnmarshalJSON(b []byte) error {
 	type plain AgeCategory
 	var w struct {
 		*plain
-		Code chm.String `json:"code"`
+		Code wire.String `json:"code"`
 	}
 	w.plain = (*plain)(a)
 	if err := json.Unmarshal(b, &w); err != nil {

@@ -1,8 +1,8 @@
-package reservations
+package channelmanager
 
 import (
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 // Customer is a person in the Channel Manager API: a group's customer or booker, a
@@ -28,7 +28,7 @@ type Customer struct {
 // UnmarshalJSON accepts "phone" as well as "telephone" (§11: the docs use both).
 func (c *Customer) UnmarshalJSON(b []byte) error {
 	type plain Customer
-	return chm.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
+	return wire.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
 }
 
 // CustomerTitle is a customer's form of address.
@@ -43,7 +43,7 @@ const (
 
 // UnmarshalJSON reads the title, matching the known titles case-insensitively.
 func (t *CustomerTitle) UnmarshalJSON(b []byte) error {
-	return chm.UnmarshalEnum(b, t, TitleMister, TitleMisses, TitleMiss)
+	return wire.UnmarshalEnum(b, t, TitleMister, TitleMisses, TitleMiss)
 }
 
 // LoyaltyInfo is a customer's membership of a loyalty program.
@@ -98,7 +98,7 @@ type Contact struct {
 // UnmarshalJSON accepts "phone" as well as "telephone".
 func (c *Contact) UnmarshalJSON(b []byte) error {
 	type plain Contact
-	return chm.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
+	return wire.UnmarshalWithPhone(b, (*plain)(c), &c.Telephone)
 }
 
 // Source is a sales channel of a booking. Code is nil for a channel Mews does not know
@@ -132,7 +132,7 @@ const (
 
 // String names the source type.
 func (t SourceType) String() string {
-	return chm.Name("SourceType", []string{"OnlineTravelAgency", "CentralReservationSystem",
+	return wire.Name("SourceType", []string{"OnlineTravelAgency", "CentralReservationSystem",
 		"GlobalDistributionSystem", "AlternativeDistributionSystem", "SalesAndCateringSystem",
 		"PropertyManagementSystem", "TourOperatorSystem", "OnlineBookingEngine", "Kiosk", "Agent"}, int(t))
 }

@@ -35,4 +35,4 @@
 //		PickupType: ari.PickupAllInOneGroup,
 //	}}
 //	messageID, err := ari.ProcessAvailabilityBlock(ctx, cm, &block)
-package ari
+package channelmanager

@@ -1,13 +1,12 @@
-package ari_test
+package channelmanager_test
 
 import (
 	"context"
 	"fmt"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // A channel manager sets aside ten double rooms for a wedding, then cancels the block
@@ -31,24 +30,24 @@ func ExampleProcessAvailabilityBlock() {
 	end := start.AddDays(3) // exclusive, like a departure date: three nights
 	price, _ := mews.ParseAmount("129.00")
 	net, _ := mews.ParseAmount("118.35")
-	m := &ari.BlockMessage{AvailabilityBlock: ari.AvailabilityBlock{
+	m := &channelmanager.BlockMessage{AvailabilityBlock: channelmanager.AvailabilityBlock{
 		Code:             "WEDDING-7",
-		Status:           ari.BlockCreated,
+		Status:           channelmanager.BlockCreated,
 		Name:             "Smith wedding",
-		Dates:            ari.BlockDates{Start: start, End: end},
-		ReleaseStrategy:  &ari.ReleaseStrategy{Type: ari.ReleaseRolling, Offset: ari.ReleaseOffsetDays(14)},
+		Dates:            channelmanager.BlockDates{Start: start, End: end},
+		ReleaseStrategy:  &channelmanager.ReleaseStrategy{Type: channelmanager.ReleaseRolling, Offset: channelmanager.ReleaseOffsetDays(14)},
 		OriginalRateCode: mewstest.RatePlanFlexible,
-		SpaceCategories: []ari.BlockSpaceCategory{{
+		SpaceCategories: []channelmanager.BlockSpaceCategory{{
 			SpaceTypeCode:   mewstest.SpaceTypeDouble,
-			AllocatedSpaces: []ari.SpaceCount{{Start: start, End: end, Count: 10}},
-			Rates: []ari.BlockRate{{Start: start, End: end, Prices: []ari.Price{
+			AllocatedSpaces: []channelmanager.SpaceCount{{Start: start, End: end, Count: 10}},
+			Rates: []channelmanager.BlockRate{{Start: start, End: end, Prices: []channelmanager.Price{
 				{GrossAmount: price, NetAmount: net, CurrencyCode: mewstest.PropertyCurrency, GuestCount: 2},
 			}}},
 		}},
-		Booker:     &reservations.Customer{FirstName: "Jane", LastName: "Smith"},
-		PickupType: ari.PickupAllInOneGroup,
+		Booker:     &channelmanager.Customer{FirstName: "Jane", LastName: "Smith"},
+		PickupType: channelmanager.PickupAllInOneGroup,
 	}}
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		fmt.Println("error:", err)
 		return
 	}
@@ -56,9 +55,9 @@ func ExampleProcessAvailabilityBlock() {
 	stored, _ := srv.Block("WEDDING-7")
 	fmt.Println(stored.Status, stored.Name, "as", stored.ConfirmationNumber)
 
-	m.AvailabilityBlock.Status = ari.BlockCanceled
+	m.AvailabilityBlock.Status = channelmanager.BlockCanceled
 	m.AvailabilityBlock.ConfirmationNumber = stored.ConfirmationNumber
-	if _, err := ari.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
 		fmt.Println("error:", err)
 		return
 	}
@@ -86,7 +85,7 @@ func ExampleConfirmPriceUpdate() {
 		return
 	}
 
-	err = ari.ConfirmPriceUpdate(context.Background(), cm, ari.Confirmation{
+	err = channelmanager.ConfirmPriceUpdate(context.Background(), cm, channelmanager.Confirmation{
 		ResponseURL:      srv.URL + "/api/channelManager/v1/processRateConfirmation", // from the push
 		RelatedMessageID: "66511e1d-2405-4e49-914b-b0c800d802c9",                     // the push's messageId
 		Errors:           []mews.ErrorDetail{{Code: mews.CodeRateError, Message: "Rate NR is not sold on this channel.", RateCode: "NR"}},

@@ -1,11 +1,11 @@
-package reservations
+package channelmanager
 
 import (
 	"encoding/json"
 	"fmt"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 // Group is a Channel Manager reservation group (a booking of one or more spaces), the
@@ -71,7 +71,7 @@ type GroupReservation struct {
 	ConfirmationNumber string `json:"confirmationNumber,omitempty"`
 	// State is the action: created, modified or canceled. Zero (absent) means created
 	// or modified.
-	State ReservationState `json:"state,omitzero"`
+	State State `json:"state,omitzero"`
 	// TimeState is the reservation's lifecycle in Mews (Mews → CHM only); nil when absent.
 	TimeState *TimeState `json:"timeState,omitempty"`
 	// From is the arrival date.
@@ -100,7 +100,7 @@ type GroupReservation struct {
 func (r GroupReservation) Nights() int { return r.From.DaysUntil(r.To) }
 
 // IsCanceled reports whether the reservation is marked canceled.
-func (r GroupReservation) IsCanceled() bool { return r.State == ReservationCanceled }
+func (r GroupReservation) IsCanceled() bool { return r.State == StateCanceled }
 
 // Charge is the Channel Manager "Amount" object: a price given gross, net, or both.
 // Nil means not given; Mews accepts either one or both.
@@ -156,8 +156,8 @@ type GuestCount struct {
 // UnmarshalJSON accepts a numeric code as a number or a string.
 func (g *GuestCount) UnmarshalJSON(b []byte) error {
 	var w struct {
-		Code  chm.String `json:"code"`
-		Count chm.Int    `json:"count"`
+		Code  wire.String `json:"code"`
+		Count wire.Int    `json:"count"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -182,19 +182,19 @@ type Extra struct {
 	Pricing ExtraPricing `json:"pricing"`
 }
 
-// ReservationState is the action a group message takes on a reservation.
-type ReservationState int
+// State is the action a group message takes on a reservation.
+type State int
 
 // Reservation states (actions).
 const (
-	ReservationCreated  ReservationState = 1
-	ReservationModified ReservationState = 2
-	ReservationCanceled ReservationState = 3
+	StateCreated  State = 1
+	StateModified State = 2
+	StateCanceled State = 3
 )
 
 // String names the state.
-func (s ReservationState) String() string {
-	return chm.Name("ReservationState", []string{"", "Created", "Modified", "Canceled"}, int(s))
+func (s State) String() string {
+	return wire.Name("State", []string{"", "Created", "Modified", "Canceled"}, int(s))
 }
 
 // TimeState is where a reservation is in its lifecycle in Mews, as Mews reports it.
@@ -212,7 +212,7 @@ const (
 
 // String names the time state.
 func (s TimeState) String() string {
-	return chm.Name("TimeState", []string{"Optional", "Confirmed", "CheckedIn", "CheckedOut", "Canceled", "NoShow"}, int(s))
+	return wire.Name("TimeState", []string{"Optional", "Confirmed", "CheckedIn", "CheckedOut", "Canceled", "NoShow"}, int(s))
 }
 
 // PaymentType says how a booking is paid.
@@ -227,7 +227,7 @@ const (
 
 // String names the payment type.
 func (p PaymentType) String() string {
-	return chm.Name("PaymentType", []string{"", "Prepaid", "Preauthorized", "OnSite"}, int(p))
+	return wire.Name("PaymentType", []string{"", "Prepaid", "Preauthorized", "OnSite"}, int(p))
 }
 
 // ExtraPricing says how an extra (a product) is charged.
@@ -244,12 +244,12 @@ const (
 var extraPricingNames = []string{"", "OncePerReservation", "PerPerson", "PerNight", "PerPersonPerNight"}
 
 // String names the pricing type.
-func (p ExtraPricing) String() string { return chm.Name("ExtraPricing", extraPricingNames, int(p)) }
+func (p ExtraPricing) String() string { return wire.Name("ExtraPricing", extraPricingNames, int(p)) }
 
 // UnmarshalJSON accepts the number (as the examples show), a numeric string, or the
 // name (Mews' table calls the field a string).
 func (p *ExtraPricing) UnmarshalJSON(b []byte) error {
-	var n chm.Int
+	var n wire.Int
 	if err := json.Unmarshal(b, &n); err == nil {
 		*p = ExtraPricing(n)
 		return nil
@@ -259,7 +259,7 @@ func (p *ExtraPricing) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("mews: extra pricing %.20s: want a number or a name", b)
 	}
 	for i, name := range extraPricingNames {
-		if name != "" && chm.Canonical(s, name) == name {
+		if name != "" && wire.Canonical(s, name) == name {
 			*p = ExtraPricing(i)
 			return nil
 		}

@@ -1,12 +1,12 @@
-package reservations_test
+package channelmanager_test
 
 import (
 	"context"
 	"fmt"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // A channel manager pushes a two-night booking to Mews as a reservation group, then
@@ -29,33 +29,33 @@ func ExampleProcessGroup() {
 	night1, _ := mews.ParseAmount("100")
 	night2, _ := mews.ParseAmount("97.20")
 	arrival := mews.NewDate(2025, 12, 24)
-	room := reservations.GroupReservation{
+	room := channelmanager.GroupReservation{
 		Code:          "01",
-		State:         reservations.ReservationCreated,
+		State:         channelmanager.StateCreated,
 		From:          arrival,
 		To:            arrival.AddDays(2), // departure, exclusive: two nights
 		SpaceTypeCode: mewstest.SpaceTypeDouble,
 		RatePlanCode:  mewstest.RatePlanFlexible,
-		GuestCounts:   []reservations.GuestCount{{Code: "Adult", Count: 2}},
-		Amounts:       []reservations.Charge{reservations.GrossCharge(night1), reservations.GrossCharge(night2)},
+		GuestCounts:   []channelmanager.GuestCount{{Code: "Adult", Count: 2}},
+		Amounts:       []channelmanager.Charge{channelmanager.GrossCharge(night1), channelmanager.GrossCharge(night2)},
 	}
-	total := reservations.GrossCharge(night1.Add(night2))
+	total := channelmanager.GrossCharge(night1.Add(night2))
 	room.TotalAmount = &total
-	number, _ := reservations.NewCardNumber("4111 1111 1111 1111")
-	expiry, _ := reservations.ParseCardExpiry("1230")
-	group := &reservations.Group{
+	number, _ := channelmanager.NewCardNumber("4111 1111 1111 1111")
+	expiry, _ := channelmanager.ParseCardExpiry("1230")
+	group := &channelmanager.Group{
 		ChannelID:        "BDC-998877",
 		ChannelManagerID: "CHM-2025-0001",
 		CurrencyCode:     "EUR",
-		PaymentType:      reservations.PaymentPreauthorized,
-		Customer:         &reservations.Customer{FirstName: "John", LastName: "Smith", Email: "john@smith.example"},
-		PaymentCard:      &reservations.PaymentCard{Type: reservations.CardVisa, Number: number, ExpireDate: expiry, HolderName: "John Smith"},
-		Reservations:     []reservations.GroupReservation{room},
+		PaymentType:      channelmanager.PaymentPreauthorized,
+		Customer:         &channelmanager.Customer{FirstName: "John", LastName: "Smith", Email: "john@smith.example"},
+		PaymentCard:      &channelmanager.PaymentCard{Type: channelmanager.CardVisa, Number: number, ExpireDate: expiry, HolderName: "John Smith"},
+		Reservations:     []channelmanager.GroupReservation{room},
 	}
 	sum := group.ReservationsTotal()
 	group.TotalAmount = &sum
 
-	if _, err := reservations.ProcessGroup(context.Background(), cm, group); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *group}); err != nil {
 		fmt.Println("error:", err)
 		return
 	}
@@ -63,7 +63,7 @@ func ExampleProcessGroup() {
 	stored, _ := srv.Group("CHM-2025-0001")
 	fmt.Println("Mews holds", len(stored.Reservations), "reservation, canceled:", stored.Canceled)
 
-	if _, err := reservations.ProcessGroup(context.Background(), cm, reservations.CancelGroup("BDC-998877", "CHM-2025-0001")); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: channelmanager.CancelGroup("BDC-998877", "CHM-2025-0001")}); err != nil {
 		fmt.Println("error:", err)
 		return
 	}

@@ -1,4 +1,4 @@
-package reservations_test
+package channelmanager_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // An older full state whose first attempt failed with a 503 waits to be retried when the
@@ -27,11 +27,11 @@ func TestProcessGroupRetryOfAnOlderStateNeverLandsAfterANewerOne(t *testing.T) {
 
 		olderErr := make(chan error, 1)
 		go func() {
-			_, err := reservations.ProcessGroup(context.Background(), cm, older)
+			_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *older})
 			olderErr <- err
 		}()
 		synctest.Wait() // the older push got its 503 and waits to retry
-		if _, err := reservations.ProcessGroup(context.Background(), cm, newer); err != nil {
+		if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *newer}); err != nil {
 			t.Fatalf("newer push: %v", err)
 		}
 		time.Sleep(5 * time.Minute) // far beyond any retry of the older push
@@ -43,7 +43,7 @@ func TestProcessGroupRetryOfAnOlderStateNeverLandsAfterANewerOne(t *testing.T) {
 		}
 		select {
 		case err := <-olderErr:
-			if !errors.Is(err, reservations.ErrSuperseded) {
+			if !errors.Is(err, channelmanager.ErrSuperseded) {
 				t.Errorf("older push returned %v, want ErrSuperseded", err)
 			}
 		default:

@@ -1,4 +1,4 @@
-package reservations
+package channelmanager
 
 import (
 	"context"
@@ -7,38 +7,29 @@ import (
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
 )
 
 // MaxGroupReservations is Mews' recommended maximum number of reservations in one group
-// message. ProcessGroup refuses larger groups unless AllowLargeGroup is given.
+// message. ProcessGroup refuses larger groups unless ProcessGroupParams.AllowLargeGroup
+// is set.
 const MaxGroupReservations = 100
 
-// ErrSuperseded is returned by ProcessGroup and ConfirmGroup when a newer push for the
-// same booking (channelManagerId) or the same confirmed message (relatedMessageId) on
-// the same connection started before this one was delivered: this one's retries were
-// dropped so that it cannot overwrite the newer state. Nothing needs resending.
-var ErrSuperseded = chm.ErrSuperseded
+const opProcessGroup = "processGroup"
 
-const (
-	opProcessGroup             = "processGroup"
-	opProcessGroupConfirmation = "processGroupConfirmation"
-)
-
-// GroupOption adjusts ProcessGroup.
-type GroupOption func(*groupSettings)
-
-type groupSettings struct{ allowLarge bool }
-
-// AllowLargeGroup lets ProcessGroup send a group of more than MaxGroupReservations
-// reservations, which Mews recommends against; use it only when the booking really is
-// that large and cannot be split (a group must be sent as one message).
-func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarge = true } }
+// ProcessGroupParams is the input of ProcessGroup.
+type ProcessGroupParams struct {
+	// Group is the booking's full state.
+	Group Group
+	// AllowLargeGroup lets ProcessGroup send a group of more than MaxGroupReservations
+	// reservations, which Mews recommends against; set it only when the booking really
+	// is that large and cannot be split (a group must be sent as one message).
+	AllowLargeGroup bool
+}
 
 // ProcessGroup sends a reservation group (a new, modified or cancelled booking) to
 // Mews' reservation push URL (a PCI proxy, which is why the card travels in clear there)
-// and returns the messageId it was sent with: g.MessageID, or a fresh random id when
-// that is empty (g is not modified). Mews only accepts the group here; the result comes
+// and returns the messageId it was sent with: p.Group.MessageID, or a fresh random id
+// when that is empty. Mews only accepts the group here; the result comes
 // later to the channel manager's confirmGroup endpoint with that id as relatedMessageId.
 //
 // The group is validated first, and nothing is sent when it is invalid (*mews.InputError):
@@ -64,20 +55,17 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 // (code 9, the property switched reservations off), mews.ErrValidation (6),
 // mews.ErrProcessing (7: do not resend unchanged), mews.ErrInvalidAuthentication (8),
 // mews.ErrConnectionNotFound (3).
-func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts ...GroupOption) (messageID string, err error) {
-	var set groupSettings
-	for _, o := range opts {
-		o(&set)
+func ProcessGroup(ctx context.Context, h mews.ChannelManagerCaller, p ProcessGroupParams) (messageID string, err error) {
+	if h == nil {
+		return "", noHandle(opProcessGroup)
 	}
-	if cm == nil {
-		return "", &mews.InputError{Operation: opProcessGroup, Field: "channel manager", Reason: "is nil; create one with client.ChannelManager(connectionToken)"}
-	}
-	if err := g.validate(set); err != nil {
+	g := &p.Group
+	if err := g.validate(p.AllowLargeGroup); err != nil {
 		return "", err
 	}
 	w := groupWire{Group: g, MessageID: g.MessageID}
 	if strings.TrimSpace(w.MessageID) == "" {
-		w.MessageID = chm.NewMessageID()
+		w.MessageID = newMessageID()
 	}
 	if g.PaymentCard != nil {
 		if w.PaymentCard, err = g.PaymentCard.MarshalRevealedJSON(); err != nil {
@@ -93,9 +81,9 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 	// booking's separate messages in parallel), and each delivery may bring its own
 	// confirmGroup with the same relatedMessageId, which the confirmGroup handler must
 	// accept. The retry backoff puts the repeat well after the first delivery.
-	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.Secrets()}
-	err = chm.Latest(ctx, cm, opProcessGroup, g.ChannelManagerID, func(ctx context.Context) error {
-		return cm.Do(ctx, op, w, nil)
+	op := mews.Operation{Name: opProcessGroup, URL: environment(h).ReservationPushURL, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.Secrets()}
+	err = sendLatest(ctx, h, opProcessGroup, g.ChannelManagerID, func(ctx context.Context) error {
+		return h.CallChannelManager(ctx, op, w, nil)
 	})
 	if err != nil {
 		return "", err
@@ -127,10 +115,7 @@ func (g *Group) Cancels() bool {
 }
 
 // validate checks what Mews requires of a CHM → Mews group.
-func (g *Group) validate(set groupSettings) error {
-	if g == nil {
-		return groupInputError("group", "is nil")
-	}
+func (g *Group) validate(allowLarge bool) error {
 	switch {
 	case strings.TrimSpace(g.ChannelID) == "":
 		return groupInputError("channelId", "is empty; set the booking's id in the sales channel")
@@ -138,8 +123,8 @@ func (g *Group) validate(set groupSettings) error {
 		return groupInputError("channelManagerId", "is empty; set the booking's id in the channel manager (the group's identity)")
 	case g.Reservations == nil:
 		return groupInputError("reservations", "is nil, which Mews reads as cancelling the whole booking; to cancel it, send CancelGroup (an empty, non-nil list) or mark every reservation canceled")
-	case len(g.Reservations) > MaxGroupReservations && !set.allowLarge:
-		return groupInputError("reservations", "has %d reservations, more than the %d Mews recommends per group; pass reservations.AllowLargeGroup() if the booking cannot be smaller", len(g.Reservations), MaxGroupReservations)
+	case len(g.Reservations) > MaxGroupReservations && !allowLarge:
+		return groupInputError("reservations", "has %d reservations, more than the %d Mews recommends per group; set ProcessGroupParams.AllowLargeGroup if the booking cannot be smaller", len(g.Reservations), MaxGroupReservations)
 	}
 	if !g.Cancels() {
 		if err := g.validateLive(); err != nil {
@@ -258,15 +243,15 @@ func (g *Group) ReservationsTotal() Charge {
 
 // CancelGroup returns the message that cancels a whole booking: its identity and an
 // empty reservations list, which Mews reads as "every reservation canceled".
-func CancelGroup(channelID, channelManagerID string) *Group {
-	return &Group{ChannelID: channelID, ChannelManagerID: channelManagerID, Reservations: []GroupReservation{}}
+func CancelGroup(channelID, channelManagerID string) Group {
+	return Group{ChannelID: channelID, ChannelManagerID: channelManagerID, Reservations: []GroupReservation{}}
 }
 
 // CancelAll marks every reservation of g canceled, keeping them in the message; the
 // alternative to CancelGroup when the codes should be stated.
 func (g *Group) CancelAll() {
 	for i := range g.Reservations {
-		g.Reservations[i].State = ReservationCanceled
+		g.Reservations[i].State = StateCanceled
 	}
 }
 
@@ -285,62 +270,7 @@ func (g *Group) CancelReservations(codes ...string) error {
 		}
 	}
 	for _, c := range codes {
-		g.Reservations[index[c]].State = ReservationCanceled
+		g.Reservations[index[c]].State = StateCanceled
 	}
 	return nil
-}
-
-// GroupConfirmation is the body of processGroupConfirmation: the channel manager's
-// asynchronous answer to a group that Mews pushed to it.
-type GroupConfirmation struct {
-	// ResponseURL is the push's responseUrl; when it is a confirmation path on the
-	// client's platform address the confirmation goes there, otherwise to the default
-	// path. Not part of the body.
-	ResponseURL string `json:"-"`
-	// RelatedMessageID is the messageId of Mews' push.
-	RelatedMessageID string `json:"relatedMessageId"`
-	// Success says whether the channel manager applied the group.
-	Success bool `json:"success"`
-	// Errors say why not (required when Success is false).
-	Errors []mews.ErrorDetail `json:"errors,omitempty"`
-	// Code is the channel manager's own reference of the group; Mews sends it back with
-	// every later change. Required on success.
-	Code string `json:"code"`
-	// Reservations pairs the channel manager's reservation codes with Mews' numbers.
-	Reservations []ReservationConfirmation `json:"reservations,omitempty"`
-}
-
-// UnmarshalJSON accepts a numeric code (Mews' example shows one), success as a string
-// and the singular "error".
-func (c *GroupConfirmation) UnmarshalJSON(b []byte) error {
-	type plain GroupConfirmation
-	return chm.UnmarshalConfirmation(b, (*plain)(c))
-}
-
-// ReservationConfirmation pairs a channel manager's reservation code with Mews'
-// confirmation number.
-type ReservationConfirmation struct {
-	// Code is the channel manager's reservation code; Mews sends it back with changes.
-	Code string `json:"code"`
-	// ConfirmationNumber is Mews' number of the reservation, from the push.
-	ConfirmationNumber string `json:"confirmationNumber"`
-}
-
-// ConfirmGroup sends processGroupConfirmation: the result of a group that Mews pushed to
-// the channel manager's processGroup endpoint. Invalid confirmations (no
-// relatedMessageId, success without code, failure without errors, reservations without
-// both numbers) are refused before sending with *mews.InputError.
-func ConfirmGroup(ctx context.Context, cm *mews.ChannelManager, c GroupConfirmation) error {
-	if err := chm.CheckConfirmation(opProcessGroupConfirmation, c.RelatedMessageID, c.Success, c.Errors); err != nil {
-		return err
-	}
-	if c.Success && strings.TrimSpace(c.Code) == "" {
-		return &mews.InputError{Operation: opProcessGroupConfirmation, Field: "code", Reason: "is empty; set the channel manager's own reference of the group"}
-	}
-	for i, r := range c.Reservations {
-		if r.Code == "" || r.ConfirmationNumber == "" {
-			return &mews.InputError{Operation: opProcessGroupConfirmation, Field: fmt.Sprintf("reservations[%d]", i), Reason: "needs both code and confirmationNumber"}
-		}
-	}
-	return chm.PostConfirmation(ctx, cm, opProcessGroupConfirmation, c.ResponseURL, c.RelatedMessageID, c)
 }

@@ -1,4 +1,4 @@
-package reservations_test
+package channelmanager_test
 
 import (
 	"bytes"
@@ -15,17 +15,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // exampleGroup decodes the reference's processGroup request (contacts use "telephone",
 // the documented field; the "phone" spelling is tested separately).
-func exampleGroup(t *testing.T) (*reservations.Group, []byte) {
+func exampleGroup(t *testing.T) (*channelmanager.Group, []byte) {
 	t.Helper()
 	raw := chmtest.Read(t, "cm_processgroup_request.json")
-	var g reservations.Group
+	var g channelmanager.Group
 	if err := json.Unmarshal(raw, &g); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestProcessGroupSendsTheReferenceExampleToThePushURL(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, raw := exampleGroup(t)
 
-	id, err := reservations.ProcessGroup(context.Background(), cm, g)
+	id, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestProcessGroupSendsTheReferenceExampleToThePushURL(t *testing.T) {
 func TestProcessGroupIsStoredByChannelManagerID(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
 	stored, ok := srv.Group("123456")
@@ -65,7 +65,7 @@ func TestProcessGroupIsStoredByChannelManagerID(t *testing.T) {
 	if d := cmp.Diff([]string{"EXP-123456", "01", "false", "03", "true"}, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	var back reservations.Group
+	var back channelmanager.Group
 	if err := json.Unmarshal(stored.Body, &back); err != nil || back.PaymentCard.Number.Last4() != "1111" {
 		t.Errorf("stored body does not decode: %v", err)
 	}
@@ -78,7 +78,7 @@ func TestProcessGroupGeneratesAUniqueMessageIDWhenEmpty(t *testing.T) {
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 3 {
-		id, err := reservations.ProcessGroup(context.Background(), cm, g)
+		id, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,45 +103,45 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 	tests := []struct {
 		name  string
 		field string
-		edit  func(g *reservations.Group)
+		edit  func(g *channelmanager.Group)
 	}{
-		{"no channelId", "channelId", func(g *reservations.Group) { g.ChannelID = "" }},
-		{"no channelManagerId", "channelManagerId", func(g *reservations.Group) { g.ChannelManagerID = " " }},
-		{"forgotten reservations", "reservations", func(g *reservations.Group) { g.Reservations = nil }},
-		{"no currency", "currencyCode", func(g *reservations.Group) { g.CurrencyCode = "" }},
-		{"no total", "totalAmount", func(g *reservations.Group) { g.TotalAmount = nil }},
-		{"no payment type", "paymentType", func(g *reservations.Group) { g.PaymentType = 0 }},
-		{"no customer", "customer.lastName", func(g *reservations.Group) { g.Customer = nil }},
-		{"customer without last name", "customer.lastName", func(g *reservations.Group) { g.Customer.LastName = "" }},
-		{"no code", "reservations[0].code", func(g *reservations.Group) { g.Reservations[0].Code = "" }},
-		{"underscore code", "reservations[0].code", func(g *reservations.Group) { g.Reservations[0].Code = "_" }},
-		{"duplicate code", "reservations[1].code", func(g *reservations.Group) { g.Reservations[1].Code = "01" }},
-		{"departure before arrival", "reservations[0].to", func(g *reservations.Group) { g.Reservations[0].To = g.Reservations[0].From }},
-		{"missing dates", "reservations[0].from/to", func(g *reservations.Group) { g.Reservations[0].From = mews.Date{} }},
-		{"no space type", "reservations[0].spaceTypeCode", func(g *reservations.Group) { g.Reservations[0].SpaceTypeCode = "" }},
-		{"no rate plan", "reservations[0].ratePlanCode", func(g *reservations.Group) { g.Reservations[0].RatePlanCode = "" }},
-		{"no guests", "reservations[0].guestCounts", func(g *reservations.Group) { g.Reservations[0].GuestCounts = nil }},
-		{"zero guests", "reservations[0].guestCounts", func(g *reservations.Group) { g.Reservations[0].GuestCounts[0].Count = 0 }},
-		{"guest count without code", "reservations[0].guestCounts[0]", func(g *reservations.Group) { g.Reservations[0].GuestCounts[0].Code = "" }},
-		{"amount per night", "reservations[0].amounts", func(g *reservations.Group) { g.Reservations[0].Amounts = g.Reservations[0].Amounts[:1] }},
-		{"negative night", "reservations[0].amounts[1]", func(g *reservations.Group) {
-			g.Reservations[0].Amounts[1] = reservations.GrossCharge(mews.AmountFromInt(-1))
+		{"no channelId", "channelId", func(g *channelmanager.Group) { g.ChannelID = "" }},
+		{"no channelManagerId", "channelManagerId", func(g *channelmanager.Group) { g.ChannelManagerID = " " }},
+		{"forgotten reservations", "reservations", func(g *channelmanager.Group) { g.Reservations = nil }},
+		{"no currency", "currencyCode", func(g *channelmanager.Group) { g.CurrencyCode = "" }},
+		{"no total", "totalAmount", func(g *channelmanager.Group) { g.TotalAmount = nil }},
+		{"no payment type", "paymentType", func(g *channelmanager.Group) { g.PaymentType = 0 }},
+		{"no customer", "customer.lastName", func(g *channelmanager.Group) { g.Customer = nil }},
+		{"customer without last name", "customer.lastName", func(g *channelmanager.Group) { g.Customer.LastName = "" }},
+		{"no code", "reservations[0].code", func(g *channelmanager.Group) { g.Reservations[0].Code = "" }},
+		{"underscore code", "reservations[0].code", func(g *channelmanager.Group) { g.Reservations[0].Code = "_" }},
+		{"duplicate code", "reservations[1].code", func(g *channelmanager.Group) { g.Reservations[1].Code = "01" }},
+		{"departure before arrival", "reservations[0].to", func(g *channelmanager.Group) { g.Reservations[0].To = g.Reservations[0].From }},
+		{"missing dates", "reservations[0].from/to", func(g *channelmanager.Group) { g.Reservations[0].From = mews.Date{} }},
+		{"no space type", "reservations[0].spaceTypeCode", func(g *channelmanager.Group) { g.Reservations[0].SpaceTypeCode = "" }},
+		{"no rate plan", "reservations[0].ratePlanCode", func(g *channelmanager.Group) { g.Reservations[0].RatePlanCode = "" }},
+		{"no guests", "reservations[0].guestCounts", func(g *channelmanager.Group) { g.Reservations[0].GuestCounts = nil }},
+		{"zero guests", "reservations[0].guestCounts", func(g *channelmanager.Group) { g.Reservations[0].GuestCounts[0].Count = 0 }},
+		{"guest count without code", "reservations[0].guestCounts[0]", func(g *channelmanager.Group) { g.Reservations[0].GuestCounts[0].Code = "" }},
+		{"amount per night", "reservations[0].amounts", func(g *channelmanager.Group) { g.Reservations[0].Amounts = g.Reservations[0].Amounts[:1] }},
+		{"negative night", "reservations[0].amounts[1]", func(g *channelmanager.Group) {
+			g.Reservations[0].Amounts[1] = channelmanager.GrossCharge(mews.AmountFromInt(-1))
 		}},
-		{"extra on one date", "reservations[0].extras[0]", func(g *reservations.Group) { g.Reservations[0].Extras[0].To = g.Reservations[0].Extras[0].From }},
-		{"extra without code", "reservations[0].extras[0].code", func(g *reservations.Group) { g.Reservations[0].Extras[0].Code = "" }},
-		{"extra without amount", "reservations[0].extras[0].amount", func(g *reservations.Group) { g.Reservations[0].Extras[0].Amount = reservations.Charge{} }},
-		{"extra without pricing", "reservations[0].extras[0].pricing", func(g *reservations.Group) { g.Reservations[0].Extras[0].Pricing = 0 }},
-		{"source without name", "sources[1].name", func(g *reservations.Group) { g.Sources[1].Name = "" }},
-		{"two primary sources", "sources", func(g *reservations.Group) { g.Sources[1].IsPrimary = true }},
-		{"card cvv 000", "paymentCard", func(g *reservations.Group) { g.PaymentCard.CVV = reservations.NewCardSecret("000") }},
-		{"card type", "paymentCard", func(g *reservations.Group) { g.PaymentCard.Type = 14 }},
+		{"extra on one date", "reservations[0].extras[0]", func(g *channelmanager.Group) { g.Reservations[0].Extras[0].To = g.Reservations[0].Extras[0].From }},
+		{"extra without code", "reservations[0].extras[0].code", func(g *channelmanager.Group) { g.Reservations[0].Extras[0].Code = "" }},
+		{"extra without amount", "reservations[0].extras[0].amount", func(g *channelmanager.Group) { g.Reservations[0].Extras[0].Amount = channelmanager.Charge{} }},
+		{"extra without pricing", "reservations[0].extras[0].pricing", func(g *channelmanager.Group) { g.Reservations[0].Extras[0].Pricing = 0 }},
+		{"source without name", "sources[1].name", func(g *channelmanager.Group) { g.Sources[1].Name = "" }},
+		{"two primary sources", "sources", func(g *channelmanager.Group) { g.Sources[1].IsPrimary = true }},
+		{"card cvv 000", "paymentCard", func(g *channelmanager.Group) { g.PaymentCard.CVV = channelmanager.NewCardSecret("000") }},
+		{"card type", "paymentCard", func(g *channelmanager.Group) { g.PaymentCard.Type = 14 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 			g, _ := exampleGroup(t)
 			tt.edit(g)
-			_, err := reservations.ProcessGroup(context.Background(), cm, g)
+			_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g})
 			var in *mews.InputError
 			if !errors.As(err, &in) || !errors.Is(err, mews.ErrInvalidInput) || in.Field != tt.field {
 				t.Fatalf("err = %v, want an InputError on %s", err, tt.field)
@@ -156,10 +156,10 @@ func TestProcessGroupValidatesBeforeSending(t *testing.T) {
 func TestProcessGroupOnlyNeedsIdentityToCancel(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reservations.ProcessGroup(context.Background(), cm, reservations.CancelGroup("EXP-123456", "123456")); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: channelmanager.CancelGroup("EXP-123456", "123456")}); err != nil {
 		t.Fatal(err)
 	}
 	bodies := chmtest.Bodies(srv, "processGroup")
@@ -172,9 +172,9 @@ func TestProcessGroupOnlyNeedsIdentityToCancel(t *testing.T) {
 func TestCancelReservationsCancelsPartOfAGroup(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
-	g.Reservations[1].State = reservations.ReservationCreated
+	g.Reservations[1].State = channelmanager.StateCreated
 	g.Reservations[1].Amounts = nil
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
 	if err := g.CancelReservations("03"); err != nil {
@@ -183,7 +183,7 @@ func TestCancelReservationsCancelsPartOfAGroup(t *testing.T) {
 	if len(g.Reservations) != 2 || g.Reservations[0].IsCanceled() || !g.Reservations[1].IsCanceled() {
 		t.Fatalf("reservations = %+v", g.Reservations)
 	}
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := srv.Group("123456")
@@ -203,12 +203,12 @@ func TestLeavingAReservationOutCancelsItInMewstest(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	g, _ := exampleGroup(t)
 	g.Reservations[1].State = 0
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
 	first, _ := srv.Group("123456")
 	g.Reservations = g.Reservations[:1]
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := srv.Group("123456")
@@ -222,21 +222,21 @@ func TestProcessGroupRefusesMoreThan100ReservationsUnlessAllowed(t *testing.T) {
 	g, _ := exampleGroup(t)
 	base := g.Reservations[0]
 	g.Reservations = nil
-	total := reservations.Charge{}
-	for i := range reservations.MaxGroupReservations + 1 {
+	total := channelmanager.Charge{}
+	for i := range channelmanager.MaxGroupReservations + 1 {
 		r := base
 		r.Code = fmt.Sprintf("%03d", i)
 		g.Reservations = append(g.Reservations, r)
-		total = reservations.GrossCharge(mews.AmountFromInt(240 * int64(i+1)))
+		total = channelmanager.GrossCharge(mews.AmountFromInt(240 * int64(i+1)))
 	}
 	g.TotalAmount = &total
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g); !errors.Is(err, mews.ErrInvalidInput) || !strings.Contains(err.Error(), "AllowLargeGroup") {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); !errors.Is(err, mews.ErrInvalidInput) || !strings.Contains(err.Error(), "AllowLargeGroup") {
 		t.Errorf("err = %v, want an InputError naming AllowLargeGroup", err)
 	}
 	if n := len(srv.RequestsFor("processGroup")); n != 0 {
 		t.Fatalf("%d requests were sent", n)
 	}
-	if _, err := reservations.ProcessGroup(context.Background(), cm, g, reservations.AllowLargeGroup()); err != nil {
+	if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g, AllowLargeGroup: true}); err != nil {
 		t.Errorf("with AllowLargeGroup: %v", err)
 	}
 	if stored, _ := srv.Group("123456"); len(stored.Reservations) != 101 {
@@ -248,7 +248,7 @@ func TestProcessGroupErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 	t.Run("deactivated connection", func(t *testing.T) {
 		_, cm := chmtest.NewChannelManager(t, mewstest.DeactivatedConnectionToken)
 		g, _ := exampleGroup(t)
-		if _, err := reservations.ProcessGroup(context.Background(), cm, g); !errors.Is(err, mews.ErrConnectionNotFound) {
+		if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); !errors.Is(err, mews.ErrConnectionNotFound) {
 			t.Errorf("err = %v, want ErrConnectionNotFound", err)
 		}
 	})
@@ -256,7 +256,7 @@ func TestProcessGroupErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 		_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		g, _ := exampleGroup(t)
 		g.Reservations[0].SpaceTypeCode = "ST"
-		_, err := reservations.ProcessGroup(context.Background(), cm, g)
+		_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g})
 		if !errors.Is(err, mews.ErrProcessing) || !strings.Contains(err.Error(), "'ST'") {
 			t.Errorf("err = %v, want ErrProcessing naming ST", err)
 		}
@@ -267,7 +267,7 @@ func TestProcessGroupErrorsFromMewsReachCallersAsSentinels(t *testing.T) {
 			return nil, mewstest.ChannelManagerError(mews.CodeRateError, "Receiving reservations is disabled.")
 		})
 		g, _ := exampleGroup(t)
-		if _, err := reservations.ProcessGroup(context.Background(), cm, g); !errors.Is(err, mews.ErrOperationDisabled) {
+		if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); !errors.Is(err, mews.ErrOperationDisabled) {
 			t.Errorf("err = %v, want ErrOperationDisabled", err)
 		}
 	})
@@ -337,11 +337,11 @@ func TestPaymentCardValidateNamesTheProblemWithoutTheNumber(t *testing.T) {
 	if err := g.PaymentCard.Validate(); err != nil {
 		t.Fatalf("the reference card: %v", err)
 	}
-	for name, edit := range map[string]func(c *reservations.PaymentCard){
-		"number": func(c *reservations.PaymentCard) { c.Number = reservations.CardNumber{} },
-		"expire": func(c *reservations.PaymentCard) { c.ExpireDate = reservations.CardExpiry{} },
-		"type":   func(c *reservations.PaymentCard) { c.Type = 0 },
-		"cvv":    func(c *reservations.PaymentCard) { c.CVV = reservations.NewCardSecret("000") },
+	for name, edit := range map[string]func(c *channelmanager.PaymentCard){
+		"number": func(c *channelmanager.PaymentCard) { c.Number = channelmanager.CardNumber{} },
+		"expire": func(c *channelmanager.PaymentCard) { c.ExpireDate = channelmanager.CardExpiry{} },
+		"type":   func(c *channelmanager.PaymentCard) { c.Type = 0 },
+		"cvv":    func(c *channelmanager.PaymentCard) { c.CVV = channelmanager.NewCardSecret("000") },
 	} {
 		card := *g.PaymentCard
 		edit(&card)
@@ -353,24 +353,24 @@ func TestPaymentCardValidateNamesTheProblemWithoutTheNumber(t *testing.T) {
 }
 
 func TestCardNumberAndExpiryParsing(t *testing.T) {
-	n, err := reservations.NewCardNumber(" 4111 1111-1111 1111 ")
+	n, err := channelmanager.NewCardNumber(" 4111 1111-1111 1111 ")
 	if err != nil || n.Reveal() != "4111111111111111" {
 		t.Errorf("NewCardNumber = %v, %v", n, err)
 	}
 	for _, bad := range []string{"", "4111", "4111x11111111111", "41111111111111111111"} {
-		if _, err := reservations.NewCardNumber(bad); !errors.Is(err, mews.ErrInvalidInput) || (bad != "" && strings.Contains(err.Error(), bad)) {
+		if _, err := channelmanager.NewCardNumber(bad); !errors.Is(err, mews.ErrInvalidInput) || (bad != "" && strings.Contains(err.Error(), bad)) {
 			t.Errorf("NewCardNumber(%q) = %v", bad, err)
 		}
 	}
-	e, err := reservations.ParseCardExpiry("0222")
+	e, err := channelmanager.ParseCardExpiry("0222")
 	if err != nil || e.Month != 2 || e.Year != 2022 || e.String() != "0222" {
 		t.Errorf("ParseCardExpiry = %+v, %v", e, err)
 	}
-	if slash, _ := reservations.ParseCardExpiry("08/21"); slash.String() != "0821" {
+	if slash, _ := channelmanager.ParseCardExpiry("08/21"); slash.String() != "0821" {
 		t.Errorf("MM/yy = %v", slash)
 	}
 	for _, bad := range []string{"1322", "022", "ab22", "-122", "02222"} {
-		if _, err := reservations.ParseCardExpiry(bad); err == nil {
+		if _, err := channelmanager.ParseCardExpiry(bad); err == nil {
 			t.Errorf("ParseCardExpiry(%q) succeeded", bad)
 		}
 	}
@@ -380,7 +380,7 @@ func TestCardNumberAndExpiryParsing(t *testing.T) {
 }
 
 func TestGroupDecodersTolerateTheDocsInconsistencies(t *testing.T) {
-	var g reservations.Group
+	var g channelmanager.Group
 	if err := json.Unmarshal(chmtest.Read(t, "cm_processgroup_phone_contacts.json"), &g); err != nil {
 		t.Fatal(err)
 	}
@@ -388,22 +388,22 @@ func TestGroupDecodersTolerateTheDocsInconsistencies(t *testing.T) {
 	if d := cmp.Diff([]string{"+420 000 000 000", "+420 111", "+1 202", "Czech Republic"}, got); d != "" {
 		t.Errorf("phone spellings (-want +got):\n%s", d)
 	}
-	var r reservations.GroupReservation
+	var r channelmanager.GroupReservation
 	if err := json.Unmarshal([]byte(`{"guestCounts":[{"code":10,"count":"2"}],"extras":[{"code":"B","pricing":"PerNight","amount":{"gross":"20.00"}}]}`), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.GuestCounts[0] != (reservations.GuestCount{Code: "10", Count: 2}) || r.Extras[0].Pricing != reservations.PricingPerNight || r.Extras[0].Amount.Gross.String() != "20.00" {
+	if r.GuestCounts[0] != (channelmanager.GuestCount{Code: "10", Count: 2}) || r.Extras[0].Pricing != channelmanager.PricingPerNight || r.Extras[0].Amount.Gross.String() != "20.00" {
 		t.Errorf("reservation = %+v", r)
 	}
-	var c reservations.Customer
-	if err := json.Unmarshal([]byte(`{"lastName":"S","title":"mister"}`), &c); err != nil || c.Title != reservations.TitleMister {
+	var c channelmanager.Customer
+	if err := json.Unmarshal([]byte(`{"lastName":"S","title":"mister"}`), &c); err != nil || c.Title != channelmanager.TitleMister {
 		t.Errorf("title = %q, %v", c.Title, err)
 	}
 }
 
 func TestMewsPushedGroupRoundTrips(t *testing.T) {
 	raw := chmtest.Read(t, "chm_processgroup_request.json")
-	var g reservations.Group
+	var g channelmanager.Group
 	if err := json.Unmarshal(raw, &g); err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestMewsPushedGroupRoundTrips(t *testing.T) {
 	}
 	chmtest.AssertSameJSON(t, raw, out, chmtest.TokenFields...)
 	r := g.Reservations[1]
-	if r.TimeState == nil || *r.TimeState != reservations.TimeStateOptional || r.Code != "" || g.Reservations[0].PaymentCardData.ExpireDate.String() != "0222" {
+	if r.TimeState == nil || *r.TimeState != channelmanager.TimeStateOptional || r.Code != "" || g.Reservations[0].PaymentCardData.ExpireDate.String() != "0222" {
 		t.Errorf("pushed reservation = %+v", r)
 	}
 }
@@ -424,12 +424,12 @@ func TestReservationsTotalSumsLiveReservations(t *testing.T) {
 	if total.String() != "gross 240 net 194.4" {
 		t.Errorf("total = %s", total)
 	}
-	g.Reservations[1].State = reservations.ReservationCreated
-	g.Reservations[1].TotalAmount = &reservations.Charge{Gross: ptr(mews.NewAmount(34000, 2))}
+	g.Reservations[1].State = channelmanager.StateCreated
+	g.Reservations[1].TotalAmount = &channelmanager.Charge{Gross: ptr(mews.NewAmount(34000, 2))}
 	if got := g.ReservationsTotal(); got.String() != "gross 580.00 net 194.4" {
 		t.Errorf("total = %s", got)
 	}
-	if (reservations.Charge{}).String() != "no amount" || reservations.NetGrossCharge(mews.AmountFromInt(1), mews.AmountFromInt(2)).String() != "gross 2 net 1" {
+	if (channelmanager.Charge{}).String() != "no amount" || channelmanager.NetGrossCharge(mews.AmountFromInt(1), mews.AmountFromInt(2)).String() != "gross 2 net 1" {
 		t.Error("Charge.String")
 	}
 }
@@ -437,11 +437,11 @@ func TestReservationsTotalSumsLiveReservations(t *testing.T) {
 func TestConfirmGroupSendsTheReferenceExample(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	raw := chmtest.Read(t, "cm_processgroupconfirmation_request.json")
-	var c reservations.GroupConfirmation
+	var c channelmanager.Confirmation
 	if err := json.Unmarshal(raw, &c); err != nil {
 		t.Fatal(err)
 	}
-	if err := reservations.ConfirmGroup(context.Background(), cm, c); err != nil {
+	if err := channelmanager.ConfirmGroup(context.Background(), cm, c); err != nil {
 		t.Fatal(err)
 	}
 	bodies := chmtest.Bodies(srv, "processGroupConfirmation")
@@ -454,13 +454,13 @@ func TestConfirmGroupSendsTheReferenceExample(t *testing.T) {
 func TestConfirmGroupPostsToTheResponseURLOnlyOnThePlatform(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	srv.HandleChannelManager("customConfirmation", func(*mewstest.Request) (any, error) { return nil, nil })
-	c := reservations.GroupConfirmation{RelatedMessageID: "m1", Success: true, Code: "G1"}
+	c := channelmanager.Confirmation{RelatedMessageID: "m1", Success: true, Code: "G1"}
 	c.ResponseURL = srv.URL + "/api/channelManager/v1/customConfirmation"
-	if err := reservations.ConfirmGroup(context.Background(), cm, c); err != nil {
+	if err := channelmanager.ConfirmGroup(context.Background(), cm, c); err != nil {
 		t.Fatal(err)
 	}
 	c.ResponseURL = "https://elsewhere.example/api/channelManager/v1/customConfirmation"
-	if err := reservations.ConfirmGroup(context.Background(), cm, c); err != nil {
+	if err := channelmanager.ConfirmGroup(context.Background(), cm, c); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := len(srv.RequestsFor("customConfirmation")), len(srv.RequestsFor("processGroupConfirmation")); a != 1 || b != 1 {
@@ -471,33 +471,33 @@ func TestConfirmGroupPostsToTheResponseURLOnlyOnThePlatform(t *testing.T) {
 func TestConfirmGroupValidatesBeforeSending(t *testing.T) {
 	srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 	failed := []mews.ErrorDetail{{Code: mews.CodeCategoryError, Message: "Unknown category", CategoryCode: "X"}}
-	for _, c := range []reservations.GroupConfirmation{
+	for _, c := range []channelmanager.Confirmation{
 		{Success: true, Code: "G"},
 		{RelatedMessageID: "m", Success: true},
 		{RelatedMessageID: "m", Success: false},
 		{RelatedMessageID: "m", Success: true, Code: "G", Errors: failed},
-		{RelatedMessageID: "m", Success: true, Code: "G", Reservations: []reservations.ReservationConfirmation{{Code: "01"}}},
+		{RelatedMessageID: "m", Success: true, Code: "G", Reservations: []channelmanager.ReservationConfirmation{{Code: "01"}}},
 		{RelatedMessageID: "m", Errors: []mews.ErrorDetail{{Message: "no code"}}},
 	} {
-		if err := reservations.ConfirmGroup(context.Background(), cm, c); !errors.Is(err, mews.ErrInvalidInput) {
+		if err := channelmanager.ConfirmGroup(context.Background(), cm, c); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("ConfirmGroup(%+v) = %v, want ErrInvalidInput", c, err)
 		}
 	}
 	if n := len(srv.RequestsFor("processGroupConfirmation")); n != 0 {
 		t.Errorf("%d confirmations sent", n)
 	}
-	if err := reservations.ConfirmGroup(context.Background(), cm, reservations.GroupConfirmation{RelatedMessageID: "m", Errors: failed}); err != nil {
+	if err := channelmanager.ConfirmGroup(context.Background(), cm, channelmanager.Confirmation{RelatedMessageID: "m", Errors: failed}); err != nil {
 		t.Errorf("a failure confirmation: %v", err)
 	}
 }
 
 func TestGroupConfirmationDecodesNumericCodeAndSingularError(t *testing.T) {
-	var c reservations.GroupConfirmation
+	var c channelmanager.Confirmation
 	doc := `{"relatedMessageId":"m","success":"false","code":123,"error":{"code":"4","message":"There is no space type with mapping code 'ST'."}}`
 	if err := json.Unmarshal([]byte(doc), &c); err != nil {
 		t.Fatal(err)
 	}
-	want := reservations.GroupConfirmation{RelatedMessageID: "m", Code: "123",
+	want := channelmanager.Confirmation{RelatedMessageID: "m", Code: "123",
 		Errors: []mews.ErrorDetail{{Code: mews.CodeSpaceNotFound, Message: "There is no space type with mapping code 'ST'."}}}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -505,9 +505,9 @@ func TestGroupConfirmationDecodesNumericCodeAndSingularError(t *testing.T) {
 }
 
 func TestEnumsHaveNames(t *testing.T) {
-	got := []string{reservations.ReservationCanceled.String(), reservations.TimeStateNoShow.String(), reservations.PaymentOnSite.String(),
-		reservations.PricingOncePerReservation.String(), reservations.CardChinaUnionPay.String(), reservations.SourceAgent.String(),
-		reservations.CardType(0).String(), reservations.TimeState(9).String()}
+	got := []string{channelmanager.StateCanceled.String(), channelmanager.TimeStateNoShow.String(), channelmanager.PaymentOnSite.String(),
+		channelmanager.PricingOncePerReservation.String(), channelmanager.CardChinaUnionPay.String(), channelmanager.SourceAgent.String(),
+		channelmanager.CardType(0).String(), channelmanager.TimeState(9).String()}
 	want := []string{"Canceled", "NoShow", "OnSite", "OncePerReservation", "ChinaUnionPay", "Agent", "CardType(0)", "TimeState(9)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -521,7 +521,7 @@ func TestProcessGroupIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		srv.InjectFault(mewstest.Fault{Operation: "processGroup", ResetAfterProcessing: true})
 		g, _ := exampleGroup(t)
-		if _, err := reservations.ProcessGroup(context.Background(), cm, g); err != nil {
+		if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g}); err != nil {
 			t.Fatalf("a full-state group push should be retried: %v", err)
 		}
 		stored, _ := srv.Group("123456")
@@ -533,8 +533,8 @@ func TestProcessGroupIsRetriedAfterAnAmbiguousFailure(t *testing.T) {
 
 func TestCardNumberAndExpiryDecodeNullAndEmptyAsZeroAndRefuseOtherJSON(t *testing.T) {
 	type card struct {
-		Number reservations.CardNumber `json:"number"`
-		Expiry reservations.CardExpiry `json:"expiry"`
+		Number channelmanager.CardNumber `json:"number"`
+		Expiry channelmanager.CardExpiry `json:"expiry"`
 	}
 	for _, tc := range []struct {
 		body    string
@@ -547,7 +547,7 @@ func TestCardNumberAndExpiryDecodeNullAndEmptyAsZeroAndRefuseOtherJSON(t *testin
 		{`{"number": "4111"}`, true},
 		{`{"expiry": "1322"}`, true},
 	} {
-		c := card{Number: mustCardNumber(t, "4111111111111111"), Expiry: reservations.CardExpiry{Month: 2, Year: 2022}}
+		c := card{Number: mustCardNumber(t, "4111111111111111"), Expiry: channelmanager.CardExpiry{Month: 2, Year: 2022}}
 		err := json.Unmarshal([]byte(tc.body), &c)
 		switch {
 		case tc.wantErr && err == nil:
@@ -560,9 +560,9 @@ func TestCardNumberAndExpiryDecodeNullAndEmptyAsZeroAndRefuseOtherJSON(t *testin
 	}
 }
 
-func mustCardNumber(t *testing.T, digits string) reservations.CardNumber {
+func mustCardNumber(t *testing.T, digits string) channelmanager.CardNumber {
 	t.Helper()
-	n, err := reservations.NewCardNumber(digits)
+	n, err := channelmanager.NewCardNumber(digits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +576,7 @@ func TestProcessGroupKeepsTheCardNumberOutOfErrorsEvenWhenEchoed(t *testing.T) {
 		number := g.PaymentCard.Number.Reveal()
 		srv.InjectFault(mewstest.Fault{Operation: "processGroup", Times: -1, Status: 200, Body: "<html>proxy refused card " + number + "</html>"})
 
-		_, err := reservations.ProcessGroup(context.Background(), cm, g, reservations.AllowLargeGroup())
+		_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g, AllowLargeGroup: true})
 		if err == nil {
 			t.Fatal("want the proxy's refusal")
 		}

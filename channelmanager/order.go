@@ -1,4 +1,4 @@
-package chm
+package channelmanager
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	mews "github.com/mewskit/mews-go"
 )
 
-// ErrSuperseded is what a full-state push returns when a newer push for the same
-// connection and key started before it was delivered: its remaining retries were
-// dropped so that the older state cannot overwrite the newer one. The public packages
-// export it as reservations.ErrSuperseded and ari.ErrSuperseded.
+// ErrSuperseded is what a full-state push (ProcessGroup, ProcessAvailabilityBlock,
+// SetInventory, a confirmation) returns when a newer push for the same connection and
+// key started before it was delivered: its remaining retries were dropped so that the
+// older state cannot overwrite the newer one. Nothing needs resending.
 var ErrSuperseded = errors.New("mews: superseded by a newer push for the same key")
 
 // push is one full-state push in the registry: the latest for its key.
@@ -25,13 +25,13 @@ type push struct {
 // latest maps a (connection, operation, key) to its newest push while one is running.
 // It holds no entry at rest, so it never grows with the number of keys ever pushed. It
 // is process-wide, so that two handles or clients for the same connection are ordered
-// too; it belongs on *mews.Client once the root package can host it.
+// too; it belongs on *mews.Client once the root package can host it (issue 14).
 var latest = struct {
 	mu sync.Mutex
 	m  map[string]*push
 }{m: make(map[string]*push)}
 
-// Latest sends a full-state push (setInventory, processGroup, an update of an
+// sendLatest sends a full-state push (setInventory, processGroup, an update of an
 // availability block, a confirmation) so that, per connection, operation and key, the
 // SDK never sends an older state after a newer one.
 //
@@ -46,12 +46,14 @@ var latest = struct {
 //
 // What remains: an attempt already on the wire when it is abandoned may still reach
 // Mews, just before the newer push; Mews documents no ordering between messages it
-// receives at nearly the same time.
-func Latest(ctx context.Context, cm *mews.ChannelManager, op, key string, send func(context.Context) error) error {
-	if cm == nil {
-		return send(ctx) // the pipeline reports the nil handle
+// receives at nearly the same time. A handle that does not say which connection it
+// stands for (a stub in a unit test) is not ordered: send runs at once.
+func sendLatest(ctx context.Context, h mews.ChannelManagerCaller, op, key string, send func(context.Context) error) error {
+	conn, ok := connectionOf(h)
+	if !ok {
+		return send(ctx)
 	}
-	k := op + "\x00" + fingerprint(cm.ConnectionToken().Reveal()) + "\x00" + key
+	k := op + "\x00" + fingerprint(conn.ConnectionToken().Reveal()) + "\x00" + key
 	pctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	mine := &push{cancel: cancel, done: make(chan struct{})}
@@ -85,4 +87,39 @@ func Latest(ctx context.Context, cm *mews.ChannelManager, op, key string, send f
 func fingerprint(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:12])
+}
+
+// connection is what a *mews.ChannelManager tells about itself beyond sending: its
+// client (for the environment's push URLs and platform address) and its connection
+// token (for ordering pushes per connection).
+type connection interface {
+	Client() *mews.Client
+	ConnectionToken() mews.Token
+}
+
+// connectionOf returns the handle as a connection when it is one that is not nil.
+func connectionOf(h mews.ChannelManagerCaller) (connection, bool) {
+	if cm, ok := h.(*mews.ChannelManager); ok && cm == nil {
+		return nil, false
+	}
+	c, ok := h.(connection)
+	if !ok || c.Client() == nil {
+		return nil, false
+	}
+	return c, true
+}
+
+// environment returns the environment of the handle's client; a stub gets the zero
+// Environment, so that pushes go to the operation's name and confirmations to their
+// default path.
+func environment(h mews.ChannelManagerCaller) mews.Environment {
+	if c, ok := connectionOf(h); ok {
+		return c.Client().Environment()
+	}
+	return mews.Environment{}
+}
+
+// noHandle is the error of an operation called without a handle.
+func noHandle(op string) error {
+	return &mews.InputError{Operation: op, Field: "handle", Reason: "is nil; pass a *mews.ChannelManager from client.ChannelManager(connectionToken)"}
 }

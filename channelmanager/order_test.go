@@ -1,4 +1,4 @@
-package chm_test
+package channelmanager
 
 import (
 	"context"
@@ -8,8 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/mewskit/mews-go/internal/chm"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -36,14 +35,14 @@ func (p *pusher) send(name string, hold, stop time.Duration) func(context.Contex
 	}
 }
 
-func TestLatestLetsTheNewestPushWinAndSendsNothingOlderAfterIt(t *testing.T) {
+func TestSendLatestLetsTheNewestPushWinAndSendsNothingOlderAfterIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		p := &pusher{}
 		errs := make(map[string]error)
 		var mu sync.Mutex
 		run := func(name, key string, hold, stop time.Duration) {
-			err := chm.Latest(context.Background(), cm, "setInventory", key, p.send(name, hold, stop))
+			err := sendLatest(context.Background(), cm, "setInventory", key, p.send(name, hold, stop))
 			mu.Lock()
 			errs[name] = err
 			mu.Unlock()
@@ -59,7 +58,7 @@ func TestLatestLetsTheNewestPushWinAndSendsNothingOlderAfterIt(t *testing.T) {
 		if !sameOrderOnKey(p.sent) {
 			t.Errorf("sent %q, want first then third on the key (the second superseded before sending) and the other key once", p.sent)
 		}
-		want := map[string]error{"first": chm.ErrSuperseded, "second": chm.ErrSuperseded, "third": nil, "other key": nil}
+		want := map[string]error{"first": ErrSuperseded, "second": ErrSuperseded, "third": nil, "other key": nil}
 		for name, w := range want {
 			if got := errs[name]; !errors.Is(got, w) || (w == nil && got != nil) {
 				t.Errorf("%s returned %v, want %v", name, got, w)
@@ -80,15 +79,15 @@ func sameOrderOnKey(sent []string) bool {
 	return len(k) == 2 && k[0] == "first" && k[1] == "third" && len(sent) == 3
 }
 
-func TestLatestReturnsTheCallersCancellationNotSuperseded(t *testing.T) {
+func TestSendLatestReturnsTheCallersCancellationNotSuperseded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- chm.Latest(ctx, cm, "setInventory", "k", (&pusher{}).send("only", time.Hour, 0)) }()
+		go func() { done <- sendLatest(ctx, cm, "setInventory", "k", (&pusher{}).send("only", time.Hour, 0)) }()
 		synctest.Wait()
 		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) || errors.Is(err, chm.ErrSuperseded) {
+		if err := <-done; !errors.Is(err, context.Canceled) || errors.Is(err, ErrSuperseded) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
 	})

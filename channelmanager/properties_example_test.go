@@ -1,11 +1,11 @@
-package properties_test
+package channelmanager_test
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/properties"
 )
 
 // A channel manager discovers the properties an employee can access and the connection
@@ -20,7 +20,7 @@ func ExampleGetProperties() {
 		return
 	}
 
-	props, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
+	props, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: mewstest.EmployeeEmail})
 	if err != nil {
 		fmt.Println("error:", err)
 		return
@@ -40,7 +40,7 @@ func ExampleGetProperties() {
 
 // Reading a connection's configuration gives the mapping codes to use in reservation
 // groups and the property's pricing mode.
-func ExampleGetPropertyConfiguration() {
+func ExampleGetConfiguration() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
@@ -54,7 +54,7 @@ func ExampleGetPropertyConfiguration() {
 		return
 	}
 
-	cfg, err := properties.GetPropertyConfiguration(context.Background(), cm, properties.ConfigurationExtent{IncludeProducts: true})
+	cfg, err := channelmanager.GetConfiguration(context.Background(), cm, channelmanager.ConfigurationExtent{IncludeProducts: true})
 	if err != nil {
 		fmt.Println("error:", err)
 		return

@@ -1,4 +1,4 @@
-package properties_test
+package channelmanager_test
 
 import (
 	"context"
@@ -14,10 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/properties"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 func channelManager(t *testing.T, client *mews.Client, token string) *mews.ChannelManager {
@@ -56,7 +55,7 @@ func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
 	example := chmtest.Read(t, "cm_getproperties_response.json")
 	serveExample(srv, "getProperties", example)
 
-	got, err := properties.GetProperties(context.Background(), client, " boss@hotel.example ")
+	got, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: " boss@hotel.example "})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +68,13 @@ func TestGetPropertiesDecodesTheReferenceExample(t *testing.T) {
 		t.Error("the connection tokens are not the example's") // tokens are not printed
 	}
 	chmtest.AssertSameJSON(t, example, mustJSON(t, struct {
-		Properties []properties.PropertyInfo `json:"properties"`
+		Properties []channelmanager.Property `json:"properties"`
 	}{got}), "success", "token")
 }
 
 func TestGetPropertiesRedactsConnectionTokens(t *testing.T) {
 	_, client := chmtest.NewClient(t)
-	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
+	got, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: mewstest.EmployeeEmail})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +87,7 @@ func TestGetPropertiesRedactsConnectionTokens(t *testing.T) {
 
 func TestGetPropertiesListsTheSeededConnections(t *testing.T) {
 	_, client := chmtest.NewClient(t)
-	got, err := properties.GetProperties(context.Background(), client, mewstest.EmployeeEmail)
+	got, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: mewstest.EmployeeEmail})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestGetPropertiesListsTheSeededConnections(t *testing.T) {
 
 func TestGetPropertiesOfAnUnknownEmployeeIsEmpty(t *testing.T) {
 	_, client := chmtest.NewClient(t)
-	got, err := properties.GetProperties(context.Background(), client, "stranger@example.com")
+	got, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: "stranger@example.com"})
 	if err != nil || len(got) != 0 {
 		t.Errorf("got %v, %v; want no properties", got, err)
 	}
@@ -118,7 +117,7 @@ func TestGetPropertiesOfAnUnknownEmployeeIsEmpty(t *testing.T) {
 func TestGetPropertiesRejectsAnInvalidEmailWithoutSending(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	for _, email := range []string{"", "   ", "no-at-sign", "@hotel.example", "a b@hotel.example", "boss@"} {
-		_, err := properties.GetProperties(context.Background(), client, email)
+		_, err := channelmanager.GetProperties(context.Background(), client, channelmanager.GetPropertiesParams{Email: email})
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("GetProperties(%q) = %v, want ErrInvalidInput", email, err)
 		}
@@ -133,7 +132,7 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 	example := chmtest.Read(t, "cm_getconfiguration_response.json")
 	serveExample(srv, "getConfiguration", example)
 
-	cfg, err := properties.GetPropertyConfiguration(context.Background(), channelManager(t, client, mewstest.ConnectionToken), properties.FullExtent())
+	cfg, err := channelmanager.GetConfiguration(context.Background(), channelManager(t, client, mewstest.ConnectionToken), channelmanager.FullExtent())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +145,7 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 	if d, err := policy.Offset.Duration(); err != nil || d != -100*24*time.Hour {
 		t.Errorf("offset = %v, %v", d, err)
 	}
-	if cfg.Property.PricingMode != properties.PricingModeGross || cfg.SpaceCategories[0].Classification != properties.ClassificationSingleRoom || cfg.Products[0].Pricing != reservations.PricingPerNight {
+	if cfg.Property.PricingMode != channelmanager.PricingModeGross || cfg.SpaceCategories[0].Classification != channelmanager.ClassificationSingleRoom || cfg.Products[0].Pricing != channelmanager.PricingPerNight {
 		t.Errorf("enums: %v %v %v", cfg.Property.PricingMode, cfg.SpaceCategories[0].Classification, cfg.Products[0].Pricing)
 	}
 }
@@ -154,8 +153,8 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
 	_, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
-	codes := func(ext properties.ConfigurationExtent) (spaces, rates []string, products int) {
-		cfg, err := properties.GetPropertyConfiguration(context.Background(), cm, ext)
+	codes := func(ext channelmanager.ConfigurationExtent) (spaces, rates []string, products int) {
+		cfg, err := channelmanager.GetConfiguration(context.Background(), cm, ext)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,23 +169,23 @@ func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
 		}
 		return spaces, rates, len(cfg.Products)
 	}
-	spaces, rates, products := codes(properties.ConfigurationExtent{})
+	spaces, rates, products := codes(channelmanager.ConfigurationExtent{})
 	if d := cmp.Diff([]string{"SGL", "DBL"}, spaces) + cmp.Diff([]string{"FF", "NR"}, rates); d != "" || products != 0 {
 		t.Errorf("default extent: products %d\n%s", products, d)
 	}
-	spaces, rates, products = codes(properties.FullExtent())
+	spaces, rates, products = codes(channelmanager.FullExtent())
 	if d := cmp.Diff([]string{"SGL", "DBL", "DORM"}, spaces) + cmp.Diff([]string{"FF", "NR", "CORP"}, rates); d != "" || products != 1 {
 		t.Errorf("full extent: products %d\n%s", products, d)
 	}
 }
 
 func TestPropertyLocationNeedsARealTimeZone(t *testing.T) {
-	if loc, err := (properties.PropertyDetails{TimeZoneIdentifier: "America/New_York"}).Location(); err != nil || loc.String() != "America/New_York" {
+	if loc, err := (channelmanager.PropertyDetails{TimeZoneIdentifier: "America/New_York"}).Location(); err != nil || loc.String() != "America/New_York" {
 		t.Errorf("America/New_York: %v, %v", loc, err)
 	}
 	// time.LoadLocation answers UTC for "" and the machine's zone for "Local".
 	for _, id := range []string{"", "Local", "Mars/Olympus"} {
-		if loc, err := (properties.PropertyDetails{TimeZoneIdentifier: id}).Location(); err == nil {
+		if loc, err := (channelmanager.PropertyDetails{TimeZoneIdentifier: id}).Location(); err == nil {
 			t.Errorf("%q loaded as %v", id, loc)
 		}
 	}
@@ -207,7 +206,7 @@ func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := properties.GetPropertyConfiguration(context.Background(), channelManager(t, client, tt.token), properties.ConfigurationExtent{})
+			_, err := channelmanager.GetConfiguration(context.Background(), channelManager(t, client, tt.token), channelmanager.ConfigurationExtent{})
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
@@ -225,7 +224,7 @@ func TestChannelManagerCredentialErrorsReachCallersAsSentinels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := properties.GetChannels(context.Background(), bad); !errors.Is(err, mews.ErrInvalidAuthentication) {
+		if _, err := channelmanager.GetChannels(context.Background(), bad); !errors.Is(err, mews.ErrInvalidAuthentication) {
 			t.Errorf("err = %v, want ErrInvalidAuthentication", err)
 		}
 	})
@@ -235,23 +234,23 @@ func TestGetChannelsDecodesTheReferenceExample(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_getchannels_response.json")
 	serveExample(srv, "getChannels", example)
-	got, err := properties.GetChannels(context.Background(), client)
+	got, err := channelmanager.GetChannels(context.Background(), client)
 	if err != nil {
 		t.Fatal(err)
 	}
 	chmtest.AssertSameJSON(t, example, mustJSON(t, struct {
-		Channels []properties.Channel `json:"channels"`
+		Channels []channelmanager.Channel `json:"channels"`
 	}{got}))
 	chmtest.AssertSameJSON(t, []byte(`{}`), lastBody(t, srv, "getChannels"), "clientToken")
 }
 
 func TestGetChannelsOfTheSeededServerHasGaps(t *testing.T) {
 	_, client := chmtest.NewClient(t)
-	got, err := properties.GetChannels(context.Background(), client)
+	got, err := channelmanager.GetChannels(context.Background(), client)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) < 3 || got[0] != (properties.Channel{Code: 1, Name: "Booking.com"}) || got[2].Code == 3 {
+	if len(got) < 3 || got[0] != (channelmanager.Channel{Code: 1, Name: "Booking.com"}) || got[2].Code == 3 {
 		t.Errorf("channels = %v", got)
 	}
 }
@@ -260,13 +259,13 @@ func TestSetInventorySendsTheReferenceExample(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	srv.HandleChannelManager("setInventory", func(*mewstest.Request) (any, error) { return nil, nil })
 	var in struct {
-		InventoryMappings []properties.InventoryMapping `json:"inventoryMappings"`
+		InventoryMappings []channelmanager.InventoryMapping `json:"inventoryMappings"`
 	}
 	example := chmtest.Read(t, "cm_setinventory_request.json")
 	if err := json.Unmarshal(example, &in); err != nil {
 		t.Fatal(err)
 	}
-	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), in.InventoryMappings); err != nil {
+	if err := channelmanager.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), channelmanager.SetInventoryParams{Mappings: in.InventoryMappings}); err != nil {
 		t.Fatal(err)
 	}
 	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "setInventory"), chmtest.TokenFields...)
@@ -274,8 +273,8 @@ func TestSetInventorySendsTheReferenceExample(t *testing.T) {
 
 func TestSetInventoryReplacesTheMapping(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
-	want := []properties.InventoryMapping{{RatePlanCode: "NR", SpaceTypeCode: "SGL"}}
-	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), want); err != nil {
+	want := []channelmanager.InventoryMapping{{RatePlanCode: "NR", SpaceTypeCode: "SGL"}}
+	if err := channelmanager.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), channelmanager.SetInventoryParams{Mappings: want}); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.InventoryMappings(mewstest.ConnectionToken)
@@ -287,8 +286,8 @@ func TestSetInventoryReplacesTheMapping(t *testing.T) {
 func TestSetInventoryWithAnEmptyListSendsNothing(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
-	for _, empty := range [][]properties.InventoryMapping{nil, {}} {
-		err := properties.SetInventory(context.Background(), cm, empty)
+	for _, empty := range [][]channelmanager.InventoryMapping{nil, {}} {
+		err := channelmanager.SetInventory(context.Background(), cm, channelmanager.SetInventoryParams{Mappings: empty})
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("SetInventory(%#v) = %v, want ErrInvalidInput", empty, err)
 		}
@@ -303,7 +302,7 @@ func TestSetInventoryWithAnEmptyListSendsNothing(t *testing.T) {
 
 func TestSetInventoryDeletesAllMappingsOnlyWhenAskedTo(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
-	if err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), nil, properties.DeleteAllMappings()); err != nil {
+	if err := channelmanager.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), channelmanager.SetInventoryParams{DeleteAllMappings: true}); err != nil {
 		t.Fatal(err)
 	}
 	chmtest.AssertSameJSON(t, []byte(`{"inventoryMappings":[]}`), lastBody(t, srv, "setInventory"), chmtest.TokenFields...)
@@ -315,11 +314,11 @@ func TestSetInventoryDeletesAllMappingsOnlyWhenAskedTo(t *testing.T) {
 func TestSetInventoryRejectsIncompleteOrRepeatedPairs(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
-	for _, m := range [][]properties.InventoryMapping{
+	for _, m := range [][]channelmanager.InventoryMapping{
 		{{RatePlanCode: "FF"}},
 		{{RatePlanCode: "FF", SpaceTypeCode: "SGL"}, {RatePlanCode: "FF", SpaceTypeCode: "SGL"}},
 	} {
-		if err := properties.SetInventory(context.Background(), cm, m); !errors.Is(err, mews.ErrInvalidInput) {
+		if err := channelmanager.SetInventory(context.Background(), cm, channelmanager.SetInventoryParams{Mappings: m}); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("SetInventory(%v) = %v, want ErrInvalidInput", m, err)
 		}
 	}
@@ -330,8 +329,7 @@ func TestSetInventoryRejectsIncompleteOrRepeatedPairs(t *testing.T) {
 
 func TestSetInventoryCannotCreateRates(t *testing.T) {
 	_, client := chmtest.NewClient(t)
-	err := properties.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken),
-		[]properties.InventoryMapping{{RatePlanCode: "NEW", SpaceTypeCode: "SGL"}})
+	err := channelmanager.SetInventory(context.Background(), channelManager(t, client, mewstest.ConnectionToken), channelmanager.SetInventoryParams{Mappings: []channelmanager.InventoryMapping{{RatePlanCode: "NEW", SpaceTypeCode: "SGL"}}})
 	if !errors.Is(err, mews.ErrProcessing) {
 		t.Errorf("err = %v, want ErrProcessing (code 7)", err)
 	}
@@ -340,15 +338,15 @@ func TestSetInventoryCannotCreateRates(t *testing.T) {
 func TestRequestAriUpdateSendsTheReferenceExample(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_requestariupdate_request.json")
-	var req properties.AriUpdateRequest
+	var req channelmanager.AriUpdateRequest
 	if err := json.Unmarshal(example, &req); err != nil {
 		t.Fatal(err)
 	}
-	if err := properties.RequestAriUpdate(context.Background(), channelManager(t, client, mewstest.ConnectionToken), req); err != nil {
+	if err := channelmanager.RequestAriUpdate(context.Background(), channelManager(t, client, mewstest.ConnectionToken), req); err != nil {
 		t.Fatal(err)
 	}
 	chmtest.AssertSameJSON(t, example, lastBody(t, srv, "requestAriUpdate"), chmtest.TokenFields...)
-	if req.AriTypes[1] != properties.AriPrices || req.AriTypes[1].String() != "Prices" {
+	if req.AriTypes[1] != channelmanager.AriPrices || req.AriTypes[1].String() != "Prices" {
 		t.Errorf("ari types = %v", req.AriTypes)
 	}
 }
@@ -357,11 +355,11 @@ func TestRequestAriUpdateAcceptsOneDayAndRejectsBackwardsDates(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	day := mews.NewDate(2025, 3, 1)
-	if err := properties.RequestAriUpdate(context.Background(), cm, properties.AriUpdateRequest{From: day, To: day}); err != nil {
+	if err := channelmanager.RequestAriUpdate(context.Background(), cm, channelmanager.AriUpdateRequest{From: day, To: day}); err != nil {
 		t.Errorf("one inclusive day: %v", err)
 	}
-	for _, req := range []properties.AriUpdateRequest{{From: day, To: day.AddDays(-1)}, {From: day}} {
-		if err := properties.RequestAriUpdate(context.Background(), cm, req); !errors.Is(err, mews.ErrInvalidInput) {
+	for _, req := range []channelmanager.AriUpdateRequest{{From: day, To: day.AddDays(-1)}, {From: day}} {
+		if err := channelmanager.RequestAriUpdate(context.Background(), cm, req); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("RequestAriUpdate(%v..%v) = %v, want ErrInvalidInput", req.From, req.To, err)
 		}
 	}
@@ -376,18 +374,18 @@ func TestConfigurationDecodersTolerateTheDocsInconsistencies(t *testing.T) {
 	  "products":[{"code":"A","pricing":"3"},{"code":"B","pricing":"PerPersonPerNight"},{"code":"C","pricing":null}],
 	  "companies":[{"name":"C","telephone":"+1","addresses":{"city":"Prague"}}],
 	  "ageCategories":[{"code":10,"name":"Adult"}]}`
-	var cfg properties.PropertyConfiguration
+	var cfg channelmanager.Configuration
 	if err := json.Unmarshal([]byte(doc), &cfg); err != nil {
 		t.Fatal(err)
 	}
 	got := []any{cfg.Property.Images, cfg.SpaceCategories[0].Images, cfg.Products[0].Pricing, cfg.Products[1].Pricing,
 		cfg.Products[2].Pricing, cfg.Companies[0].Phone, cfg.Companies[0].Addresses[0].City, cfg.AgeCategories[0].Code}
-	want := []any{[]properties.Image{{Type: properties.ImageLogo, URL: "logo"}}, []properties.Image{{Type: properties.ImagePhoto, URL: "photo"}},
-		reservations.PricingPerNight, reservations.PricingPerPersonPerNight, reservations.ExtraPricing(0), "+1", "Prague", "10"}
+	want := []any{[]channelmanager.Image{{Type: channelmanager.ImageLogo, URL: "logo"}}, []channelmanager.Image{{Type: channelmanager.ImagePhoto, URL: "photo"}},
+		channelmanager.PricingPerNight, channelmanager.PricingPerPersonPerNight, channelmanager.ExtraPricing(0), "+1", "Prague", "10"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	var bad properties.Product
+	var bad channelmanager.Product
 	if err := json.Unmarshal([]byte(`{"pricing":"Sometimes"}`), &bad); err == nil {
 		t.Error("an unknown pricing name decoded")
 	}
@@ -404,26 +402,26 @@ func TestCancellationOffset(t *testing.T) {
 		{"3DT0H45M", 72*time.Hour + 45*time.Minute},
 	}
 	for _, tt := range tests {
-		d, err := properties.CancellationOffset(tt.text).Duration()
+		d, err := channelmanager.CancellationOffset(tt.text).Duration()
 		if err != nil || d != tt.d {
 			t.Errorf("%s: Duration = %v, %v; want %v", tt.text, d, err, tt.d)
 		}
-		if got := properties.NewCancellationOffset(tt.d); string(got) != tt.text {
+		if got := channelmanager.NewCancellationOffset(tt.d); string(got) != tt.text {
 			t.Errorf("NewCancellationOffset(%v) = %s, want %s", tt.d, got, tt.text)
 		}
 	}
 	for _, bad := range []string{"", "P1D", "1D2H0M", "1DT2H", "xDT0H0M", "1DT2H0M5S",
 		"106752DT0H0M", "-2147483647DT0H0M", "106751DT23H99999M", "0DT0H18446744073709551616M"} {
-		if _, err := properties.CancellationOffset(bad).Duration(); err == nil {
+		if _, err := channelmanager.CancellationOffset(bad).Duration(); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}
 }
 
-func TestEnumsHaveNames(t *testing.T) {
-	got := []string{properties.PricingModeNet.String(), properties.ImagePhoto.String(), properties.RatePrivate.String(),
-		properties.ApplicableFromStartDate.String(), properties.ClassificationCaravanOrRv.String(), properties.BedSofaBed.String(),
-		properties.AriRestrictions.String(), properties.SpaceClassification(23).String(), properties.BedType(99).String()}
+func TestConfigurationEnumsHaveNames(t *testing.T) {
+	got := []string{channelmanager.PricingModeNet.String(), channelmanager.ImagePhoto.String(), channelmanager.RatePrivate.String(),
+		channelmanager.ApplicableFromStartDate.String(), channelmanager.ClassificationCaravanOrRv.String(), channelmanager.BedSofaBed.String(),
+		channelmanager.AriRestrictions.String(), channelmanager.SpaceClassification(23).String(), channelmanager.BedType(99).String()}
 	want := []string{"Net", "Photo", "Private", "StartDate", "CaravanOrRv", "SofaBed", "Restrictions", "SpaceClassification(23)", "BedType(99)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -436,22 +434,22 @@ func TestChannelManagerCallsAreRetriedAfterALostAnswer(t *testing.T) {
 	day := mews.NewDate(2025, 3, 1)
 	calls := map[string]func(context.Context, *mews.Client, *mews.ChannelManager) error{
 		"getProperties": func(ctx context.Context, c *mews.Client, _ *mews.ChannelManager) error {
-			_, err := properties.GetProperties(ctx, c, mewstest.EmployeeEmail)
+			_, err := channelmanager.GetProperties(ctx, c, channelmanager.GetPropertiesParams{Email: mewstest.EmployeeEmail})
 			return err
 		},
 		"getConfiguration": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
-			_, err := properties.GetPropertyConfiguration(ctx, cm, properties.FullExtent())
+			_, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.FullExtent())
 			return err
 		},
 		"getChannels": func(ctx context.Context, c *mews.Client, _ *mews.ChannelManager) error {
-			_, err := properties.GetChannels(ctx, c)
+			_, err := channelmanager.GetChannels(ctx, c)
 			return err
 		},
 		"setInventory": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
-			return properties.SetInventory(ctx, cm, []properties.InventoryMapping{{RatePlanCode: "FF", SpaceTypeCode: "SGL"}})
+			return channelmanager.SetInventory(ctx, cm, channelmanager.SetInventoryParams{Mappings: []channelmanager.InventoryMapping{{RatePlanCode: "FF", SpaceTypeCode: "SGL"}}})
 		},
 		"requestAriUpdate": func(ctx context.Context, _ *mews.Client, cm *mews.ChannelManager) error {
-			return properties.RequestAriUpdate(ctx, cm, properties.AriUpdateRequest{From: day, To: day.AddDays(30)})
+			return channelmanager.RequestAriUpdate(ctx, cm, channelmanager.AriUpdateRequest{From: day, To: day.AddDays(30)})
 		},
 	}
 	for op, call := range calls {
@@ -474,13 +472,16 @@ func TestNilHandlesAreInputErrors(t *testing.T) {
 	ctx := context.Background()
 	errs := []error{
 		func() error {
-			_, err := properties.GetPropertyConfiguration(ctx, nil, properties.ConfigurationExtent{})
+			_, err := channelmanager.GetConfiguration(ctx, nil, channelmanager.ConfigurationExtent{})
 			return err
 		}(),
-		properties.SetInventory(ctx, nil, []properties.InventoryMapping{{RatePlanCode: "A", SpaceTypeCode: "B"}}),
-		properties.RequestAriUpdate(ctx, nil, properties.AriUpdateRequest{}),
-		func() error { _, err := properties.GetChannels(ctx, nil); return err }(),
-		func() error { _, err := properties.GetProperties(ctx, nil, "a@b.c"); return err }(),
+		channelmanager.SetInventory(ctx, nil, channelmanager.SetInventoryParams{Mappings: []channelmanager.InventoryMapping{{RatePlanCode: "A", SpaceTypeCode: "B"}}}),
+		channelmanager.RequestAriUpdate(ctx, nil, channelmanager.AriUpdateRequest{}),
+		func() error { _, err := channelmanager.GetChannels(ctx, nil); return err }(),
+		func() error {
+			_, err := channelmanager.GetProperties(ctx, nil, channelmanager.GetPropertiesParams{Email: "a@b.c"})
+			return err
+		}(),
 	}
 	for i, err := range errs {
 		if !errors.Is(err, mews.ErrInvalidInput) {

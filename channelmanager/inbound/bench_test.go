@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/internal/benchcmp"
 	"github.com/mewskit/mews-go/mewstest"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/mewstest"
 )
 

@@ -16,11 +16,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
-	"github.com/mewskit/mews-go/inbound"
-	"github.com/mewskit/mews-go/internal/chm/chmtest"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
+	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // fakeReceiver records every call and answers with reply and err (or panics).
@@ -150,12 +149,12 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 				ResponseURL: "https://api.mews-demo.com/api/channelManager/v1/processRateConfirmation"},
 			RatePrices: []inbound.RatePrice{{
 				SpaceTypeCode: "D1", RatePlanCode: "FF", From: date("2020-02-05"), To: date("2020-02-07"),
-				Prices: []ari.Price{
+				Prices: []channelmanager.Price{
 					{GrossAmount: amount("100.00"), NetAmount: amount("93.46"), CurrencyCode: "EUR", GuestCount: 1},
 					{GrossAmount: amount("100"), NetAmount: amount("93.46"), CurrencyCode: "EUR", GuestCount: 2},
 				},
 				AgePrices: []inbound.AgePrice{{
-					Price:           ari.Price{GrossAmount: amount("100"), NetAmount: amount("100"), CurrencyCode: "EUR", GuestCount: 1},
+					Price:           channelmanager.Price{GrossAmount: amount("100"), NetAmount: amount("100"), CurrencyCode: "EUR", GuestCount: 1},
 					AgeCategoryCode: "Adult",
 				}},
 			}},
@@ -181,7 +180,7 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 		{"changeNotificaton", "changeNotificaton.json", &inbound.ChangeNotification{ClientToken: client, ConnectionToken: conn, Type: inbound.ChangeCreated}},
 		{"confirmGroup", "confirmGroup.json", &inbound.BookingConfirmation{
 			ClientToken: client, ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
-			Reservations: []reservations.ReservationConfirmation{{Code: "01", ConfirmationNumber: "PMS-001"}},
+			Reservations: []channelmanager.ReservationConfirmation{{Code: "01", ConfirmationNumber: "PMS-001"}},
 		}},
 		{"confirmGroup", "confirmGroup_failure.json", &inbound.BookingConfirmation{
 			ClientToken: client, ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
@@ -451,7 +450,7 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 		r.From, r.To, r.Amounts[1].Gross.String(), r.PaymentCardData.ObfuscatedNumber, g.Reservations[1].IsCanceled(),
 		g.TotalAmount.Net.String()}
 	want := []any{mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cd", "123456", "55",
-		"Smith", "+420 000 000 000", 2, "Mews456", reservations.TimeStateConfirmed,
+		"Smith", "+420 000 000 000", 2, "Mews456", channelmanager.TimeStateConfirmed,
 		date("2020-05-05"), date("2020-05-07"), "120", "41111*******1111", true,
 		"469.8"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -466,7 +465,7 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 		sc.Rates[0].Prices[0].NetAmount.String(), blk.Booker.LoyaltyInfo.TierCode, blk.PickupType}
 	want = []any{mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cc", "", "2", true,
 		date("2023-12-05"), date("2023-12-04"), "D", 1,
-		"93.46", "Gold", ari.PickupAllInOneGroup}
+		"93.46", "Gold", channelmanager.PickupAllInOneGroup}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("block (-want +got):\n%s", diff)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/internal/httpin/httpintest"
 	"github.com/mewskit/mews-go/mewstest"
 )

@@ -2,8 +2,7 @@ package inbound
 
 import (
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
-	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/channelmanager"
 )
 
 // GroupPush is the body of processGroup: a reservation group that Mews pushes to the
@@ -18,7 +17,7 @@ type GroupPush struct {
 	// Group holds the booking, including MessageID and ResponseURL. It must not
 	// implement json.Unmarshaler: the method would be promoted and decode the whole
 	// body without the tokens (the round-trip test of the reference example checks).
-	reservations.Group
+	channelmanager.Group
 }
 
 // AvailabilityBlockPush is the body of processAvailabilityBlock: an availability block
@@ -31,7 +30,7 @@ type AvailabilityBlockPush struct {
 	ConnectionToken mews.Token `json:"connectionToken"`
 	// BlockMessage holds MessageID, ResponseURL and the block; like Group, it must
 	// not implement json.Unmarshaler.
-	ari.BlockMessage
+	channelmanager.BlockMessage
 }
 
 // message gives Confirm and the Handler the push's identity.

@@ -5,9 +5,8 @@ import (
 	"errors"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
-	"github.com/mewskit/mews-go/internal/chm"
-	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 // Message is what every asynchronous push from Mews carries besides its data: the
@@ -48,17 +47,17 @@ type PricesUpdate struct {
 // RatePrice is the price of one rate plan and space type for every night from From
 // to To, both inclusive.
 type RatePrice struct {
-	SpaceTypeCode string      `json:"spaceTypeCode"`
-	RatePlanCode  string      `json:"ratePlanCode"`
-	From          mews.Date   `json:"from"`
-	To            mews.Date   `json:"to"`     // last night, inclusive
-	Prices        []ari.Price `json:"prices"` // one per guest count
-	AgePrices     []AgePrice  `json:"agePrices,omitempty"`
+	SpaceTypeCode string                 `json:"spaceTypeCode"`
+	RatePlanCode  string                 `json:"ratePlanCode"`
+	From          mews.Date              `json:"from"`
+	To            mews.Date              `json:"to"`     // last night, inclusive
+	Prices        []channelmanager.Price `json:"prices"` // one per guest count
+	AgePrices     []AgePrice             `json:"agePrices,omitempty"`
 }
 
 // AgePrice is the price for one guest count of one age category (age-based pricing).
 type AgePrice struct {
-	ari.Price
+	channelmanager.Price
 	AgeCategoryCode string `json:"ageCategoryCode"`
 }
 
@@ -217,7 +216,7 @@ type BookingConfirmation struct {
 	// ChannelManagerID is the booking's id in the channel manager.
 	ChannelManagerID string `json:"channelManagerId"`
 	// Reservations pairs the reservation codes with Mews' numbers, on success.
-	Reservations []reservations.ReservationConfirmation `json:"reservations,omitempty"`
+	Reservations []channelmanager.ReservationConfirmation `json:"reservations,omitempty"`
 	// Errors is empty when Mews accepted the group. Mews sends a single "error"
 	// object here; the plural form is accepted as well.
 	Errors []mews.ErrorDetail `json:"errors,omitempty"`
@@ -238,6 +237,6 @@ func (c *BookingConfirmation) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	c.Errors = chm.MergeErrors(w.Error, c.Errors)
+	c.Errors = wire.MergeErrors(w.Error, c.Errors)
 	return nil
 }

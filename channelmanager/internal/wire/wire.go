@@ -1,18 +1,14 @@
-// Package chm holds what the Channel Manager packages (reservations, properties, ari)
-// share and users must not depend on: tolerant JSON pieces for the inconsistencies
-// Mews' documentation shows, message ids, the confirmation target rule, and the
-// newest-wins ordering of full-state pushes (Latest).
-package chm
+// Package wire holds the tolerant JSON pieces that package channelmanager and its
+// inbound endpoint share and users must not depend on: Mews' documentation is
+// inconsistent about the shape of some fields (a string or a number, one object or a
+// list, "phone" or "telephone", "error" or "errors"), and every such quirk is handled
+// here once.
+package wire
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
@@ -207,73 +203,6 @@ func UnmarshalConfirmation(b []byte, v any) error {
 		return err
 	}
 	return json.Unmarshal(normalized, v)
-}
-
-// NewMessageID returns a fresh random message id (a version-4 UUID, the form Mews uses)
-// for correlating an asynchronous push with its confirmation. crypto/rand makes
-// collisions between concurrent pushes practically impossible.
-func NewMessageID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails since Go 1.24
-
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-// ConfirmationTarget is the URL a confirmation is posted to: responseURL when Mews gave
-// one on the client's own platform address (same scheme and host, port included, and no
-// user info) that names a confirmation operation, and "" (the operation's default path)
-// otherwise. responseUrl arrives in a push that anyone able to reach the channel
-// manager's endpoint could forge, and the confirmation carries the client and connection
-// tokens: they never go to a host the client was not configured for, and a forged
-// ".../setInventory" cannot turn a confirmation into a call that changes the connection.
-func ConfirmationTarget(c *mews.Client, responseURL string) string {
-	responseURL = strings.TrimSpace(responseURL)
-	if responseURL == "" {
-		return ""
-	}
-	b, err1 := url.Parse(c.Environment().BaseURL)
-	t, err2 := url.Parse(responseURL)
-	if err1 != nil || err2 != nil || t.User != nil || !strings.EqualFold(b.Scheme, t.Scheme) || !strings.EqualFold(b.Host, t.Host) ||
-		!strings.HasSuffix(path.Base(t.Path), "Confirmation") {
-		return ""
-	}
-	return t.String()
-}
-
-// CheckConfirmation validates the fields every asynchronous confirmation shares.
-func CheckConfirmation(op, relatedMessageID string, success bool, errs []mews.ErrorDetail) error {
-	switch {
-	case strings.TrimSpace(relatedMessageID) == "":
-		return &mews.InputError{Operation: op, Field: "relatedMessageId", Reason: "is empty; set it to the messageId of the push you confirm"}
-	case success && len(errs) > 0:
-		return &mews.InputError{Operation: op, Field: "errors", Reason: "must be empty when success is true"}
-	case !success && len(errs) == 0:
-		return &mews.InputError{Operation: op, Field: "errors", Reason: "must say why when success is false (Mews emails the message to the property)"}
-	}
-	for _, e := range errs {
-		if e.Code <= 0 {
-			return &mews.InputError{Operation: op, Field: "errors.code", Reason: "must be a Channel Manager error code (1-14)"}
-		}
-	}
-	return nil
-}
-
-// PostConfirmation sends a confirmation body to responseURL (see ConfirmationTarget) or
-// to the operation's default path. A confirmation states a final outcome for one
-// messageId, so sending it twice tells Mews the same thing: it is an idempotent write.
-// Two different outcomes for the same messageId are ordered by Latest: the later call
-// wins, and a retry of the earlier one is never sent after it.
-func PostConfirmation(ctx context.Context, cm *mews.ChannelManager, op, responseURL, relatedMessageID string, body any) error {
-	if cm == nil {
-		return &mews.InputError{Operation: op, Field: "channel manager", Reason: "is nil; create one with client.ChannelManager(connectionToken)"}
-	}
-	target := ConfirmationTarget(cm.Client(), responseURL)
-	return Latest(ctx, cm, op, relatedMessageID, func(ctx context.Context) error {
-		return cm.Do(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
-	})
 }
 
 // UnmarshalWithPhone decodes b into plain (a pointer to a type without its own

@@ -1,28 +1,27 @@
-package chm_test
+package wire_test
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/internal/chm"
+	"github.com/mewskit/mews-go/channelmanager/internal/wire"
 )
 
 func TestTolerantScalars(t *testing.T) {
 	var v struct {
-		S1, S2, S3, S4 chm.String
-		B1, B2, B3, B4 chm.Bool
-		I1, I2, I3     chm.Int
+		S1, S2, S3, S4 wire.String
+		B1, B2, B3, B4 wire.Bool
+		I1, I2, I3     wire.Int
 	}
 	doc := `{"S1":"a","S2":123,"S3":null,"S4":true,"B1":true,"B2":"TRUE","B3":"false","B4":null,"I1":3,"I2":"4","I3":null}`
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
 	}
 	got := []any{v.S1, v.S2, v.S3, v.S4, v.B1, v.B2, v.B3, v.B4, v.I1, v.I2, v.I3}
-	want := []any{chm.String("a"), chm.String("123"), chm.String(""), chm.String("true"), chm.Bool(true), chm.Bool(true), chm.Bool(false), chm.Bool(false), chm.Int(3), chm.Int(4), chm.Int(0)}
+	want := []any{wire.String("a"), wire.String("123"), wire.String(""), wire.String("true"), wire.Bool(true), wire.Bool(true), wire.Bool(false), wire.Bool(false), wire.Int(3), wire.Int(4), wire.Int(0)}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -34,82 +33,19 @@ func TestTolerantScalars(t *testing.T) {
 }
 
 func TestListAcceptsOneOrMany(t *testing.T) {
-	for doc, want := range map[string]chm.List[int]{`[1,2]`: {1, 2}, `7`: {7}, `null`: nil, `[]`: {}} {
-		var l chm.List[int]
+	for doc, want := range map[string]wire.List[int]{`[1,2]`: {1, 2}, `7`: {7}, `null`: nil, `[]`: {}} {
+		var l wire.List[int]
 		if err := json.Unmarshal([]byte(doc), &l); err != nil || !cmp.Equal(want, l) {
 			t.Errorf("%s: %v, %v", doc, l, err)
 		}
 	}
 }
 
-func TestMessageIDsAreUniqueUUIDs(t *testing.T) {
-	seen := map[string]bool{}
-	for range 1000 {
-		id := chm.NewMessageID()
-		if len(id) != 36 || id[14] != '4' || seen[id] {
-			t.Fatalf("bad or repeated id %q", id)
-		}
-		seen[id] = true
-	}
-}
-
-func TestConfirmationTargetStaysOnThePlatform(t *testing.T) {
-	c, err := mews.NewClient(mews.WithBaseURL("https://api.mews-demo.com"), mews.WithChannelManagerClientToken("CLIENT-TOKEN-000000000000000"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const confirmation = "/api/channelManager/v1/processRateConfirmation"
-	for in, want := range map[string]string{
-		"https://api.mews-demo.com" + confirmation:                                   "https://api.mews-demo.com" + confirmation,
-		" https://API.mews-demo.com/api/channelManager/v2/processGroupConfirmation ": "https://API.mews-demo.com/api/channelManager/v2/processGroupConfirmation",
-		"https://api.mews-demo.com/api/channelManager/v1/setInventory":               "",
-		"https://api.mews-demo.com/api/channelManager/v1/requestAriUpdate":           "",
-		"https://api.mews-demo.com/":                                                 "",
-		"http://api.mews-demo.com" + confirmation:                                    "",
-		"https://api.mews-demo.com.evil.test" + confirmation:                         "",
-		"":            "",
-		"::not a url": "",
-		"https://api.mews-demo.com@evil.test" + confirmation:   "",
-		"https://evil.test@api.mews-demo.com" + confirmation:   "",
-		"https://user:secret@api.mews-demo.com" + confirmation: "",
-		"https://api.mews-demo.com:8443" + confirmation:        "",
-		"//api.mews-demo.com" + confirmation:                   "",
-		confirmation:                                           "",
-		"https://api.mews.com" + confirmation:                  "",
-	} {
-		if got := chm.ConfirmationTarget(c, in); got != want {
-			t.Errorf("ConfirmationTarget(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestCheckConfirmation(t *testing.T) {
-	errs := []mews.ErrorDetail{{Code: mews.CodeRateError, Message: "m", RateCode: "R"}}
-	for _, tc := range []struct {
-		related string
-		success bool
-		errs    []mews.ErrorDetail
-		ok      bool
-	}{
-		{"m", true, nil, true},
-		{"m", false, errs, true},
-		{"", true, nil, false},
-		{"m", true, errs, false},
-		{"m", false, nil, false},
-		{"m", false, []mews.ErrorDetail{{Message: "no code"}}, false},
-	} {
-		err := chm.CheckConfirmation("op", tc.related, tc.success, tc.errs)
-		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, mews.ErrInvalidInput)) {
-			t.Errorf("%+v: %v", tc, err)
-		}
-	}
-}
-
 func TestCanonicalAndName(t *testing.T) {
-	if chm.Canonical("fixed", "Fixed", "Rolling") != "Fixed" || chm.Canonical("other", "Fixed") != "other" {
+	if wire.Canonical("fixed", "Fixed", "Rolling") != "Fixed" || wire.Canonical("other", "Fixed") != "other" {
 		t.Error("Canonical")
 	}
-	if chm.Name("K", []string{"", "A"}, 1) != "A" || chm.Name("K", []string{"", "A"}, 0) != "K(0)" || chm.Name("K", nil, -1) != "K(-1)" {
+	if wire.Name("K", []string{"", "A"}, 1) != "A" || wire.Name("K", []string{"", "A"}, 0) != "K(0)" || wire.Name("K", nil, -1) != "K(-1)" {
 		t.Error("Name")
 	}
 }
@@ -140,7 +76,7 @@ func TestUnmarshalConfirmationNormalizesTheDocsInconsistencies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got body
-			if err := chm.UnmarshalConfirmation([]byte(tt.doc), &got); err != nil {
+			if err := wire.UnmarshalConfirmation([]byte(tt.doc), &got); err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
@@ -150,7 +86,7 @@ func TestUnmarshalConfirmationNormalizesTheDocsInconsistencies(t *testing.T) {
 	}
 	for _, bad := range []string{`{"success":"maybe"}`, `{"code":{}}`, `{"error":[1]}`, `{"error":{"code":1},"errors":"x"}`, `[]`} {
 		var got body
-		if err := chm.UnmarshalConfirmation([]byte(bad), &got); err == nil {
+		if err := wire.UnmarshalConfirmation([]byte(bad), &got); err == nil {
 			t.Errorf("%s decoded as %+v", bad, got)
 		}
 	}
