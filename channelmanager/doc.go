@@ -1,38 +1,50 @@
-// Package ari covers the Channel Manager API's inventory side on Mews' end: availability
-// blocks (group blocks) and the asynchronous confirmations of Mews' availability, price
-// and restriction pushes.
+// Package channelmanager is the Mews Channel Manager API as a channel manager calls
+// it: everything it sends to Mews, and the types Mews and the channel manager
+// exchange. The endpoints Mews calls on the channel manager are in package
+// channelmanager/inbound, which shares these types.
 //
-// A channel manager creates, updates or cancels a block with ProcessAvailabilityBlock
-// (posted to the environment's PCI-proxy push URL; Mews confirms later). Blocks that Mews
-// pushes to the channel manager's own processAvailabilityBlock endpoint decode into the
-// same BlockMessage; answer them with ConfirmAvailabilityBlock. Inventory pushes that the
-// channel manager accepted with asyncConfirmation: true are answered with
-// ConfirmAvailabilityUpdate, ConfirmPriceUpdate and ConfirmRestrictionUpdate, posted to
-// the push's responseUrl when it is a confirmation path on the client's platform address
-// (it carries the tokens, and a push can be forged), and to the default path otherwise.
+// Every operation takes a handle first: a *mews.ChannelManager (one connection,
+// client.ChannelManager(connectionToken)) as a mews.ChannelManagerCaller, or, for
+// getProperties and getChannels, which concern no single connection, the *mews.Client
+// as a mews.ChannelManagerClientCaller. Stub either interface in unit tests. Inputs are
+// params structs passed by value; one object comes back as *T, many as []T.
 //
-// Updates and cancellations of a block, and every confirmation, are retried after a lost
-// answer, since repeating them states the same thing; a block creation is not (see
-// ProcessAvailabilityBlock).
+//   - Discovery and configuration: GetProperties, GetChannels, GetConfiguration.
+//   - Inventory: SetInventory (REPLACES every rate plan × space category mapping; an
+//     empty list needs DeleteAllMappings) and RequestAriUpdate (Mews pushes
+//     availability, prices and restrictions again, later, to the inbound endpoints).
+//   - Bookings: ProcessGroup sends a reservation Group, the full state of a booking,
+//     to Mews' reservation push URL; CancelGroup, Group.CancelAll and
+//     Group.CancelReservations build cancellations.
+//   - Availability blocks: ProcessAvailabilityBlock creates, updates or cancels one.
+//   - Confirmations of Mews' pushes, one Confirmation type for all of them:
+//     ConfirmPriceUpdate, ConfirmAvailabilityUpdate, ConfirmRestrictionUpdate,
+//     ConfirmAvailabilityBlock and ConfirmGroup (inbound.Confirm picks the right one).
 //
-// Dates are mews.Date and money is mews.Amount, so nothing is lost in a round trip.
-// In blocks sent to Mews, end dates are exclusive (like a departure date). Mews documents
-// the end dates of the blocks it pushes as exclusive too, but its examples write one night
-// as start = end; check with Mews which reading your connection gets.
+// Full-state pushes (ProcessGroup per booking, ProcessAvailabilityBlock per block,
+// SetInventory per connection, a confirmation per confirmed message) are retried after a
+// lost answer and ordered newest-wins: a push that starts while an older one for the
+// same key is still being retried stops the older one, which returns ErrSuperseded.
 //
-// Status, release type and pickup type are decoded case-insensitively (Mews' examples
-// write "fixed"); the block status is spelled Created/Updated/Canceled towards Mews and
-// Create/Update/Cancel in Mews' pushes, and BlockStatus.IsCreate and friends accept both.
+// Payment cards (PaymentCard) redact their number and CVV in every textual form; only
+// ProcessGroup and ProcessAvailabilityBlock put them on the wire, to Mews' PCI proxy.
+// Dates are mews.Date and money mews.Amount, so nothing is lost in a round trip; Mews'
+// inconsistent spellings (numbers as strings, "phone" or "telephone", one object or a
+// list) all decode.
 //
-//	block := ari.BlockMessage{AvailabilityBlock: ari.AvailabilityBlock{
-//		Code: "33", Status: ari.BlockCreated, Name: "Smith wedding",
-//		Dates:            ari.BlockDates{Start: mews.NewDate(2024, 12, 5), End: mews.NewDate(2024, 12, 11)},
-//		ReleaseStrategy:  &ari.ReleaseStrategy{Type: ari.ReleaseFixed, FixedDate: mews.NewDate(2024, 12, 1)},
-//		OriginalRateCode: "FF",
-//		SpaceCategories: []ari.BlockSpaceCategory{{SpaceTypeCode: "DBL",
-//			AllocatedSpaces: []ari.SpaceCount{{Start: mews.NewDate(2024, 12, 5), End: mews.NewDate(2024, 12, 11), Count: 10}}}},
-//		Booker:     &reservations.Customer{FirstName: "John", LastName: "Smith"},
-//		PickupType: ari.PickupAllInOneGroup,
-//	}}
-//	messageID, err := ari.ProcessAvailabilityBlock(ctx, cm, &block)
+// A channel manager pushes a booking:
+//
+//	cm, err := client.ChannelManager(connectionToken)
+//	if err != nil {
+//		return err
+//	}
+//	cfg, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{IncludeAgeCategories: true})
+//	if err != nil {
+//		return err // errors.Is(err, mews.ErrConnectionNotFound): the connection was removed
+//	}
+//	messageID, err := channelmanager.ProcessGroup(ctx, cm, channelmanager.ProcessGroupParams{Group: booking(cfg)})
+//	if err != nil {
+//		return err // errors.Is(err, mews.ErrOperationDisabled): the property switched reservations off
+//	}
+//	log.Printf("booking sent as message %s; Mews confirms it later", messageID)
 package channelmanager

@@ -30,7 +30,7 @@ func ExampleProcessAvailabilityBlock() {
 	end := start.AddDays(3) // exclusive, like a departure date: three nights
 	price, _ := mews.ParseAmount("129.00")
 	net, _ := mews.ParseAmount("118.35")
-	m := &channelmanager.BlockMessage{AvailabilityBlock: channelmanager.AvailabilityBlock{
+	m := channelmanager.BlockMessage{AvailabilityBlock: channelmanager.AvailabilityBlock{
 		Code:             "WEDDING-7",
 		Status:           channelmanager.BlockCreated,
 		Name:             "Smith wedding",
@@ -47,7 +47,7 @@ func ExampleProcessAvailabilityBlock() {
 		Booker:     &channelmanager.Customer{FirstName: "Jane", LastName: "Smith"},
 		PickupType: channelmanager.PickupAllInOneGroup,
 	}}
-	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
 		fmt.Println("error:", err)
 		return
 	}
@@ -57,7 +57,7 @@ func ExampleProcessAvailabilityBlock() {
 
 	m.AvailabilityBlock.Status = channelmanager.BlockCanceled
 	m.AvailabilityBlock.ConfirmationNumber = stored.ConfirmationNumber
-	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, *m); err != nil {
+	if _, err := channelmanager.ProcessAvailabilityBlock(context.Background(), cm, m); err != nil {
 		fmt.Println("error:", err)
 		return
 	}

@@ -13,8 +13,8 @@
 //
 // A method may process a push inline and return Done, or accept it with Async and
 // send the result later with Confirm, which posts the matching confirmation
-// (processRateConfirmation, …, processGroupConfirmation) through the client pipeline
-// with relatedMessageId set. Mews redelivers inventory pushes until they are accepted;
+// (processRateConfirmation, …, processGroupConfirmation) as a channelmanager.Confirmation
+// through the handle of the push's connection, with relatedMessageId set. Mews redelivers inventory pushes until they are accepted;
 // WithDeduplication acknowledges a redelivery of an accepted message without applying
 // it twice, and WithSerialConnections processes one connection's calls one at a time,
 // in arrival order, since later values replace earlier ones.
@@ -36,13 +36,26 @@
 //		client *mews.Client
 //	}
 //
+//	// confirm is what a worker calls once it applied (or refused) a queued push.
+//	func (h *hotelInventory) confirm(ctx context.Context, req *inbound.PricesUpdate, applyErr error) error {
+//		cm, err := h.client.ChannelManager(req.ConnectionToken.Reveal())
+//		if err != nil {
+//			return err
+//		}
+//		c := channelmanager.Confirmation{Success: applyErr == nil}
+//		if applyErr != nil {
+//			c.Errors = []mews.ErrorDetail{{Code: mews.CodeProcessing, Message: applyErr.Error()}}
+//		}
+//		return inbound.Confirm(ctx, cm, req, c)
+//	}
+//
 //	func (h *hotelInventory) UpdatePrices(ctx context.Context, req *inbound.PricesUpdate) (inbound.Reply, error) {
 //		for _, p := range req.RatePrices {
 //			if !known(p.RatePlanCode) {
 //				return inbound.Done, inbound.Reject(inbound.RateError(p.RatePlanCode, "Rate "+p.RatePlanCode+" is not mapped in the channel manager."))
 //			}
 //		}
-//		queue(req) // a worker applies it, then calls inbound.Confirm(ctx, h.client, req, inbound.Outcome{})
+//		queue(req) // a worker applies it, then calls h.confirm
 //		return inbound.Async, nil
 //	}
 //	// … UpdateAvailability, UpdateRestrictions, ConfirmGroup
