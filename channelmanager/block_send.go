@@ -50,7 +50,7 @@ func ProcessAvailabilityBlock(ctx context.Context, h mews.ChannelManagerCaller, 
 		}
 	}
 	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: environment(h).AvailabilityBlockPushURL,
-		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.Secrets()}
+		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.secrets()}
 	err = sendLatest(ctx, h, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
 		return h.CallChannelManager(ctx, op, w, nil)
 	})

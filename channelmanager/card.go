@@ -39,10 +39,10 @@ type revealedCard struct {
 	HolderName string     `json:"holderName,omitempty"`
 }
 
-// Secrets lists the card's values that must never reach an error or a log line, for
+// secrets lists the card's values that must never reach an error or a log line, for
 // mews.Operation.Secrets: the pipeline scrubs them even from text that Mews or the PCI
 // proxy sends back. Nil-safe.
-func (c *PaymentCard) Secrets() []string {
+func (c *PaymentCard) secrets() []string {
 	if c == nil || c.Number.IsZero() {
 		return nil
 	}
