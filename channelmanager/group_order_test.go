@@ -3,10 +3,8 @@ package channelmanager_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/channelmanager/internal/chmtest"
@@ -19,35 +17,21 @@ import (
 func TestProcessGroupRetryOfAnOlderStateNeverLandsAfterANewerOne(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-		srv.InjectFault(mewstest.Fault{Operation: "processGroup", Status: http.StatusServiceUnavailable})
-		older, _ := exampleGroup(t)
-		older.MessageID = "older-state-of-the-booking"
-		newer, _ := exampleGroup(t)
-		newer.MessageID = "newer-state-of-the-booking"
-
-		olderErr := make(chan error, 1)
-		go func() {
-			_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *older})
-			olderErr <- err
-		}()
-		synctest.Wait() // the older push got its 503 and waits to retry
-		if _, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *newer}); err != nil {
-			t.Fatalf("newer push: %v", err)
-		}
-		time.Sleep(5 * time.Minute) // far beyond any retry of the older push
-		synctest.Wait()
-
-		stored, _ := srv.Group(newer.ChannelManagerID)
-		if stored.MessageID != newer.MessageID {
-			t.Errorf("Mews holds the state of message %q, want the newer %q", stored.MessageID, newer.MessageID)
-		}
-		select {
-		case err := <-olderErr:
-			if !errors.Is(err, channelmanager.ErrSuperseded) {
-				t.Errorf("older push returned %v, want ErrSuperseded", err)
+		send := func(messageID string) func() error {
+			g, _ := exampleGroup(t)
+			g.MessageID = messageID
+			return func() error {
+				_, err := channelmanager.ProcessGroup(context.Background(), cm, channelmanager.ProcessGroupParams{Group: *g})
+				return err
 			}
-		default:
-			t.Error("the older push is still running")
+		}
+		err := pushRace(t, srv, "processGroup", send("older-state-of-the-booking"), send("newer-state-of-the-booking"))
+		g, _ := exampleGroup(t)
+		if stored, _ := srv.Group(g.ChannelManagerID); stored.MessageID != "newer-state-of-the-booking" {
+			t.Errorf("Mews holds the state of message %q, want the newer one", stored.MessageID)
+		}
+		if !errors.Is(err, channelmanager.ErrSuperseded) {
+			t.Errorf("older push returned %v, want ErrSuperseded", err)
 		}
 	})
 }

@@ -3,10 +3,8 @@ package channelmanager_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,32 +20,19 @@ import (
 func TestSetInventoryRetryOfAnOlderMappingNeverLandsAfterANewerOne(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-		srv.InjectFault(mewstest.Fault{Operation: "setInventory", Status: http.StatusServiceUnavailable})
-		older := []channelmanager.InventoryMapping{{RatePlanCode: mewstest.RatePlanFlexible, SpaceTypeCode: mewstest.SpaceTypeDouble}}
-		newer := []channelmanager.InventoryMapping{{RatePlanCode: mewstest.RatePlanNonRefundable, SpaceTypeCode: mewstest.SpaceTypeSingle}}
-
-		olderErr := make(chan error, 1)
-		go func() {
-			olderErr <- channelmanager.SetInventory(context.Background(), cm, channelmanager.SetInventoryParams{Mappings: older})
-		}()
-		synctest.Wait() // the older push got its 503 and waits to retry
-		if err := channelmanager.SetInventory(context.Background(), cm, channelmanager.SetInventoryParams{Mappings: newer}); err != nil {
-			t.Fatalf("newer push: %v", err)
+		set := func(rate, space string) func() error {
+			return func() error {
+				return channelmanager.SetInventory(context.Background(), cm, channelmanager.SetInventoryParams{
+					Mappings: []channelmanager.InventoryMapping{{RatePlanCode: rate, SpaceTypeCode: space}}})
+			}
 		}
-		time.Sleep(5 * time.Minute) // far beyond any retry of the older push
-		synctest.Wait()
-
+		err := pushRace(t, srv, "setInventory", set(mewstest.RatePlanFlexible, mewstest.SpaceTypeDouble), set(mewstest.RatePlanNonRefundable, mewstest.SpaceTypeSingle))
 		want := []mewstest.InventoryMapping{{RatePlanCode: mewstest.RatePlanNonRefundable, SpaceTypeCode: mewstest.SpaceTypeSingle}}
 		if d := cmp.Diff(want, srv.InventoryMappings(mewstest.ConnectionToken)); d != "" {
 			t.Errorf("Mews holds another mapping than the newer one (-want +got):\n%s", d)
 		}
-		select {
-		case err := <-olderErr:
-			if !errors.Is(err, channelmanager.ErrSuperseded) {
-				t.Errorf("older push returned %v, want ErrSuperseded", err)
-			}
-		default:
-			t.Error("the older push is still running")
+		if !errors.Is(err, channelmanager.ErrSuperseded) {
+			t.Errorf("older push returned %v, want ErrSuperseded", err)
 		}
 	})
 }

@@ -36,7 +36,7 @@ type GetPropertiesParams struct {
 func GetProperties(ctx context.Context, h mews.ChannelManagerClientCaller, p GetPropertiesParams) ([]Property, error) {
 	const op = "getProperties"
 	if h == nil {
-		return nil, &mews.InputError{Operation: op, Field: "handle", Reason: "is nil; pass the *mews.Client"}
+		return nil, noClient(op)
 	}
 	p.Email = strings.TrimSpace(p.Email)
 	if at := strings.IndexByte(p.Email, '@'); at <= 0 || at == len(p.Email)-1 || strings.ContainsAny(p.Email, " \t\r\n") {
@@ -56,7 +56,7 @@ func GetProperties(ctx context.Context, h mews.ChannelManagerClientCaller, p Get
 func GetChannels(ctx context.Context, h mews.ChannelManagerClientCaller) ([]Channel, error) {
 	const op = "getChannels"
 	if h == nil {
-		return nil, &mews.InputError{Operation: op, Field: "handle", Reason: "is nil; pass the *mews.Client"}
+		return nil, noClient(op)
 	}
 	var out struct {
 		Channels []Channel `json:"channels"`
@@ -85,4 +85,9 @@ func GetConfiguration(ctx context.Context, h mews.ChannelManagerCaller, extent C
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// noClient is the error of a client-level operation called without a handle.
+func noClient(op string) error {
+	return &mews.InputError{Operation: op, Field: "handle", Reason: "is nil; pass the *mews.Client"}
 }
