@@ -91,7 +91,7 @@ type AriUpdateRequest struct {
 // req.From…req.To, both dates inclusive (requestAriUpdate). The answer only says the
 // request was accepted: the data arrives later, in Mews' next update cycle, at the
 // channel manager's own updateAvailability, updatePrices and updateRestrictions
-// endpoints (see package inbound), not in this call's response.
+// endpoints (see package channelmanager/inbound), not in this call's response.
 func RequestAriUpdate(ctx context.Context, h mews.ChannelManagerCaller, req AriUpdateRequest) error {
 	const op = "requestAriUpdate"
 	if h == nil {

@@ -127,7 +127,7 @@ func TestGetPropertiesRejectsAnInvalidEmailWithoutSending(t *testing.T) {
 	}
 }
 
-func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
+func TestGetConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 	srv, client := chmtest.NewClient(t)
 	example := chmtest.Read(t, "cm_getconfiguration_response.json")
 	serveExample(srv, "getConfiguration", example)
@@ -150,7 +150,7 @@ func TestGetPropertyConfigurationRoundTripsTheReferenceExample(t *testing.T) {
 	}
 }
 
-func TestGetPropertyConfigurationOfTheSeededProperty(t *testing.T) {
+func TestGetConfigurationOfTheSeededProperty(t *testing.T) {
 	_, client := chmtest.NewClient(t)
 	cm := channelManager(t, client, mewstest.ConnectionToken)
 	codes := func(ext channelmanager.ConfigurationExtent) (spaces, rates []string, products int) {
