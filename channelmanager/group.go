@@ -57,13 +57,13 @@ type Group struct {
 	// reservation canceled) cancels the whole group; leaving one out (or marking it
 	// canceled) cancels that reservation. Mews reads null as empty too, but ProcessGroup
 	// refuses a nil list so that a forgotten one cannot cancel a booking: use CancelGroup.
-	Reservations []GroupReservation `json:"reservations"`
+	Reservations []Reservation `json:"reservations"`
 	// TotalAmount is the sum of the reservations' totals; required unless cancelling.
 	TotalAmount *Charge `json:"totalAmount,omitempty"`
 }
 
-// GroupReservation is one reservation (one space) of a Group.
-type GroupReservation struct {
+// Reservation is one reservation (one space) of a Group.
+type Reservation struct {
 	// Code is the channel manager's reservation code: unique in the group, the same in
 	// every later message about the booking, any string except "_".
 	Code string `json:"code,omitempty"`
@@ -97,10 +97,10 @@ type GroupReservation struct {
 }
 
 // Nights returns the number of nights from From to To.
-func (r GroupReservation) Nights() int { return r.From.DaysUntil(r.To) }
+func (r Reservation) Nights() int { return r.From.DaysUntil(r.To) }
 
 // IsCanceled reports whether the reservation is marked canceled.
-func (r GroupReservation) IsCanceled() bool { return r.State == StateCanceled }
+func (r Reservation) IsCanceled() bool { return r.State == StateCanceled }
 
 // Charge is the Channel Manager "Amount" object: a price given gross, net, or both.
 // Nil means not given; Mews accepts either one or both.

@@ -29,7 +29,7 @@ func ExampleProcessGroup() {
 	night1, _ := mews.ParseAmount("100")
 	night2, _ := mews.ParseAmount("97.20")
 	arrival := mews.NewDate(2025, 12, 24)
-	room := channelmanager.GroupReservation{
+	room := channelmanager.Reservation{
 		Code:          "01",
 		State:         channelmanager.StateCreated,
 		From:          arrival,
@@ -50,7 +50,7 @@ func ExampleProcessGroup() {
 		PaymentType:      channelmanager.PaymentPreauthorized,
 		Customer:         &channelmanager.Customer{FirstName: "John", LastName: "Smith", Email: "john@smith.example"},
 		PaymentCard:      &channelmanager.PaymentCard{Type: channelmanager.CardVisa, Number: number, ExpireDate: expiry, HolderName: "John Smith"},
-		Reservations:     []channelmanager.GroupReservation{room},
+		Reservations:     []channelmanager.Reservation{room},
 	}
 	sum := group.ReservationsTotal()
 	group.TotalAmount = &sum

@@ -183,7 +183,7 @@ func (g *Group) validateLive() error {
 }
 
 // validate checks one reservation that is not canceled.
-func (r *GroupReservation) validate(field string) error {
+func (r *Reservation) validate(field string) error {
 	switch {
 	case !r.From.IsValid() || !r.To.IsValid():
 		return groupInputError(field+".from/to", "must both be set to real dates (arrival, departure)")
@@ -244,7 +244,7 @@ func (g *Group) ReservationsTotal() Charge {
 // CancelGroup returns the message that cancels a whole booking: its identity and an
 // empty reservations list, which Mews reads as "every reservation canceled".
 func CancelGroup(channelID, channelManagerID string) Group {
-	return Group{ChannelID: channelID, ChannelManagerID: channelManagerID, Reservations: []GroupReservation{}}
+	return Group{ChannelID: channelID, ChannelManagerID: channelManagerID, Reservations: []Reservation{}}
 }
 
 // CancelAll marks every reservation of g canceled, keeping them in the message; the

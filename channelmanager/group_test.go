@@ -388,7 +388,7 @@ func TestGroupDecodersTolerateTheDocsInconsistencies(t *testing.T) {
 	if d := cmp.Diff([]string{"+420 000 000 000", "+420 111", "+1 202", "Czech Republic"}, got); d != "" {
 		t.Errorf("phone spellings (-want +got):\n%s", d)
 	}
-	var r channelmanager.GroupReservation
+	var r channelmanager.Reservation
 	if err := json.Unmarshal([]byte(`{"guestCounts":[{"code":10,"count":"2"}],"extras":[{"code":"B","pricing":"PerNight","amount":{"gross":"20.00"}}]}`), &r); err != nil {
 		t.Fatal(err)
 	}

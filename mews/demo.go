@@ -219,7 +219,7 @@ func (d *demoRun) channelManager(ctx context.Context) error {
 		MessageID: demoMessageID, ChannelID: "BDC-4815162342", ChannelManagerID: "CHM-DEMO-1", CurrencyCode: mewstest.PropertyCurrency,
 		Customer:    &channelmanager.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
 		PaymentType: channelmanager.PaymentPrepaid, TotalAmount: &total,
-		Reservations: []channelmanager.GroupReservation{{
+		Reservations: []channelmanager.Reservation{{
 			Code: "01", From: arrival, To: arrival.AddDays(2),
 			SpaceTypeCode: cfg.InventoryMappings[0].SpaceTypeCode, RatePlanCode: cfg.InventoryMappings[0].RatePlanCode,
 			GuestCounts: []channelmanager.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},

@@ -147,7 +147,7 @@ func booking(cfg *channelmanager.Configuration, arrival mews.Date) channelmanage
 		Sources:     []channelmanager.Source{{Code: &primary, Name: "Booking.com", Type: channelmanager.SourceOnlineTravelAgency, IsPrimary: true}},
 		PaymentType: channelmanager.PaymentPrepaid,
 		TotalAmount: &total,
-		Reservations: []channelmanager.GroupReservation{{
+		Reservations: []channelmanager.Reservation{{
 			Code: "1", From: arrival, To: arrival.AddDays(2),
 			SpaceTypeCode: pair.SpaceTypeCode, RatePlanCode: pair.RatePlanCode,
 			GuestCounts: []channelmanager.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
