@@ -26,6 +26,12 @@
 // lost answer and ordered newest-wins: a push that starts while an older one for the
 // same key is still being retried stops the older one, which returns ErrSuperseded.
 //
+// Blocks sent to Mews have exclusive end dates (like a departure date). Mews documents
+// the end dates of the blocks it pushes as exclusive too, but its examples write one
+// night as start = end; check with Mews which reading your connection gets. A block's
+// status is spelled Created/Updated/Canceled towards Mews and Create/Update/Cancel in
+// Mews' pushes; BlockStatus.IsCreate and friends accept both.
+//
 // Payment cards (PaymentCard) redact their number and CVV in every textual form; only
 // ProcessGroup and ProcessAvailabilityBlock put them on the wire, to Mews' PCI proxy.
 // Dates are mews.Date and money mews.Amount, so nothing is lost in a round trip; Mews'
