@@ -77,3 +77,27 @@ func ExampleGetConfiguration() {
 	// space category DBL "Double room" (DoubleRoom, 10 spaces)
 	// product BRK "Breakfast" 20.0 gross, PerPersonPerNight
 }
+
+// A channel manager maps the flexible rate to double rooms only, replacing whatever
+// the connection had.
+func ExampleSetInventory() {
+	srv := mewstest.NewServer(mewstest.InProcess())
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		panic(err)
+	}
+	cm, err := client.ChannelManager(mewstest.ConnectionToken)
+	if err != nil {
+		panic(err)
+	}
+	p := channelmanager.SetInventoryParams{Mappings: []channelmanager.InventoryMapping{
+		{RatePlanCode: mewstest.RatePlanFlexible, SpaceTypeCode: mewstest.SpaceTypeDouble},
+	}}
+	if err := channelmanager.SetInventory(context.Background(), cm, p); err != nil {
+		panic(err)
+	}
+	fmt.Println(srv.InventoryMappings(mewstest.ConnectionToken))
+	// Output:
+	// [{FF DBL}]
+}

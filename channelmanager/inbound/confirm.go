@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"crypto/subtle"
 	"reflect"
 
 	mews "github.com/mewskit/mews-go"
@@ -36,7 +37,8 @@ func Confirm(ctx context.Context, h mews.ChannelManagerCaller, push Push, c chan
 		return confirmError("handle and push", "must not be nil")
 	}
 	msg := push.message()
-	if cm, ok := h.(*mews.ChannelManager); ok && cm != nil && cm.ConnectionToken().Reveal() != msg.ConnectionToken.Reveal() {
+	if cm, ok := h.(*mews.ChannelManager); ok && cm != nil &&
+		subtle.ConstantTimeCompare([]byte(cm.ConnectionToken().Reveal()), []byte(msg.ConnectionToken.Reveal())) != 1 {
 		return confirmError("handle", "is for another connection than the push's; use client.ChannelManager(push's connectionToken)")
 	}
 	if err := fill(&c.RelatedMessageID, msg.MessageID, "relatedMessageId"); err != nil {
