@@ -49,7 +49,11 @@ func ProcessAvailabilityBlock(ctx context.Context, h mews.ChannelManagerCaller, 
 			return "", err
 		}
 	}
-	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: environment(h).AvailabilityBlockPushURL,
+	url, err := pushURL(h, opProcessAvailabilityBlock, m.AvailabilityBlock.PaymentCard, func(e mews.Environment) string { return e.AvailabilityBlockPushURL })
+	if err != nil {
+		return "", err
+	}
+	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: url,
 		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.secrets()}
 	err = sendLatest(ctx, h, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
 		return h.CallChannelManager(ctx, op, w, nil)

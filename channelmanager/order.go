@@ -109,14 +109,28 @@ func connectionOf(h mews.ChannelManagerCaller) (connection, bool) {
 	return c, true
 }
 
-// environment returns the environment of the handle's client; a stub gets the zero
-// Environment, so that pushes go to the operation's name and confirmations to their
-// default path.
+// environment returns the environment of the handle's client. A handle that does not
+// tell it (a stub, or a wrapper that does not embed *mews.ChannelManager) gets the zero
+// Environment: confirmations go to their default path, and pushes to the operation's
+// name unless they carry a card (see pushURL).
 func environment(h mews.ChannelManagerCaller) mews.Environment {
 	if c, ok := connectionOf(h); ok {
 		return c.Client().Environment()
 	}
 	return mews.Environment{}
+}
+
+// pushURL is where a push that may carry a payment card goes: the PCI-proxy URL that
+// url picks from the handle's environment. Without one (a handle that does not tell its
+// environment, or an environment without that URL) the push goes to the operation's
+// name, unless it carries a card: a card must never travel anywhere but the PCI proxy,
+// so that push is refused before anything is sent.
+func pushURL(h mews.ChannelManagerCaller, op string, card *PaymentCard, url func(mews.Environment) string) (string, error) {
+	if u := url(environment(h)); u != "" || card == nil {
+		return u, nil
+	}
+	return "", &mews.InputError{Operation: op, Field: "paymentCard",
+		Reason: "can only go to Mews' PCI-proxy push URL, which this handle does not tell; pass the *mews.ChannelManager (or embed it in your wrapper), with an environment that has the push URLs"}
 }
 
 // noHandle is the error of an operation called without a handle.

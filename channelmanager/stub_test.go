@@ -97,3 +97,25 @@ func TestOperationsRefuseANilHandle(t *testing.T) {
 		}
 	}
 }
+
+// A wrapper that only implements CallChannelManager does not tell the PCI-proxy push
+// URL; a booking with a card must then not be sent anywhere else.
+func TestPushWithACardIsRefusedOnAHandleThatDoesNotTellThePushURL(t *testing.T) {
+	g, _ := exampleGroup(t)
+	s := &stub{}
+	_, err := channelmanager.ProcessGroup(context.Background(), s, channelmanager.ProcessGroupParams{Group: *g})
+	if _, ok := err.(*mews.InputError); !ok {
+		t.Errorf("ProcessGroup = %v, want *mews.InputError", err)
+	}
+	m, _ := exampleBlock(t)
+	if m.AvailabilityBlock.PaymentCard == nil {
+		t.Fatal("the example block has no card")
+	}
+	_, err = channelmanager.ProcessAvailabilityBlock(context.Background(), s, *m)
+	if _, ok := err.(*mews.InputError); !ok {
+		t.Errorf("ProcessAvailabilityBlock = %v, want *mews.InputError", err)
+	}
+	if len(s.ops) != 0 {
+		t.Errorf("sent %d operations (first %s), want nothing", len(s.ops), s.ops[0].Name)
+	}
+}
