@@ -6,8 +6,11 @@
 // Every operation takes a handle first: a *mews.ChannelManager (one connection,
 // client.ChannelManager(connectionToken)) as a mews.ChannelManagerCaller, or, for
 // getProperties and getChannels, which concern no single connection, the *mews.Client
-// as a mews.ChannelManagerClientCaller. Stub either interface in unit tests. Inputs are
-// params structs passed by value; one object comes back as *T, many as []T.
+// as a mews.ChannelManagerClientCaller. Stub either interface in unit tests. A wrapper
+// (for metrics, say) should embed the *mews.ChannelManager: the operations learn the
+// environment's PCI-proxy push URLs and the connection (for ordering pushes) from it,
+// and refuse to send a payment card without the push URL. Inputs are params structs
+// passed by value; one object comes back as *T, many as []T.
 //
 //   - Discovery and configuration: GetProperties, GetChannels, GetConfiguration.
 //   - Inventory: SetInventory (REPLACES every rate plan × space category mapping; an
