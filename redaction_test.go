@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/events"
-	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/webhooks"
 )

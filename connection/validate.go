@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/properties"
 )
 
@@ -101,7 +102,7 @@ func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 		if err != nil {
 			return Result{Reason: err}
 		}
-		cfg, err := properties.GetPropertyConfiguration(ctx, cm.WithPriority(mews.PriorityHealthCheck), properties.ConfigurationExtent{})
+		cfg, err := channelmanager.GetConfiguration(ctx, cm.WithPriority(mews.PriorityHealthCheck), channelmanager.ConfigurationExtent{})
 		if err != nil {
 			return failed(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/properties"
 )
@@ -37,7 +38,7 @@ func TestRevoke_WhileRequestsAreAuthenticated_IsRaceFree(t *testing.T) {
 	})
 	wg.Go(func() {
 		for range 200 {
-			properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{})
+			channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{})
 		}
 	})
 	for range 200 {
@@ -54,7 +55,7 @@ func TestRevoke_WhileRequestsAreAuthenticated_IsRaceFree(t *testing.T) {
 		t.Errorf("configuration/get with a revoked token: %v, want ErrInvalidAuthentication", err)
 	}
 	srv.Deactivate(mewstest.ConnectionToken)
-	if _, err := properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{}); !errors.Is(err, mews.ErrConnectionNotFound) {
+	if _, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{}); !errors.Is(err, mews.ErrConnectionNotFound) {
 		t.Errorf("getConfiguration with a deactivated connection: %v, want ErrConnectionNotFound", err)
 	}
 }
