@@ -99,7 +99,9 @@ func TestKeyCutterCommandsMoveThroughTheirStatesWithAnEventForEveryChange(t *tes
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m struct{ Events []struct{ Type, Id, State string } }
+		var m struct {
+			Events []struct{ Type, Id, State string }
+		}
 		if err := json.Unmarshal(msg, &m); err != nil {
 			t.Fatal(err)
 		}
