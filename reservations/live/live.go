@@ -73,7 +73,7 @@ type Sync struct {
 	src       source
 	handle    Handler
 	logger    *slog.Logger
-	now       func() time.Time // the host clock for windows; the feed's clock is s.mewsNow
+	now       func() time.Time // the clock of reconciliation windows; schedules use the host's
 	mewsNow   func() time.Time // nil: the feed asks Mews
 	lag       time.Duration
 	feedEvery time.Duration
@@ -89,8 +89,8 @@ type Sync struct {
 	start  reservations.Watermark
 
 	mu         sync.Mutex
-	followUps  []time.Time
-	reconciled time.Time // when the last reconciliation started
+	followUps  []time.Time // on the host's clock, like every schedule of Run
+	reconciled time.Time   // when the last reconciliation started, on the host's clock
 	wake       chan struct{}
 	closed     bool
 	cancel     context.CancelFunc
@@ -198,7 +198,7 @@ func (s *Sync) Resync(ctx context.Context, _ events.Resync) error {
 		return err
 	}
 	s.mu.Lock()
-	s.followUps = append(s.followUps, s.now().Add(s.lag+time.Second))
+	s.followUps = append(s.followUps, time.Now().Add(s.lag+time.Second))
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -220,10 +220,10 @@ func (s *Sync) Run(ctx context.Context) error {
 		return err
 	}
 	defer s.running.Done()
-	nextFeed := s.now()
-	nextReconcile := s.now()
+	nextFeed := time.Now()
+	nextReconcile := time.Now()
 	for {
-		now := s.now()
+		now := time.Now()
 		if due := s.takeFollowUp(now); due || !now.Before(nextFeed) {
 			src := FromFeed
 			if due {
@@ -235,19 +235,19 @@ func (s *Sync) Run(ctx context.Context) error {
 				}
 				s.logger.Warn("mews live: change feed pass failed", "error", err)
 			}
-			nextFeed = s.now().Add(s.feedEvery)
+			nextFeed = time.Now().Add(s.feedEvery)
 		}
 		if last := s.lastReconciled(); !last.IsZero() && last.Add(s.reconcile).After(nextReconcile) {
 			nextReconcile = last.Add(s.reconcile) // the first pass reconciled already
 		}
-		if !s.now().Before(nextReconcile) {
+		if !time.Now().Before(nextReconcile) {
 			if err := s.reconcileOnce(ctx); err != nil {
 				if fatal(ctx, err) {
 					return s.end(ctx, err)
 				}
 				s.logger.Warn("mews live: reconciliation failed", "error", err)
 			}
-			nextReconcile = s.now().Add(s.reconcile)
+			nextReconcile = time.Now().Add(s.reconcile)
 		}
 		next := nextFeed
 		if nextReconcile.Before(next) {
@@ -256,7 +256,7 @@ func (s *Sync) Run(ctx context.Context) error {
 		if f, ok := s.firstFollowUp(); ok && f.Before(next) {
 			next = f
 		}
-		t := time.NewTimer(next.Sub(s.now()))
+		t := time.NewTimer(time.Until(next))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -383,7 +383,7 @@ const startMargin = 5 * time.Minute
 func (s *Sync) reconcileOnce(ctx context.Context) error {
 	now := s.now()
 	s.mu.Lock()
-	s.reconciled = now
+	s.reconciled = time.Now()
 	s.mu.Unlock()
 	for r, err := range s.src.colliding(ctx, now, now.Add(s.horizon)) {
 		if err != nil {

@@ -107,7 +107,8 @@ func WithLag(d time.Duration) Option {
 
 // WithClock replaces Mews' clock (reservations.SyncOptions.Now) for the feed and the
 // host clock for the reconciliation window, for a caller that tracks Mews' clock
-// already, or a sandbox whose clock runs ahead. By default the feed asks Mews.
+// already, or a sandbox whose clock stands still. By default the feed asks Mews. Run's
+// schedule (intervals, follow-ups) always follows the host's clock.
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
 		if now == nil {
