@@ -70,10 +70,13 @@ func TestACommandDeliveredByADuplicatedEventAndAPollIsProcessedOnce(t *testing.T
 		srv, conn := hotel(t)
 		srv.SetWebSocketFaults(mewstest.WebSocketFaults{Duplicate: true})
 		var calls atomic.Int32
+		var mu sync.Mutex
 		var got devices.KeyCutter
 		p, err := devices.New(overDo{conn}, func(ctx context.Context, job *devices.Job) (string, error) {
 			calls.Add(1)
+			mu.Lock()
 			got = job.KeyCutter
+			mu.Unlock()
 			if err := job.Progress(ctx, 0.5); err != nil {
 				return "", err
 			}
@@ -120,6 +123,8 @@ func TestACommandDeliveredByADuplicatedEventAndAPollIsProcessedOnce(t *testing.T
 		if p := final.Updates[2].Progress; p == nil || *p != 0.5 {
 			t.Errorf("progress = %v, want 0.5", p)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if got.KeyCount != 2 || len(got.LockIDs) != 1 || got.ReservationID != cmd.ReservationID {
 			t.Errorf("key cutter data = %+v", got)
 		}
@@ -228,6 +233,8 @@ func TestACommandInterruptedInProcessingIsResumedOnceUnderResumeInterrupted(t *t
 		}
 		start(t, next)
 		time.Sleep(5 * time.Second) // several polls
+		mu.Lock()
+		defer mu.Unlock()
 		if diff := cmp.Diff([]bool{true}, resumed); diff != "" {
 			t.Errorf("Func calls' Resumed (-want +got):\n%s", diff)
 		}
