@@ -302,10 +302,12 @@ func (p *Processor) read(ctx context.Context, ids []string) error {
 				p.dispatch(ctx, c, false)
 			case c.State == Processing:
 				p.recover(ctx, c)
-			default: // final, or processed elsewhere: nothing to do but forget it
+			case c.State.final(): // nothing to do but forget it
 				if err := p.journal.End(ctx, c.ID); err != nil {
 					return err
 				}
+			default:
+				p.logger.Warn("mews devices: command in a state this package does not know; left alone", "command", c.ID, "state", c.State)
 			}
 		}
 	}
