@@ -163,6 +163,9 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool, li
 	case <-connects:
 	case err := <-evErr:
 		p.out.printf("events unavailable (%v): following the change feed every minute\n", err)
+		if err := view.Resync(ctx, events.Resync{}); err != nil { // the initial load, now
+			return err
+		}
 	case err := <-runErr:
 		return err
 	case <-ctx.Done():

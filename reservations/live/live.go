@@ -393,7 +393,29 @@ func (s *Sync) reconcileOnce(ctx context.Context) error {
 			return err
 		}
 	}
+	s.forget(now.Add(-forgetAfter))
 	return nil
+}
+
+// forgetAfter is how long after its scheduled end a stay stays in the view.
+const forgetAfter = 24 * time.Hour
+
+// forget drops the stays that ended before t, so that the view holds the current and
+// coming ones only. A later read of one of them is a new entry again.
+func (s *Sync) forget(t time.Time) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	for id, e := range s.view {
+		if e.ScheduledEndUtc.Before(t) {
+			delete(s.view, id)
+			if room := s.rooms[e.RoomID]; room != nil {
+				delete(room, id)
+				if len(room) == 0 {
+					delete(s.rooms, e.RoomID)
+				}
+			}
+		}
+	}
 }
 
 // apply compares a fresh read with the view, calls the handler when the stay changed,

@@ -295,3 +295,21 @@ func TestNewRefusesInvalidOptions(t *testing.T) {
 		t.Errorf("nil handler: err = %v, want ErrInvalidInput", err)
 	}
 }
+
+func TestTheViewForgetsAStayADayAfterItEnded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := startPortal(t, live.WithReconcileInterval(time.Hour))
+		r, _ := guestArrivingSoon(t, p.srv)
+		synctest.Wait()
+		if _, ok := p.sync.Lookup(r.ID); !ok {
+			t.Fatal("the new stay is not in the view")
+		}
+		time.Sleep(r.ScheduledEndUtc.Sub(time.Now()) + 25*time.Hour)
+		if _, ok := p.sync.Lookup(r.ID); ok {
+			t.Error("the stay is still in the view a day after it ended")
+		}
+		if n := len(p.sync.InRoom(r.RoomID)); n != 0 {
+			t.Errorf("its room still holds %d stays", n)
+		}
+	})
+}
