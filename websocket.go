@@ -53,4 +53,9 @@ func checkWebSocketURL(raw string) error {
 
 // ClientToken returns the Connector ClientToken (redacting). The events package needs
 // it because Mews' WebSocket takes the tokens as cookies rather than in a request body.
-func (c *Client) ClientToken() Token { return c.clientToken }
+func (c *Client) ClientToken() Token {
+	if c == nil {
+		return Token{}
+	}
+	return c.clientToken
+}

@@ -46,7 +46,8 @@ const dialTimeout = 30 * time.Second
 // Its methods are safe for concurrent use.
 type Client struct {
 	url        string
-	header     http.Header // holds the token cookie: never logged, never in an error
+	header     http.Header // the user's headers; the token cookie is added per dial, so no field holds it
+	clientTok  mews.Token  // the Connector ClientToken, for the cookie (redacting)
 	httpClient *http.Client
 	resync     ResyncFunc
 	logger     *slog.Logger
@@ -86,8 +87,7 @@ func New(conn Connector, opts ...Option) (*Client, error) {
 	if url == "" {
 		return nil, invalid("environment", "has no WebSocketURL")
 	}
-	cookie, err := cookie(mc.ClientToken(), conn.AccessToken())
-	if err != nil {
+	if _, err := cookie(mc.ClientToken(), conn.AccessToken()); err != nil {
 		return nil, err
 	}
 	header := s.header.Clone()
@@ -97,7 +97,6 @@ func New(conn Connector, opts ...Option) (*Client, error) {
 	if header.Get("User-Agent") == "" {
 		header.Set("User-Agent", "mews-go/"+mews.Version)
 	}
-	header.Set("Cookie", cookie)
 	hc := &http.Client{}
 	if s.httpClient != nil {
 		*hc = *s.httpClient
@@ -110,7 +109,7 @@ func New(conn Connector, opts ...Option) (*Client, error) {
 	return &Client{
 		url: url, header: header, httpClient: hc, resync: s.resync, logger: s.logger,
 		ping: s.ping, minBackoff: s.minBackoff, maxBackoff: s.maxBackoff, buffer: s.buffer,
-		token: conn.AccessToken(),
+		token: conn.AccessToken(), clientTok: mc.ClientToken(),
 	}, nil
 }
 
@@ -307,7 +306,13 @@ func retryable(status int) bool {
 func (c *Client) dial(ctx context.Context) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	conn, resp, err := websocket.Dial(ctx, c.url, &websocket.DialOptions{HTTPClient: c.httpClient, HTTPHeader: c.header})
+	header := c.header.Clone()
+	cookie, err := cookie(c.clientTok, c.token)
+	if err != nil {
+		return nil, err
+	}
+	header.Set("Cookie", cookie)
+	conn, resp, err := websocket.Dial(ctx, c.url, &websocket.DialOptions{HTTPClient: c.httpClient, HTTPHeader: header})
 	if err == nil {
 		conn.SetReadLimit(MaxMessageSize)
 		return conn, nil

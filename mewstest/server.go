@@ -341,6 +341,9 @@ func (s *Server) serveConnector(req *Request, rid string) reply {
 	_ = json.Unmarshal(req.Body, &auth)
 	s.mu.Lock()
 	h := s.connectorOps[req.Operation]
+	if h == nil { // every other operation of the spec: see spec.go
+		h = specHandler(req.Operation)
+	}
 	cred := s.accessTokens[auth.AccessToken]
 	okClient := s.clientTokens[auth.ClientToken]
 	retryAfter := time.Duration(0)

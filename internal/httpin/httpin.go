@@ -11,21 +11,33 @@ import (
 
 // Secret is a shared secret kept as its SHA-256 digest, so that Matches takes the
 // same time whatever the candidate's length and content, and the raw secret is not
-// held by the handler.
-type Secret [sha256.Size]byte
+// held by the handler. The digest sits in a closure behind a pointer: fmt prints a
+// handler's unexported fields by reflection, and an unsalted digest of a guessable
+// secret must not reach a log line any more than the secret.
+type Secret struct{ match *matcher }
+
+// matcher reports whether a candidate is the secret.
+type matcher func(got string) bool
 
 // NewSecret keeps the digest of secret. The caller makes sure it is not empty
 // (mews.NewToken does).
-func NewSecret(secret string) Secret { return sha256.Sum256([]byte(secret)) }
+func NewSecret(secret string) Secret {
+	sum := sha256.Sum256([]byte(secret))
+	m := matcher(func(got string) bool {
+		g := sha256.Sum256([]byte(got))
+		return subtle.ConstantTimeCompare(g[:], sum[:]) == 1
+	})
+	return Secret{match: &m}
+}
 
 // Matches reports, in constant time, whether got is the secret. An empty got never
-// matches, so a missing parameter or field is always refused.
+// matches, so a missing parameter or field is always refused; neither does anything
+// match the zero Secret.
 func (s Secret) Matches(got string) bool {
-	if got == "" {
+	if got == "" || s.match == nil {
 		return false
 	}
-	sum := sha256.Sum256([]byte(got))
-	return subtle.ConstantTimeCompare(sum[:], s[:]) == 1
+	return (*s.match)(got)
 }
 
 // ErrBodyTooLarge is ReadBody's error for a body longer than the limit, so that a
