@@ -72,7 +72,7 @@ func TestACommandDeliveredByADuplicatedEventAndAPollIsProcessedOnce(t *testing.T
 		var calls atomic.Int32
 		var mu sync.Mutex
 		var got devices.KeyCutter
-		p, err := devices.New(overDo{conn}, func(ctx context.Context, job *devices.Job) (string, error) {
+		p, err := devices.New(devices.Over(conn), func(ctx context.Context, job *devices.Job) (string, error) {
 			calls.Add(1)
 			mu.Lock()
 			got = job.KeyCutter
@@ -137,7 +137,7 @@ func TestACommandDeliveredByADuplicatedEventAndAPollIsProcessedOnce(t *testing.T
 func TestAFuncErrorEndsTheCommandInErrorWithItsMessage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
-		p, err := devices.New(overDo{conn}, func(context.Context, *devices.Job) (string, error) {
+		p, err := devices.New(devices.Over(conn), func(context.Context, *devices.Job) (string, error) {
 			return "", errors.New("the encoder is out of cards")
 		})
 		if err != nil {
@@ -157,7 +157,7 @@ func TestAFuncErrorEndsTheCommandInErrorWithItsMessage(t *testing.T) {
 // Func blocks until the processor closes.
 func crash(t *testing.T, srv *mewstest.Server, conn *mews.Connector, journal devices.Journal) mewstest.Command {
 	t.Helper()
-	p, err := devices.New(overDo{conn}, func(ctx context.Context, _ *devices.Job) (string, error) {
+	p, err := devices.New(devices.Over(conn), func(ctx context.Context, _ *devices.Job) (string, error) {
 		<-ctx.Done()
 		return "", ctx.Err()
 	}, devices.WithJournal(journal))
@@ -188,7 +188,7 @@ func TestACommandInterruptedInProcessingIsFailedByTheNextProcessorsFirstPoll(t *
 		cmd := crash(t, srv, conn, journal)
 
 		var calls atomic.Int32
-		next, err := devices.New(overDo{conn}, func(context.Context, *devices.Job) (string, error) {
+		next, err := devices.New(devices.Over(conn), func(context.Context, *devices.Job) (string, error) {
 			calls.Add(1)
 			return "", nil
 		}, devices.WithJournal(journal))
@@ -222,7 +222,7 @@ func TestACommandInterruptedInProcessingIsResumedOnceUnderResumeInterrupted(t *t
 
 		var mu sync.Mutex
 		var resumed []bool
-		next, err := devices.New(overDo{conn}, func(_ context.Context, job *devices.Job) (string, error) {
+		next, err := devices.New(devices.Over(conn), func(_ context.Context, job *devices.Job) (string, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			resumed = append(resumed, job.Resumed)
@@ -247,7 +247,7 @@ func TestACommandInterruptedInProcessingIsResumedOnceUnderResumeInterrupted(t *t
 // failingFinal is a Commands whose first final update fails, as when the network drops
 // right after the key was cut.
 type failingFinal struct {
-	overDo
+	devices.Commands
 	failed atomic.Bool
 }
 
@@ -255,14 +255,14 @@ func (f *failingFinal) Update(ctx context.Context, u devices.Update) error {
 	if u.State == devices.Processed && !f.failed.Swap(true) {
 		return errors.New("connection reset")
 	}
-	return f.overDo.Update(ctx, u)
+	return f.Commands.Update(ctx, u)
 }
 
 func TestAFailedFinalUpdateIsSentAgainByTheNextPollWithoutCuttingAgain(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
 		var calls atomic.Int32
-		p, err := devices.New(&failingFinal{overDo: overDo{conn}}, func(context.Context, *devices.Job) (string, error) {
+		p, err := devices.New(&failingFinal{Commands: devices.Over(conn)}, func(context.Context, *devices.Job) (string, error) {
 			calls.Add(1)
 			return "cut", nil
 		}, devices.WithPollInterval(time.Second))
@@ -289,7 +289,7 @@ func TestMewsCancelingACommandEndsItsFunc(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
 		ended := make(chan error, 1)
-		p, err := devices.New(overDo{conn}, func(ctx context.Context, _ *devices.Job) (string, error) {
+		p, err := devices.New(devices.Over(conn), func(ctx context.Context, _ *devices.Job) (string, error) {
 			<-ctx.Done()
 			ended <- ctx.Err()
 			return "", ctx.Err()
@@ -324,14 +324,14 @@ func TestNewRefusesInvalidOptions(t *testing.T) {
 		"interrupted":   devices.WithInterrupted(7),
 		"logger":        devices.WithLogger(nil),
 	} {
-		if _, err := devices.New(overDo{conn}, fn, opt); !errors.Is(err, mews.ErrInvalidInput) {
+		if _, err := devices.New(devices.Over(conn), fn, opt); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
 		}
 	}
 	if _, err := devices.New(nil, fn); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("nil api: err = %v", err)
 	}
-	if _, err := devices.New(overDo{conn}, nil); !errors.Is(err, mews.ErrInvalidInput) {
+	if _, err := devices.New(devices.Over(conn), nil); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("nil fn: err = %v", err)
 	}
 }
