@@ -335,3 +335,38 @@ func TestNewRefusesInvalidOptions(t *testing.T) {
 		t.Errorf("nil fn: err = %v", err)
 	}
 }
+
+// TestCloseEndsRunAndEveryWorker relies on synctest: the bubble fails if any goroutine
+// the processor started is still blocked when the test returns.
+func TestCloseEndsRunAndEveryWorker(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		started := make(chan struct{}, 4)
+		p, err := devices.New(devices.Over(conn), func(ctx context.Context, _ *devices.Job) (string, error) {
+			started <- struct{}{}
+			<-ctx.Done() // a cut that never finishes by itself
+			return "", ctx.Err()
+		}, devices.WithWorkers(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 { // one more than there are workers: one waits for a worker
+			keyFor(t, srv)
+		}
+		done := make(chan error, 1)
+		go func() { done <- p.Run(context.Background()) }()
+		synctest.Wait()
+		if len(started) != 2 {
+			t.Fatalf("%d Funcs started, want 2 (the workers)", len(started))
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v, want nil after Close", err)
+		}
+		if err := p.Run(context.Background()); !errors.Is(err, devices.ErrClosed) {
+			t.Errorf("Run after Close = %v, want ErrClosed", err)
+		}
+	})
+}

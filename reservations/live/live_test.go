@@ -313,3 +313,33 @@ func TestTheViewForgetsAStayADayAfterItEnded(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseEndsRun relies on synctest: the bubble fails if a goroutine of the sync is
+// still blocked when the test returns.
+func TestCloseEndsRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mewstest.NewServer(mewstest.InProcess())
+		defer srv.Close()
+		conn, err := srv.Connector(mewstest.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := live.New(conn, func(context.Context, live.Change) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- s.Run(context.Background()) }()
+		synctest.Wait()
+		if err := s.Resync(t.Context(), events.Resync{Connects: 2}); err != nil { // schedules a follow-up
+			t.Fatal(err)
+		}
+		s.Close()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v, want nil after Close", err)
+		}
+		if err := s.Run(context.Background()); !errors.Is(err, live.ErrClosed) {
+			t.Errorf("Run after Close = %v, want ErrClosed", err)
+		}
+	})
+}
