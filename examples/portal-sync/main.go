@@ -380,7 +380,7 @@ func (p *portal) frontDesk(ctx context.Context, srv *mewstest.Server, connects <
 	srv.SetWebSocketFaults(mewstest.WebSocketFaults{}) // Mews is back
 	select {
 	case r := <-connects:
-		p.out.printf("reconnected (socket %d, after: %v); caught up through the change feed\n", r.Connects, r.Cause)
+		p.out.printf("reconnected (socket %d); caught up through the change feed\n", r.Connects)
 	case <-ctx.Done():
 		return errors.New("the socket did not reconnect")
 	}

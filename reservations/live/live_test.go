@@ -298,7 +298,7 @@ func TestNewRefusesInvalidOptions(t *testing.T) {
 
 func TestTheViewForgetsAStayADayAfterItEnded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := startPortal(t, live.WithReconcileInterval(time.Hour))
+		p := startPortal(t, live.WithReconcileInterval(time.Hour), live.WithFeedInterval(time.Hour))
 		r, _ := guestArrivingSoon(t, p.srv)
 		synctest.Wait()
 		if _, ok := p.sync.Lookup(r.ID); !ok {
