@@ -19,7 +19,8 @@
 // FailInterrupted (the default) moves it to Error with a note asking the front desk to
 // cut the key again, so that no key is cut twice without a person deciding;
 // ResumeInterrupted hands it to the Func again with Job.Resumed set. A final update
-// that fails is tried again at every poll, without calling the Func again.
+// that fails is tried again at every poll, without calling the Func again; one still
+// failing when the process ends leaves the command to the next process's rule.
 //
 // Example, a lock vendor's key-cutter service sharing the hotel's one socket:
 //

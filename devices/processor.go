@@ -72,6 +72,9 @@ type entry struct {
 	at     time.Time          // when it became done
 }
 
+// finalTimeout bounds a final update, which is sent even while the processor closes.
+const finalTimeout = 10 * time.Second
+
 // doneRetention is how long a done command is remembered, so that a late duplicate
 // event does not make this process read it again. After that, its final state in Mews
 // protects it.
@@ -421,9 +424,9 @@ func (p *Processor) process(runCtx, jobCtx context.Context, c Command, resumed b
 	}
 	notes, err := p.fn(jobCtx, job)
 	switch {
-	case runCtx.Err() != nil:
+	case err != nil && runCtx.Err() != nil:
 		return // closing: the command stays in Processing and in the journal, as after a crash
-	case jobCtx.Err() != nil:
+	case err != nil && jobCtx.Err() != nil:
 		p.done(runCtx, c.ID) // Mews canceled it: Cancelled is final
 		return
 	}
@@ -440,6 +443,9 @@ func (p *Processor) process(runCtx, jobCtx context.Context, c Command, resumed b
 // finish sends a command's final update; when it fails the command is finishing, and
 // every poll tries again.
 func (p *Processor) finish(ctx context.Context, id string, u Update) {
+	// The key is cut: report it even when the processor is closing meanwhile.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalTimeout)
+	defer cancel()
 	if err := p.api.Update(ctx, u); err != nil {
 		var apiErr *mews.APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden {

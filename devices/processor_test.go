@@ -370,3 +370,25 @@ func TestCloseEndsRunAndEveryWorker(t *testing.T) {
 		}
 	})
 }
+
+func TestAKeyCutWhileTheProcessorClosesIsStillReportedProcessed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, conn := hotel(t)
+		p, err := devices.New(devices.Over(conn), func(ctx context.Context, _ *devices.Job) (string, error) {
+			<-ctx.Done() // the encoder finishes the card anyway
+			return "cut during shutdown", nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := keyFor(t, srv)
+		done := make(chan error, 1)
+		go func() { done <- p.Run(context.Background()) }()
+		synctest.Wait()
+		p.Close()
+		<-done
+		if got, _ := srv.Command(cmd.ID); got.State != "Processed" {
+			t.Errorf("the command is %s, want Processed", got.State)
+		}
+	})
+}
