@@ -304,7 +304,7 @@ func TestTheViewForgetsAStayADayAfterItEnded(t *testing.T) {
 		if _, ok := p.sync.Lookup(r.ID); !ok {
 			t.Fatal("the new stay is not in the view")
 		}
-		time.Sleep(r.ScheduledEndUtc.Sub(time.Now()) + 26*time.Hour) // a reconciliation a day after the end, and the next
+		time.Sleep(time.Until(r.ScheduledEndUtc) + 26*time.Hour) // a reconciliation a day after the end, and the next
 		if _, ok := p.sync.Lookup(r.ID); ok {
 			t.Error("the stay is still in the view a day after it ended")
 		}
