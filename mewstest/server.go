@@ -53,6 +53,7 @@ type Server struct {
 	connector      connectorState
 	channelManager channelManagerState
 	ws             webSocketState
+	devices        deviceState
 }
 
 // ServerOption configures NewServer.
