@@ -23,6 +23,7 @@ import (
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/pins"
 	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/reservations/live"
 	"github.com/mewskit/mews-go/webhooks"
 )
 
@@ -56,6 +57,7 @@ var secretHolders = []struct {
 	{value: inbound.Message{}},
 	{value: inbound.PricesUpdate{}},
 	{value: inbound.RestrictionsUpdate{}},
+	{value: live.Sync{}},
 	{value: pins.Credential{}, extra: []string{"Value"}},
 	{value: channelmanager.Connection{}},
 	{value: channelmanager.Configuration{}},
