@@ -90,44 +90,30 @@ type Client struct {
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo
 // environment, Mews' documented rate limit of 200 requests per AccessToken per 30 s,
-// the default RetryPolicy, a 64 MiB response cap and a silent logger.
+// the default RetryPolicy, a 64 MiB response cap and a silent logger. An option that
+// is refused, or options that would undo one another, make it fail with an
+// *InputError whose Field names the option (see Option).
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
+	s := settings{given: map[string]bool{}, connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
 	for _, opt := range opts {
+		if opt == nil {
+			return nil, &InputError{Operation: "NewClient", Field: "option", Reason: "is nil"}
+		}
 		if err := opt(&s); err != nil {
 			return nil, err
 		}
 	}
+	if err := s.checkConflicts(); err != nil {
+		return nil, err
+	}
 	c := &Client{
-		env:         s.env,
-		clientName:  s.clientName,
-		logger:      s.logger,
-		retry:       s.retry.withDefaults(),
-		maxResponse: s.maxResponse,
-	}
-	for _, u := range []struct{ name, raw string }{
-		{"base URL", s.env.BaseURL},
-		{"reservation push URL", s.env.ReservationPushURL},
-		{"availability block push URL", s.env.AvailabilityBlockPushURL},
-	} {
-		if err := checkURL(u.raw); err != nil {
-			return nil, fmt.Errorf("mews: %s: %w", u.name, err)
-		}
-	}
-	if err := checkWebSocketURL(s.env.WebSocketURL); err != nil {
-		return nil, fmt.Errorf("mews: WebSocket URL: %w", err)
-	}
-	c.env.BaseURL = strings.TrimRight(c.env.BaseURL, "/")
-	var err error
-	if s.clientToken != "" {
-		if c.clientToken, err = newToken("Connector client token", s.clientToken); err != nil {
-			return nil, err
-		}
-	}
-	if s.cmClientToken != "" {
-		if c.cmClientToken, err = newToken("Channel Manager client token", s.cmClientToken); err != nil {
-			return nil, err
-		}
+		env:           s.environment(),
+		clientToken:   s.clientToken,
+		cmClientToken: s.cmClientToken,
+		clientName:    s.clientName,
+		logger:        s.logger,
+		retry:         s.retry.withDefaults(),
+		maxResponse:   s.maxResponse,
 	}
 	if c.clientName == "" {
 		c.clientName = "mews-go " + Version
@@ -142,17 +128,18 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.maxResponse == 0 {
 		c.maxResponse = defaultMaxResponse
 	}
+	var err error
 	switch {
 	case s.noLimit:
 	case s.limiter != nil:
 		c.connLimiter, c.cmLimiter = s.limiter, s.limiter
 	default:
 		if c.connLimiter, err = s.keyedLimiter(s.connLimit); err != nil {
-			return nil, err
+			return nil, optionError("WithRateLimit", err)
 		}
 		if s.cmLimit.n > 0 {
 			if c.cmLimiter, err = s.keyedLimiter(s.cmLimit); err != nil {
-				return nil, err
+				return nil, optionError("WithChannelManagerRateLimit", err)
 			}
 		}
 	}
