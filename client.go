@@ -232,29 +232,42 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // Connector returns the handle for one hotel's Connector API AccessToken. It is cheap
 // (no network call); make one per connection and keep it. The token is cleaned and
 // validated here, so a pasted token with a stray line break still works and an empty
-// one fails before anything is sent.
-func (c *Client) Connector(accessToken string) (*Connector, error) {
+// one fails before anything is sent. opts (WithLanguage, WithPriority) apply to every
+// call made through the handle; a refused one is an *InputError naming it.
+func (c *Client) Connector(accessToken string, opts ...HandleOption) (*Connector, error) {
+	const op = "Client.Connector"
 	if c == nil {
-		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
 	}
 	tok, err := newToken("access token", accessToken)
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: c, accessToken: tok, limitKey: limitKey(ConnectorAPI, tok)}, nil
+	hs, err := handleSettingsOf(op, ConnectorAPI, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{client: c, accessToken: tok, limitKey: limitKey(ConnectorAPI, tok),
+		languageCode: hs.languageCode, cultureCode: hs.cultureCode, priority: hs.priority}, nil
 }
 
 // ChannelManager returns the handle for one Channel Manager connection (one
-// connectionToken). It is cheap and validates the token like Connector.
-func (c *Client) ChannelManager(connectionToken string) (*ChannelManager, error) {
+// connectionToken). It is cheap and validates the token like Connector. Of the handle
+// options only WithPriority applies; WithLanguage is refused.
+func (c *Client) ChannelManager(connectionToken string, opts ...HandleOption) (*ChannelManager, error) {
+	const op = "Client.ChannelManager"
 	if c == nil {
-		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
 	}
 	tok, err := newToken("connection token", connectionToken)
 	if err != nil {
 		return nil, err
 	}
-	return &ChannelManager{client: c, connectionToken: tok, limitKey: limitKey(ChannelManagerAPI, tok)}, nil
+	hs, err := handleSettingsOf(op, ChannelManagerAPI, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &ChannelManager{client: c, connectionToken: tok, limitKey: limitKey(ChannelManagerAPI, tok), priority: hs.priority}, nil
 }
 
 // limitKey is the limiter key for a token: the API and a hash, never the token itself.
@@ -263,9 +276,10 @@ func limitKey(api API, tok Token) string {
 	return string(api) + ":" + hex.EncodeToString(sum[:12])
 }
 
-// ChannelManagerDo calls a Channel Manager operation that is not about one connection
-// (getProperties, getChannels): only clientToken is merged into in.
-func (c *Client) ChannelManagerDo(ctx context.Context, op Operation, in, out any) error {
+// CallChannelManagerClient calls a Channel Manager operation that is about no single
+// connection (getProperties, getChannels) through the SDK's pipeline: only clientToken
+// is merged into in. It implements ChannelManagerClientCaller.
+func (c *Client) CallChannelManagerClient(ctx context.Context, op Operation, in, out any) error {
 	if c == nil {
 		return nilHandle(op, "client", "mews.NewClient")
 	}
@@ -317,29 +331,6 @@ func (cn *Connector) AccessToken() Token {
 	return cn.accessToken
 }
 
-// WithLanguage returns a copy of the handle that asks Mews for texts and error messages
-// in a language. Mews needs both codes together (e.g. "en-US", "en-US"). On a nil
-// handle it returns nil, whose calls fail with an *InputError.
-func (cn *Connector) WithLanguage(languageCode, cultureCode string) *Connector {
-	if cn == nil {
-		return nil
-	}
-	cp := *cn
-	cp.languageCode, cp.cultureCode = languageCode, cultureCode
-	return &cp
-}
-
-// WithPriority returns a copy of the handle whose calls have priority p unless their
-// Operation sets one. connection's health checks use PriorityHealthCheck.
-func (cn *Connector) WithPriority(p Priority) *Connector {
-	if cn == nil {
-		return nil
-	}
-	cp := *cn
-	cp.priority = p
-	return &cp
-}
-
 // String identifies the handle without its token.
 func (cn *Connector) String() string {
 	if cn == nil {
@@ -359,12 +350,12 @@ func (cn *Connector) Format(f fmt.State, verb rune) {
 // LogValue keeps slog records redacted, whatever the handler.
 func (cn *Connector) LogValue() slog.Value { return slog.StringValue(cn.String()) }
 
-// Do calls any Connector operation through the SDK's pipeline: the operation that the
-// SDK does not wrap yet, or your own typed call. in is nil, a struct or a map encoded
+// CallConnector calls any Connector operation through the SDK's pipeline: the operation
+// that the SDK does not wrap yet, or your own typed call. It implements ConnectorCaller. in is nil, a struct or a map encoded
 // with PascalCase names; ClientToken, AccessToken and Client (and the language, if set)
 // are merged into it. out is nil or a pointer that the 200 body is decoded into; a 204
 // leaves it untouched. Failures are *APIError, *InputError or a transport error.
-func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
+func (cn *Connector) CallConnector(ctx context.Context, op Operation, in, out any) error {
 	if cn == nil || cn.client == nil || cn.accessToken.IsZero() {
 		return nilHandle(op, "connector", "client.Connector(accessToken)")
 	}
@@ -411,17 +402,6 @@ func (cm *ChannelManager) ConnectionToken() Token {
 	return cm.connectionToken
 }
 
-// WithPriority returns a copy of the handle whose calls have priority p unless their
-// Operation sets one. connection's health checks use PriorityHealthCheck.
-func (cm *ChannelManager) WithPriority(p Priority) *ChannelManager {
-	if cm == nil {
-		return nil
-	}
-	cp := *cm
-	cp.priority = p
-	return &cp
-}
-
 // String identifies the handle without its token.
 func (cm *ChannelManager) String() string {
 	if cm == nil {
@@ -441,12 +421,12 @@ func (cm *ChannelManager) Format(f fmt.State, verb rune) {
 // LogValue keeps slog records redacted, whatever the handler.
 func (cm *ChannelManager) LogValue() slog.Value { return slog.StringValue(cm.String()) }
 
-// Do calls any Channel Manager operation about this connection through the SDK's
-// pipeline. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
+// CallChannelManager calls any Channel Manager operation about this connection through
+// the SDK's pipeline; it implements ChannelManagerCaller. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
 // and connectionToken are merged into it. The response envelope is checked first: a
 // failure (success false, errors or the deprecated error) becomes an *APIError; on
 // success the whole body is decoded into out, so out only needs the data fields.
-func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) error {
+func (cm *ChannelManager) CallChannelManager(ctx context.Context, op Operation, in, out any) error {
 	if cm == nil || cm.client == nil || cm.connectionToken.IsZero() {
 		return nilHandle(op, "channel manager", "client.ChannelManager(connectionToken)")
 	}

@@ -11,7 +11,7 @@
 // *APIError values that match sentinels such as ErrInvalidAuthentication.
 //
 // The operations live in sub-packages (reservations, pins, properties, ari,
-// connection); Connector.Do and ChannelManager.Do reach any other operation through
+// connection); Connector.CallConnector and ChannelManager.CallChannelManager reach any other operation through
 // the same pipeline. Package mewstest is an in-process fake Mews for tests and demos.
 //
 //	client, err := mews.NewClient(
@@ -27,7 +27,7 @@
 //		return err // empty or malformed: nothing was sent
 //	}
 //	var out struct{ Enterprise struct{ Name string } }
-//	err = hotel.Do(ctx, mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, &out)
+//	err = hotel.CallConnector(ctx, mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, &out)
 //	if errors.Is(err, mews.ErrInvalidAuthentication) {
 //		// the token was revoked: show the connection as Broken
 //	}

@@ -70,7 +70,7 @@ func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *B
 	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL,
 		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.Secrets()}
 	err = chm.Latest(ctx, cm, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
-		return cm.Do(ctx, op, w, nil)
+		return cm.CallChannelManager(ctx, op, w, nil)
 	})
 	if err != nil {
 		return "", err

@@ -41,7 +41,7 @@ func GetProperties(ctx context.Context, client *mews.Client, email string) ([]Pr
 	var out struct {
 		Properties []PropertyInfo `json:"properties"`
 	}
-	if err := client.ChannelManagerDo(ctx, mews.Operation{Name: op, Safety: mews.Read}, in, &out); err != nil {
+	if err := client.CallChannelManagerClient(ctx, mews.Operation{Name: op, Safety: mews.Read}, in, &out); err != nil {
 		return nil, err
 	}
 	return out.Properties, nil
@@ -58,7 +58,7 @@ func GetPropertyConfiguration(ctx context.Context, cm *mews.ChannelManager, exte
 		Extent ConfigurationExtent `json:"extent"`
 	}{extent}
 	var cfg PropertyConfiguration
-	if err := cm.Do(ctx, mews.Operation{Name: op, Safety: mews.Read}, in, &cfg); err != nil {
+	if err := cm.CallChannelManager(ctx, mews.Operation{Name: op, Safety: mews.Read}, in, &cfg); err != nil {
 		return nil, err
 	}
 	return &cfg, nil
@@ -71,7 +71,7 @@ func GetChannels(ctx context.Context, client *mews.Client) ([]Channel, error) {
 	var out struct {
 		Channels []Channel `json:"channels"`
 	}
-	if err := client.ChannelManagerDo(ctx, mews.Operation{Name: op, Safety: mews.Read}, nil, &out); err != nil {
+	if err := client.CallChannelManagerClient(ctx, mews.Operation{Name: op, Safety: mews.Read}, nil, &out); err != nil {
 		return nil, err
 	}
 	return out.Channels, nil
@@ -122,7 +122,7 @@ func SetInventory(ctx context.Context, cm *mews.ChannelManager, mappings []Inven
 		in.InventoryMappings = []InventoryMapping{}
 	}
 	// The call sets the complete mapping, so sending it twice gives the same result.
-	return cm.Do(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, in, nil)
+	return cm.CallChannelManager(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, in, nil)
 }
 
 // AriType is a kind of inventory data.
@@ -163,5 +163,5 @@ func RequestAriUpdate(ctx context.Context, cm *mews.ChannelManager, req AriUpdat
 		return &mews.InputError{Operation: op, Field: "from/to", Reason: "must be real dates with from on or before to (both inclusive)"}
 	}
 	// Asking twice only makes Mews push the same data again: an idempotent write.
-	return cm.Do(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, req, nil)
+	return cm.CallChannelManager(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, req, nil)
 }

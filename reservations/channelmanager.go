@@ -95,7 +95,7 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 	// accept. The retry backoff puts the repeat well after the first delivery.
 	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.Secrets()}
 	err = chm.Latest(ctx, cm, opProcessGroup, g.ChannelManagerID, func(ctx context.Context) error {
-		return cm.Do(ctx, op, w, nil)
+		return cm.CallChannelManager(ctx, op, w, nil)
 	})
 	if err != nil {
 		return "", err

@@ -272,7 +272,7 @@ func PostConfirmation(ctx context.Context, cm *mews.ChannelManager, op, response
 	}
 	target := ConfirmationTarget(cm.Client(), responseURL)
 	return Latest(ctx, cm, op, relatedMessageID, func(ctx context.Context) error {
-		return cm.Do(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
+		return cm.CallChannelManager(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
 	})
 }
 
