@@ -85,7 +85,8 @@ type Client struct {
 	cmLimiter     Limiter
 	maxResponse   int64
 	httpClient    *http.Client
-	bodies        bodyPool // response buffers, reused between calls
+	bodies        bodyPool          // response buffers, reused between calls
+	superseding   supersedeRegistry // orders the calls that carry a Supersedes key
 }
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo

@@ -74,6 +74,10 @@ var (
 	ErrBadResponse = errors.New("mews: bad response")
 	// ErrInvalidInput: the SDK refused a request before sending it. See *InputError.
 	ErrInvalidInput = errors.New("mews: invalid input")
+	// ErrSuperseded: a newer call with the same Operation.Supersedes key, on the same
+	// handle and operation, replaced this one before it could be sent again. Its state
+	// is stale; do not repeat it. The error matches no other sentinel.
+	ErrSuperseded = errors.New("mews: superseded by a newer call")
 )
 
 // ErrorCode is a Channel Manager error code (1–14).
