@@ -45,7 +45,10 @@ func TestRefusedHandleOptionsAreInputErrorsNamingTheOption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	connector := func(opts ...mews.HandleOption) error { _, err := client.Connector(testAccessToken, opts...); return err }
+	connector := func(opts ...mews.HandleOption) error {
+		_, err := client.Connector(testAccessToken, opts...)
+		return err
+	}
 	channelManager := func(opts ...mews.HandleOption) error {
 		_, err := client.ChannelManager(testConnectionToken, opts...)
 		return err
