@@ -60,8 +60,10 @@ type Operation struct {
 	// the Connector (below /api/connector/v1/), "getConfiguration" for the Channel
 	// Manager (below /api/channelManager/v1/). It also names the call in errors and logs.
 	Name string
-	// URL, when set, is the absolute address to post to instead (the Channel Manager's
-	// PCI-proxy push URLs, or a responseUrl Mews gave). https only, except loopback.
+	// URL, when set, is the absolute address to post to instead (a responseUrl Mews
+	// gave). https only, except loopback. Without it, the Channel Manager's
+	// processGroup and processAvailabilityBlock go to the environment's PCI-proxy push
+	// URLs, and every other operation below the API's prefix.
 	URL string
 	// Safety decides which failures are retried. Leave it unset only for a
 	// non-idempotent write: the zero value is Write.
@@ -192,6 +194,14 @@ func (c *Client) target(api API, op Operation) (string, error) {
 	}
 	if api == ConnectorAPI {
 		return c.env.BaseURL + connectorPath + name, nil
+	}
+	// The two pushes that carry payment cards go through the environment's PCI proxy,
+	// so operations need not know the environment.
+	switch name {
+	case "processGroup":
+		return c.env.ReservationPushURL, nil
+	case "processAvailabilityBlock":
+		return c.env.AvailabilityBlockPushURL, nil
 	}
 	return c.env.BaseURL + channelManagerPath + name, nil
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/mewskit/mews-go"
 )
 
-const pushURL = demo + "/api/channelManager/v1/processGroup"
+var pushURL = mews.Demo().ReservationPushURL
 
 // pushLog is a fake Channel Manager push endpoint: it records the version of every push
 // that reaches it, and answers each with the status its script gives for that version
@@ -171,4 +171,19 @@ func TestAPushWhoseContextEndsWhileWaitingForAnEarlierOneIsNotSent(t *testing.T)
 			t.Errorf("pushes received (-want +got):\n%s", diff)
 		}
 	})
+}
+
+func TestPushesGoToTheEnvironmentsPushURLsWithoutNamingThem(t *testing.T) {
+	const groups, blocks = "https://push.example.com/groups", "https://push.example.com/blocks"
+	m := newMocked(t, mews.WithPushURLs(groups, blocks))
+	m.mt.RegisterResponder("POST", groups, jsonResponder(200, `{}`))
+	m.mt.RegisterResponder("POST", blocks, jsonResponder(200, `{}`))
+	for _, name := range []string{"processGroup", "processAvailabilityBlock"} {
+		if err := m.conn.CallChannelManager(t.Context(), mews.Operation{Name: name, Safety: mews.IdempotentWrite}, nil, nil); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if m.calls(groups) != 1 || m.calls(blocks) != 1 {
+		t.Errorf("calls = %v; want one to each push URL", m.mt.GetCallCountInfo())
+	}
 }
