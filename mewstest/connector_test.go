@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/months"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -26,8 +27,8 @@ func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector
 func TestConnectorOperationsValidateLikeMews(t *testing.T) {
 	t.Parallel()
 	day := mewstest.SeedEpoch()
-	interval := func(months int) map[string]string {
-		return map[string]string{"StartUtc": day.Format(time.RFC3339), "EndUtc": mews.AddMonths(day, months).Add(time.Second).Format(time.RFC3339)}
+	interval := func(n int) map[string]string {
+		return map[string]string{"StartUtc": day.Format(time.RFC3339), "EndUtc": months.Add(day, n).Add(time.Second).Format(time.RFC3339)}
 	}
 	lim := map[string]int{"Count": 10}
 	for _, tc := range []struct {
