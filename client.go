@@ -203,14 +203,6 @@ func (c *Client) Environment() Environment {
 	return c.env
 }
 
-// ClientName returns the Connector "Client" value sent with every request.
-func (c *Client) ClientName() string {
-	if c == nil {
-		return ""
-	}
-	return c.clientName
-}
-
 // String identifies the client by its environment and client name; its tokens appear
 // only redacted.
 func (c *Client) String() string {
