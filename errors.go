@@ -63,6 +63,10 @@ var (
 	ErrTimeout = errors.New("mews: request timeout")
 	// ErrConflict: HTTP 409; the data changed meanwhile. Refresh, then resubmit.
 	ErrConflict = errors.New("mews: conflict")
+	// ErrSuperseded: a newer call with the same Operation.Supersedes key, on the same
+	// handle and operation, replaced this one before it could be sent again. Its state
+	// is stale; do not repeat it. The error matches no other sentinel.
+	ErrSuperseded = errors.New("mews: superseded by a newer call")
 	// ErrDiscontinued: HTTP 410; the endpoint was retired by Mews.
 	ErrDiscontinued = errors.New("mews: operation discontinued")
 	// ErrBodyTooLarge: HTTP 413; split the request.
@@ -74,10 +78,6 @@ var (
 	ErrBadResponse = errors.New("mews: bad response")
 	// ErrInvalidInput: the SDK refused a request before sending it. See *InputError.
 	ErrInvalidInput = errors.New("mews: invalid input")
-	// ErrSuperseded: a newer call with the same Operation.Supersedes key, on the same
-	// handle and operation, replaced this one before it could be sent again. Its state
-	// is stale; do not repeat it. The error matches no other sentinel.
-	ErrSuperseded = errors.New("mews: superseded by a newer call")
 )
 
 // ErrorCode is a Channel Manager error code (1–14).
