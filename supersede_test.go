@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
@@ -186,4 +187,28 @@ func TestPushesGoToTheEnvironmentsPushURLsWithoutNamingThem(t *testing.T) {
 	if m.calls(groups) != 1 || m.calls(blocks) != 1 {
 		t.Errorf("calls = %v; want one to each push URL", m.mt.GetCallCountInfo())
 	}
+}
+
+func TestAPushSupersededWhileWaitingForTheLimiterIsNeverSent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMocked(t, mews.WithChannelManagerRateLimit(1, time.Minute))
+		log := &pushLog{}
+		m.mt.RegisterResponder("POST", pushURL, log.responder)
+
+		if err := <-push(t.Context(), m.conn, "group-0", "budget"); err != nil {
+			t.Fatal(err)
+		}
+		old := push(t.Context(), m.conn, "group-1", "old")
+		synctest.Wait() // the old push waits for the limiter
+		newer := push(t.Context(), m.conn, "group-1", "new")
+		if err := <-old; !errors.Is(err, mews.ErrSuperseded) {
+			t.Errorf("old push = %v; want ErrSuperseded", err)
+		}
+		if err := <-newer; err != nil {
+			t.Errorf("newer push = %v", err)
+		}
+		if diff := cmp.Diff([]string{"budget", "new"}, log.got()); diff != "" {
+			t.Errorf("pushes received (-want +got):\n%s", diff)
+		}
+	})
 }
