@@ -49,16 +49,9 @@ func ProcessAvailabilityBlock(ctx context.Context, h mews.ChannelManagerCaller, 
 			return "", err
 		}
 	}
-	url, err := pushURL(h, opProcessAvailabilityBlock, m.AvailabilityBlock.PaymentCard, func(e mews.Environment) string { return e.AvailabilityBlockPushURL })
-	if err != nil {
-		return "", err
-	}
-	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: url,
+	op := mews.Operation{Name: opProcessAvailabilityBlock, Supersedes: m.AvailabilityBlock.Code,
 		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.secrets()}
-	err = sendLatest(ctx, h, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
-		return h.CallChannelManager(ctx, op, w, nil)
-	})
-	if err != nil {
+	if err := h.CallChannelManager(ctx, op, w, nil); err != nil {
 		return "", err
 	}
 	return w.MessageID, nil

@@ -101,8 +101,9 @@ func ConfirmGroup(ctx context.Context, h mews.ChannelManagerCaller, c Confirmati
 // confirm checks c for op and posts it to the push's responseUrl (see
 // confirmationTarget) or to the operation's default path. A confirmation states a final
 // outcome for one messageId, so sending it twice tells Mews the same thing: it is an
-// idempotent write. Two different outcomes for the same messageId are ordered by
-// sendLatest: the later call wins, and a retry of the earlier one is never sent after it.
+// idempotent write. Two different outcomes for the same messageId supersede each other
+// (mews.Operation.Supersedes): the later call wins, and a retry of the earlier one is
+// never sent after it.
 func confirm(ctx context.Context, h mews.ChannelManagerCaller, op string, c Confirmation) error {
 	if h == nil {
 		return noHandle(op)
@@ -111,9 +112,7 @@ func confirm(ctx context.Context, h mews.ChannelManagerCaller, op string, c Conf
 		return err
 	}
 	target := confirmationTarget(environment(h), c.ResponseURL)
-	return sendLatest(ctx, h, op, c.RelatedMessageID, func(ctx context.Context) error {
-		return h.CallChannelManager(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, c, nil)
-	})
+	return h.CallChannelManager(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite, Supersedes: c.RelatedMessageID}, c, nil)
 }
 
 // check validates the confirmation for op: the fields every confirmation shares, and

@@ -81,15 +81,8 @@ func ProcessGroup(ctx context.Context, h mews.ChannelManagerCaller, p ProcessGro
 	// booking's separate messages in parallel), and each delivery may bring its own
 	// confirmGroup with the same relatedMessageId, which the confirmGroup handler must
 	// accept. The retry backoff puts the repeat well after the first delivery.
-	url, err := pushURL(h, opProcessGroup, g.PaymentCard, func(e mews.Environment) string { return e.ReservationPushURL })
-	if err != nil {
-		return "", err
-	}
-	op := mews.Operation{Name: opProcessGroup, URL: url, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.secrets()}
-	err = sendLatest(ctx, h, opProcessGroup, g.ChannelManagerID, func(ctx context.Context) error {
-		return h.CallChannelManager(ctx, op, w, nil)
-	})
-	if err != nil {
+	op := mews.Operation{Name: opProcessGroup, Supersedes: g.ChannelManagerID, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.secrets()}
+	if err := h.CallChannelManager(ctx, op, w, nil); err != nil {
 		return "", err
 	}
 	return w.MessageID, nil

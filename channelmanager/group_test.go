@@ -292,7 +292,7 @@ func TestMewstestValidatesGroupsLikeMews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, cm := chmtest.NewChannelManager(t, mewstest.ConnectionToken)
-			err := cm.Do(context.Background(), mews.Operation{Name: "processGroup", Safety: mews.IdempotentWrite}, json.RawMessage(tt.body), nil)
+			err := cm.CallChannelManager(context.Background(), mews.Operation{Name: "processGroup", Safety: mews.IdempotentWrite}, json.RawMessage(tt.body), nil)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}

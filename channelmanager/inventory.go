@@ -54,10 +54,8 @@ func SetInventory(ctx context.Context, h mews.ChannelManagerCaller, p SetInvento
 	if in.InventoryMappings == nil {
 		in.InventoryMappings = []InventoryMapping{}
 	}
-	// The key is empty: the mapping is one state per connection.
-	return sendLatest(ctx, h, op, "", func(ctx context.Context) error {
-		return h.CallChannelManager(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite}, in, nil)
-	})
+	// The mapping is one state per connection: every setInventory supersedes the last.
+	return h.CallChannelManager(ctx, mews.Operation{Name: op, Safety: mews.IdempotentWrite, Supersedes: op}, in, nil)
 }
 
 // AriType is a kind of inventory data.

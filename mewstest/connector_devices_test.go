@@ -17,7 +17,7 @@ import (
 func call(t *testing.T, conn *mews.Connector, op string, in any) (map[string]any, error) {
 	t.Helper()
 	var out map[string]any
-	err := conn.Do(context.Background(), mews.Operation{Name: op, Safety: mews.Read}, in, &out)
+	err := conn.CallConnector(context.Background(), mews.Operation{Name: op, Safety: mews.Read}, in, &out)
 	return out, err
 }
 

@@ -173,7 +173,7 @@ func getConfiguration(ctx context.Context, conn *mews.Connector, enterpriseID st
 		EnterpriseID string `json:"EnterpriseId,omitempty"`
 	}{enterpriseID}
 	var cfg Configuration
-	if err := conn.Do(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
+	if err := conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
 		return nil, err
 	}
 	cfg.NowUtc = cfg.NowUtc.UTC()
