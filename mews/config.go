@@ -279,6 +279,11 @@ func (a *app) usage(w io.Writer) {
 		writeEntry(w, c)
 	}
 	fmt.Fprint(w, usageText)
+	fmt.Fprint(w, "\nExit codes:\n")
+	for _, e := range exitCodes {
+		fmt.Fprintf(w, "  %d  %s\n", e.code, e.meaning)
+	}
+	fmt.Fprint(w, usageExamples)
 }
 
 const usageText = `
@@ -300,15 +305,9 @@ Tokens are never printed. Prefer the variables to the token flags, which other u
 the machine can see in the process list.
 
 Times: yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+`
 
-Exit codes:
-  0  ok
-  1  usage: unknown command or flag, a missing flag, missing configuration
-  2  invalid input: a value was refused before anything was sent
-  3  authentication: Mews rejected the credentials (broken), or the connection was not found
-  4  transient or other failure: rate limit, timeout, 5xx, network trouble, or any other
-     error from Mews
-
+const usageExamples = `
 Examples:
   mews demo
   MEWS_ENVIRONMENT=demo MEWS_CLIENT_TOKEN=... MEWS_ACCESS_TOKEN=... mews check

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -197,6 +198,78 @@ func TestTransientFailuresExit4(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+func TestRejectedByMewsExits5(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		fault mewstest.Fault
+	}{
+		{"400 on rooms", []string{"rooms", "list"}, mewstest.Fault{Operation: "resources/getAll", Status: http.StatusBadRequest, Times: -1}},
+		{"403 on pins list", []string{"pins", "list", "--reservation", "x"}, mewstest.Fault{Operation: "resourceAccessTokens/getAll", Status: http.StatusForbidden, Times: -1}},
+		{"404 on check", []string{"check"}, mewstest.Fault{Operation: "configuration/get", Status: http.StatusNotFound, Body: `{"Message":"Not found."}`, Times: -1}},
+		{"409 on reservations", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02"}, mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusConflict, Times: -1}},
+		{"Channel Manager code 6 on properties", []string{"properties", "--email", mewstest.EmployeeEmail}, mewstest.Fault{Operation: "getProperties", Status: http.StatusOK, Body: `{"success":false,"errors":[{"code":6,"message":"Invalid email."}]}`, Times: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := newCLI(t)
+				c.srv.InjectFault(tc.fault)
+				r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitRejected)
+				if !strings.HasPrefix(r.stderr, "mews: ") {
+					t.Errorf("stderr = %q, want a mews: message", r.stderr)
+				}
+				if n := len(c.srv.Requests()); tc.name != "409 on reservations" && n > 2 {
+					t.Errorf("%d requests: a refusal was retried", n)
+				}
+			})
+		})
+	}
+}
+
+func TestExitCodes_READMEHelpAndCodeAgree(t *testing.T) {
+	t.Parallel()
+	var want []string
+	for _, e := range exitCodes {
+		want = append(want, fmt.Sprintf("%d %s", e.code, e.meaning))
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "| Exit code | Meaning |\n|---|---|\n")
+	if !ok {
+		t.Fatal("the README has no exit-code table")
+	}
+	var inREADME []string
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if !strings.HasPrefix(line, "|") || len(cells) != 2 {
+			break
+		}
+		inREADME = append(inREADME, strings.TrimSpace(cells[0])+" "+strings.TrimSpace(cells[1]))
+	}
+	if diff := cmp.Diff(want, inREADME); diff != "" {
+		t.Errorf("the README's exit codes (-code +README):\n%s", diff)
+	}
+
+	help := newCLI(t).run("help").want(t, exitOK).stdout
+	_, codes, ok := strings.Cut(help, "\nExit codes:\n")
+	if !ok {
+		t.Fatalf("mews help has no exit codes:\n%s", help)
+	}
+	var inHelp []string
+	for _, line := range strings.Split(codes, "\n") {
+		if line == "" {
+			break
+		}
+		inHelp = append(inHelp, strings.Join(strings.Fields(line), " "))
+	}
+	if diff := cmp.Diff(want, inHelp); diff != "" {
+		t.Errorf("mews help's exit codes (-code +help):\n%s", diff)
 	}
 }
 
@@ -551,10 +624,10 @@ func TestPinsSet_RoomAndValidityFlags(t *testing.T) {
 	}
 }
 
-func TestPinsSet_UnknownReservationFailsWithoutAdding(t *testing.T) {
+func TestPinsSet_UnknownReservationExits5WithoutAdding(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitTransient)
+	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitRejected)
 	if !strings.Contains(r.stderr, "not found") {
 		t.Errorf("stderr = %q, want it to say the reservation was not found", r.stderr)
 	}
@@ -586,7 +659,7 @@ func TestHelp(t *testing.T) {
 	r := c.run("help").want(t, exitOK)
 	for _, want := range []string{"check", "properties", "reservations list", "rooms list", "pins set", "pins delete", "demo",
 		"MEWS_ENVIRONMENT", "MEWS_CLIENT_TOKEN", "MEWS_ACCESS_TOKEN", "MEWS_CONNECTION_TOKEN", "MEWS_CLIENT_NAME", "--sandbox",
-		"0  ok", "1  usage", "2  invalid input", "3  authentication", "4  transient"} {
+		"0  ok", "1  usage", "2  invalid input", "3  authentication", "4  transient", "5  rejected by Mews"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("mews help lacks %q", want)
 		}
