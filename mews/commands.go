@@ -22,7 +22,7 @@ import (
 
 // check validates the access token (or, with --channel-manager, the connection token).
 func (a *app) check(ctx context.Context, args []string) error {
-	fs := a.flagSet("check")
+	fs := a.flagSet("check", allFlags)
 	cm := fs.Bool("channel-manager", false, "check the Channel Manager connection token (getConfiguration) instead of the Connector access token")
 	if err := a.parse(fs, "[--channel-manager]", args); err != nil {
 		return err
@@ -66,7 +66,7 @@ func (a *app) check(ctx context.Context, args []string) error {
 
 // properties lists the properties an employee can access, with their connections.
 func (a *app) properties(ctx context.Context, args []string) error {
-	fs := a.flagSet("properties")
+	fs := a.flagSet("properties", channelManagerClientFlags)
 	email := fs.String("email", "", "a verified employee's email address (required; the sandbox's is "+mewstest.EmployeeEmail+")")
 	show := fs.Bool("show-tokens", false, "print the connection tokens in full (they are credentials: keep them secret)")
 	if err := a.parse(fs, "--email ADDRESS [--show-tokens]", args); err != nil {
@@ -102,7 +102,7 @@ func (a *app) properties(ctx context.Context, args []string) error {
 
 // reservationsList prints every reservation colliding with [--from, --to).
 func (a *app) reservationsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("reservations list")
+	fs := a.flagSet("reservations list", connectorFlags)
 	from := fs.String("from", "", "start of the interval, inclusive (required)")
 	to := fs.String("to", "", "end of the interval, exclusive (required)")
 	var states, rooms listFlag
@@ -158,7 +158,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 
 // roomsList prints the hotel's active rooms and other spaces.
 func (a *app) roomsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("rooms list")
+	fs := a.flagSet("rooms list", connectorFlags)
 	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names")
 	if err := a.parse(fs, "[--json]", args); err != nil {
 		return err
@@ -173,7 +173,7 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 
 // pinsList prints a reservation's door PINs and tags, deleted ones included.
 func (a *app) pinsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins list")
+	fs := a.flagSet("pins list", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names (values included)")
 	if err := a.parse(fs, "--reservation ID [--json]", args); err != nil {
@@ -192,7 +192,7 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 
 // pinsSet makes a PIN the reservation's one active PIN and prints its id.
 func (a *app) pinsSet(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins set")
+	fs := a.flagSet("pins set", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	pin := fs.String("pin", "", "the PIN (required)")
 	room := fs.String("room", "", "the room id the PIN opens (default: the reservation's room)")
@@ -246,7 +246,7 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 
 // pinsDelete deletes a reservation's active PINs and tags and prints their ids.
 func (a *app) pinsDelete(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins delete")
+	fs := a.flagSet("pins delete", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	if err := a.parse(fs, "--reservation ID", args); err != nil {
 		return err

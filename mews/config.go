@@ -32,17 +32,40 @@ type config struct {
 	sandbox                                                                           bool
 }
 
-// flagSet returns a flag set for a command, with the configuration flags every command
-// accepts. Values already parsed (before the command name) stay as defaults.
-func (a *app) flagSet(name string) *flag.FlagSet {
+// flagGroup is a set of configuration flags that a command reads.
+type flagGroup int
+
+const (
+	// connectorFlags: a hotel's Connector access token, the client token and name.
+	connectorFlags flagGroup = 1 << iota
+	// channelManagerClientFlags: the Channel Manager clientToken (or the client token).
+	channelManagerClientFlags
+	// connectionFlags: a Channel Manager connection token.
+	connectionFlags
+
+	allFlags = connectorFlags | channelManagerClientFlags | connectionFlags
+)
+
+// flagSet returns a flag set for a command with --environment, --sandbox and the
+// configuration flags of the groups it reads, so that its help shows only those.
+// Values already parsed (before the command name) stay as defaults.
+func (a *app) flagSet(name string, groups flagGroup) *flag.FlagSet {
 	fs := bareFlagSet(name)
 	c := &a.cfg
 	fs.StringVar(&c.environment, "environment", c.environment, "overrides "+envEnvironment)
-	fs.Var(secretFlag{&c.clientToken}, "client-token", "your integration's client `token` (overrides "+envClientToken+")")
-	fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "the Channel Manager client `token` (overrides "+envCMClientToken+")")
-	fs.Var(secretFlag{&c.accessToken}, "access-token", "the hotel's Connector access `token` (overrides "+envAccessToken+")")
-	fs.Var(secretFlag{&c.connectionToken}, "connection-token", "the Channel Manager connection `token` (overrides "+envConnectionToken+")")
-	fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
+	if groups&(connectorFlags|channelManagerClientFlags) != 0 {
+		fs.Var(secretFlag{&c.clientToken}, "client-token", "your integration's client `token` (overrides "+envClientToken+")")
+	}
+	if groups&channelManagerClientFlags != 0 {
+		fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "the Channel Manager client `token` (overrides "+envCMClientToken+")")
+	}
+	if groups&connectorFlags != 0 {
+		fs.Var(secretFlag{&c.accessToken}, "access-token", "the hotel's Connector access `token` (overrides "+envAccessToken+")")
+		fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
+	}
+	if groups&connectionFlags != 0 {
+		fs.Var(secretFlag{&c.connectionToken}, "connection-token", "the Channel Manager connection `token` (overrides "+envConnectionToken+")")
+	}
 	fs.BoolVar(&c.sandbox, "sandbox", c.sandbox, "use the embedded sandbox instead of Mews (same as "+envEnvironment+"="+environmentSandbox+")")
 	return fs
 }
@@ -82,9 +105,14 @@ func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(a.stdout, "Usage: mews %s\n\nFlags:\n", strings.TrimSpace(fs.Name()+" "+synopsis))
-		fs.SetOutput(a.stdout)
-		fs.PrintDefaults()
+		fmt.Fprintf(a.stdout, "Usage: mews %s\n", strings.TrimSpace(fs.Name()+" "+synopsis))
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprint(a.stdout, "\nFlags:\n")
+			fs.SetOutput(a.stdout)
+			fs.PrintDefaults()
+		}
 		return errHelpShown
 	case err != nil:
 		return usagef("%s: %v", fs.Name(), err)
@@ -102,9 +130,14 @@ func (a *app) setting(flagValue, variable string) string {
 	return strings.TrimSpace(a.getenv(variable))
 }
 
-// useSandbox reports whether the embedded sandbox replaces Mews.
-func (a *app) useSandbox() bool {
-	return a.cfg.sandbox || strings.EqualFold(a.setting(a.cfg.environment, envEnvironment), environmentSandbox)
+// useSandbox reports whether the embedded sandbox replaces Mews. --sandbox with an
+// --environment that names another environment is a contradiction, refused.
+func (a *app) useSandbox() (bool, error) {
+	flagEnv := strings.TrimSpace(a.cfg.environment)
+	if a.cfg.sandbox && flagEnv != "" && !strings.EqualFold(flagEnv, environmentSandbox) {
+		return false, usagef("--sandbox and --environment %s contradict each other: give one of them", flagEnv)
+	}
+	return a.cfg.sandbox || strings.EqualFold(a.setting(a.cfg.environment, envEnvironment), environmentSandbox), nil
 }
 
 // session is an open client for one command: on Mews, or on the embedded sandbox.
@@ -117,7 +150,9 @@ type session struct {
 // open builds the client the configuration describes. Configuration that is missing or
 // unusable is a usage error naming the variable.
 func (a *app) open() (*session, error) {
-	if a.useSandbox() {
+	if sandbox, err := a.useSandbox(); err != nil {
+		return nil, err
+	} else if sandbox {
 		return a.openSandbox()
 	}
 	name := a.setting(a.cfg.environment, envEnvironment)

@@ -37,7 +37,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	started := time.Now()
-	a.cfg.sandbox = true
+	a.cfg = config{sandbox: true} // the demo reads no configuration
 	s, err := a.open()
 	if err != nil {
 		return err

@@ -105,7 +105,7 @@ and prints its id; running it again never leaves a second PIN.`, (*app).pinsSet}
 // runs it, and returns the exit code after reporting any error on stderr.
 func (a *app) run(ctx context.Context, args []string) int {
 	// Configuration flags may come before the command too: mews --sandbox rooms list.
-	fs := a.flagSet("mews")
+	fs := a.flagSet("mews", allFlags)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		a.usage(a.stdout)
 		return exitOK

@@ -872,3 +872,65 @@ func TestHelp_ForACommandGroupListsItsSubcommands(t *testing.T) {
 		}
 	}
 }
+
+func TestHelp_ACommandShowsOnlyTheFlagsItReads(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	for _, tc := range []struct {
+		command   []string
+		want, not []string
+	}{
+		{[]string{"rooms", "list"}, []string{"-access-token", "-client-token", "-client-name", "-environment", "-sandbox", "-json"}, []string{"-connection-token", "-channel-manager-client-token", "-email"}},
+		{[]string{"pins", "set"}, []string{"-access-token", "-reservation", "-pin"}, []string{"-connection-token", "-channel-manager-client-token"}},
+		{[]string{"properties"}, []string{"-channel-manager-client-token", "-client-token", "-email"}, []string{"-access-token", "-connection-token", "-client-name"}},
+		{[]string{"check"}, []string{"-access-token", "-connection-token", "-channel-manager", "-client-name"}, nil},
+	} {
+		r := c.run(append([]string{"help"}, tc.command...)...).want(t, exitOK)
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, "  "+w+" ") && !strings.Contains(r.stdout, "  "+w+"\n") {
+				t.Errorf("mews help %s lacks %s:\n%s", strings.Join(tc.command, " "), w, r.stdout)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(r.stdout, "  "+n) {
+				t.Errorf("mews help %s shows %s, which it does not read:\n%s", strings.Join(tc.command, " "), n, r.stdout)
+			}
+		}
+	}
+}
+
+func TestHelp_ACommandWithoutFlagsHasNoFlagsHeading(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	for _, command := range []string{"demo", "version"} {
+		r := c.run("help", command).want(t, exitOK)
+		if strings.Contains(r.stdout, "Flags:") {
+			t.Errorf("mews help %s has a Flags: heading:\n%s", command, r.stdout)
+		}
+	}
+}
+
+func TestSandboxAndAnotherEnvironmentAreRefusedAsContradictory(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--environment", "demo", "--sandbox", "check"},
+		{"--sandbox", "rooms", "list", "--environment", "production"},
+	} {
+		c := newCLI(t)
+		c.refused(t, exitUsage, "contradict", args...)
+	}
+	newCLI(t).run("--environment", "sandbox", "--sandbox", "check").want(t, exitOK)
+}
+
+func TestREADME_CommandTableListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(string(readme), "| `mews "+c.name) {
+			t.Errorf("the README's command table lacks mews %s", c.name)
+		}
+	}
+}
