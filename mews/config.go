@@ -199,31 +199,89 @@ func (a *app) open() (*session, error) {
 	return &session{client: client, close: func() {}}, nil
 }
 
-// openSandbox starts the embedded sandbox (or uses the one a test provided).
+// openSandbox starts the embedded sandbox (or uses the one a test provided). Given
+// credentials count there as they would on Mews, so a wrong one fails; the sandbox's
+// own apply only where none is given. The variables count when MEWS_ENVIRONMENT says
+// sandbox; when it names another environment (or none) they belong elsewhere, and
+// --sandbox says on stderr which ones it ignores.
 func (a *app) openSandbox() (*session, error) {
+	var opts []mews.Option
+	var ignored []string
+	for _, v := range []struct {
+		flagValue, variable string
+		option              func(string) mews.Option
+	}{
+		{a.cfg.clientToken, envClientToken, mews.WithClientToken},
+		{a.cfg.cmClientToken, envCMClientToken, mews.WithChannelManagerClientToken},
+		{a.cfg.accessToken, envAccessToken, nil},
+		{a.cfg.connectionToken, envConnectionToken, nil},
+		{a.cfg.clientName, envClientName, mews.WithClientName},
+	} {
+		value, ignoredVariable := a.sandboxSetting(v.flagValue, v.variable)
+		if ignoredVariable {
+			ignored = append(ignored, v.variable)
+		}
+		if value == "" || v.option == nil {
+			continue
+		}
+		if v.variable != envClientName {
+			if err := checkToken(v.flagValue, v.variable, value); err != nil {
+				return nil, err
+			}
+		}
+		opts = append(opts, v.option(value))
+		if v.variable == envClientToken && a.setting(a.cfg.cmClientToken, envCMClientToken) == "" {
+			opts = append(opts, mews.WithChannelManagerClientToken(value)) // as on Mews
+		}
+	}
+	if len(ignored) > 0 {
+		env := strings.TrimSpace(a.getenv(envEnvironment))
+		if env == "" {
+			env = "not set"
+		}
+		fmt.Fprintf(a.stderr, "mews: the sandbox ignores %s (%s is %s); set %s=%s to use them there\n",
+			strings.Join(ignored, ", "), envEnvironment, env, envEnvironment, environmentSandbox)
+	}
 	srv, closeSrv := a.sandbox, func() {}
 	if srv == nil {
 		srv = mewstest.NewServer(mewstest.InProcess())
 		closeSrv = srv.Close
 	}
-	var opts []mews.Option
-	if name := strings.TrimSpace(a.cfg.clientName); name != "" {
-		opts = append(opts, mews.WithClientName(name))
-	}
 	client, err := srv.NewClient(opts...)
 	if err != nil {
 		closeSrv()
-		return nil, usagef("%s", message(err))
+		return nil, err
 	}
 	return &session{client: client, sandbox: srv, close: closeSrv}, nil
 }
 
-// token returns a hotel token: the flag, else the variable; the sandbox ignores the
-// variables (so a shell configured for Mews can try it) and falls back to its seeded
-// token. A missing token is a usage error naming the variable.
+// sandboxSetting is a setting in the sandbox: the flag, else the variable when
+// MEWS_ENVIRONMENT is sandbox. ignored reports a variable that is set but belongs to
+// another environment.
+func (a *app) sandboxSetting(flagValue, variable string) (value string, ignored bool) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, false
+	}
+	v := strings.TrimSpace(a.getenv(variable))
+	if v == "" {
+		return "", false
+	}
+	if strings.EqualFold(strings.TrimSpace(a.getenv(envEnvironment)), environmentSandbox) {
+		return v, false
+	}
+	return "", true
+}
+
+// token returns a hotel token: the flag, else the variable. In the sandbox, a variable
+// counts only when MEWS_ENVIRONMENT is sandbox, and the seeded token stands in when
+// none is given. A missing token is a usage error naming the variable.
 func (s *session) token(a *app, flagValue, variable, seeded, what string) (string, error) {
-	if strings.TrimSpace(flagValue) == "" && s.sandbox != nil {
-		return seeded, nil
+	if s.sandbox != nil {
+		v, _ := a.sandboxSetting(flagValue, variable)
+		if v == "" {
+			return seeded, nil
+		}
+		return v, checkToken(flagValue, variable, v)
 	}
 	v := a.setting(flagValue, variable)
 	if v == "" {
@@ -240,14 +298,19 @@ func flagFor(variable string) string {
 // checkToken refuses a malformed token before anything is sent (exit 2), naming where
 // it came from, the flag when it was given or else the variable, and never the token.
 func checkToken(flagValue, variable, token string) error {
-	if _, err := mews.NewToken(token); err != nil {
-		source := variable
-		if strings.TrimSpace(flagValue) != "" {
-			source = flagFor(variable)
-		}
-		return fmt.Errorf("%s: %w", source, err)
+	_, err := mews.NewToken(token)
+	if err == nil {
+		return nil
 	}
-	return nil
+	source := variable
+	if strings.TrimSpace(flagValue) != "" {
+		source = flagFor(variable)
+	}
+	var ie *mews.InputError
+	if errors.As(err, &ie) {
+		return &mews.InputError{Field: source, Reason: ie.Reason}
+	}
+	return fmt.Errorf("%s: %w", source, err)
 }
 
 // connector opens the session and the Connector handle of the configured access token.
@@ -333,8 +396,10 @@ Configuration (environment variables; each flag overrides its variable):
   MEWS_CLIENT_NAME      --client-name       the name Mews sees, e.g. "Acme Doors 2.1.0"
                                             (default "mews-go CLI VERSION")
   --sandbox             same as MEWS_ENVIRONMENT=sandbox: an embedded fake Mews with one
-                        seeded hotel, inside this process. It uses its own tokens unless a
-                        token flag is given, and forgets every change when the command ends.
+                        seeded hotel, inside this process, that forgets every change when the
+                        command ends. Given tokens count there as on Mews (a wrong one fails);
+                        its own apply where none is given. The variables count only with
+                        MEWS_ENVIRONMENT=sandbox; --sandbox names those it ignores on stderr.
 
 Tokens are never printed. Prefer the variables to the token flags, which other users of
 the machine can see in the process list.

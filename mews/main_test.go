@@ -367,13 +367,48 @@ func TestConfigurationFromTheEnvironment_RealEndpoint(t *testing.T) {
 	c.run("check", "--access-token", mewstest.PortfolioAccessToken).want(t, exitOK) // the flag wins
 }
 
-func TestSandbox_IgnoresTokenVariablesButHonoursTokenFlags(t *testing.T) {
+func TestSandbox_IgnoresAnotherEnvironmentsVariablesAndSaysSo(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
-	c.env = map[string]string{"MEWS_ENVIRONMENT": "production", "MEWS_ACCESS_TOKEN": "real-production-token-0000"}
-	c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"])
-	c.run("--sandbox", "check").want(t, exitOK)
-	c.run("--sandbox", "check", "--access-token", "unknown-token-00000000").want(t, exitAuth)
+	for _, environment := range []string{"production", ""} {
+		c := newCLI(t)
+		c.env = map[string]string{"MEWS_ENVIRONMENT": environment, "MEWS_ACCESS_TOKEN": "real-production-token-0000", "MEWS_CLIENT_TOKEN": "real-client-token-00000"}
+		c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"], c.env["MEWS_CLIENT_TOKEN"])
+		r := c.run("--sandbox", "check").want(t, exitOK)
+		if !strings.Contains(r.stderr, "the sandbox ignores MEWS_CLIENT_TOKEN, MEWS_ACCESS_TOKEN") {
+			t.Errorf("MEWS_ENVIRONMENT=%q: stderr = %q, want it to name the ignored variables", environment, r.stderr)
+		}
+		c.run("--sandbox", "check", "--access-token", "unknown-token-00000000").want(t, exitAuth)
+	}
+}
+
+func TestSandbox_CountsGivenCredentialsLikeMews(t *testing.T) {
+	t.Parallel()
+	const garbled, unknown = "bad token", "unknown-token-0000000000"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"garbled access token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_ACCESS_TOKEN": garbled}, []string{"check"}, exitInput},
+		{"unknown access token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_ACCESS_TOKEN": unknown}, []string{"check"}, exitAuth},
+		{"unknown client token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_CLIENT_TOKEN": unknown}, []string{"check"}, exitAuth},
+		{"unknown connection token variable", map[string]string{"MEWS_ENVIRONMENT": "SANDBOX", "MEWS_CONNECTION_TOKEN": unknown}, []string{"check", "--channel-manager"}, exitAuth},
+		{"unknown client token flag", nil, []string{"--sandbox", "--client-token", "WRONG", "check"}, exitAuth},
+		{"unknown client token flag, Channel Manager", nil, []string{"--sandbox", "--client-token", "WRONG", "check", "--channel-manager"}, exitAuth},
+		{"unknown Channel Manager client token flag", nil, []string{"--sandbox", "properties", "--email", mewstest.EmployeeEmail, "--channel-manager-client-token", unknown}, exitAuth},
+		{"garbled client token flag", nil, []string{"--sandbox", "--client-token", garbled, "rooms", "list"}, exitInput},
+		{"the seeded tokens when none is given", map[string]string{"MEWS_ENVIRONMENT": "sandbox"}, []string{"check"}, exitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.secrets = append(c.secrets, garbled, unknown)
+			if tc.env != nil {
+				c.env = tc.env
+			}
+			c.run(tc.args...).want(t, tc.code)
+		})
+	}
 }
 
 // reservationLine is the part of a --json line the tests look at.
@@ -782,13 +817,13 @@ func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
 		args     []string
 		want     string
 	}{
-		{"client token variable", "MEWS_CLIENT_TOKEN", []string{"check"}, "MEWS_CLIENT_TOKEN: "},
-		{"Channel Manager client token variable", "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN: "},
-		{"access token variable", "MEWS_ACCESS_TOKEN", []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN: "},
-		{"connection token variable", "MEWS_CONNECTION_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN: "},
-		{"client token flag", "", []string{"--client-token", bad, "check"}, "--client-token: "},
-		{"access token flag", "", []string{"check", "--access-token", bad}, "--access-token: "},
-		{"access token flag in the sandbox", "", []string{"--sandbox", "check", "--access-token", bad}, "--access-token: "},
+		{"client token variable", "MEWS_CLIENT_TOKEN", []string{"check"}, "MEWS_CLIENT_TOKEN "},
+		{"Channel Manager client token variable", "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN "},
+		{"access token variable", "MEWS_ACCESS_TOKEN", []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN "},
+		{"connection token variable", "MEWS_CONNECTION_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN "},
+		{"client token flag", "", []string{"--client-token", bad, "check"}, "--client-token "},
+		{"access token flag", "", []string{"check", "--access-token", bad}, "--access-token "},
+		{"access token flag in the sandbox", "", []string{"--sandbox", "check", "--access-token", bad}, "--access-token "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
@@ -798,8 +833,8 @@ func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
 				c.env[tc.variable] = bad
 			}
 			r := c.run(tc.args...).want(t, exitInput)
-			if !strings.HasPrefix(r.stderr, "mews: "+tc.want) || !strings.Contains(r.stderr, "whitespace") {
-				t.Errorf("stderr = %q, want it to start with %q and say what is wrong", r.stderr, "mews: "+tc.want)
+			if !strings.Contains(r.stderr, "mews: "+tc.want+"contains whitespace") || strings.Count(r.stderr, "mews:") != strings.Count(r.stderr, "\n") {
+				t.Errorf("stderr = %q, want a line %q… that says what is wrong, with one mews: prefix per line", r.stderr, "mews: "+tc.want)
 			}
 		})
 	}
