@@ -218,12 +218,14 @@ func (e *brokenError) Error() string { return "broken: " + message(e.reason) }
 // Unwrap returns Mews' reason, so errors.Is finds the SDK's sentinels.
 func (e *brokenError) Unwrap() error { return e.reason }
 
-// fail reports err on stderr, in a form that names what to do, and returns its exit code.
+// fail reports err on stderr, in a form that names what to do, and returns its exit
+// code. Mews' advice, if any, goes on a line of its own after the error.
 func (a *app) fail(err error) int {
 	code := exitCode(err)
 	var broken *brokenError
 	switch {
 	case code == exitOK:
+		return code
 	case errors.As(err, &broken):
 		fmt.Fprintln(a.stderr, broken.Error())
 	case code == exitUsage:
@@ -231,12 +233,17 @@ func (a *app) fail(err error) int {
 	default:
 		fmt.Fprintf(a.stderr, "mews: %s\n", message(err))
 	}
+	var apiErr *mews.APIError
+	if errors.As(err, &apiErr) && apiErr.Hint() != "" {
+		fmt.Fprintf(a.stderr, "hint: %s\n", apiErr.Hint())
+	}
 	return code
 }
 
-// message is err's text without the SDK's own "mews: " prefix.
+// message is err's text without the SDK's "mews: " prefixes: the command prints its
+// own once, and a wrapped SDK error must not repeat it in the middle of the line.
 func message(err error) string {
-	return strings.TrimPrefix(err.Error(), "mews: ")
+	return strings.ReplaceAll(strings.TrimPrefix(err.Error(), "mews: "), ": mews: ", ": ")
 }
 
 // isTerminal reports whether w is a character device, such as an interactive terminal.

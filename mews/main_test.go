@@ -969,3 +969,40 @@ func TestREADME_CommandTableListsEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestErrors_AdviceOnItsOwnLineAndOneMewsPrefix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		break_    func(*mewstest.Server)
+		hint, not string
+	}{
+		{"Connector 401", []string{"check"}, func(s *mewstest.Server) { s.Revoke(mewstest.AccessToken) }, "permission", ""},
+		{"Channel Manager code 8", []string{"check", "--channel-manager"}, func(s *mewstest.Server) { s.Revoke(mewstest.ConnectionToken) }, "connection token", "permission"},
+		{"unknown reservation", []string{"pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234"}, func(*mewstest.Server) {}, "", ""},
+		{"revoked token on rooms list", []string{"rooms", "list"}, func(s *mewstest.Server) { s.Revoke(mewstest.AccessToken) }, "permission", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			tc.break_(c.srv)
+			r := c.run(append([]string{"--sandbox"}, tc.args...)...)
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			if strings.Count(r.stderr, "mews:") > 1 {
+				t.Errorf("stderr repeats the mews: prefix:\n%s", r.stderr)
+			}
+			if tc.hint == "" {
+				if len(lines) != 1 {
+					t.Errorf("stderr has %d lines, want one:\n%s", len(lines), r.stderr)
+				}
+				return
+			}
+			if len(lines) != 2 || !strings.HasPrefix(lines[1], "hint: ") || !strings.Contains(lines[1], tc.hint) || strings.Contains(lines[0], tc.hint) {
+				t.Errorf("stderr = %q, want the error, then a hint: line with %q", r.stderr, tc.hint)
+			}
+			if tc.not != "" && strings.Contains(r.stderr, tc.not) {
+				t.Errorf("stderr = %q carries %q, advice for the other API", r.stderr, tc.not)
+			}
+		})
+	}
+}
