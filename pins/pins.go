@@ -11,6 +11,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
+	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // The Connector operations behind this package.
@@ -34,104 +35,71 @@ const (
 	Deleted ActivityState = "Deleted"
 )
 
-// Filter selects credentials for List. At least one of IDs, ReservationIDs,
-// CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists of any length are
-// asked for in chunks of 1000; intervals longer than three months are split, and a
-// credential valid in two CollidingUtc windows is yielded once.
-type Filter struct {
-	EnterpriseIDs  []string           // portfolio tokens: limit to these hotels, max 1000
-	IDs            []string           // credential ids
-	ReservationIDs []string           // the reservations' credentials
-	CollidingUtc   *mews.TimeInterval // credentials valid at some time in the interval
-	UpdatedUtc     *mews.TimeInterval // credentials changed in the interval
-	States         []ActivityState    // default: both active and deleted
+// ListParams selects credentials for List, and sets the page size. At least one of
+// IDs, ReservationIDs, CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists
+// of any length are asked for in chunks of 1000; intervals longer than three months
+// are split, and a credential valid in two CollidingUtc windows is yielded once. The
+// JSON tags are the request's.
+type ListParams struct {
+	EnterpriseIDs  []string           `json:"EnterpriseIds,omitempty"`          // portfolio tokens: limit to these hotels, max 1000
+	IDs            []string           `json:"ResourceAccessTokenIds,omitempty"` // credential ids
+	ReservationIDs []string           `json:"ServiceOrderIds,omitempty"`        // the reservations' credentials
+	CollidingUtc   *mews.TimeInterval `json:"CollidingUtc,omitempty"`           // credentials valid at some time in the interval
+	UpdatedUtc     *mews.TimeInterval `json:"UpdatedUtc,omitempty"`             // credentials changed in the interval
+	States         []ActivityState    `json:"ActivityStates,omitempty"`         // default: both active and deleted
+
+	// PageSize is how many credentials each request asks for: 0 means
+	// mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped.
+	PageSize int `json:"-"`
 }
 
-// List returns a pager over the credentials that match f. Nothing is sent until the
-// pager is ranged over; an invalid filter then yields a *mews.InputError first.
-func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
+// List returns a pager over the credentials that match p. Nothing is sent until the
+// pager is ranged over; invalid params then yield a *mews.InputError first.
+func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Credential] {
 	type request struct {
-		EnterpriseIDs          []string           `json:"EnterpriseIds,omitempty"`
-		ResourceAccessTokenIDs []string           `json:"ResourceAccessTokenIds,omitempty"`
-		ServiceOrderIDs        []string           `json:"ServiceOrderIds,omitempty"`
-		CollidingUtc           *mews.TimeInterval `json:"CollidingUtc,omitempty"`
-		UpdatedUtc             *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-		ActivityStates         []ActivityState    `json:"ActivityStates,omitempty"`
-		Limitation             mews.Limitation    `json:"Limitation"`
+		ListParams
+		Limitation paging.Limitation `json:"Limitation"`
 	}
 	type result struct {
 		ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		Cursor               *string      `json:"Cursor"`
 	}
 	fail := func(field, reason string) *mews.Pager[Credential] {
-		return mews.ErrorPager[Credential](&mews.InputError{Operation: opGetAll, Field: field, Reason: reason})
+		return listfilter.Fail[Credential](&mews.InputError{Operation: opGetAll, Field: field, Reason: reason})
 	}
 	switch {
-	case conn == nil:
-		return fail("conn", "is nil; pass a *mews.Connector from Client.Connector")
-	case len(f.IDs)+len(f.ReservationIDs) == 0 && f.CollidingUtc == nil && f.UpdatedUtc == nil:
+	case len(p.IDs)+len(p.ReservationIDs) == 0 && p.CollidingUtc == nil && p.UpdatedUtc == nil:
 		return fail("ServiceOrderIds", "or ResourceAccessTokenIds, CollidingUtc or UpdatedUtc is required by Mews")
-	}
-	if err := listfilter.Check(opGetAll, listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxBatch}); err != nil {
-		return mews.ErrorPager[Credential](err)
-	}
-	if slices.ContainsFunc(f.States, func(s ActivityState) bool { return s != Active && s != Deleted }) {
+	case slices.ContainsFunc(p.States, func(s ActivityState) bool { return s != Active && s != Deleted }):
 		return fail("ActivityStates", "may only contain pins.Active and pins.Deleted")
 	}
-	var queries []request
-	add := func(r request) { queries = append(queries, r) }
-	add(request{EnterpriseIDs: f.EnterpriseIDs, ActivityStates: f.States})
-	for _, dim := range []struct {
-		name string
-		iv   *mews.TimeInterval
-		set  func(*request, *mews.TimeInterval)
-	}{
-		{"CollidingUtc", f.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }},
-		{"UpdatedUtc", f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }},
-	} {
-		var err error
-		if queries, err = listfilter.Windows(opGetAll, dim.name, queries, dim.iv, dim.set); err != nil {
-			return mews.ErrorPager[Credential](err)
-		}
+	if err := listfilter.Check(opGetAll,
+		listfilter.List{Field: "EnterpriseIds", Items: p.EnterpriseIDs, Max: maxBatch},
+		listfilter.List{Field: "ResourceAccessTokenIds", Items: p.IDs},
+		listfilter.List{Field: "ServiceOrderIds", Items: p.ReservationIDs},
+	); err != nil {
+		return listfilter.Fail[Credential](err)
 	}
-	for _, dim := range []struct {
-		name string
-		ids  []string
-		set  func(*request, []string)
-	}{
-		{"ResourceAccessTokenIds", f.IDs, func(r *request, c []string) { r.ResourceAccessTokenIDs = c }},
-		{"ServiceOrderIds", f.ReservationIDs, func(r *request, c []string) { r.ServiceOrderIDs = c }},
-	} {
-		if len(dim.ids) == 0 {
-			continue
-		}
-		if err := listfilter.Check(opGetAll, listfilter.List{Field: dim.name, Items: dim.ids}); err != nil {
-			return mews.ErrorPager[Credential](err)
-		}
-		ids := slices.Compact(slices.Sorted(slices.Values(dim.ids)))
-		queries = listfilter.Multiply(queries, slices.Collect(slices.Chunk(ids, maxBatch)), dim.set)
+	base := request{ListParams: p}
+	base.IDs, base.ReservationIDs = nil, nil
+	queries := []request{base}
+	var err error
+	if queries, err = listfilter.Windows(opGetAll, "CollidingUtc", queries, p.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }); err != nil {
+		return listfilter.Fail[Credential](err)
 	}
-	return mews.NewPager(mews.PagerConfig[Credential]{
-		Operation: opGetAll,
-		Queries:   len(queries),
-		Fetch: func(ctx context.Context, q int, lim mews.Limitation) ([]Credential, *string, error) {
-			req := queries[q]
-			req.Limitation = lim
-			var res result
-			if err := call(ctx, conn, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
-				return nil, nil, err
-			}
-			for i := range res.ResourceAccessTokens {
-				res.ResourceAccessTokens[i].normalize()
-			}
-			return res.ResourceAccessTokens, res.Cursor, nil
-		},
-		Key: func(c Credential) string { return c.ID },
+	if queries, err = listfilter.Windows(opGetAll, "UpdatedUtc", queries, p.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }); err != nil {
+		return listfilter.Fail[Credential](err)
+	}
+	queries = listfilter.Chunks(queries, p.IDs, maxBatch, func(r *request, c []string) { r.IDs = c })
+	queries = listfilter.Chunks(queries, p.ReservationIDs, maxBatch, func(r *request, c []string) { r.ReservationIDs = c })
+	return listfilter.Pager(h, listfilter.GetAll[request, result, Credential]{
+		Operation: mews.Operation{Name: opGetAll, Safety: mews.Read},
+		Requests:  queries,
+		PageSize:  p.PageSize,
+		Limit:     func(r *request, lim paging.Limitation) { r.Limitation = lim },
+		Read:      func(res *result) ([]Credential, *string) { return normalized(res.ResourceAccessTokens), res.Cursor },
+		Key:       func(c Credential) string { return c.ID },
 		Carry: func(c Credential, q int) bool {
-			// Only a credential valid past its CollidingUtc window can collide with a
-			// later one; remembering every credential would make memory grow with the
-			// listing. One changed while the listing runs may come again in a later
-			// UpdatedUtc window, with its new values.
 			w := queries[q].CollidingUtc
 			return w != nil && c.ValidityEndUtc.After(w.EndUtc)
 		},
@@ -147,7 +115,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 // twice. Add is therefore never retried after a failure that may have reached Mews
 // (a timeout, a dropped connection, a 5xx). Use Set to store a reservation's
 // credential safely.
-func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+func Add(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	params := make([]addParams, len(creds))
 	for i := range creds {
 		if err := creds[i].validate(opAdd, false); err != nil {
@@ -173,7 +141,7 @@ func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Cred
 // (matched by ID) and returns them as stored. Mews cannot change a credential's type,
 // reservation, room, guest or serial number: delete it and add a new one (Set does).
 // With a portfolio token, each credential's EnterpriseID is passed on to Mews.
-func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+func Update(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	byEnterprise := map[string][]updateParams{}
 	var order []string
 	for i := range creds {
@@ -207,7 +175,7 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 
 // Delete deletes credentials by id; Mews keeps them with IsActive false. More than 1000
 // ids are sent in chunks.
-func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
+func Delete(ctx context.Context, conn mews.ConnectorCaller, ids ...string) error {
 	if err := listfilter.Check(opDelete, listfilter.List{Field: "Ids", Items: ids}); err != nil {
 		return err
 	}
@@ -220,11 +188,13 @@ func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
 	return nil
 }
 
-// call sends one operation through the Connector's pipeline. Every operation of this
-// package goes through it and states its Safety, so that renaming the handle's method
-// (Do, CallConnector after the redesign) is a one-line change.
-func call(ctx context.Context, conn *mews.Connector, op mews.Operation, in, out any) error {
-	return conn.Do(ctx, op, in, out)
+// call sends one operation through the handle, refusing a nil one. Every operation of
+// this package goes through it and states its Safety.
+func call(ctx context.Context, conn mews.ConnectorCaller, op mews.Operation, in, out any) error {
+	if conn == nil {
+		return &mews.InputError{Operation: op.Name, Field: "handle", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
+	}
+	return conn.CallConnector(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {
@@ -238,7 +208,7 @@ func normalized(cs []Credential) []Credential {
 const maxAddAttempts = 3
 
 // DefaultSettle is how long Set waits, after an add whose outcome it cannot know, for
-// Mews to store that add late before it adds again (Credential.Settle overrides it).
+// Mews to store that add late before it adds again (SetParams.Settle overrides it).
 // A gateway can answer 504 while Mews goes on and stores the credential a moment later.
 const DefaultSettle = 5 * time.Second
 
@@ -262,7 +232,7 @@ const (
 // Mews has no idempotency keys, so after an add fails in a way that may have reached
 // Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set never adds
 // again at once: it looks for the credential, and keeps looking until the settle
-// period (want.Settle, default DefaultSettle) has passed since the failure, because a
+// period (p.Settle, default DefaultSettle) has passed since the failure, because a
 // gateway may have given up on a request that Mews stores later. Only when a look made
 // after the settle period still finds nothing does Set add again. When several
 // credentials open the same room, Set keeps the oldest, so that concurrent and later
@@ -276,20 +246,44 @@ const (
 // credential: every call removes twins, keeping the oldest, so the reservation
 // converges to exactly one active credential. For a gateway known to commit slowly,
 // raise Settle; a ctx deadline shorter than Settle ends the wait with an error.
-func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
+//
+// It returns the credential it kept, and with an error that says the credential is
+// stored but a later step failed, that credential too.
+func Set(ctx context.Context, h mews.ConnectorCaller, p SetParams) (*Credential, error) {
+	want := p.Credential
 	if want.Type == "" {
 		want.Type = PinCode
 	}
 	if err := want.validate(opSet, false); err != nil {
-		return Credential{}, err
+		return nil, err
 	}
-	if want.Settle < 0 {
-		return Credential{}, &mews.InputError{Operation: opSet, Field: "Settle", Reason: "is negative; use 0 for pins.DefaultSettle"}
+	if p.Settle < 0 {
+		return nil, &mews.InputError{Operation: opSet, Field: "Settle", Reason: "is negative; use 0 for pins.DefaultSettle"}
 	}
-	settle := want.Settle
+	settle := p.Settle
 	if settle == 0 {
 		settle = DefaultSettle
 	}
+	kept, err := set(ctx, h, want, settle)
+	if kept.ID == "" {
+		return nil, err
+	}
+	return &kept, err
+}
+
+// SetParams is what Set stores, and how long it waits for a late commit.
+type SetParams struct {
+	// Credential is the credential the reservation should have; ForReservation builds
+	// one from a reservation.
+	Credential Credential
+	// Settle is how long Set keeps looking, after an add whose outcome it cannot know,
+	// for Mews to store that add late before it adds again. 0 means DefaultSettle;
+	// negative is refused.
+	Settle time.Duration
+}
+
+// set is Set after its params were checked.
+func set(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
 	current, err := activeLike(ctx, conn, want)
 	if err != nil {
 		return Credential{}, err
@@ -344,7 +338,7 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 // Mews (an unreadable answer, a dropped connection, a 5xx the pipeline gave up on): it
 // reads the reservation's credentials once more and returns the one credential when
 // want is in place and alone. Otherwise it returns err.
-func settled(ctx context.Context, conn *mews.Connector, want Credential, err error) (Credential, error) {
+func settled(ctx context.Context, conn mews.ConnectorCaller, want Credential, err error) (Credential, error) {
 	if !ambiguous(ctx, err) {
 		return Credential{}, err
 	}
@@ -374,7 +368,7 @@ func oldestTwin(current []Credential, want Credential) *Credential {
 
 // addOnce adds want. After a failure that may have reached Mews it adds again only
 // when awaitStored, looking until the settle period is over, found no twin.
-func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (Credential, error) {
+func addOnce(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
 	for attempt := 1; ; attempt++ {
 		added, err := Add(ctx, conn, want)
 		if err == nil && len(added) == 1 {
@@ -403,7 +397,7 @@ func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle 
 // returns the oldest twin as soon as one appears, and nil only after a look that began
 // when the settle period was over found none. A failed look before then is passed
 // over (the next one may succeed); a failed last look, or the end of ctx, is an error.
-func awaitStored(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (*Credential, error) {
+func awaitStored(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (*Credential, error) {
 	end := time.Now().Add(settle)
 	pause := firstRecheck
 	for {
@@ -440,10 +434,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // activeLike lists the reservation's active credentials of want's type and guest.
-func activeLike(ctx context.Context, conn *mews.Connector, want Credential) ([]Credential, error) {
-	f := Filter{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}}
+func activeLike(ctx context.Context, conn mews.ConnectorCaller, want Credential) ([]Credential, error) {
+	f := ListParams{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}, PageSize: paging.MaxPageSize}
 	var out []Credential
-	for c, err := range List(conn, f).PageSize(mews.MaxPageSize).All(ctx) {
+	for c, err := range List(conn, f).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -481,12 +475,12 @@ func ambiguous(ctx context.Context, err error) bool {
 // Clear deletes every active credential of a reservation — what a Portal does when a
 // reservation is canceled or checked out — and returns the credentials it deleted.
 // Clearing a reservation without credentials sends only the lookup.
-func Clear(ctx context.Context, conn *mews.Connector, reservationID string) ([]Credential, error) {
+func Clear(ctx context.Context, conn mews.ConnectorCaller, reservationID string) ([]Credential, error) {
 	if strings.TrimSpace(reservationID) == "" {
 		return nil, &mews.InputError{Operation: opDelete, Field: "ServiceOrderIds", Reason: "is empty; pass the reservation's id"}
 	}
-	f := Filter{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}}
-	active, err := List(conn, f).PageSize(mews.MaxPageSize).Collect(ctx)
+	f := ListParams{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}, PageSize: paging.MaxPageSize}
+	active, err := List(conn, f).Collect(ctx)
 	if err != nil || len(active) == 0 {
 		return nil, err
 	}

@@ -132,7 +132,7 @@ func BenchmarkDecodePage1000(b *testing.B) {
 	}
 	sdk := func() {
 		n := 0
-		for page, err := range reservations.List(conn, reservations.Filter{}).PageSize(1000).Pages(ctx) {
+		for page, err := range reservations.List(conn, reservations.ListParams{PageSize: 1000}).Pages(ctx) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -195,7 +195,7 @@ func BenchmarkAllPeakHeap(b *testing.B) {
 				rt := &pageTransport{items: items, perPage: 1000, total: total, sample: true}
 				conn := benchConnector(b, rt)
 				n := 0
-				for _, err := range reservations.List(conn, reservations.Filter{}).PageSize(1000).All(context.Background()) {
+				for _, err := range reservations.List(conn, reservations.ListParams{PageSize: 1000}).All(context.Background()) {
 					if err != nil {
 						b.Fatal(err)
 					}
