@@ -129,7 +129,7 @@ func Add(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([
 			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		}
 		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
-		if err := call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+		if err := listfilter.Call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
 			return out, err
 		}
 		out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -164,7 +164,7 @@ func Update(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential)
 			var res struct {
 				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 			}
-			if err := call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+			if err := listfilter.Call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
 				return out, err
 			}
 			out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -181,20 +181,11 @@ func Delete(ctx context.Context, conn mews.ConnectorCaller, ids ...string) error
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}
-		if err := call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+		if err := listfilter.Call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// call sends one operation through the handle, refusing a nil one. Every operation of
-// this package goes through it and states its Safety.
-func call(ctx context.Context, conn mews.ConnectorCaller, op mews.Operation, in, out any) error {
-	if conn == nil {
-		return &mews.InputError{Operation: op.Name, Field: "handle", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
-	}
-	return conn.CallConnector(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // DefaultSyncLag is how far behind the clock a change feed stops by default. Mews
@@ -168,7 +169,7 @@ func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
 	var cfg struct {
 		NowUtc time.Time `json:"NowUtc"`
 	}
-	if err := c.conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
+	if err := listfilter.Call(ctx, c.conn, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
 		return time.Time{}, err
 	}
 	if cfg.NowUtc.IsZero() {
@@ -180,8 +181,6 @@ func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
 // check refuses a pass that cannot be right.
 func (c *ChangeFeed) check(from Watermark) error {
 	switch {
-	case c.conn == nil:
-		return &mews.InputError{Operation: opGetAll, Field: "handle", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
 	case from.IsZero():
 		return &mews.InputError{Operation: opGetAll, Field: "Watermark", Reason: "is zero; start a feed with NewWatermark(time) — for a first full load use List with CollidingUtc"}
 	case c.opts.Filter.UpdatedUtc != nil:

@@ -35,7 +35,7 @@ type GetAll[R, P, T any] struct {
 // *mews.InputError when the pager is ranged over.
 func Pager[R, P, T any](h mews.ConnectorCaller, g GetAll[R, P, T]) *mews.Pager[T] {
 	if h == nil {
-		return paging.Failed[T](&mews.InputError{Operation: g.Operation.Name, Field: "handle", Reason: "is nil; pass a *mews.Connector from Client.Connector"})
+		return paging.Failed[T](nilHandle(g.Operation.Name))
 	}
 	op := g.Operation
 	op.ShrinkOnTimeout = true
@@ -50,7 +50,7 @@ func Pager[R, P, T any](h mews.ConnectorCaller, g GetAll[R, P, T]) *mews.Pager[T
 			req := g.Requests[q]
 			g.Limit(&req, lim)
 			var res P
-			if err := h.CallConnector(ctx, op, &req, &res); err != nil {
+			if err := Call(ctx, h, op, &req, &res); err != nil {
 				return nil, nil, err
 			}
 			items, cursor := g.Read(&res)
@@ -66,3 +66,17 @@ func Pager[R, P, T any](h mews.ConnectorCaller, g GetAll[R, P, T]) *mews.Pager[T
 // Fail returns a pager that yields only err: how a list function reports invalid
 // params when its pager is ranged over.
 func Fail[T any](err error) *mews.Pager[T] { return paging.Failed[T](err) }
+
+// Call sends op through h, the way every Connector operation of the hand-written
+// packages does; a nil h is an *mews.InputError instead of a panic.
+func Call(ctx context.Context, h mews.ConnectorCaller, op mews.Operation, in, out any) error {
+	if h == nil {
+		return nilHandle(op.Name)
+	}
+	return h.CallConnector(ctx, op, in, out)
+}
+
+// nilHandle is the error for an operation given no handle.
+func nilHandle(op string) error {
+	return &mews.InputError{Operation: op, Field: "handle", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
+}
