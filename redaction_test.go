@@ -74,7 +74,7 @@ func TestHandlersPrintNoSecretUnderAnyVerb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := connection.NewMonitor(client, connection.Config{})
+	m, err := connection.NewMonitor(client)
 	if err != nil {
 		t.Fatal(err)
 	}

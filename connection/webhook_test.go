@@ -100,7 +100,7 @@ func TestParseIntegrationEventReturnsUnknownActionsWithoutError(t *testing.T) {
 
 func TestWebhookHandlerAnswers(t *testing.T) {
 	_, client := newServer(t)
-	m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour})
+	m, _ := newMonitor(t, client, connection.WithInterval(time.Hour))
 	creds := connector(t, mewstest.AccessToken)
 	creds.IntegrationID = exampleIntegration
 	mustAdd(t, m, "hotel", creds)
@@ -141,7 +141,7 @@ func TestWebhookHandlerAnswers(t *testing.T) {
 
 func TestWebhookHandlerNeedsASecret(t *testing.T) {
 	_, client := newServer(t)
-	m, _ := newMonitor(t, client, connection.Config{})
+	m, _ := newMonitor(t, client)
 	if _, err := m.WebhookHandler(connection.WebhookConfig{}); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
 	}
@@ -164,7 +164,7 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 	t.Helper()
 	srv, client := newServer(t)
 	r := &webhookRig{srv: srv, token: srv.AddAccessToken(mewstest.EnterpriseID)}
-	r.m, r.rec = newMonitor(t, client, connection.Config{Interval: interval})
+	r.m, r.rec = newMonitor(t, client, connection.WithInterval(interval))
 	creds := connector(t, r.token)
 	if withIntegrationID {
 		creds.IntegrationID = mewstest.IntegrationID

@@ -45,7 +45,7 @@ func (a *app) check(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := connection.Validate(ctx, s.client, creds)
+	res, err := validate(ctx, s.client, creds)
 	switch {
 	case err != nil:
 		return err
@@ -116,7 +116,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	f := reservations.Filter{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
+	f := reservations.ListParams{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
 	if len(states) > 0 {
 		if f.States, err = parseStates(op, states); err != nil {
 			return err
@@ -164,7 +164,7 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "NAME", "FLOOR", "STATE", "ID")
-		return listAll(out, properties.ListResources(conn, properties.ResourceFilter{}).All(ctx), func(r properties.Resource) []string {
+		return listAll(out, properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx), func(r properties.Resource) []string {
 			return []string{r.Name, orDash(r.Floor()), string(r.State), r.ID}
 		})
 	})
@@ -183,7 +183,7 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
-		return listAll(out, pins.List(conn, pins.Filter{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
+		return listAll(out, pins.List(conn, pins.ListParams{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
 			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive)}
 		})
 	})
@@ -234,7 +234,7 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		if !end.IsZero() {
 			want.ValidityEndUtc = end
 		}
-		got, err := pins.Set(ctx, conn, want)
+		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func stateNames() string {
 // roomNames maps resource ids to names, for tables that show rooms.
 func roomNames(ctx context.Context, conn *mews.Connector) (map[string]string, error) {
 	names := make(map[string]string)
-	for r, err := range properties.ListResources(conn, properties.ResourceFilter{IncludeInactive: true}).All(ctx) {
+	for r, err := range properties.ListResources(conn, properties.ListResourcesParams{IncludeInactive: true}).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -474,4 +474,20 @@ func (p *progress) done() {
 		fmt.Fprintln(p.w)
 		p.shown = false
 	}
+}
+
+// validate checks creds through the handle of their API.
+func validate(ctx context.Context, client *mews.Client, creds connection.Credentials) (connection.Result, error) {
+	if creds.API == mews.ChannelManagerAPI {
+		cm, err := client.ChannelManager(creds.Token.Reveal())
+		if err != nil {
+			return connection.Result{}, err
+		}
+		return connection.ValidateChannelManager(ctx, cm)
+	}
+	cn, err := client.Connector(creds.Token.Reveal())
+	if err != nil {
+		return connection.Result{}, err
+	}
+	return connection.Validate(ctx, cn)
 }

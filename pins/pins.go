@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -271,6 +272,11 @@ type SetParams struct {
 	// for Mews to store that add late before it adds again. 0 means DefaultSettle;
 	// negative is refused.
 	Settle time.Duration
+}
+
+// LogValue logs the params without the credential's value.
+func (p SetParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("credential", p.Credential), slog.Duration("settle", p.Settle))
 }
 
 // set is Set after its params were checked.

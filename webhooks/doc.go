@@ -16,7 +16,7 @@
 //
 //	h, err := webhooks.NewHandler(os.Getenv("MEWS_WEBHOOK_TOKEN"), func(ctx context.Context, m *webhooks.Message) error {
 //		conn := connectorFor(m.EnterpriseID) // the *mews.Connector of that hotel
-//		changed, err := webhooks.FetchReservations(ctx, conn, m)
+//		changed, err := webhooks.FetchReservations(ctx, conn, *m)
 //		if err != nil {
 //			return err
 //		}

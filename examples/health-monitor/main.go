@@ -62,17 +62,14 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	}
 	page := &statusPage{out: out}
 	changes := make(chan connection.Event, 16)
-	m, err := connection.NewMonitor(env.Client, connection.Config{
-		Interval: 5 * time.Minute,
-		OnEvent: func(ev connection.Event) {
-			line := fmt.Sprintf("%-28s %s → %s", ev.Key, ev.Previous, ev.Status)
-			if ev.Reason != nil {
-				line += ": " + ev.Reason.Error()
-			}
-			page.printf("%s", line)
-			changes <- ev
-		},
-	})
+	m, err := connection.NewMonitor(env.Client, connection.WithInterval(5*time.Minute), connection.WithOnEvent(func(ev connection.Event) {
+		line := fmt.Sprintf("%-28s %s → %s", ev.Key, ev.Previous, ev.Status)
+		if ev.Reason != nil {
+			line += ": " + ev.Reason.Error()
+		}
+		page.printf("%s", line)
+		changes <- ev
+	}))
 	if err != nil {
 		return err
 	}

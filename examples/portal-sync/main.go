@@ -100,7 +100,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) er
 // have a door.
 func (p *portal) mapDoors(ctx context.Context) error {
 	p.rooms, p.doors = make(map[string]string), make(map[string]string)
-	for room, err := range properties.ListResources(p.conn, properties.ResourceFilter{}).All(ctx) {
+	for room, err := range properties.ListResources(p.conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -116,8 +116,8 @@ func (p *portal) mapDoors(ctx context.Context) error {
 // pass delivers every reservation changed since the watermark and moves it on.
 func (p *portal) pass(ctx context.Context, name string) error {
 	// The states a door system acts on: arrivals and stays get PINs, cancellations lose them.
-	f := reservations.Filter{States: []reservations.State{reservations.StateConfirmed, reservations.StateStarted, reservations.StateCanceled}}
-	feed := reservations.Changes(p.conn, p.watermark, reservations.SyncOptions{Filter: f, Now: p.now})
+	f := reservations.ListParams{States: []reservations.State{reservations.StateConfirmed, reservations.StateStarted, reservations.StateCanceled}}
+	feed := reservations.Changes(p.conn, p.watermark, reservations.ChangesParams{Filter: f, Now: p.now})
 	changed := 0
 	for r, err := range feed.All(ctx) {
 		if err != nil {
@@ -170,7 +170,7 @@ func (p *portal) apply(ctx context.Context, r *reservations.Reservation) error {
 		fmt.Fprintf(p.out, "would set a PIN for reservation %s: room %s, %s (run with -write)\n", r.Number, room, door)
 		return nil
 	}
-	cred, err := pins.Set(ctx, p.conn, pins.ForReservation(r, pins.PinCode, pin))
+	cred, err := pins.Set(ctx, p.conn, pins.SetParams{Credential: pins.ForReservation(r, pins.PinCode, pin)})
 	if err != nil {
 		return fmt.Errorf("reservation %s: %w", r.Number, err)
 	}
