@@ -626,10 +626,9 @@ func TestAPagerShrinksA408PageAtOnceInsteadOfRepeatingIt(t *testing.T) {
 			Things []string
 			Cursor *string
 		}
-		pager := listfilter.Pager(m.hotel, listfilter.GetAll[map[string]any, things, string]{
+		pager := listfilter.Pager(m.hotel, listfilter.GetAll[struct{}, things, string]{
 			Operation: mews.Operation{Name: "things/getAll", Safety: mews.Read},
-			Requests:  []map[string]any{{}},
-			Limit:     func(r *map[string]any, lim paging.Limitation) { *r = map[string]any{"Limitation": lim} },
+			Queries:   []struct{}{{}},
 			Read:      func(p *things) ([]string, *string) { return p.Things, p.Cursor },
 		})
 		start := time.Now()

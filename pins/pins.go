@@ -12,7 +12,6 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
-	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // The Connector operations behind this package.
@@ -57,10 +56,6 @@ type ListParams struct {
 // List returns a pager over the credentials that match p. Nothing is sent until the
 // pager is ranged over; invalid params then yield a *mews.InputError first.
 func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Credential] {
-	type request struct {
-		ListParams
-		Limitation paging.Limitation `json:"Limitation"`
-	}
 	type result struct {
 		ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		Cursor               *string      `json:"Cursor"`
@@ -81,24 +76,24 @@ func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Credential] {
 	); err != nil {
 		return listfilter.Fail[Credential](err)
 	}
-	base := request{ListParams: p}
+	base := p
 	base.IDs, base.ReservationIDs = nil, nil
-	queries := []request{base}
+	queries := []ListParams{base}
 	var err error
-	if queries, err = listfilter.Windows(opGetAll, "CollidingUtc", queries, p.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }); err != nil {
+	if queries, err = listfilter.Windows(opGetAll, "CollidingUtc", queries, p.CollidingUtc, func(r *ListParams, w *mews.TimeInterval) { r.CollidingUtc = w }); err != nil {
 		return listfilter.Fail[Credential](err)
 	}
-	if queries, err = listfilter.Windows(opGetAll, "UpdatedUtc", queries, p.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }); err != nil {
+	if queries, err = listfilter.Windows(opGetAll, "UpdatedUtc", queries, p.UpdatedUtc, func(r *ListParams, w *mews.TimeInterval) { r.UpdatedUtc = w }); err != nil {
 		return listfilter.Fail[Credential](err)
 	}
-	queries = listfilter.Chunks(queries, p.IDs, maxBatch, func(r *request, c []string) { r.IDs = c })
-	queries = listfilter.Chunks(queries, p.ReservationIDs, maxBatch, func(r *request, c []string) { r.ReservationIDs = c })
-	return listfilter.Pager(h, listfilter.GetAll[request, result, Credential]{
+	queries = listfilter.Chunks(queries, p.IDs, maxBatch, func(r *ListParams, c []string) { r.IDs = c })
+	queries = listfilter.Chunks(queries, p.ReservationIDs, maxBatch, func(r *ListParams, c []string) { r.ReservationIDs = c })
+	return listfilter.Pager(h, listfilter.GetAll[ListParams, result, Credential]{
 		Operation: mews.Operation{Name: opGetAll, Safety: mews.Read},
-		Requests:  queries,
+		Queries:   queries,
 		PageSize:  p.PageSize,
-		Limit:     func(r *request, lim paging.Limitation) { r.Limitation = lim },
-		Read:      func(res *result) ([]Credential, *string) { return normalized(res.ResourceAccessTokens), res.Cursor },
+		Read:      func(res *result) ([]Credential, *string) { return res.ResourceAccessTokens, res.Cursor },
+		Normalize: (*Credential).normalize,
 		Key:       func(c Credential) string { return c.ID },
 		Carry: func(c Credential, q int) bool {
 			w := queries[q].CollidingUtc
@@ -432,7 +427,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // activeLike lists the reservation's active credentials of want's type and guest.
 func activeLike(ctx context.Context, conn mews.ConnectorCaller, want Credential) ([]Credential, error) {
-	f := ListParams{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}, PageSize: paging.MaxPageSize}
+	f := ListParams{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
 	var out []Credential
 	for c, err := range List(conn, f).All(ctx) {
 		if err != nil {
@@ -476,7 +471,7 @@ func Clear(ctx context.Context, conn mews.ConnectorCaller, reservationID string)
 	if strings.TrimSpace(reservationID) == "" {
 		return nil, &mews.InputError{Operation: opDelete, Field: "ServiceOrderIds", Reason: "is empty; pass the reservation's id"}
 	}
-	f := ListParams{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}, PageSize: paging.MaxPageSize}
+	f := ListParams{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
 	active, err := List(conn, f).Collect(ctx)
 	if err != nil || len(active) == 0 {
 		return nil, err

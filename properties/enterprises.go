@@ -3,7 +3,6 @@ package properties
 import (
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
-	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // opEnterprises is the Connector operation behind ListEnterprises.
@@ -29,10 +28,6 @@ type ListEnterprisesParams struct {
 // scope: every hotel of a portfolio token, or the one hotel of an ordinary token. The
 // items carry LinkedUtc and no Currencies; call GetEnterpriseConfiguration for those.
 func ListEnterprises(h mews.ConnectorCaller, p ListEnterprisesParams) *mews.Pager[Enterprise] {
-	type request struct {
-		ListEnterprisesParams
-		Limitation paging.Limitation `json:"Limitation"`
-	}
 	type result struct {
 		Enterprises []Enterprise `json:"Enterprises"`
 		Cursor      *string      `json:"Cursor"`
@@ -43,25 +38,20 @@ func ListEnterprises(h mews.ConnectorCaller, p ListEnterprisesParams) *mews.Page
 	); err != nil {
 		return listfilter.Fail[Enterprise](err)
 	}
-	queries, err := listfilter.Windows(opEnterprises, "LinkedUtc", []request{{ListEnterprisesParams: p}},
-		p.LinkedUtc, func(r *request, w *mews.TimeInterval) { r.LinkedUtc = w })
+	queries, err := listfilter.Windows(opEnterprises, "LinkedUtc", []ListEnterprisesParams{p},
+		p.LinkedUtc, func(r *ListEnterprisesParams, w *mews.TimeInterval) { r.LinkedUtc = w })
 	if err == nil {
-		queries, err = listfilter.Windows(opEnterprises, "UpdatedUtc", queries, p.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
+		queries, err = listfilter.Windows(opEnterprises, "UpdatedUtc", queries, p.UpdatedUtc, func(r *ListEnterprisesParams, w *mews.TimeInterval) { r.UpdatedUtc = w })
 	}
 	if err != nil {
 		return listfilter.Fail[Enterprise](err)
 	}
-	return listfilter.Pager(h, listfilter.GetAll[request, result, Enterprise]{
+	return listfilter.Pager(h, listfilter.GetAll[ListEnterprisesParams, result, Enterprise]{
 		Operation: mews.Operation{Name: opEnterprises, Safety: mews.Read},
-		Requests:  queries,
+		Queries:   queries,
 		PageSize:  p.PageSize,
-		Limit:     func(r *request, lim paging.Limitation) { r.Limitation = lim },
-		Read: func(res *result) ([]Enterprise, *string) {
-			for i := range res.Enterprises {
-				res.Enterprises[i].normalize()
-			}
-			return res.Enterprises, res.Cursor
-		},
+		Read:      func(res *result) ([]Enterprise, *string) { return res.Enterprises, res.Cursor },
+		Normalize: (*Enterprise).normalize,
 		Key: func(e Enterprise) string { return e.ID },
 	})
 }

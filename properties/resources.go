@@ -6,7 +6,6 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
-	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // opResources is the Connector operation behind ListResources.
@@ -122,8 +121,7 @@ func ListResources(h mews.ConnectorCaller, p ListResourcesParams) *mews.Pager[Re
 	}
 	type request struct {
 		ListResourcesParams
-		Extent     extent            `json:"Extent"`
-		Limitation paging.Limitation `json:"Limitation"`
+		Extent extent `json:"Extent"`
 	}
 	type result struct {
 		Resources []Resource `json:"Resources"`
@@ -147,16 +145,10 @@ func ListResources(h mews.ConnectorCaller, p ListResourcesParams) *mews.Pager[Re
 	}
 	return listfilter.Pager(h, listfilter.GetAll[request, result, Resource]{
 		Operation: mews.Operation{Name: opResources, Safety: mews.Read},
-		Requests:  queries,
+		Queries:   queries,
 		PageSize:  p.PageSize,
-		Limit:     func(r *request, lim paging.Limitation) { r.Limitation = lim },
-		Read: func(res *result) ([]Resource, *string) {
-			for i := range res.Resources {
-				r := &res.Resources[i]
-				r.CreatedUtc, r.UpdatedUtc = r.CreatedUtc.UTC(), r.UpdatedUtc.UTC()
-			}
-			return res.Resources, res.Cursor
-		},
+		Read:      func(res *result) ([]Resource, *string) { return res.Resources, res.Cursor },
+		Normalize: func(r *Resource) { r.CreatedUtc, r.UpdatedUtc = r.CreatedUtc.UTC(), r.UpdatedUtc.UTC() },
 		Key: func(r Resource) string { return r.ID },
 	})
 }

@@ -8,7 +8,6 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
-	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // opGetAll is the Connector operation behind List, Get and Sync.
@@ -62,12 +61,6 @@ type ListParams struct {
 	PageSize int `json:"-"`
 }
 
-// request is the wire form of one query of a ListParams.
-type request struct {
-	ListParams
-	Limitation paging.Limitation `json:"Limitation"`
-}
-
 // result is the wire form of a reservations/getAll page.
 type result struct {
 	Reservations []Reservation `json:"Reservations"`
@@ -77,17 +70,17 @@ type result struct {
 // interval names one of the filter's intervals, for validation and splitting.
 type interval struct {
 	name string
-	get  func(*request) **mews.TimeInterval
+	get  func(*ListParams) **mews.TimeInterval
 }
 
 var intervals = []interval{
-	{"CreatedUtc", func(r *request) **mews.TimeInterval { return &r.CreatedUtc }},
-	{"UpdatedUtc", func(r *request) **mews.TimeInterval { return &r.UpdatedUtc }},
-	{"CollidingUtc", func(r *request) **mews.TimeInterval { return &r.CollidingUtc }},
-	{"ScheduledStartUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledStartUtc }},
-	{"ActualStartUtc", func(r *request) **mews.TimeInterval { return &r.ActualStartUtc }},
-	{"ScheduledEndUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledEndUtc }},
-	{"ActualEndUtc", func(r *request) **mews.TimeInterval { return &r.ActualEndUtc }},
+	{"CreatedUtc", func(r *ListParams) **mews.TimeInterval { return &r.CreatedUtc }},
+	{"UpdatedUtc", func(r *ListParams) **mews.TimeInterval { return &r.UpdatedUtc }},
+	{"CollidingUtc", func(r *ListParams) **mews.TimeInterval { return &r.CollidingUtc }},
+	{"ScheduledStartUtc", func(r *ListParams) **mews.TimeInterval { return &r.ScheduledStartUtc }},
+	{"ActualStartUtc", func(r *ListParams) **mews.TimeInterval { return &r.ActualStartUtc }},
+	{"ScheduledEndUtc", func(r *ListParams) **mews.TimeInterval { return &r.ScheduledEndUtc }},
+	{"ActualEndUtc", func(r *ListParams) **mews.TimeInterval { return &r.ActualEndUtc }},
 }
 
 // List returns a pager over the reservations that match p. Nothing is sent until the
@@ -99,17 +92,12 @@ func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Reservation] {
 	if err != nil {
 		return listfilter.Fail[Reservation](err)
 	}
-	return listfilter.Pager(h, listfilter.GetAll[request, result, Reservation]{
+	return listfilter.Pager(h, listfilter.GetAll[ListParams, result, Reservation]{
 		Operation: mews.Operation{Name: opGetAll, Safety: mews.Read},
-		Requests:  queries,
+		Queries:   queries,
 		PageSize:  p.PageSize,
-		Limit:     func(r *request, lim paging.Limitation) { r.Limitation = lim },
-		Read: func(res *result) ([]Reservation, *string) {
-			for j := range res.Reservations {
-				res.Reservations[j].normalize()
-			}
-			return res.Reservations, res.Cursor
-		},
+		Read:      func(res *result) ([]Reservation, *string) { return res.Reservations, res.Cursor },
+		Normalize: (*Reservation).normalize,
 		Key:   func(r Reservation) string { return r.ID },
 		Bound: func(i int) int { return len(queries[i].ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
@@ -146,30 +134,30 @@ func GetMany(ctx context.Context, h mews.ConnectorCaller, ids []string) ([]Reser
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return List(h, ListParams{ReservationIDs: ids, States: AllStates(), PageSize: paging.MaxPageSize}).Collect(ctx)
+	return List(h, ListParams{ReservationIDs: ids, States: AllStates(), PageSize: mews.MaxPageSize}).Collect(ctx)
 }
 
 // queries validates the params and expands them into the requests that cover them:
 // one per combination of the intervals' windows and the chunks of ReservationIDs.
-func (p ListParams) queries() ([]request, error) {
+func (p ListParams) queries() ([]ListParams, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	base := request{ListParams: p}
+	base := p
 	base.States = nil
 	for _, s := range p.States {
 		if n := s.Normalize(); !slices.Contains(base.States, n) {
 			base.States = append(base.States, n)
 		}
 	}
-	qs := []request{base}
+	qs := []ListParams{base}
 	for _, iv := range intervals {
 		var err error
-		if qs, err = listfilter.Windows(opGetAll, iv.name, qs, *iv.get(&base), func(q *request, w *mews.TimeInterval) { *iv.get(q) = w }); err != nil {
+		if qs, err = listfilter.Windows(opGetAll, iv.name, qs, *iv.get(&base), func(q *ListParams, w *mews.TimeInterval) { *iv.get(q) = w }); err != nil {
 			return nil, err
 		}
 	}
-	return listfilter.Chunks(qs, p.ReservationIDs, maxIDs, func(q *request, c []string) { q.ReservationIDs = c }), nil
+	return listfilter.Chunks(qs, p.ReservationIDs, maxIDs, func(q *ListParams, c []string) { q.ReservationIDs = c }), nil
 }
 
 // validate checks the filter against Mews' documented limits.
