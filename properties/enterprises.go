@@ -52,6 +52,6 @@ func ListEnterprises(h mews.ConnectorCaller, p ListEnterprisesParams) *mews.Page
 		PageSize:  p.PageSize,
 		Read:      func(res *result) ([]Enterprise, *string) { return res.Enterprises, res.Cursor },
 		Normalize: (*Enterprise).normalize,
-		Key: func(e Enterprise) string { return e.ID },
+		Key:       func(e Enterprise) string { return e.ID },
 	})
 }

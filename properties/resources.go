@@ -149,6 +149,6 @@ func ListResources(h mews.ConnectorCaller, p ListResourcesParams) *mews.Pager[Re
 		PageSize:  p.PageSize,
 		Read:      func(res *result) ([]Resource, *string) { return res.Resources, res.Cursor },
 		Normalize: func(r *Resource) { r.CreatedUtc, r.UpdatedUtc = r.CreatedUtc.UTC(), r.UpdatedUtc.UTC() },
-		Key: func(r Resource) string { return r.ID },
+		Key:       func(r Resource) string { return r.ID },
 	})
 }

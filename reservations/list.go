@@ -98,8 +98,8 @@ func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Reservation] {
 		PageSize:  p.PageSize,
 		Read:      func(res *result) ([]Reservation, *string) { return res.Reservations, res.Cursor },
 		Normalize: (*Reservation).normalize,
-		Key:   func(r Reservation) string { return r.ID },
-		Bound: func(i int) int { return len(queries[i].ReservationIDs) },
+		Key:       func(r Reservation) string { return r.ID },
+		Bound:     func(i int) int { return len(queries[i].ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
 			// Only a stay that reaches past its CollidingUtc window can collide with a
 			// later one. The other intervals match one instant of a reservation, so their
