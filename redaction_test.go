@@ -78,7 +78,7 @@ func TestHandlersPrintNoSecretUnderAnyVerb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	integration, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, redactWebhookSecret)})
+	integration, err := m.WebhookHandler(mustToken(t, redactWebhookSecret))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,6 @@ var secretHolders = []struct {
 	{value: connection.Credentials{}},
 	{value: connection.IntegrationEvent{}},
 	{value: connection.Monitor{}},
-	{value: connection.WebhookConfig{}},
 	{value: events.Client{}},
 	{value: inbound.AvailabilityBlockPush{}},
 	{value: inbound.AvailabilityUpdate{}},

@@ -104,7 +104,7 @@ func TestWebhookHandlerAnswers(t *testing.T) {
 	creds := connector(t, mewstest.AccessToken)
 	creds.IntegrationID = exampleIntegration
 	mustAdd(t, m, "hotel", creds)
-	h, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), MaxBodyBytes: 1024})
+	h, err := m.WebhookHandler(mustToken(t, secret), connection.WithWebhookMaxBodyBytes(1024))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,8 +142,21 @@ func TestWebhookHandlerAnswers(t *testing.T) {
 func TestWebhookHandlerNeedsASecret(t *testing.T) {
 	_, client := newServer(t)
 	m, _ := newMonitor(t, client)
-	if _, err := m.WebhookHandler(connection.WebhookConfig{}); !errors.Is(err, mews.ErrInvalidInput) {
+	if _, err := m.WebhookHandler(mews.Token{}); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
+	}
+}
+
+func TestWebhookHandlerRefusesInvalidOptions(t *testing.T) {
+	_, client := newServer(t)
+	m, _ := newMonitor(t, client)
+	for name, opt := range map[string]connection.WebhookOption{
+		"zero body limit":    connection.WithWebhookMaxBodyBytes(0),
+		"nil event function": connection.WithOnIntegrationEvent(nil),
+	} {
+		if _, err := m.WebhookHandler(mustToken(t, secret), opt); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
+		}
 	}
 }
 
@@ -170,11 +183,11 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 		creds.IntegrationID = mewstest.IntegrationID
 	}
 	mustAdd(t, r.m, "hotel", creds)
-	h, err := r.m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), OnEvent: func(ev connection.IntegrationEvent, key string) error {
+	h, err := r.m.WebhookHandler(mustToken(t, secret), connection.WithOnIntegrationEvent(func(ev connection.IntegrationEvent, key string) error {
 		r.seen = append(r.seen, ev)
 		r.routed = append(r.routed, key)
 		return r.storeErr
-	}})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
