@@ -32,20 +32,28 @@ func (a *app) check(ctx context.Context, args []string) error {
 	}
 	defer s.close()
 	flagValue, variable, seeded, what := a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token"
-	credentials := connection.ConnectorCredentials
+	validate := func(tok string) (connection.Result, error) {
+		cn, err := s.client.Connector(tok)
+		if err != nil {
+			return connection.Result{}, err
+		}
+		return connection.Validate(ctx, cn)
+	}
 	if *cm {
 		flagValue, variable, seeded, what = a.cfg.connectionToken, envConnectionToken, mewstest.ConnectionToken, "the Channel Manager connection token"
-		credentials = connection.ChannelManagerCredentials
+		validate = func(tok string) (connection.Result, error) {
+			h, err := s.client.ChannelManager(tok)
+			if err != nil {
+				return connection.Result{}, err
+			}
+			return connection.ValidateChannelManager(ctx, h)
+		}
 	}
 	tok, err := s.token(a, flagValue, variable, seeded, what)
 	if err != nil {
 		return err
 	}
-	creds, err := credentials(tok)
-	if err != nil {
-		return err
-	}
-	res, err := validate(ctx, s.client, creds)
+	res, err := validate(tok)
 	switch {
 	case err != nil:
 		return err
@@ -474,20 +482,4 @@ func (p *progress) done() {
 		fmt.Fprintln(p.w)
 		p.shown = false
 	}
-}
-
-// validate checks creds through the handle of their API.
-func validate(ctx context.Context, client *mews.Client, creds connection.Credentials) (connection.Result, error) {
-	if creds.API == mews.ChannelManagerAPI {
-		cm, err := client.ChannelManager(creds.Token.Reveal())
-		if err != nil {
-			return connection.Result{}, err
-		}
-		return connection.ValidateChannelManager(ctx, cm)
-	}
-	cn, err := client.Connector(creds.Token.Reveal())
-	if err != nil {
-		return connection.Result{}, err
-	}
-	return connection.Validate(ctx, cn)
 }
