@@ -228,7 +228,7 @@ func TestPagerPagesReportTheirQueryAndCursor(t *testing.T) {
 	}
 }
 
-func TestErrorPagerYieldsItsErrorOnce(t *testing.T) {
+func TestFailedYieldsItsErrorOnce(t *testing.T) {
 	bad := &mews.InputError{Field: "States", Reason: "is wrong"}
 	var errs []error
 	for _, err := range paging.Failed[string](bad).All(context.Background()) {
