@@ -111,7 +111,7 @@ func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Credential] {
 // twice. Add is therefore never retried after a failure that may have reached Mews
 // (a timeout, a dropped connection, a 5xx). Use Set to store a reservation's
 // credential safely.
-func Add(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
+func Add(ctx context.Context, h mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	params := make([]addParams, len(creds))
 	for i := range creds {
 		if err := creds[i].validate(opAdd, false); err != nil {
@@ -125,7 +125,7 @@ func Add(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([
 			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		}
 		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
-		if err := listfilter.Call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+		if err := listfilter.Call(ctx, h, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
 			return out, err
 		}
 		out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -137,7 +137,7 @@ func Add(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([
 // (matched by ID) and returns them as stored. Mews cannot change a credential's type,
 // reservation, room, guest or serial number: delete it and add a new one (Set does).
 // With a portfolio token, each credential's EnterpriseID is passed on to Mews.
-func Update(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
+func Update(ctx context.Context, h mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	byEnterprise := map[string][]updateParams{}
 	var order []string
 	for i := range creds {
@@ -160,7 +160,7 @@ func Update(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential)
 			var res struct {
 				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 			}
-			if err := listfilter.Call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+			if err := listfilter.Call(ctx, h, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
 				return out, err
 			}
 			out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -171,13 +171,13 @@ func Update(ctx context.Context, conn mews.ConnectorCaller, creds ...Credential)
 
 // Delete deletes credentials by id; Mews keeps them with IsActive false. More than 1000
 // ids are sent in chunks.
-func Delete(ctx context.Context, conn mews.ConnectorCaller, ids ...string) error {
+func Delete(ctx context.Context, h mews.ConnectorCaller, ids ...string) error {
 	if err := listfilter.Check(opDelete, listfilter.List{Field: "Ids", Items: ids}); err != nil {
 		return err
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}
-		if err := listfilter.Call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+		if err := listfilter.Call(ctx, h, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
 			return err
 		}
 	}
@@ -275,20 +275,20 @@ func (p SetParams) LogValue() slog.Value {
 }
 
 // set is Set after its params were checked.
-func set(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
-	current, err := activeLike(ctx, conn, want)
+func set(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
+	current, err := activeLike(ctx, h, want)
 	if err != nil {
 		return Credential{}, err
 	}
 	keep := oldestTwin(current, want)
 	if keep == nil {
-		added, err := addOnce(ctx, conn, want, settle)
+		added, err := addOnce(ctx, h, want, settle)
 		if err != nil {
 			return Credential{}, err
 		}
 		// Another Set may have added a twin since the first read: read again, so that
 		// every caller keeps the same, oldest one.
-		if current, err = activeLike(ctx, conn, want); err != nil {
+		if current, err = activeLike(ctx, h, want); err != nil {
 			return added, fmt.Errorf("mews: %s: the credential is stored, but checking the reservation for duplicates failed (call Set again): %w", opSet, err)
 		}
 		if !slices.ContainsFunc(current, func(c Credential) bool { return c.ID == added.ID }) {
@@ -300,9 +300,9 @@ func set(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle
 	if !sameContent(result, want) {
 		next := result
 		next.Value, next.ValidityStartUtc, next.ValidityEndUtc, next.Permissions = want.Value, want.ValidityStartUtc, want.ValidityEndUtc, want.Permissions
-		updated, err := Update(ctx, conn, next)
+		updated, err := Update(ctx, h, next)
 		if err != nil {
-			return settled(ctx, conn, want, err)
+			return settled(ctx, h, want, err)
 		}
 		result = next
 		if len(updated) > 0 {
@@ -316,8 +316,8 @@ func set(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle
 		}
 	}
 	if len(stale) > 0 {
-		if err := Delete(ctx, conn, stale...); err != nil {
-			if c, err := settled(ctx, conn, want, err); err == nil {
+		if err := Delete(ctx, h, stale...); err != nil {
+			if c, err := settled(ctx, h, want, err); err == nil {
 				return c, nil
 			}
 			return result, fmt.Errorf("mews: %s: the credential is stored, but %d other one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
@@ -330,11 +330,11 @@ func set(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle
 // Mews (an unreadable answer, a dropped connection, a 5xx the pipeline gave up on): it
 // reads the reservation's credentials once more and returns the one credential when
 // want is in place and alone. Otherwise it returns err.
-func settled(ctx context.Context, conn mews.ConnectorCaller, want Credential, err error) (Credential, error) {
+func settled(ctx context.Context, h mews.ConnectorCaller, want Credential, err error) (Credential, error) {
 	if !ambiguous(ctx, err) {
 		return Credential{}, err
 	}
-	current, lerr := activeLike(ctx, conn, want)
+	current, lerr := activeLike(ctx, h, want)
 	if lerr != nil || len(current) != 1 || oldestTwin(current, want) == nil || !sameContent(current[0], want) {
 		return Credential{}, err
 	}
@@ -360,9 +360,9 @@ func oldestTwin(current []Credential, want Credential) *Credential {
 
 // addOnce adds want. After a failure that may have reached Mews it adds again only
 // when awaitStored, looking until the settle period is over, found no twin.
-func addOnce(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
+func addOnce(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
 	for attempt := 1; ; attempt++ {
-		added, err := Add(ctx, conn, want)
+		added, err := Add(ctx, h, want)
 		if err == nil && len(added) == 1 {
 			return added[0], nil
 		}
@@ -372,7 +372,7 @@ func addOnce(ctx context.Context, conn mews.ConnectorCaller, want Credential, se
 		if !ambiguous(ctx, err) {
 			return Credential{}, err
 		}
-		twin, lerr := awaitStored(ctx, conn, want, settle)
+		twin, lerr := awaitStored(ctx, h, want, settle)
 		switch {
 		case lerr != nil:
 			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether Mews stored it anyway failed too; it may still appear (call Set again): %w", opSet, err, lerr)
@@ -389,12 +389,12 @@ func addOnce(ctx context.Context, conn mews.ConnectorCaller, want Credential, se
 // returns the oldest twin as soon as one appears, and nil only after a look that began
 // when the settle period was over found none. A failed look before then is passed
 // over (the next one may succeed); a failed last look, or the end of ctx, is an error.
-func awaitStored(ctx context.Context, conn mews.ConnectorCaller, want Credential, settle time.Duration) (*Credential, error) {
+func awaitStored(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (*Credential, error) {
 	end := time.Now().Add(settle)
 	pause := firstRecheck
 	for {
 		last := !time.Now().Before(end)
-		current, err := activeLike(ctx, conn, want)
+		current, err := activeLike(ctx, h, want)
 		if err == nil {
 			if twin := oldestTwin(current, want); twin != nil {
 				return twin, nil
@@ -426,10 +426,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // activeLike lists the reservation's active credentials of want's type and guest.
-func activeLike(ctx context.Context, conn mews.ConnectorCaller, want Credential) ([]Credential, error) {
+func activeLike(ctx context.Context, h mews.ConnectorCaller, want Credential) ([]Credential, error) {
 	f := ListParams{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
 	var out []Credential
-	for c, err := range List(conn, f).All(ctx) {
+	for c, err := range List(h, f).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -467,12 +467,12 @@ func ambiguous(ctx context.Context, err error) bool {
 // Clear deletes every active credential of a reservation — what a Portal does when a
 // reservation is canceled or checked out — and returns the credentials it deleted.
 // Clearing a reservation without credentials sends only the lookup.
-func Clear(ctx context.Context, conn mews.ConnectorCaller, reservationID string) ([]Credential, error) {
+func Clear(ctx context.Context, h mews.ConnectorCaller, reservationID string) ([]Credential, error) {
 	if strings.TrimSpace(reservationID) == "" {
 		return nil, &mews.InputError{Operation: opDelete, Field: "ServiceOrderIds", Reason: "is empty; pass the reservation's id"}
 	}
 	f := ListParams{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
-	active, err := List(conn, f).Collect(ctx)
+	active, err := List(h, f).Collect(ctx)
 	if err != nil || len(active) == 0 {
 		return nil, err
 	}
@@ -480,7 +480,7 @@ func Clear(ctx context.Context, conn mews.ConnectorCaller, reservationID string)
 	for i, c := range active {
 		ids[i] = c.ID
 	}
-	if err := Delete(ctx, conn, ids...); err != nil {
+	if err := Delete(ctx, h, ids...); err != nil {
 		return nil, err
 	}
 	return active, nil
