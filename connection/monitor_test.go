@@ -450,6 +450,21 @@ func TestMonitorCloseCancelsChecksInFlight(t *testing.T) {
 	})
 }
 
+func TestNewMonitorOptionsDoNotDependOnTheirOrder(t *testing.T) {
+	_, client := newServer(t)
+	for name, opts := range map[string][]connection.Option{
+		"interval first": {connection.WithInterval(time.Hour), connection.WithJitter(10 * time.Minute)},
+		"jitter first":   {connection.WithJitter(10 * time.Minute), connection.WithInterval(time.Hour)},
+	} {
+		m, err := connection.NewMonitor(client, opts...)
+		if err != nil {
+			t.Errorf("%s: %v, want a jitter below the interval accepted", name, err)
+			continue
+		}
+		m.Close()
+	}
+}
+
 func TestNewMonitorRejectsBadConfig(t *testing.T) {
 	_, client := newServer(t)
 	for name, opts := range map[string][]connection.Option{

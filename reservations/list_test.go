@@ -264,6 +264,7 @@ func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 		AssignedResourceIDs: []string{"room"}, AvailabilityBlockIDs: []string{"b1"},
 		States:     []reservations.State{reservations.StateEnquired, reservations.StateInquired, reservations.StateConfirmed},
 		CreatedUtc: &upd, UpdatedUtc: &upd, CollidingUtc: &upd, ScheduledStartUtc: &upd, ScheduledEndUtc: &upd,
+		PageSize: 250, // a setting of the call, not a filter: only Limitation.Count carries it
 	}
 	if _, err := reservations.List(conn, f).Collect(context.Background()); err != nil {
 		t.Fatal(err)
@@ -280,6 +281,9 @@ func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 		"ServiceIds", "States", "TravelAgencyIds", "UpdatedUtc"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("request fields (-want +got):\n%s", diff)
+	}
+	if got := string(body["Limitation"]); got != `{"Count":250}` {
+		t.Errorf("Limitation = %s, want the PageSize as Count", got)
 	}
 	if got := string(body["States"]); got != `["Inquired","Confirmed"]` {
 		t.Errorf("States = %s, want Enquired sent as Inquired, once", got)
