@@ -374,6 +374,6 @@ func codeSentinel(from API, code ErrorCode) error {
 // operation that was not sent, if any), Field (the offending field) and Reason (what
 // is wrong and what to do); Error reads "mews: <operation>: <field> <reason>".
 //
-// It is defined in an internal package so that the pager, which lives there too, can
-// return it.
+// It is defined in an internal package so that the pager, which the root package
+// imports from internal/paging, can return it too.
 type InputError = inputerr.InputError
