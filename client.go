@@ -180,7 +180,12 @@ func (c *Client) buildHTTPClient(hc *http.Client, rt http.RoundTripper) *http.Cl
 }
 
 // checkURL accepts https URLs, and plain http only for loopback hosts.
-func checkURL(raw string) error {
+func checkURL(raw string) error { return checkSecureURL(raw, "https", "http") }
+
+// checkSecureURL accepts absolute URLs of the secure scheme, and of the plain one only
+// for loopback hosts (a test server), without credentials, a query or a fragment: the
+// requests carry tokens, which must not travel in clear text or to a URL's user part.
+func checkSecureURL(raw, secure, plain string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute URL", raw)
@@ -189,15 +194,15 @@ func checkURL(raw string) error {
 		return fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
 	}
 	switch u.Scheme {
-	case "https":
+	case secure:
 		return nil
-	case "http":
+	case plain:
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses plain http; use https (plain http is accepted only for loopback hosts)", raw)
+		return fmt.Errorf("%q uses plain %s; use %s (plain %s is accepted only for loopback hosts)", raw, plain, secure, plain)
 	}
-	return fmt.Errorf("%q: unsupported scheme %q", raw, u.Scheme)
+	return fmt.Errorf("%q: unsupported scheme %q (want %s)", raw, u.Scheme, secure)
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.
