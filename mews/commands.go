@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -213,8 +214,11 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 	if err := required(op, "--reservation", *id); err != nil {
 		return err
 	}
-	if err := required(op, "--pin", *pin); err != nil {
-		return err
+	if *pin == "" {
+		return usagef("%s: --pin is required", op)
+	}
+	if err := pins.CheckValue(*pin); err != nil {
+		return inFlags(op, err)
 	}
 	var start, end time.Time
 	var err error
@@ -228,10 +232,18 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after --from"}
+	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		r, err := reservations.Get(ctx, conn, *id)
 		if err != nil {
 			return err
+		}
+		switch r.State {
+		case reservations.StateCanceled, reservations.StateProcessed:
+			what := map[reservations.State]string{reservations.StateCanceled: "canceled", reservations.StateProcessed: "checked out"}[r.State]
+			return &rejectedError{msg: fmt.Sprintf("%s: reservation %s is %s (%s): a PIN for it would open a door for a guest who is not staying; nothing was set", op, r.Number, what, r.State)}
 		}
 		want := pins.ForReservation(r, pins.PinCode, *pin)
 		if *room != "" {
@@ -243,13 +255,42 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		if !end.IsZero() {
 			want.ValidityEndUtc = end
 		}
+		if !want.ValidityEndUtc.After(want.ValidityStartUtc) {
+			switch {
+			case end.IsZero():
+				return &mews.InputError{Operation: op, Field: "--from", Reason: "must be before the departure (" + stamp(want.ValidityEndUtc) + " UTC)"}
+			case start.IsZero():
+				return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after the arrival (" + stamp(want.ValidityStartUtc) + " UTC)"}
+			}
+		}
 		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
 		if err != nil {
-			return err
+			return inFlags(op, err)
 		}
 		fmt.Fprintln(a.stdout, got.ID)
+		if want.ResourceID == "" {
+			fmt.Fprintf(a.stderr, "warning: reservation %s has no room assigned yet: the PIN is stored, but no door opens with it until a room is assigned (or pass --room)\n", r.Number)
+		}
 		return nil
 	})
+}
+
+// flagOfField names the pins set flag behind a credential field that the SDK refused.
+var flagOfField = map[string]string{
+	"Value": "--pin", "ValidityStartUtc": "--from", "ValidityEndUtc": "--to", "ResourceId": "--room", "ServiceOrderId": "--reservation",
+}
+
+// inFlags restates an *mews.InputError about a credential field in the command's
+// terms: the flag, not the wire field or the Go function.
+func inFlags(op string, err error) error {
+	var ie *mews.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	if flag, ok := flagOfField[ie.Field]; ok {
+		return &mews.InputError{Operation: op, Field: flag, Reason: ie.Reason}
+	}
+	return err
 }
 
 // pinsDelete deletes a reservation's active PINs and tags and prints their ids.

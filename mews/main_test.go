@@ -1006,3 +1006,83 @@ func TestErrors_AdviceOnItsOwnLineAndOneMewsPrefix(t *testing.T) {
 		})
 	}
 }
+
+// seeded returns a seeded reservation of the hotel that keep accepts.
+func seeded(t *testing.T, srv *mewstest.Server, keep func(mewstest.Reservation) bool) mewstest.Reservation {
+	t.Helper()
+	for _, r := range srv.Reservations() {
+		if r.EnterpriseID == mewstest.EnterpriseID && keep(r) {
+			return r
+		}
+	}
+	t.Fatal("no such reservation is seeded")
+	return mewstest.Reservation{}
+}
+
+func TestPinsSet_EveryFlagIsJudgedBeforeTheFirstRequest(t *testing.T) {
+	t.Parallel()
+	id := futureStay(t, newCLI(t).srv).ID
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a blank PIN", []string{"--pin", " "}, "--pin contains whitespace at position 1"},
+		{"a PIN of 256 characters", []string{"--pin", strings.Repeat("9", 256)}, "--pin is 256 characters long"},
+		{"a leading space", []string{"--pin", " 1234"}, "--pin contains whitespace at position 1"},
+		{"an inner space", []string{"--pin", "12 34"}, "--pin contains whitespace at position 3"},
+		{"a control character", []string{"--pin", "12\x0734"}, "--pin contains a control character at position 3"},
+		{"--to before --from", []string{"--pin", "1234", "--from", "2026-03-02", "--to", "2026-03-01"}, "--to must be after --from"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.refused(t, exitInput, tc.want, append([]string{"--sandbox", "pins", "set", "--reservation", id}, tc.args...)...)
+		})
+	}
+}
+
+func TestPinsSet_ValidityAgainstTheStayNamesTheFlag(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	before := stay.ScheduledStartUtc.AddDate(0, 0, -3).Format(time.DateOnly)
+	r := c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", "1234", "--to", before).want(t, exitInput)
+	if !strings.Contains(r.stderr, "--to must be after the arrival") || strings.Contains(r.stderr, "Utc") {
+		t.Errorf("stderr = %q, want --to named, no wire field", r.stderr)
+	}
+	if n := len(c.srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
+		t.Errorf("%d adds were sent, want none", n)
+	}
+}
+
+func TestPinsSet_ACanceledOrCheckedOutReservationIsRefusedWithExit5(t *testing.T) {
+	t.Parallel()
+	for _, state := range []string{"Canceled", "Processed"} {
+		t.Run(state, func(t *testing.T) {
+			c := newCLI(t)
+			res := seeded(t, c.srv, func(r mewstest.Reservation) bool { return r.State == state && r.RoomID != "" })
+			r := c.run("--sandbox", "pins", "set", "--reservation", res.ID, "--pin", "1234").want(t, exitRejected)
+			if !strings.Contains(r.stderr, "reservation "+res.Number+" is") || !strings.Contains(r.stderr, state) {
+				t.Errorf("stderr = %q, want the reason", r.stderr)
+			}
+			if n := len(c.srv.RequestsFor("resourceAccessTokens/add")) + len(c.srv.RequestsFor("resourceAccessTokens/update")); n != 0 {
+				t.Errorf("%d writes were sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestPinsSet_WithoutAnAssignedRoomSetsThePINAndWarns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	res := seeded(t, c.srv, func(r mewstest.Reservation) bool {
+		return r.State == "Confirmed" && r.RoomID == "" && r.ScheduledStartUtc.After(mewstest.SeedEpoch())
+	})
+	r := c.run("--sandbox", "pins", "set", "--reservation", res.ID, "--pin", "1234").want(t, exitOK)
+	if len(c.srv.ActiveResourceAccessTokens(res.ID)) != 1 {
+		t.Errorf("no PIN was stored")
+	}
+	if !strings.HasPrefix(r.stderr, "warning: ") || !strings.Contains(r.stderr, "no room assigned") {
+		t.Errorf("stderr = %q, want a warning that no door opens yet", r.stderr)
+	}
+}
