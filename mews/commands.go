@@ -174,7 +174,14 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "NAME", "FLOOR", "STATE", "ID")
-		return listAll(out, properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx), func(r properties.Resource) []string {
+		rooms := func(yield func(properties.Resource, error) bool) {
+			for r, err := range properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx) {
+				if (err != nil || r.IsRoom()) && !yield(r, err) {
+					return
+				}
+			}
+		}
+		return listAll(out, rooms, func(r properties.Resource) []string {
 			return []string{r.Name, orDash(r.Floor()), string(r.State), r.ID}
 		})
 	})

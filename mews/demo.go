@@ -106,8 +106,8 @@ func (d *demoRun) rooms(ctx context.Context) error {
 			return err
 		}
 		d.roomNames[r.ID] = r.Name
-		if r.ParentResourceID != nil {
-			continue // a bed of a dormitory
+		if !r.IsRoom() {
+			continue // a bed of a dormitory, say: properties.Resource.IsRoom is the one definition
 		}
 		f := r.Floor()
 		if perFloor[f] == nil {

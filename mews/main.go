@@ -89,7 +89,7 @@ connections (getProperties); tokens are redacted unless --show-tokens.`, (*app).
 		{"reservations list", "--from T --to T [--state S]... [--room ID]... [--json]",
 			`every reservation colliding with [from, to), for an interval of any length
 (all states unless --state); --json prints one object per line with Mews' field names.`, (*app).reservationsList},
-		{"rooms list", "[--json]", "the hotel's active rooms and other spaces.", (*app).roomsList},
+		{"rooms list", "[--json]", "the hotel's rooms: active spaces that no other space contains (beds excluded).", (*app).roomsList},
 		{"pins list", "--reservation ID [--json]", "a reservation's door PINs and tags, deleted ones included.", (*app).pinsList},
 		{"pins set", "--reservation ID --pin VALUE [--room ID] [--from T] [--to T]",
 			`makes VALUE the reservation's one active PIN (valid for the stay unless --from/--to)

@@ -570,19 +570,14 @@ func TestReservationsList_ProgressGoesToATerminalStderrOnly(t *testing.T) {
 func TestRoomsList_TableAndJSON(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	var active int
-	for _, room := range c.srv.Rooms() {
-		if room.IsActive && room.EnterpriseID == mewstest.EnterpriseID {
-			active++
-		}
-	}
+	active := seededRooms(c.srv)
 	r := c.run("--sandbox", "rooms", "list").want(t, exitOK)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"NAME", "FLOOR", "STATE", "ID"}) {
 		t.Errorf("header = %q", lines[0])
 	}
 	if len(lines)-1 != active {
-		t.Errorf("%d rows, want %d active rooms", len(lines)-1, active)
+		t.Errorf("%d rows, want %d rooms", len(lines)-1, active)
 	}
 	if !slices.ContainsFunc(lines, func(l string) bool { return slices.Equal(strings.Fields(l)[:2], []string{"203", "2"}) }) {
 		t.Errorf("room 203 on floor 2 is missing:\n%s", r.stdout)
@@ -1085,4 +1080,40 @@ func TestPinsSet_WithoutAnAssignedRoomSetsThePINAndWarns(t *testing.T) {
 	if !strings.HasPrefix(r.stderr, "warning: ") || !strings.Contains(r.stderr, "no room assigned") {
 		t.Errorf("stderr = %q, want a warning that no door opens yet", r.stderr)
 	}
+}
+
+// seededRooms counts the seeded hotel's rooms: active, beds excluded.
+func seededRooms(srv *mewstest.Server) int {
+	n := 0
+	for _, room := range srv.Rooms() {
+		if room.IsActive && room.ParentID == "" && room.EnterpriseID == mewstest.EnterpriseID {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRoomCounts_TheDemoAndRoomsListAgree(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c := newCLI(t)
+		want := seededRooms(c.srv)
+		var beds int
+		for _, room := range c.srv.Rooms() {
+			if room.ParentID != "" {
+				beds++
+			}
+		}
+		if beds == 0 {
+			t.Fatal("the seeded hotel has no beds; the test needs some")
+		}
+		list := c.run("--sandbox", "rooms", "list", "--json").want(t, exitOK)
+		demo := newCLI(t).run("demo").want(t, exitOK)
+		if got := strings.Count(list.stdout, "\n"); got != want {
+			t.Errorf("rooms list: %d rooms, want %d", got, want)
+		}
+		if !strings.Contains(demo.stdout, fmt.Sprintf("\n%d rooms on", want)) {
+			t.Errorf("the demo does not say %d rooms:\n%s", want, demo.stdout)
+		}
+	})
 }

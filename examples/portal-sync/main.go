@@ -256,16 +256,21 @@ func reached(ctx context.Context, ws ...*watch) error {
 // have a door.
 func (p *portal) mapDoors(ctx context.Context) error {
 	p.rooms, p.doors = make(map[string]string), make(map[string]string)
+	rooms := 0
 	for room, err := range properties.ListResources(p.conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return err
 		}
 		p.rooms[room.ID] = room.Name
+		if !room.IsRoom() {
+			continue // a bed, say: only rooms have doors (properties.Resource.IsRoom)
+		}
+		rooms++
 		if wiredFloor(room.Floor()) {
 			p.doors[room.Name] = "door-" + room.Name
 		}
 	}
-	p.out.printf("door map: %d of %d rooms have a door (floors 1-3)\n", len(p.doors), len(p.rooms))
+	p.out.printf("door map: %d of %d rooms have a door (floors 1-3)\n", len(p.doors), rooms)
 	return nil
 }
 

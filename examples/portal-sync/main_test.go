@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -154,5 +155,19 @@ func skipsAnArrivalInARoomMissingFromTheMap(t *testing.T) {
 	}
 	if n := len(env.Sandbox.ActiveResourceAccessTokens(r.ID)); n != 0 {
 		t.Errorf("%d PINs were set for a room without a door", n)
+	}
+}
+
+func TestRun_CountsRoomsAsTheRestOfTheSDKDoes(t *testing.T) {
+	t.Parallel()
+	srv, out := runSandbox(t, true)
+	rooms := 0
+	for _, r := range srv.Rooms() {
+		if r.IsActive && r.ParentID == "" && r.EnterpriseID == mewstest.EnterpriseID {
+			rooms++
+		}
+	}
+	if want := fmt.Sprintf(" of %d rooms have a door", rooms); !strings.Contains(out, want) {
+		t.Errorf("the door map does not say %q (active rooms, beds excluded):\n%s", want, out)
 	}
 }
