@@ -134,7 +134,11 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		var names map[string]string
+		loc := time.UTC // JSON lines keep Mews' UTC times
 		if !*asJSON {
+			if loc, err = hotelZone(ctx, conn); err != nil {
+				return err
+			}
 			if names, err = roomNames(ctx, conn); err != nil {
 				return err
 			}
@@ -153,7 +157,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 				if r.AssignedResourceID != nil {
 					room = orDefault(names[*r.AssignedResourceID], *r.AssignedResourceID)
 				}
-				if err := out.add(r, r.Number, string(r.State), stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), room, r.ID); err != nil {
+				if err := out.add(r, r.Number, string(r.State), stamp(r.ScheduledStartUtc, loc), stamp(r.ScheduledEndUtc, loc), room, r.ID); err != nil {
 					return err
 				}
 			}
@@ -199,9 +203,16 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
+		loc := time.UTC // JSON lines keep Mews' UTC times
+		if !*asJSON {
+			var err error
+			if loc, err = hotelZone(ctx, conn); err != nil {
+				return err
+			}
+		}
 		out := a.listing(*asJSON, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
 		return listAll(out, pins.List(conn, pins.ListParams{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
-			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive)}
+			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc, loc), stamp(c.ValidityEndUtc, loc), fmt.Sprint(c.IsActive)}
 		})
 	})
 }
@@ -265,9 +276,9 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		if !want.ValidityEndUtc.After(want.ValidityStartUtc) {
 			switch {
 			case end.IsZero():
-				return &mews.InputError{Operation: op, Field: "--from", Reason: "must be before the departure (" + stamp(want.ValidityEndUtc) + " UTC)"}
+				return &mews.InputError{Operation: op, Field: "--from", Reason: "must be before the departure (" + stamp(want.ValidityEndUtc, time.UTC) + ")"}
 			case start.IsZero():
-				return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after the arrival (" + stamp(want.ValidityStartUtc) + " UTC)"}
+				return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after the arrival (" + stamp(want.ValidityStartUtc, time.UTC) + ")"}
 			}
 		}
 		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
@@ -472,12 +483,23 @@ func row(tw *tabwriter.Writer, cells ...string) {
 	fmt.Fprintln(tw, strings.Join(cells, "\t"))
 }
 
-// stamp shows a time in UTC to the minute, or "-" when it is unset.
-func stamp(t time.Time) string {
+// stamp shows a time to a person: in loc (the hotel's time zone) to the minute,
+// labelled with the zone's abbreviation, or "-" when it is unset.
+func stamp(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// hotelZone is the hotel's time zone from configuration/get: every time a table shows
+// is in it, so that an arrival reads as the front desk sees it.
+func hotelZone(ctx context.Context, conn mews.ConnectorCaller) (*time.Location, error) {
+	cfg, err := properties.GetConfiguration(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Enterprise.Location()
 }
 
 // orDash shows an empty cell as "-", so that table columns never collapse.

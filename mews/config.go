@@ -404,7 +404,9 @@ Configuration (environment variables; each flag overrides its variable):
 Tokens are never printed. Prefer the variables to the token flags, which other users of
 the machine can see in the process list.
 
-Times: yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+Times: give them as yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+Tables show times in the hotel's time zone (configuration/get), labelled (CET);
+--json lines keep Mews' UTC times.
 `
 
 const usageExamples = `

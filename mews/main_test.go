@@ -1117,3 +1117,56 @@ func TestRoomCounts_TheDemoAndRoomsListAgree(t *testing.T) {
 		}
 	})
 }
+
+// amsterdam is the seeded hotel's time zone.
+func amsterdam(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestTimeZones_TablesShowTheHotelsZoneLabelledAndJSONStaysUTC(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	day := stay.ScheduledStartUtc.Truncate(24 * time.Hour)
+	args := []string{"--sandbox", "reservations", "list", "--from", day.Format(time.DateOnly), "--to", day.AddDate(0, 0, 1).Format(time.DateOnly)}
+	arrival := stay.ScheduledStartUtc.In(amsterdam(t)).Format("2006-01-02 15:04 MST")
+	if !strings.HasSuffix(arrival, "CET") && !strings.HasSuffix(arrival, "CEST") {
+		t.Fatalf("arrival %q is not labelled with the zone", arrival)
+	}
+	table := c.run(args...).want(t, exitOK).stdout
+	if !slices.ContainsFunc(strings.Split(table, "\n"), func(l string) bool { return strings.HasSuffix(l, stay.ID) && strings.Contains(l, arrival) }) {
+		t.Errorf("the row of %s lacks the arrival %q in the hotel's zone:\n%s", stay.ID, arrival, table)
+	}
+	for _, l := range decodeLines[reservationLine](t, c.run(append(args, "--json")...).want(t, exitOK).stdout) {
+		if l.ID == stay.ID && l.ScheduledStartUtc != stay.ScheduledStartUtc.UTC().Format(time.RFC3339) {
+			t.Errorf("JSON ScheduledStartUtc = %q, want UTC %s", l.ScheduledStartUtc, stay.ScheduledStartUtc.UTC().Format(time.RFC3339))
+		}
+	}
+
+	c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", "4711").want(t, exitOK)
+	pinsTable := c.run("--sandbox", "pins", "list", "--reservation", stay.ID).want(t, exitOK).stdout
+	from := c.srv.ActiveResourceAccessTokens(stay.ID)[0].ValidityStartUtc.In(amsterdam(t)).Format("2006-01-02 15:04 MST")
+	if !strings.Contains(pinsTable, from) {
+		t.Errorf("pins list lacks the validity start %q in the hotel's zone:\n%s", from, pinsTable)
+	}
+}
+
+func TestDemo_ShowsTimesInTheHotelsZone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		out := newCLI(t).run("demo").want(t, exitOK).stdout
+		if !strings.Contains(out, "in the hotel's time zone, "+mewstest.EnterpriseTimeZone) {
+			t.Errorf("the demo does not name the hotel's zone:\n%s", out)
+		}
+		_, arrivals, _ := strings.Cut(out, "== Arrivals")
+		arrivals, _, _ = strings.Cut(arrivals, "== Door PINs")
+		if n := strings.Count(arrivals, " CET") + strings.Count(arrivals, " CEST"); n == 0 || strings.Contains(arrivals, "UTC") {
+			t.Errorf("the arrivals are not in the hotel's zone, labelled:\n%s", arrivals)
+		}
+	})
+}
