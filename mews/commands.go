@@ -91,7 +91,7 @@ func (a *app) properties(ctx context.Context, args []string) error {
 	defer s.close()
 	props, err := channelmanager.GetProperties(ctx, s.client, channelmanager.GetPropertiesParams{Email: *email})
 	if err != nil {
-		return err
+		return inFlags("properties", propertiesFlags, err)
 	}
 	tw := table(a.stdout, "PROPERTY", "NAME", "CONNECTION", "TOKEN")
 	for _, p := range props {
@@ -126,6 +126,9 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkIDs(op, "--room", rooms); err != nil {
+		return err
+	}
 	f := reservations.ListParams{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
 	if len(states) > 0 {
 		if f.States, err = parseStates(op, states); err != nil {
@@ -149,7 +152,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 		n := 0
 		for page, err := range reservations.List(conn, f).Pages(ctx) {
 			if err != nil {
-				return err
+				return inFlags(op, reservationsListFlags, err)
 			}
 			prog.clear() // JSON lines may go to the same terminal
 			for _, r := range page.Items {
@@ -236,7 +239,12 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		return usagef("%s: --pin is required", op)
 	}
 	if err := pins.CheckValue(*pin); err != nil {
-		return inFlags(op, err)
+		return inFlags(op, pinsSetFlags, err)
+	}
+	if *room != "" {
+		if err := checkIDs(op, "--room", []string{*room}); err != nil {
+			return err
+		}
 	}
 	var start, end time.Time
 	var err error
@@ -283,7 +291,7 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		}
 		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
 		if err != nil {
-			return inFlags(op, err)
+			return inFlags(op, pinsSetFlags, err)
 		}
 		fmt.Fprintln(a.stdout, got.ID)
 		if want.ResourceID == "" {
@@ -293,22 +301,40 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 	})
 }
 
-// flagOfField names the pins set flag behind a credential field that the SDK refused.
-var flagOfField = map[string]string{
-	"Value": "--pin", "ValidityStartUtc": "--from", "ValidityEndUtc": "--to", "ResourceId": "--room", "ServiceOrderId": "--reservation",
-}
+// The flags behind the request fields that the SDK may refuse, per command.
+var (
+	pinsSetFlags = map[string]string{
+		"Value": "--pin", "ValidityStartUtc": "--from", "ValidityEndUtc": "--to", "ResourceId": "--room", "ServiceOrderId": "--reservation",
+	}
+	reservationsListFlags = map[string]string{"AssignedResourceIds": "--room", "States": "--state", "CollidingUtc": "--from"}
+	propertiesFlags       = map[string]string{"email": "--email", "Email": "--email"}
+)
 
-// inFlags restates an *mews.InputError about a credential field in the command's
-// terms: the flag, not the wire field or the Go function.
-func inFlags(op string, err error) error {
+// inFlags restates an *mews.InputError about a request field in the command's terms:
+// the flag (from flags, field → flag) and the command, not the wire field or the
+// operation's name.
+func inFlags(op string, flags map[string]string, err error) error {
 	var ie *mews.InputError
 	if !errors.As(err, &ie) {
 		return err
 	}
-	if flag, ok := flagOfField[ie.Field]; ok {
+	if flag, ok := flags[ie.Field]; ok {
 		return &mews.InputError{Operation: op, Field: flag, Reason: ie.Reason}
 	}
 	return err
+}
+
+// checkIDs refuses empty ids in a repeatable flag before anything is sent.
+func checkIDs(op, flag string, ids []string) error {
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return &mews.InputError{Operation: op, Field: flag, Reason: "is empty; give an id (mews rooms list shows the rooms' ids)"}
+		}
+	}
+	if len(ids) > 1000 {
+		return &mews.InputError{Operation: op, Field: flag, Reason: fmt.Sprintf("is given %d times; Mews takes at most 1000", len(ids))}
+	}
+	return nil
 }
 
 // pinsDelete deletes a reservation's active PINs and tags and prints their ids.

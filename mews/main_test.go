@@ -322,6 +322,9 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 		{"unknown state", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-02-01", "--state", "Happy"}, `--state "Happy" is not a state`},
 		{"token with a space inside", []string{"rooms", "list", "--access-token", "abc def"}, "token"},
 		{"PIN validity that is not a time", []string{"pins", "set", "--reservation", id, "--pin", "1234", "--to", "soon"}, `--to "soon" is not a time`},
+		{"an empty room id in reservations list", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02", "--room", " "}, "reservations list: --room is empty"},
+		{"an empty room id in pins set", []string{"pins", "set", "--reservation", id, "--pin", "1234", "--room", " "}, "pins set: --room is empty"},
+		{"an email that is not one", []string{"properties", "--email", "frontdesk"}, "properties: --email must be"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
