@@ -106,6 +106,11 @@ func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprintf(a.stdout, "Usage: mews %s\n", strings.TrimSpace(fs.Name()+" "+synopsis))
+		for _, c := range commands() {
+			if c.name == fs.Name() {
+				fmt.Fprintf(a.stdout, "\n%s\n", c.about)
+			}
+		}
 		hasFlags := false
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {

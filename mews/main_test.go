@@ -940,6 +940,9 @@ func TestHelp_ACommandWithoutFlagsHasNoFlagsHeading(t *testing.T) {
 		if strings.Contains(r.stdout, "Flags:") {
 			t.Errorf("mews help %s has a Flags: heading:\n%s", command, r.stdout)
 		}
+		if strings.Count(r.stdout, "\n") < 3 {
+			t.Errorf("mews help %s does not say what the command does:\n%s", command, r.stdout)
+		}
 	}
 }
 
