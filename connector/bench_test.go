@@ -99,7 +99,8 @@ func BenchmarkCustomersPage1000(b *testing.B) {
 		in, _ := json.Marshal(struct {
 			ClientToken, AccessToken, Client string
 			connector.CustomerFilterParameters
-		}{benchClientToken, benchAccessToken, "bench", params})
+			Limitation struct{ Count int } // what the pager adds from PageSize
+		}{benchClientToken, benchAccessToken, "bench", params, struct{ Count int }{params.PageSize}})
 		resp, err := hc.Post(url, "application/json", bytes.NewReader(in))
 		if err != nil {
 			b.Fatal(err)
