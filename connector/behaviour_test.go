@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/build"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -366,16 +364,3 @@ func TestPINsQuotedBackInErrorsAreScrubbed(t *testing.T) {
 	}
 }
 
-// The hand-written packages that own schemas never import connector, so that a program
-// using only them does not link the generated operations.
-func TestHandWrittenPackagesDoNotImportConnector(t *testing.T) {
-	for _, dir := range []string{"../reservations", "../pins", "../properties"} {
-		pkg, err := build.ImportDir(dir, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if slices.Contains(pkg.Imports, "github.com/mewskit/mews-go/connector") {
-			t.Errorf("%s imports connector", pkg.ImportPath)
-		}
-	}
-}
