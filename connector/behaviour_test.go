@@ -363,4 +363,3 @@ func TestPINsQuotedBackInErrorsAreScrubbed(t *testing.T) {
 		}
 	}
 }
-
