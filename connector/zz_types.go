@@ -12483,7 +12483,7 @@ type ResourceUpdateParametersData struct {
 
 // AsSpace decodes Value as SpaceDataUpdateParameters when Discriminator is Space; for another variant it returns nil and no error.
 func (x ResourceUpdateParametersData) AsSpace() (*SpaceDataUpdateParameters, error) {
-	if x.Discriminator != properties.ResourceKind("Space") {
+	if x.Discriminator != properties.KindSpace {
 		return nil, nil
 	}
 	var v SpaceDataUpdateParameters
@@ -12496,17 +12496,17 @@ func (x ResourceUpdateParametersData) AsSpace() (*SpaceDataUpdateParameters, err
 // NewResourceUpdateParametersDataSpace returns the Space variant holding v.
 func NewResourceUpdateParametersDataSpace(v SpaceDataUpdateParameters) (ResourceUpdateParametersData, error) {
 	raw, err := json.Marshal(v)
-	return ResourceUpdateParametersData{Discriminator: properties.ResourceKind("Space"), Value: raw}, err
+	return ResourceUpdateParametersData{Discriminator: properties.KindSpace, Value: raw}, err
 }
 
 // NewResourceUpdateParametersDataObject returns the Object variant, which carries no data.
 func NewResourceUpdateParametersDataObject() ResourceUpdateParametersData {
-	return ResourceUpdateParametersData{Discriminator: properties.ResourceKind("Object"), Value: json.RawMessage("{}")}
+	return ResourceUpdateParametersData{Discriminator: properties.KindObject, Value: json.RawMessage("{}")}
 }
 
 // NewResourceUpdateParametersDataPerson returns the Person variant, which carries no data.
 func NewResourceUpdateParametersDataPerson() ResourceUpdateParametersData {
-	return ResourceUpdateParametersData{Discriminator: properties.ResourceKind("Person"), Value: json.RawMessage("{}")}
+	return ResourceUpdateParametersData{Discriminator: properties.KindPerson, Value: json.RawMessage("{}")}
 }
 
 // ResourcesOccupancyStateFilterParameters is Mews' schema ResourcesOccupancyStateFilterParameters.

@@ -37,7 +37,8 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 		g.schemaIDs[ident(n)] = true
 	}
 	var err error
-	if g.hand, err = handTypes(handRoot); err != nil {
+	g.handConst = map[string]map[string]string{}
+	if g.hand, err = handTypes(handRoot, g.handConst); err != nil {
 		return nil, nil, fmt.Errorf("reading the hand-written packages: %w", err)
 	}
 	if err := g.checkOwned(); err != nil {

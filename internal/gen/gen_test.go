@@ -157,7 +157,7 @@ func TestOwnedSchemasAreNotGenerated(t *testing.T) {
 func TestAnOwnedTypeMissingAFieldStopsTheGenerator(t *testing.T) {
 	g := &gen{sp: loadSpec(t), nullable: map[*openapi3.Schema]map[string]bool{}}
 	var err error
-	if g.hand, err = handTypes(handRoot); err != nil {
+	if g.hand, err = handTypes(handRoot, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := g.checkOwned(); err != nil {

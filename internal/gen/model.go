@@ -81,7 +81,8 @@ type variant struct {
 
 type gen struct {
 	sp        *spec
-	hand      map[string][]handField // the hand-written types, by "pkg.Name" (ownedBy)
+	hand      map[string][]handField       // the hand-written types, by "pkg.Name" (ownedBy)
+	handConst map[string]map[string]string // their string constants, by type and value
 	types     map[string]*goType
 	bySchema  map[string]string // schema name -> Go type name
 	reqRoots  map[string]bool
@@ -500,7 +501,9 @@ func (g *gen) coproductOf(name string, s *openapi3.Schema) *coproduct {
 		if d, ok := match[i]; ok {
 			v.disc, v.label = d, ident(d)
 			switch {
-			case strings.Contains(c.disc, "."): // an enum of a hand-written package
+			case g.handConst[c.disc][d] != "": // an enum of a hand-written package
+				v.discConst = g.handConst[c.disc][d]
+			case strings.Contains(c.disc, "."): // …without a constant for the value
 				v.discConst = fmt.Sprintf("%s(%q)", c.disc, d)
 			case c.disc != "string":
 				v.discConst = c.disc + ident(d)

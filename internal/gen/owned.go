@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -68,8 +69,9 @@ var handPackages = []string{"pins", "properties", "reservations"}
 type handField struct{ goName, json, typ string }
 
 // handTypes reads the hand-written packages below root: every exported type, with the
-// fields of structs, by "pkg.Name".
-func handTypes(root string) (map[string][]handField, error) {
+// fields of structs, by "pkg.Name", and (into consts, when not nil) every exported typed
+// string constant, by type and value ("pkg.Type" -> "Space" -> "pkg.KindSpace").
+func handTypes(root string, consts map[string]map[string]string) (map[string][]handField, error) {
 	out := map[string][]handField{}
 	for _, pkg := range handPackages {
 		files, err := filepath.Glob(filepath.Join(root, pkg, "*.go"))
@@ -90,6 +92,30 @@ func handTypes(root string) (map[string][]handField, error) {
 			}
 			for _, d := range af.Decls {
 				gd, ok := d.(*ast.GenDecl)
+				if ok && gd.Tok == token.CONST && consts != nil {
+					for _, s := range gd.Specs {
+						vs := s.(*ast.ValueSpec)
+						id, typed := vs.Type.(*ast.Ident)
+						if !typed || len(vs.Names) != 1 || len(vs.Values) != 1 || !vs.Names[0].IsExported() {
+							continue
+						}
+						lit, isLit := vs.Values[0].(*ast.BasicLit)
+						if !isLit || lit.Kind != token.STRING {
+							continue
+						}
+						v, err := strconv.Unquote(lit.Value)
+						if err != nil {
+							return nil, err
+						}
+						typ := pkg + "." + id.Name
+						if consts[typ] == nil {
+							consts[typ] = map[string]string{}
+						}
+						if _, dup := consts[typ][v]; !dup { // the first constant of a value names it
+							consts[typ][v] = pkg + "." + vs.Names[0].Name
+						}
+					}
+				}
 				if !ok || gd.Tok != token.TYPE {
 					continue
 				}
