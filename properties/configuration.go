@@ -32,7 +32,7 @@ type Configuration struct {
 }
 
 // Enterprise is a hotel (Mews "enterprise") as configuration/get and enterprises/getAll
-// describe it. Fields that Mews may leave null are pointers; strings that Mews documents
+// describe it: the one Go type of Mews' schemas Enterprise and EnterprisePortfolio. Fields that Mews may leave null are pointers; strings that Mews documents
 // as required but sometimes sends as null are plain strings that stay empty.
 type Enterprise struct {
 	ID                   string    `json:"Id"`
