@@ -18,6 +18,7 @@ import (
 	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/connection"
+	"github.com/mewskit/mews-go/connector"
 	"github.com/mewskit/mews-go/events"
 	"github.com/mewskit/mews-go/internal/httpin"
 	"github.com/mewskit/mews-go/internal/leakscan"
@@ -54,6 +55,10 @@ var secretHolders = []struct {
 	{value: inbound.Message{}},
 	{value: inbound.PricesUpdate{}},
 	{value: inbound.RestrictionsUpdate{}},
+	{value: connector.ReservationResult{}, extra: []string{"Value"}},
+	{value: connector.ResourceAccessTokenAdditionResult{}, extra: []string{"Value"}},
+	{value: connector.ResourceAccessTokenResult{}, extra: []string{"Value"}},
+	{value: connector.ResourceAccessTokenUpdateResult{}, extra: []string{"Value"}},
 	{value: pins.Credential{}, extra: []string{"Value"}},
 	{value: channelmanager.Connection{}},
 	{value: channelmanager.Configuration{}},

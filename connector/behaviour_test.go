@@ -14,6 +14,9 @@ import (
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/connector"
 	"github.com/mewskit/mews-go/mewstest"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 func connect(t *testing.T) (*mewstest.Server, *mews.Connector) {
@@ -71,7 +74,7 @@ func TestPagerSplitsLongIntervalsAndYieldsEachItemOnce(t *testing.T) {
 		}
 		var out connector.ResourceAccessTokenResult
 		for _, id := range ids {
-			out.ResourceAccessTokens = append(out.ResourceAccessTokens, connector.ResourceAccessToken{ID: id})
+			out.ResourceAccessTokens = append(out.ResourceAccessTokens, pins.Credential{ID: id})
 		}
 		return out
 	}))
@@ -124,20 +127,20 @@ func TestPagerSplitsByTheSpecsMonthLimit(t *testing.T) {
 	}
 }
 
-// Limitation.Count in the params is the page size, and Limitation.Cursor resumes the
-// listing; later pages follow the response's Cursor.
+// PageSize in the params is the page size, and Cursor resumes the listing; the pager
+// sends them as Limitation, and later pages follow the response's Cursor.
 func TestPagerTakesPageSizeAndResumeCursorFromTheParams(t *testing.T) {
 	srv, conn := connect(t)
 	var b bodies
 	srv.HandleConnector("resourceAccessTokens/getAll", b.handle(func(n int, _ map[string]json.RawMessage) any {
 		if n == 1 {
 			next := "cursor-of-page-two"
-			return connector.ResourceAccessTokenResult{Cursor: &next, ResourceAccessTokens: []connector.ResourceAccessToken{{ID: "a"}, {ID: "b"}}}
+			return connector.ResourceAccessTokenResult{Cursor: &next, ResourceAccessTokens: []pins.Credential{{ID: "a"}, {ID: "b"}}}
 		}
-		return connector.ResourceAccessTokenResult{ResourceAccessTokens: []connector.ResourceAccessToken{{ID: "c"}}}
+		return connector.ResourceAccessTokenResult{ResourceAccessTokens: []pins.Credential{{ID: "c"}}}
 	}))
 	resume := "cursor-the-caller-kept"
-	p := connector.ResourceAccessTokenFilterParameters{Limitation: connector.Limitation{Count: 2, Cursor: &resume}}
+	p := connector.ResourceAccessTokenFilterParameters{PageSize: 2, Cursor: &resume}
 	got, err := connector.GetAllResourceAccessTokens(conn, p).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +195,7 @@ func TestTimesAreSentInUTCWithSevenDigits(t *testing.T) {
 	prague := time.FixedZone("CET", 3600)
 	start := time.Date(2025, 3, 1, 15, 0, 0, 123456789, prague)
 	p := connector.MultipleResourceAccessTokenParameters{ResourceAccessTokenParameters: []connector.ResourceAccessTokenParameters{{
-		ServiceOrderID: "reservation-id", Type: connector.ResourceAccessTokenTypePinCode, Value: "481516",
+		ServiceOrderID: "reservation-id", Type: pins.PinCode, Value: "481516",
 		ValidityStartUtc: start, ValidityEndUtc: start.Add(48 * time.Hour),
 	}}}
 	if _, err := connector.AddResourceAccessTokens(context.Background(), conn, p); err != nil {
@@ -207,25 +210,26 @@ func TestTimesAreSentInUTCWithSevenDigits(t *testing.T) {
 	}
 }
 
-// A coproduct reads and builds its variants by discriminator.
+// A coproduct reads and builds its variants by discriminator, typed by the hand-written
+// enum that owns the discriminator's schema.
 func TestCoproductVariantsByDiscriminator(t *testing.T) {
-	var r connector.Resource
-	in := `{"Data":{"Discriminator":"Space","Value":{"FloorNumber":"3","LocationNotes":"A1"}}}`
-	if err := json.Unmarshal([]byte(in), &r); err != nil {
+	var d connector.ResourceUpdateParametersData
+	in := `{"Discriminator":"Space","Value":{"FloorNumber":{"Value":"3"}}}`
+	if err := json.Unmarshal([]byte(in), &d); err != nil {
 		t.Fatal(err)
 	}
-	space, err := r.Data.AsSpace()
-	if err != nil || space == nil || space.FloorNumber != "3" {
+	space, err := d.AsSpace()
+	if err != nil || space == nil {
 		t.Fatalf("AsSpace = %+v, %v", space, err)
 	}
-	built, err := connector.NewResourceDataSpace(*space)
+	built, err := connector.NewResourceUpdateParametersDataSpace(*space)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if built.Discriminator != connector.ResourceDataDiscriminatorSpace {
+	if built.Discriminator != properties.KindSpace {
 		t.Errorf("built %v", built.Discriminator)
 	}
-	object := connector.NewResourceDataObject()
+	object := connector.NewResourceUpdateParametersDataObject()
 	if got, err := object.AsSpace(); got != nil || err != nil {
 		t.Errorf("AsSpace of an Object = %v, %v; want nil, nil", got, err)
 	}
@@ -233,20 +237,23 @@ func TestCoproductVariantsByDiscriminator(t *testing.T) {
 
 // Enums are open: a value Mews adds later decodes as it is.
 func TestUnknownEnumValuesDecode(t *testing.T) {
-	var tok connector.ResourceAccessToken
-	if err := json.Unmarshal([]byte(`{"Type":"FaceScan"}`), &tok); err != nil {
+	var v connector.DeviceCommand
+	if err := json.Unmarshal([]byte(`{"State":"Teleported"}`), &v); err != nil {
 		t.Fatal(err)
 	}
-	if tok.Type != "FaceScan" {
-		t.Errorf("Type = %q", tok.Type)
+	if v.State != "Teleported" {
+		t.Errorf("State = %q", v.State)
 	}
 }
 
-// configuration/get keeps the service's Options (BillAsPackage), which the hand-written
-// properties.Service drops.
+// configuration/get keeps the service's Options (BillAsPackage).
 func TestConfigurationKeepsServiceOptions(t *testing.T) {
-	var cfg connector.Configuration
-	if err := json.Unmarshal([]byte(`{"Service":{"Id":"s","Options":{"BillAsPackage":true}}}`), &cfg); err != nil {
+	srv, conn := connect(t)
+	srv.HandleConnector("configuration/get", func(*mewstest.Request) (any, error) {
+		return json.RawMessage(`{"Enterprise":{"Id":"e"},"Service":{"Id":"s","Options":{"BillAsPackage":true}}}`), nil
+	})
+	cfg, err := connector.GetConfiguration(context.Background(), conn, connector.ConfigurationFilterParameters{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Service == nil || !cfg.Service.Options.BillAsPackage {
@@ -255,6 +262,75 @@ func TestConfigurationKeepsServiceOptions(t *testing.T) {
 	out, _ := json.Marshal(cfg)
 	if !strings.Contains(string(out), `"Options":{"BillAsPackage":true}`) {
 		t.Errorf("re-encoded without Options: %s", out)
+	}
+}
+
+// A schema a hand-written package describes has one Go type: the generated operations
+// return the hand-written type, with its methods.
+func TestOperationsUseTheHandWrittenTypes(t *testing.T) {
+	var (
+		_ func(context.Context, connector.Caller, connector.ConfigurationFilterParameters) (*properties.Configuration, error) = connector.GetConfiguration
+		_ []pins.Credential                                                                                                   = connector.ResourceAccessTokenResult{}.ResourceAccessTokens
+		_ []reservations.Reservation                                                                                          = connector.ReservationServiceOrderResult{}.Reservations
+		_ []properties.Service                                                                                                = connector.ServiceResult{}.Services
+		_ []properties.Resource                                                                                               = connector.ResourceResult{}.Resources
+		_ []properties.Enterprise                                                                                             = connector.EnterpriseResult{}.Enterprises
+		_ *mews.Pager[reservations.Reservation]                                                                               = connector.GetAllReservations(nil, connector.ReservationServiceOrderFilterParameters{})
+	)
+	srv, conn := connect(t)
+	const pin = "PIN-4f1e-distinctive-value"
+	srv.HandleConnector("resourceAccessTokens/getAll", func(*mewstest.Request) (any, error) {
+		return connector.ResourceAccessTokenResult{ResourceAccessTokens: []pins.Credential{{ID: "t", Type: pins.PinCode, Value: pin}}}, nil
+	})
+	got, err := connector.GetAllResourceAccessTokens(conn, connector.ResourceAccessTokenFilterParameters{ResourceAccessTokenIDs: []string{"t"}}).Collect(context.Background())
+	if err != nil || len(got) != 1 || got[0].Value != pin {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if msg := fmt.Sprintf("%v %+v %#v %s", got[0], got[0], got[0], got); strings.Contains(msg, pin) {
+		t.Errorf("a credential from the generated listing prints its PIN: %s", msg)
+	}
+}
+
+// A listing whose responses hold several lists yields whole responses, page after page,
+// while the main list is full.
+func TestPagesListingWalksEveryPage(t *testing.T) {
+	srv, conn := connect(t)
+	var b bodies
+	srv.HandleConnector("vouchers/getAll", b.handle(func(n int, _ map[string]json.RawMessage) any {
+		switch n {
+		case 1:
+			next := "cursor-of-page-two"
+			return connector.VoucherResult{Cursor: &next, Vouchers: []connector.Voucher{{ID: "v1"}, {ID: "v2"}}, VoucherCodes: []connector.VoucherCode{{ID: "c1"}}}
+		default:
+			last := "cursor-of-the-end"
+			return connector.VoucherResult{Cursor: &last, Vouchers: []connector.Voucher{{ID: "v3"}}}
+		}
+	}))
+	var vouchers, codes []string
+	for page, err := range connector.GetAllVouchers(conn, connector.VoucherFilterParameters{VoucherIDs: []string{"v1", "v2", "v3"}, PageSize: 2}).All(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range page.Vouchers {
+			vouchers = append(vouchers, v.ID)
+		}
+		for _, c := range page.VoucherCodes {
+			codes = append(codes, c.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{"v1", "v2", "v3"}, vouchers); diff != "" {
+		t.Errorf("vouchers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"c1"}, codes); diff != "" {
+		t.Errorf("voucher codes (-want +got):\n%s", diff)
+	}
+	var lims []string
+	for _, body := range b.list {
+		lims = append(lims, string(body["Limitation"]))
+	}
+	want := []string{`{"Count":2}`, `{"Count":2,"Cursor":"cursor-of-page-two"}`}
+	if diff := cmp.Diff(want, lims); diff != "" {
+		t.Errorf("Limitations sent (-want +got):\n%s", diff)
 	}
 }
 
@@ -271,7 +347,7 @@ func TestPINsQuotedBackInErrorsAreScrubbed(t *testing.T) {
 	ctx := context.Background()
 	value := pin
 	_, addErr := connector.AddResourceAccessTokens(ctx, conn, connector.MultipleResourceAccessTokenParameters{
-		ResourceAccessTokenParameters: []connector.ResourceAccessTokenParameters{{ServiceOrderID: "r", Type: connector.ResourceAccessTokenTypePinCode, Value: pin,
+		ResourceAccessTokenParameters: []connector.ResourceAccessTokenParameters{{ServiceOrderID: "r", Type: pins.PinCode, Value: pin,
 			ValidityStartUtc: day("2025-01-01"), ValidityEndUtc: day("2025-01-02")}},
 	})
 	_, updateErr := connector.UpdateResourceAccessTokens(ctx, conn, connector.MultipleResourceAccessTokenUpdateParameters{

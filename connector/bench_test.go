@@ -81,7 +81,7 @@ func BenchmarkCustomersPage1000(b *testing.B) {
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	url := srv.URL + "/api/connector/v1/customers/getAll"
-	params := connector.CustomerFilterParameters{Limitation: connector.Limitation{Count: 1000}}
+	params := connector.CustomerFilterParameters{PageSize: 1000}
 
 	sdk := func() {
 		n := 0
@@ -99,7 +99,8 @@ func BenchmarkCustomersPage1000(b *testing.B) {
 		in, _ := json.Marshal(struct {
 			ClientToken, AccessToken, Client string
 			connector.CustomerFilterParameters
-		}{benchClientToken, benchAccessToken, "bench", params})
+			Limitation struct{ Count int } // what the pager adds from PageSize
+		}{benchClientToken, benchAccessToken, "bench", params, struct{ Count int }{params.PageSize}})
 		resp, err := hc.Post(url, "application/json", bytes.NewReader(in))
 		if err != nil {
 			b.Fatal(err)

@@ -5,11 +5,23 @@
 // Each operation is a function named verb first after its path
 // (resourceAccessTokens/add is AddResourceAccessTokens) taking the handle and a params
 // struct. A getAll that pages returns a *mews.Pager whose All ranges over every item,
-// splitting long time filters into the windows Mews accepts:
+// splitting long time filters into the windows Mews accepts; as in the hand-written
+// lists, its params set PageSize (and Cursor to resume), and the pager fills Limitation.
+// The six listings whose responses hold several lists (GetAllAvailabilityBlocks,
+// GetAllCompanionships, GetAllOutletItems, GetAllProducts, GetAllRules, GetAllVouchers)
+// yield whole responses, one per page:
 //
 //	conn := client.Connector(accessToken)
 //	cfg, err := connector.GetConfiguration(ctx, conn, connector.ConfigurationFilterParameters{})
-//	for t, err := range connector.GetAllResourceAccessTokens(conn, params).All(ctx) { … }
+//	params := connector.ResourceAccessTokenFilterParameters{ServiceOrderIDs: ids, PageSize: 200}
+//	for cred, err := range connector.GetAllResourceAccessTokens(conn, params).All(ctx) { … } // cred is a pins.Credential
+//
+// One Go type per Mews schema: a schema that a hand-written package describes is not
+// generated again. Operations use reservations.Reservation, pins.Credential (whose PIN
+// is redacted when printed or logged), properties.Configuration, properties.Service,
+// properties.Enterprise, properties.Resource and the enums those types use; the table
+// is ownedBy in internal/gen/owned.go. connector imports those packages, never the
+// reverse, so a program that uses only them does not link the generated operations.
 //
 // Types follow the spec: nullable and optional values are pointers, times are
 // time.Time (sent in UTC), money is mews.Amount, dates mews.Date, enums string types

@@ -46,6 +46,10 @@ func decodeStrict(b []byte, v any) error {
 	return d.Decode(v)
 }
 
+// exampleLimitation is the Limitation of a listing's request example: what a user sets
+// as the params' PageSize and Cursor.
+type exampleLimitation = Limitation
+
 // credentialFields are the body fields the pipeline merges in.
 var credentialFields = []string{"ClientToken", "AccessToken", "Client", "LanguageCode", "CultureCode"}
 

@@ -1,10 +1,7 @@
 package connector
 
 import (
-	"context"
 	"encoding/json"
-
-	"errors"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
@@ -12,13 +9,14 @@ import (
 	"github.com/mewskit/mews-go/internal/paging"
 )
 
-// Limitation is the paging object of a getAll request: Count is the page size (1–1000;
-// 0 takes mews.DefaultPageSize), and Cursor, when set, resumes a listing where an
-// earlier response's Cursor left it. The pager fills it for every page after the first.
+// Limitation is the optional paging object of the few operations that are not
+// listings (commands/getAllByIds, fiscalMachineCommands/getAll): Count is the most items
+// to return, Cursor where to resume. Listings do not expose it: their params have
+// PageSize and Cursor, and the pager (listfilter.Pager) fills Limitation for every page.
 type Limitation = paging.Limitation
 
-// This file is the one place where generated operations build pagers and split time
-// filters, so that moving the pager to internal/paging changes only this file.
+// This file holds what the generated listings need besides listfilter.Pager: splitting
+// the time filters Mews limits to some months into windows.
 
 // window is one time-interval filter of a params type P that Mews limits to months.
 type window[P any] struct {
@@ -69,41 +67,6 @@ func splitMonths(iv mews.TimeInterval, n int) []mews.TimeInterval {
 	}
 	return out
 }
-
-// pager pages the queries qs of op through h. first is the caller's Limitation: its
-// Count, when set, is the page size, and its Cursor resumes the first query. items
-// takes a page's items and Cursor out of a response; key, when not nil, identifies an
-// item so that one found by several windows is yielded once.
-func pager[P, R, T any](h Caller, op mews.Operation, qs []P, first Limitation,
-	setLimitation func(*P, Limitation), items func(*R) ([]T, *string), key func(T) string) *mews.Pager[T] {
-	if h == nil {
-		return failed[T](&mews.InputError{Operation: op.Name, Field: "h", Reason: "is nil; pass a *mews.Connector from Client.Connector"})
-	}
-	op.ShrinkOnTimeout = true // the pager answers a 408 with a smaller page itself
-	return paging.New(paging.Config[T]{
-		Operation: op.Name,
-		Queries:   len(qs),
-		PageSize:  first.Count,
-		Shrink:    func(err error) bool { return errors.Is(err, mews.ErrTimeout) },
-		Fetch: func(ctx context.Context, i int, lim Limitation) ([]T, *string, error) {
-			q := qs[i]
-			if i == 0 && lim.Cursor == nil && first.Cursor != nil {
-				lim.Cursor = first.Cursor
-			}
-			setLimitation(&q, lim)
-			var r R
-			if err := call(ctx, h, op, &q, &r); err != nil {
-				return nil, nil, err
-			}
-			got, cursor := items(&r)
-			return got, cursor, nil
-		},
-		Key: key,
-	})
-}
-
-// failed is a pager that yields only err, for params refused before sending.
-func failed[T any](err error) *mews.Pager[T] { return paging.Failed[T](err) }
 
 // cursorOf turns a Cursor a schema declares as a plain string into the pager's form.
 func cursorOf(s string) *string {

@@ -6,6 +6,10 @@ import (
 	"context"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 // AddAccountNotes calls accountNotes/add: Add account notes.
@@ -41,20 +45,21 @@ func DeleteAccountNotes(ctx context.Context, h Caller, params MultipleAccountNot
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAccountNotes(h Caller, params AccountNoteFilterParameters) *mews.Pager[AccountNote] {
 	op := mews.Operation{Name: "accountNotes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AccountNoteFilterParameters{params},
 		window[AccountNoteFilterParameters]{"UpdatedUtc", 3, func(q *AccountNoteFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AccountNoteFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[AccountNote](err)
+		return listfilter.Fail[AccountNote](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *AccountNoteFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *AccountNoteResult) ([]AccountNote, *string) { return r.AccountNotes, r.Cursor },
-		func(x AccountNote) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[AccountNoteFilterParameters, AccountNoteResult, AccountNote]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AccountNoteResult) ([]AccountNote, *string) { return r.AccountNotes, r.Cursor },
+		Key:  func(x AccountNote) string { return x.ID },
+	})
 }
 
 // UpdateAccountNotes calls accountNotes/update: Update account notes.
@@ -77,22 +82,23 @@ func UpdateAccountNotes(ctx context.Context, h Caller, params MultipleAccountNot
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAccountingCategories(h Caller, params AccountingCategoryFilterParameters) *mews.Pager[AccountingCategory] {
 	op := mews.Operation{Name: "accountingCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AccountingCategoryFilterParameters{params},
 		window[AccountingCategoryFilterParameters]{"UpdatedUtc", 3, func(q *AccountingCategoryFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AccountingCategoryFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[AccountingCategory](err)
+		return listfilter.Fail[AccountingCategory](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *AccountingCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *AccountingCategoryResult) ([]AccountingCategory, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[AccountingCategoryFilterParameters, AccountingCategoryResult, AccountingCategory]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AccountingCategoryResult) ([]AccountingCategory, *string) {
 			return r.AccountingCategories, r.Cursor
 		},
-		func(x AccountingCategory) string { return x.ID })
+		Key: func(x AccountingCategory) string { return x.ID },
+	})
 }
 
 // UpdateAccountingItems calls accountingItems/update: Update accounting items.
@@ -190,20 +196,21 @@ func DeleteAddresses(ctx context.Context, h Caller, params AddressDeleteParamete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAddresses(h Caller, params AddressFilterParameters) *mews.Pager[AccountAddress] {
 	op := mews.Operation{Name: "addresses/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AddressFilterParameters{params},
 		window[AddressFilterParameters]{"UpdatedUtc", 3, func(q *AddressFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AddressFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[AccountAddress](err)
+		return listfilter.Fail[AccountAddress](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *AddressFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *AddressResultPage) ([]AccountAddress, *string) { return r.Addresses, r.Cursor },
-		func(x AccountAddress) string { return deref(x.ID) })
+	return listfilter.Pager(h, listfilter.GetAll[AddressFilterParameters, AddressResultPage, AccountAddress]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AddressResultPage) ([]AccountAddress, *string) { return r.Addresses, r.Cursor },
+		Key:  func(x AccountAddress) string { return deref(x.ID) },
+	})
 }
 
 // UpdateAddresses calls addresses/update: Update addresses.
@@ -226,20 +233,21 @@ func UpdateAddresses(ctx context.Context, h Caller, params MultipleAddressUpdate
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAgeCategories(h Caller, params AgeCategoryParameters) *mews.Pager[AgeCategory] {
 	op := mews.Operation{Name: "ageCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AgeCategoryParameters{params},
 		window[AgeCategoryParameters]{"UpdatedUtc", 3, func(q *AgeCategoryParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AgeCategoryParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[AgeCategory](err)
+		return listfilter.Fail[AgeCategory](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *AgeCategoryParameters, lim Limitation) { q.Limitation = lim },
-		func(r *AgeCategoryResult) ([]AgeCategory, *string) { return r.AgeCategories, r.Cursor },
-		func(x AgeCategory) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[AgeCategoryParameters, AgeCategoryResult, AgeCategory]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AgeCategoryResult) ([]AgeCategory, *string) { return r.AgeCategories, r.Cursor },
+		Key:  func(x AgeCategory) string { return x.ID },
+	})
 }
 
 // GetAllAvailabilityAdjustments calls availabilityAdjustments/getAll: Get all availability adjustments.
@@ -249,22 +257,23 @@ func GetAllAgeCategories(h Caller, params AgeCategoryParameters) *mews.Pager[Age
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllAvailabilityAdjustments(h Caller, params AvailabilityAdjustmentParameters) *mews.Pager[AvailabilityAdjustment] {
 	op := mews.Operation{Name: "availabilityAdjustments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []AvailabilityAdjustmentParameters{params},
 		window[AvailabilityAdjustmentParameters]{"UpdatedUtc", 3, func(q *AvailabilityAdjustmentParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AvailabilityAdjustmentParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[AvailabilityAdjustment](err)
+		return listfilter.Fail[AvailabilityAdjustment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *AvailabilityAdjustmentParameters, lim Limitation) { q.Limitation = lim },
-		func(r *AvailabilityAdjustmentResult) ([]AvailabilityAdjustment, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[AvailabilityAdjustmentParameters, AvailabilityAdjustmentResult, AvailabilityAdjustment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AvailabilityAdjustmentResult) ([]AvailabilityAdjustment, *string) {
 			return r.AvailabilityAdjustments, r.Cursor
 		},
-		func(x AvailabilityAdjustment) string { return x.ID })
+		Key: func(x AvailabilityAdjustment) string { return x.ID },
+	})
 }
 
 // AddAvailabilityBlocks calls availabilityBlocks/add: Add availability blocks.
@@ -299,13 +308,25 @@ func DeleteAvailabilityBlocks(ctx context.Context, h Caller, params Availability
 //
 // Safety: Read.
 //
-// Mews limits the intervals CollidingUtc (3 months), CreatedUtc (3 months), ReleasedUtc (3 months), UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllAvailabilityBlocks(ctx context.Context, h Caller, params AvailabilityBlockParameters) (*AvailabilityBlockResult, error) {
-	var out AvailabilityBlockResult
-	if err := call(ctx, h, mews.Operation{Name: "availabilityBlocks/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds AvailabilityBlocks and the data they refer to, and the walk goes on while AvailabilityBlocks is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: CollidingUtc 3, CreatedUtc 3, ReleasedUtc 3, UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllAvailabilityBlocks(h Caller, params AvailabilityBlockParameters) *mews.Pager[AvailabilityBlockResult] {
+	op := mews.Operation{Name: "availabilityBlocks/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []AvailabilityBlockParameters{params},
+		window[AvailabilityBlockParameters]{"CollidingUtc", 3, func(q *AvailabilityBlockParameters) *mews.TimeInterval { return q.CollidingUtc }, func(q *AvailabilityBlockParameters, w mews.TimeInterval) { q.CollidingUtc = &w }},
+		window[AvailabilityBlockParameters]{"CreatedUtc", 3, func(q *AvailabilityBlockParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *AvailabilityBlockParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
+		window[AvailabilityBlockParameters]{"ReleasedUtc", 3, func(q *AvailabilityBlockParameters) *mews.TimeInterval { return q.ReleasedUtc }, func(q *AvailabilityBlockParameters, w mews.TimeInterval) { q.ReleasedUtc = &w }},
+		window[AvailabilityBlockParameters]{"UpdatedUtc", 3, func(q *AvailabilityBlockParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *AvailabilityBlockParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[AvailabilityBlockResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[AvailabilityBlockParameters, AvailabilityBlockResult, AvailabilityBlockResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *AvailabilityBlockResult) ([]AvailabilityBlockResult, *string) {
+			return []AvailabilityBlockResult{*r}, r.Cursor
+		},
+		Size: func(rs []AvailabilityBlockResult) int { return len(rs[0].AvailabilityBlocks) },
+	})
 }
 
 // UpdateAvailabilityBlocks calls availabilityBlocks/update: Update availability blocks.
@@ -369,18 +390,19 @@ func DeleteBillingAutomations(ctx context.Context, h Caller, params BillingAutom
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllBillingAutomations(h Caller, params BillingAutomationFilterParameters) *mews.Pager[BillingAutomation] {
 	op := mews.Operation{Name: "billingAutomations/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []BillingAutomationFilterParameters{params})
 	if err != nil {
-		return failed[BillingAutomation](err)
+		return listfilter.Fail[BillingAutomation](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *BillingAutomationFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *BillingAutomationResult) ([]BillingAutomation, *string) { return r.BillingAutomations, r.Cursor },
-		func(x BillingAutomation) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[BillingAutomationFilterParameters, BillingAutomationResult, BillingAutomation]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *BillingAutomationResult) ([]BillingAutomation, *string) { return r.BillingAutomations, r.Cursor },
+		Key:  func(x BillingAutomation) string { return x.ID },
+	})
 }
 
 // UpdateBillingAutomations calls billingAutomations/update: Update billing automations.
@@ -454,8 +476,8 @@ func DeleteBills(ctx context.Context, h Caller, params BillDeleteParameters) (*U
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: ClosedUtc 3, CreatedUtc 3, DueUtc 3, IssuedUtc 3, PaidUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllBills(h Caller, params BillFilterParameters) *mews.Pager[Bill] {
 	op := mews.Operation{Name: "bills/getAll", Safety: mews.Read}
@@ -467,12 +489,13 @@ func GetAllBills(h Caller, params BillFilterParameters) *mews.Pager[Bill] {
 		window[BillFilterParameters]{"PaidUtc", 3, func(q *BillFilterParameters) *mews.TimeInterval { return q.PaidUtc }, func(q *BillFilterParameters, w mews.TimeInterval) { q.PaidUtc = &w }},
 		window[BillFilterParameters]{"UpdatedUtc", 3, func(q *BillFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *BillFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Bill](err)
+		return listfilter.Fail[Bill](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *BillFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *BillsResult) ([]Bill, *string) { return r.Bills, r.Cursor },
-		func(x Bill) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[BillFilterParameters, BillsResult, Bill]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *BillsResult) ([]Bill, *string) { return r.Bills, r.Cursor },
+		Key:  func(x Bill) string { return x.ID },
+	})
 }
 
 // GetPdfBills calls bills/getPdf: Get bill PDF.
@@ -509,20 +532,21 @@ func UpdateBills(ctx context.Context, h Caller, params MultipleBillsUpdateParame
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllBusinessSegments(h Caller, params BusinessSegmentFilterParameters) *mews.Pager[BusinessSegment] {
 	op := mews.Operation{Name: "businessSegments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []BusinessSegmentFilterParameters{params},
 		window[BusinessSegmentFilterParameters]{"UpdatedUtc", 3, func(q *BusinessSegmentFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *BusinessSegmentFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[BusinessSegment](err)
+		return listfilter.Fail[BusinessSegment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *BusinessSegmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *BusinessSegmentResult) ([]BusinessSegment, *string) { return r.BusinessSegments, r.Cursor },
-		func(x BusinessSegment) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[BusinessSegmentFilterParameters, BusinessSegmentResult, BusinessSegment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *BusinessSegmentResult) ([]BusinessSegment, *string) { return r.BusinessSegments, r.Cursor },
+		Key:  func(x BusinessSegment) string { return x.ID },
+	})
 }
 
 // GetAllCancellationPolicies calls cancellationPolicies/getAll: Get all cancellation policies.
@@ -534,22 +558,23 @@ func GetAllBusinessSegments(h Caller, params BusinessSegmentFilterParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCancellationPolicies(h Caller, params CancellationPolicyFilterParameters) *mews.Pager[CancellationPolicy] {
 	op := mews.Operation{Name: "cancellationPolicies/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CancellationPolicyFilterParameters{params},
 		window[CancellationPolicyFilterParameters]{"UpdatedUtc", 3, func(q *CancellationPolicyFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CancellationPolicyFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[CancellationPolicy](err)
+		return listfilter.Fail[CancellationPolicy](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CancellationPolicyFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CancellationPolicyResult) ([]CancellationPolicy, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[CancellationPolicyFilterParameters, CancellationPolicyResult, CancellationPolicy]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CancellationPolicyResult) ([]CancellationPolicy, *string) {
 			return r.CancellationPolicies, r.Cursor
 		},
-		func(x CancellationPolicy) string { return x.ID })
+		Key: func(x CancellationPolicy) string { return x.ID },
+	})
 }
 
 // GetByRatesCancellationPolicies calls cancellationPolicies/getByRates: Get cancellation policies by rates.
@@ -588,22 +613,23 @@ func GetByReservationsCancellationPolicies(ctx context.Context, h Caller, params
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCashierTransactions(h Caller, params CashierTransactionParameters) *mews.Pager[CashierTransaction] {
 	op := mews.Operation{Name: "cashierTransactions/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CashierTransactionParameters{params},
 		window[CashierTransactionParameters]{"CreatedUtc", 3, func(q *CashierTransactionParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *CashierTransactionParameters, w mews.TimeInterval) { q.CreatedUtc = &w }})
 	if err != nil {
-		return failed[CashierTransaction](err)
+		return listfilter.Fail[CashierTransaction](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CashierTransactionParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CashierTransactionResult) ([]CashierTransaction, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[CashierTransactionParameters, CashierTransactionResult, CashierTransaction]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CashierTransactionResult) ([]CashierTransaction, *string) {
 			return r.CashierTransactions, r.Cursor
 		},
-		func(x CashierTransaction) string { return x.ID })
+		Key: func(x CashierTransaction) string { return x.ID },
+	})
 }
 
 // GetAllCashiers calls cashiers/getAll: Get all cashiers.
@@ -612,20 +638,21 @@ func GetAllCashierTransactions(h Caller, params CashierTransactionParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCashiers(h Caller, params CashierParameters) *mews.Pager[Cashier] {
 	op := mews.Operation{Name: "cashiers/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CashierParameters{params},
 		window[CashierParameters]{"UpdatedUtc", 3, func(q *CashierParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CashierParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Cashier](err)
+		return listfilter.Fail[Cashier](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CashierParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CashierResult) ([]Cashier, *string) { return r.Cashiers, r.Cursor },
-		func(x Cashier) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CashierParameters, CashierResult, Cashier]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CashierResult) ([]Cashier, *string) { return r.Cashiers, r.Cursor },
+		Key:  func(x Cashier) string { return x.ID },
+	})
 }
 
 // AddKeyCutterCommands calls commands/addKeyCutter: Add key cutter command.
@@ -744,8 +771,8 @@ func DeleteCompanies(ctx context.Context, h Caller, params MultipleCompanyDelete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCompanies(h Caller, params CompanyFilterParameters) *mews.Pager[Company] {
 	op := mews.Operation{Name: "companies/getAll", Safety: mews.Read}
@@ -753,12 +780,13 @@ func GetAllCompanies(h Caller, params CompanyFilterParameters) *mews.Pager[Compa
 		window[CompanyFilterParameters]{"CreatedUtc", 3, func(q *CompanyFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *CompanyFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[CompanyFilterParameters]{"UpdatedUtc", 3, func(q *CompanyFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CompanyFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Company](err)
+		return listfilter.Fail[Company](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CompanyFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CompanyResult) ([]Company, *string) { return r.Companies, r.Cursor },
-		func(x Company) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CompanyFilterParameters, CompanyResult, Company]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CompanyResult) ([]Company, *string) { return r.Companies, r.Cursor },
+		Key:  func(x Company) string { return x.ID },
+	})
 }
 
 // UpdateCompanies calls companies/update: Update company.
@@ -781,13 +809,22 @@ func UpdateCompanies(ctx context.Context, h Caller, params CompanyUpdateParamete
 //
 // Safety: Read.
 //
-// Mews limits the intervals UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllCompanionships(ctx context.Context, h Caller, params CompanionshipFilterParameters) (*CompanionshipResult, error) {
-	var out CompanionshipResult
-	if err := call(ctx, h, mews.Operation{Name: "companionships/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds Companionships and the data they refer to, and the walk goes on while Companionships is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllCompanionships(h Caller, params CompanionshipFilterParameters) *mews.Pager[CompanionshipResult] {
+	op := mews.Operation{Name: "companionships/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []CompanionshipFilterParameters{params},
+		window[CompanionshipFilterParameters]{"UpdatedUtc", 3, func(q *CompanionshipFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CompanionshipFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[CompanionshipResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[CompanionshipFilterParameters, CompanionshipResult, CompanionshipResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CompanionshipResult) ([]CompanionshipResult, *string) {
+			return []CompanionshipResult{*r}, r.Cursor
+		},
+		Size: func(rs []CompanionshipResult) int { return len(rs[0].Companionships) },
+	})
 }
 
 // AddCompanyContracts calls companyContracts/add: Add company contracts.
@@ -823,20 +860,21 @@ func DeleteCompanyContracts(ctx context.Context, h Caller, params MultipleCompan
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCompanyContracts(h Caller, params CompanyContractFilterParameters) *mews.Pager[TravelAgencyContract] {
 	op := mews.Operation{Name: "companyContracts/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CompanyContractFilterParameters{params},
 		window[CompanyContractFilterParameters]{"UpdatedUtc", 3, func(q *CompanyContractFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CompanyContractFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[TravelAgencyContract](err)
+		return listfilter.Fail[TravelAgencyContract](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CompanyContractFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ContractResult) ([]TravelAgencyContract, *string) { return r.TravelAgencyContracts, r.Cursor },
-		func(x TravelAgencyContract) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CompanyContractFilterParameters, ContractResult, TravelAgencyContract]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ContractResult) ([]TravelAgencyContract, *string) { return r.TravelAgencyContracts, r.Cursor },
+		Key:  func(x TravelAgencyContract) string { return x.ID },
+	})
 }
 
 // UpdateCompanyContracts calls companyContracts/update: Update company contracts.
@@ -857,8 +895,8 @@ func UpdateCompanyContracts(ctx context.Context, h Caller, params MultipleCompan
 // Returns the enterprise configuration. For single-enterprise Access Tokens, this is the enterprise associated with the token. For [Portfolio Access Tokens](https://mews-systems.gitbook.io/connector-api/concepts/multi-property), use the `EnterpriseId` parameter to specify which enterprise you want the configuration for. In the case of service scoped integrations, the operation returns the configuration associated with both the enterprise and the bookable service linked to the token.
 //
 // Safety: Read.
-func GetConfiguration(ctx context.Context, h Caller, params ConfigurationFilterParameters) (*Configuration, error) {
-	var out Configuration
+func GetConfiguration(ctx context.Context, h Caller, params ConfigurationFilterParameters) (*properties.Configuration, error) {
+	var out properties.Configuration
 	if err := call(ctx, h, mews.Operation{Name: "configuration/get", Safety: mews.Read}, &params, &out); err != nil {
 		return nil, err
 	}
@@ -872,20 +910,21 @@ func GetConfiguration(ctx context.Context, h Caller, params ConfigurationFilterP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCounters(h Caller, params CounterFilterParameters) *mews.Pager[Counter] {
 	op := mews.Operation{Name: "counters/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CounterFilterParameters{params},
 		window[CounterFilterParameters]{"UpdatedUtc", 3, func(q *CounterFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CounterFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Counter](err)
+		return listfilter.Fail[Counter](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CounterFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CounterResult) ([]Counter, *string) { return r.Counters, r.Cursor },
-		func(x Counter) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CounterFilterParameters, CounterResult, Counter]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CounterResult) ([]Counter, *string) { return r.Counters, r.Cursor },
+		Key:  func(x Counter) string { return x.ID },
+	})
 }
 
 // GetAllCountries calls countries/getAll: Get all countries.
@@ -949,20 +988,21 @@ func DisableCreditCards(ctx context.Context, h Caller, params DisableCreditCardP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCreditCards(h Caller, params CreditCardFilterParameters) *mews.Pager[CreditCard] {
 	op := mews.Operation{Name: "creditCards/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []CreditCardFilterParameters{params},
 		window[CreditCardFilterParameters]{"UpdatedUtc", 3, func(q *CreditCardFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CreditCardFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[CreditCard](err)
+		return listfilter.Fail[CreditCard](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CreditCardFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CreditCardResult) ([]CreditCard, *string) { return r.CreditCards, r.Cursor },
-		func(x CreditCard) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CreditCardFilterParameters, CreditCardResult, CreditCard]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CreditCardResult) ([]CreditCard, *string) { return r.CreditCards, r.Cursor },
+		Key:  func(x CreditCard) string { return x.ID },
+	})
 }
 
 // GetAllCurrencies calls currencies/getAll: Get all currencies.
@@ -1015,8 +1055,8 @@ func AddFileCustomers(ctx context.Context, h Caller, params CustomerFileParamete
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, DeletedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Customer] {
 	op := mews.Operation{Name: "customers/getAll", Safety: mews.Read}
@@ -1025,12 +1065,13 @@ func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Cust
 		window[CustomerFilterParameters]{"DeletedUtc", 3, func(q *CustomerFilterParameters) *mews.TimeInterval { return q.DeletedUtc }, func(q *CustomerFilterParameters, w mews.TimeInterval) { q.DeletedUtc = &w }},
 		window[CustomerFilterParameters]{"UpdatedUtc", 3, func(q *CustomerFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *CustomerFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Customer](err)
+		return listfilter.Fail[Customer](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CustomerFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CustomerResult) ([]Customer, *string) { return r.Customers, r.Cursor },
-		func(x Customer) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[CustomerFilterParameters, CustomerResult, Customer]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CustomerResult) ([]Customer, *string) { return r.Customers, r.Cursor },
+		Key:  func(x Customer) string { return x.ID },
+	})
 }
 
 // GetRelationshipsCustomers calls customers/getRelationships: Get customers relationships.
@@ -1039,22 +1080,22 @@ func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Cust
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 //
 // Restricted: Mews grants this operation to selected partners only.
 func GetRelationshipsCustomers(h Caller, params CustomerRelationshipFilterParameters) *mews.Pager[CustomerRelationship] {
 	op := mews.Operation{Name: "customers/getRelationships", Safety: mews.Read}
 	qs, err := windows(op.Name, []CustomerRelationshipFilterParameters{params})
 	if err != nil {
-		return failed[CustomerRelationship](err)
+		return listfilter.Fail[CustomerRelationship](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *CustomerRelationshipFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *CustomerRelationshipResult) ([]CustomerRelationship, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[CustomerRelationshipFilterParameters, CustomerRelationshipResult, CustomerRelationship]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *CustomerRelationshipResult) ([]CustomerRelationship, *string) {
 			return r.CustomerRelationships, r.Cursor
 		},
-		nil)
+	})
 }
 
 // SearchCustomers calls customers/search: Search customers.
@@ -1090,20 +1131,21 @@ func UpdateCustomers(ctx context.Context, h Caller, params CustomerUpdateParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllDepartments(h Caller, params DepartmentFilterParameters) *mews.Pager[Department] {
 	op := mews.Operation{Name: "departments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []DepartmentFilterParameters{params},
 		window[DepartmentFilterParameters]{"UpdatedUtc", 3, func(q *DepartmentFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *DepartmentFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Department](err)
+		return listfilter.Fail[Department](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *DepartmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *DepartmentResult) ([]Department, *string) { return r.Departments, r.Cursor },
-		func(x Department) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[DepartmentFilterParameters, DepartmentResult, Department]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *DepartmentResult) ([]Department, *string) { return r.Departments, r.Cursor },
+		Key:  func(x Department) string { return x.ID },
+	})
 }
 
 // GetAllDevices calls devices/getAll: Get all devices.
@@ -1125,21 +1167,22 @@ func GetAllDevices(ctx context.Context, h Caller, params Parameters) (*DeviceRes
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: LinkedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
-func GetAllEnterprises(h Caller, params EnterpriseFilterParameters) *mews.Pager[EnterprisePortfolio] {
+func GetAllEnterprises(h Caller, params EnterpriseFilterParameters) *mews.Pager[properties.Enterprise] {
 	op := mews.Operation{Name: "enterprises/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []EnterpriseFilterParameters{params},
 		window[EnterpriseFilterParameters]{"LinkedUtc", 3, func(q *EnterpriseFilterParameters) *mews.TimeInterval { return q.LinkedUtc }, func(q *EnterpriseFilterParameters, w mews.TimeInterval) { q.LinkedUtc = &w }},
 		window[EnterpriseFilterParameters]{"UpdatedUtc", 3, func(q *EnterpriseFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *EnterpriseFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[EnterprisePortfolio](err)
+		return listfilter.Fail[properties.Enterprise](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *EnterpriseFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *EnterpriseResult) ([]EnterprisePortfolio, *string) { return r.Enterprises, r.Cursor },
-		func(x EnterprisePortfolio) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[EnterpriseFilterParameters, EnterpriseResult, properties.Enterprise]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *EnterpriseResult) ([]properties.Enterprise, *string) { return r.Enterprises, r.Cursor },
+		Key:  func(x properties.Enterprise) string { return x.ID },
+	})
 }
 
 // GetAllExchangeRates calls exchangeRates/getAll: Get all exchange rates.
@@ -1247,20 +1290,21 @@ func DeleteIdentityDocuments(ctx context.Context, h Caller, params IdentityDocum
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllIdentityDocuments(h Caller, params IdentityDocumentFilterParameters) *mews.Pager[IdentityDocumentV20241025] {
 	op := mews.Operation{Name: "identityDocuments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []IdentityDocumentFilterParameters{params})
 	if err != nil {
-		return failed[IdentityDocumentV20241025](err)
+		return listfilter.Fail[IdentityDocumentV20241025](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *IdentityDocumentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *IdentityDocumentResult) ([]IdentityDocumentV20241025, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[IdentityDocumentFilterParameters, IdentityDocumentResult, IdentityDocumentV20241025]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *IdentityDocumentResult) ([]IdentityDocumentV20241025, *string) {
 			return r.IdentityDocuments, r.Cursor
 		},
-		func(x IdentityDocumentV20241025) string { return x.ID })
+		Key: func(x IdentityDocumentV20241025) string { return x.ID },
+	})
 }
 
 // UpdateIdentityDocuments calls identityDocuments/update: Update identity documents.
@@ -1321,18 +1365,18 @@ func GetTextsLanguages(ctx context.Context, h Caller, params LanguageTextParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllLedgerBalances(h Caller, params LedgerBalanceParameters) *mews.Pager[LedgerBalance] {
 	op := mews.Operation{Name: "ledgerBalances/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LedgerBalanceParameters{params})
 	if err != nil {
-		return failed[LedgerBalance](err)
+		return listfilter.Fail[LedgerBalance](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *LedgerBalanceParameters, lim Limitation) { q.Limitation = lim },
-		func(r *LedgerBalanceResult) ([]LedgerBalance, *string) { return r.LedgerBalances, r.Cursor },
-		nil)
+	return listfilter.Pager(h, listfilter.GetAll[LedgerBalanceParameters, LedgerBalanceResult, LedgerBalance]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *LedgerBalanceResult) ([]LedgerBalance, *string) { return r.LedgerBalances, r.Cursor },
+	})
 }
 
 // AddLoyaltyMemberships calls loyaltyMemberships/add: Add loyalty memberships.
@@ -1367,8 +1411,8 @@ func DeleteLoyaltyMemberships(ctx context.Context, h Caller, params LoyaltyMembe
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyMemberships(h Caller, params LoyaltyMembershipFilterParameters) *mews.Pager[LoyaltyMembership] {
 	op := mews.Operation{Name: "loyaltyMemberships/getAll", Safety: mews.Read}
@@ -1376,12 +1420,13 @@ func GetAllLoyaltyMemberships(h Caller, params LoyaltyMembershipFilterParameters
 		window[LoyaltyMembershipFilterParameters]{"CreatedUtc", 3, func(q *LoyaltyMembershipFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *LoyaltyMembershipFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[LoyaltyMembershipFilterParameters]{"UpdatedUtc", 3, func(q *LoyaltyMembershipFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *LoyaltyMembershipFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[LoyaltyMembership](err)
+		return listfilter.Fail[LoyaltyMembership](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyMembershipFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *LoyaltyMembershipResult) ([]LoyaltyMembership, *string) { return r.LoyaltyMemberships, r.Cursor },
-		func(x LoyaltyMembership) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[LoyaltyMembershipFilterParameters, LoyaltyMembershipResult, LoyaltyMembership]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *LoyaltyMembershipResult) ([]LoyaltyMembership, *string) { return r.LoyaltyMemberships, r.Cursor },
+		Key:  func(x LoyaltyMembership) string { return x.ID },
+	})
 }
 
 // UpdateLoyaltyMemberships calls loyaltyMemberships/update: Update loyalty memberships.
@@ -1429,8 +1474,8 @@ func DeleteLoyaltyPrograms(ctx context.Context, h Caller, params LoyaltyProgramD
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyPrograms(h Caller, params LoyaltyProgramFilterParameters) *mews.Pager[LoyaltyProgram] {
 	op := mews.Operation{Name: "loyaltyPrograms/getAll", Safety: mews.Read}
@@ -1438,12 +1483,13 @@ func GetAllLoyaltyPrograms(h Caller, params LoyaltyProgramFilterParameters) *mew
 		window[LoyaltyProgramFilterParameters]{"CreatedUtc", 3, func(q *LoyaltyProgramFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *LoyaltyProgramFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[LoyaltyProgramFilterParameters]{"UpdatedUtc", 3, func(q *LoyaltyProgramFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *LoyaltyProgramFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[LoyaltyProgram](err)
+		return listfilter.Fail[LoyaltyProgram](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyProgramFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *LoyaltyProgramResult) ([]LoyaltyProgram, *string) { return r.LoyaltyPrograms, r.Cursor },
-		func(x LoyaltyProgram) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[LoyaltyProgramFilterParameters, LoyaltyProgramResult, LoyaltyProgram]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *LoyaltyProgramResult) ([]LoyaltyProgram, *string) { return r.LoyaltyPrograms, r.Cursor },
+		Key:  func(x LoyaltyProgram) string { return x.ID },
+	})
 }
 
 // UpdateLoyaltyPrograms calls loyaltyPrograms/update: Update loyalty programs.
@@ -1491,20 +1537,21 @@ func DeleteLoyaltyTiers(ctx context.Context, h Caller, params LoyaltyTierDeleteP
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllLoyaltyTiers(h Caller, params LoyaltyTierFilterParameters) *mews.Pager[LoyaltyTier] {
 	op := mews.Operation{Name: "loyaltyTiers/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []LoyaltyTierFilterParameters{params},
 		window[LoyaltyTierFilterParameters]{"UpdatedUtc", 3, func(q *LoyaltyTierFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *LoyaltyTierFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[LoyaltyTier](err)
+		return listfilter.Fail[LoyaltyTier](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyTierFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *LoyaltyTierResult) ([]LoyaltyTier, *string) { return r.LoyaltyTiers, r.Cursor },
-		func(x LoyaltyTier) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[LoyaltyTierFilterParameters, LoyaltyTierResult, LoyaltyTier]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *LoyaltyTierResult) ([]LoyaltyTier, *string) { return r.LoyaltyTiers, r.Cursor },
+		Key:  func(x LoyaltyTier) string { return x.ID },
+	})
 }
 
 // UpdateLoyaltyTiers calls loyaltyTiers/update: Update loyalty tiers.
@@ -1539,8 +1586,8 @@ func AddMessageThreads(ctx context.Context, h Caller, params MessageThreadAddPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllMessageThreads(h Caller, params MessageThreadFilterParameters) *mews.Pager[MessageThread] {
 	op := mews.Operation{Name: "messageThreads/getAll", Safety: mews.Read}
@@ -1548,12 +1595,13 @@ func GetAllMessageThreads(h Caller, params MessageThreadFilterParameters) *mews.
 		window[MessageThreadFilterParameters]{"CreatedUtc", 3, func(q *MessageThreadFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *MessageThreadFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[MessageThreadFilterParameters]{"UpdatedUtc", 3, func(q *MessageThreadFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *MessageThreadFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[MessageThread](err)
+		return listfilter.Fail[MessageThread](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *MessageThreadFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *MessageThreadResult) ([]MessageThread, *string) { return r.MessageThreads, r.Cursor },
-		func(x MessageThread) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[MessageThreadFilterParameters, MessageThreadResult, MessageThread]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *MessageThreadResult) ([]MessageThread, *string) { return r.MessageThreads, r.Cursor },
+		Key:  func(x MessageThread) string { return x.ID },
+	})
 }
 
 // AddMessages calls messages/add: Add messages.
@@ -1575,20 +1623,21 @@ func AddMessages(ctx context.Context, h Caller, params MultipleMessageAddParamet
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 1) are split into windows, and each item is yielded once.
 func GetAllMessages(h Caller, params MessageFilterParameters) *mews.Pager[Message] {
 	op := mews.Operation{Name: "messages/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []MessageFilterParameters{params},
 		window[MessageFilterParameters]{"CreatedUtc", 1, func(q *MessageFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *MessageFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }})
 	if err != nil {
-		return failed[Message](err)
+		return listfilter.Fail[Message](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *MessageFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *MessageResult) ([]Message, *string) { return r.Messages, r.Cursor },
-		func(x Message) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[MessageFilterParameters, MessageResult, Message]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *MessageResult) ([]Message, *string) { return r.Messages, r.Cursor },
+		Key:  func(x Message) string { return x.ID },
+	})
 }
 
 // CancelOrderItems calls orderItems/cancel: Cancel order items.
@@ -1612,8 +1661,8 @@ func CancelOrderItems(ctx context.Context, h Caller, params CancelOrderItemParam
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CanceledUtc 3, ClosedUtc 3, ConsumedUtc 3, CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllOrderItems(h Caller, params OrderItemFilterParameters) *mews.Pager[OrderItem] {
 	op := mews.Operation{Name: "orderItems/getAll", Safety: mews.Read}
@@ -1624,12 +1673,13 @@ func GetAllOrderItems(h Caller, params OrderItemFilterParameters) *mews.Pager[Or
 		window[OrderItemFilterParameters]{"CreatedUtc", 3, func(q *OrderItemFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *OrderItemFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[OrderItemFilterParameters]{"UpdatedUtc", 3, func(q *OrderItemFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *OrderItemFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[OrderItem](err)
+		return listfilter.Fail[OrderItem](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *OrderItemFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *OrderItemResult) ([]OrderItem, *string) { return r.OrderItems, r.Cursor },
-		func(x OrderItem) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[OrderItemFilterParameters, OrderItemResult, OrderItem]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *OrderItemResult) ([]OrderItem, *string) { return r.OrderItems, r.Cursor },
+		Key:  func(x OrderItem) string { return x.ID },
+	})
 }
 
 // AddOrders calls orders/add: Add order.
@@ -1669,13 +1719,22 @@ func AddOutletBills(ctx context.Context, h Caller, params AddOutletBillsParamete
 //
 // Safety: Read.
 //
-// Mews limits the intervals ClosedUtc (3 months), ConsumedUtc (3 months), UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllOutletItems(ctx context.Context, h Caller, params OutletItemsFilterParameters) (*OutletItemResult, error) {
-	var out OutletItemResult
-	if err := call(ctx, h, mews.Operation{Name: "outletItems/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds OutletItems and the data they refer to, and the walk goes on while OutletItems is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: ClosedUtc 3, ConsumedUtc 3, UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllOutletItems(h Caller, params OutletItemsFilterParameters) *mews.Pager[OutletItemResult] {
+	op := mews.Operation{Name: "outletItems/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []OutletItemsFilterParameters{params},
+		window[OutletItemsFilterParameters]{"ClosedUtc", 3, func(q *OutletItemsFilterParameters) *mews.TimeInterval { return q.ClosedUtc }, func(q *OutletItemsFilterParameters, w mews.TimeInterval) { q.ClosedUtc = &w }},
+		window[OutletItemsFilterParameters]{"ConsumedUtc", 3, func(q *OutletItemsFilterParameters) *mews.TimeInterval { return q.ConsumedUtc }, func(q *OutletItemsFilterParameters, w mews.TimeInterval) { q.ConsumedUtc = &w }},
+		window[OutletItemsFilterParameters]{"UpdatedUtc", 3, func(q *OutletItemsFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *OutletItemsFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[OutletItemResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[OutletItemsFilterParameters, OutletItemResult, OutletItemResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *OutletItemResult) ([]OutletItemResult, *string) { return []OutletItemResult{*r}, r.Cursor },
+		Size: func(rs []OutletItemResult) int { return len(rs[0].OutletItems) },
+	})
 }
 
 // GetAllOutlets calls outlets/getAll: Get all outlets.
@@ -1684,20 +1743,21 @@ func GetAllOutletItems(ctx context.Context, h Caller, params OutletItemsFilterPa
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllOutlets(h Caller, params OutletFilterParameters) *mews.Pager[Outlet] {
 	op := mews.Operation{Name: "outlets/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []OutletFilterParameters{params},
 		window[OutletFilterParameters]{"UpdatedUtc", 3, func(q *OutletFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *OutletFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Outlet](err)
+		return listfilter.Fail[Outlet](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *OutletFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *OutletResult) ([]Outlet, *string) { return r.Outlets, r.Cursor },
-		func(x Outlet) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[OutletFilterParameters, OutletResult, Outlet]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *OutletResult) ([]Outlet, *string) { return r.Outlets, r.Cursor },
+		Key:  func(x Outlet) string { return x.ID },
+	})
 }
 
 // AddPaymentMethodRequests calls paymentMethodRequests/add: Add payment method request.
@@ -1765,20 +1825,21 @@ func CancelPaymentRequests(ctx context.Context, h Caller, params MultiplePayment
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllPaymentRequests(h Caller, params PaymentRequestFilterParameters) *mews.Pager[PaymentRequest] {
 	op := mews.Operation{Name: "paymentRequests/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []PaymentRequestFilterParameters{params},
 		window[PaymentRequestFilterParameters]{"UpdatedUtc", 3, func(q *PaymentRequestFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *PaymentRequestFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[PaymentRequest](err)
+		return listfilter.Fail[PaymentRequest](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *PaymentRequestFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *PaymentRequestResult) ([]PaymentRequest, *string) { return r.PaymentRequests, r.Cursor },
-		func(x PaymentRequest) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[PaymentRequestFilterParameters, PaymentRequestResult, PaymentRequest]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *PaymentRequestResult) ([]PaymentRequest, *string) { return r.PaymentRequests, r.Cursor },
+		Key:  func(x PaymentRequest) string { return x.ID },
+	})
 }
 
 // AddAlternativePayments calls payments/addAlternative: Add alternative payment.
@@ -1830,8 +1891,8 @@ func AddExternalPayments(ctx context.Context, h Caller, params ExternalPaymentPa
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: ChargedUtc 3, ClosedUtc 3, CreatedUtc 3, SettlementUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllPayments(h Caller, params PaymentFilterParameters) *mews.Pager[Payment] {
 	op := mews.Operation{Name: "payments/getAll", Safety: mews.Read}
@@ -1842,12 +1903,13 @@ func GetAllPayments(h Caller, params PaymentFilterParameters) *mews.Pager[Paymen
 		window[PaymentFilterParameters]{"SettlementUtc", 3, func(q *PaymentFilterParameters) *mews.TimeInterval { return q.SettlementUtc }, func(q *PaymentFilterParameters, w mews.TimeInterval) { q.SettlementUtc = &w }},
 		window[PaymentFilterParameters]{"UpdatedUtc", 3, func(q *PaymentFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *PaymentFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Payment](err)
+		return listfilter.Fail[Payment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *PaymentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *PaymentResult) ([]Payment, *string) { return r.Payments, r.Cursor },
-		func(x Payment) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[PaymentFilterParameters, PaymentResult, Payment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *PaymentResult) ([]Payment, *string) { return r.Payments, r.Cursor },
+		Key:  func(x Payment) string { return x.ID },
+	})
 }
 
 // RefundPayments calls payments/refund: Refund payment.
@@ -1886,20 +1948,21 @@ func GetAllByCustomersPreauthorizations(ctx context.Context, h Caller, params Mu
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllProductCategories(h Caller, params ProductCategoryFilterParameters) *mews.Pager[ProductCategory] {
 	op := mews.Operation{Name: "productCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ProductCategoryFilterParameters{params},
 		window[ProductCategoryFilterParameters]{"UpdatedUtc", 3, func(q *ProductCategoryFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ProductCategoryFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ProductCategory](err)
+		return listfilter.Fail[ProductCategory](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ProductCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ProductCategoryResult) ([]ProductCategory, *string) { return r.ProductCategories, r.Cursor },
-		func(x ProductCategory) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ProductCategoryFilterParameters, ProductCategoryResult, ProductCategory]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ProductCategoryResult) ([]ProductCategory, *string) { return r.ProductCategories, r.Cursor },
+		Key:  func(x ProductCategory) string { return x.ID },
+	})
 }
 
 // GetAllProductServiceOrders calls productServiceOrders/getAll: Get all product service orders.
@@ -1908,20 +1971,21 @@ func GetAllProductCategories(h Caller, params ProductCategoryFilterParameters) *
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllProductServiceOrders(h Caller, params ProductServiceOrderFilterParameters) *mews.Pager[ServiceOrder] {
 	op := mews.Operation{Name: "productServiceOrders/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ProductServiceOrderFilterParameters{params},
 		window[ProductServiceOrderFilterParameters]{"UpdatedUtc", 3, func(q *ProductServiceOrderFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ProductServiceOrderFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ServiceOrder](err)
+		return listfilter.Fail[ServiceOrder](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ProductServiceOrderFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ProductServiceOrderResult) ([]ServiceOrder, *string) { return r.ProductServiceOrders, r.Cursor },
-		func(x ServiceOrder) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ProductServiceOrderFilterParameters, ProductServiceOrderResult, ServiceOrder]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ProductServiceOrderResult) ([]ServiceOrder, *string) { return r.ProductServiceOrders, r.Cursor },
+		Key:  func(x ServiceOrder) string { return x.ID },
+	})
 }
 
 // DeleteProducts calls products/delete: Delete products.
@@ -1943,13 +2007,20 @@ func DeleteProducts(ctx context.Context, h Caller, params ProductDeleteParameter
 //
 // Safety: Read.
 //
-// Mews limits the intervals UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllProducts(ctx context.Context, h Caller, params ProductFilterParameters) (*ProductResult, error) {
-	var out ProductResult
-	if err := call(ctx, h, mews.Operation{Name: "products/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds Products and the data they refer to, and the walk goes on while Products is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllProducts(h Caller, params ProductFilterParameters) *mews.Pager[ProductResult] {
+	op := mews.Operation{Name: "products/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []ProductFilterParameters{params},
+		window[ProductFilterParameters]{"UpdatedUtc", 3, func(q *ProductFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ProductFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[ProductResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[ProductFilterParameters, ProductResult, ProductResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ProductResult) ([]ProductResult, *string) { return []ProductResult{*r}, r.Cursor },
+		Size: func(rs []ProductResult) int { return len(rs[0].Products) },
+	})
 }
 
 // GetPricingProducts calls products/getPricing: Get product pricing.
@@ -1986,20 +2057,21 @@ func UpdatePriceProducts(ctx context.Context, h Caller, params ProductPriceUpdat
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllRateGroups(h Caller, params RateGroupFilterParameters) *mews.Pager[RateGroup] {
 	op := mews.Operation{Name: "rateGroups/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RateGroupFilterParameters{params},
 		window[RateGroupFilterParameters]{"UpdatedUtc", 3, func(q *RateGroupFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *RateGroupFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[RateGroup](err)
+		return listfilter.Fail[RateGroup](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *RateGroupFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *RateGroupResult) ([]RateGroup, *string) { return r.RateGroups, r.Cursor },
-		func(x RateGroup) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[RateGroupFilterParameters, RateGroupResult, RateGroup]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *RateGroupResult) ([]RateGroup, *string) { return r.RateGroups, r.Cursor },
+		Key:  func(x RateGroup) string { return x.ID },
+	})
 }
 
 // AddRates calls rates/add: Add rates.
@@ -2034,20 +2106,21 @@ func DeleteRates(ctx context.Context, h Caller, params RateDeleteParameters) (*U
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllRates(h Caller, params RateFilterParameters) *mews.Pager[Rate] {
 	op := mews.Operation{Name: "rates/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RateFilterParameters{params},
 		window[RateFilterParameters]{"UpdatedUtc", 3, func(q *RateFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *RateFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Rate](err)
+		return listfilter.Fail[Rate](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *RateFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *RateResult) ([]Rate, *string) { return r.Rates, r.Cursor },
-		func(x Rate) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[RateFilterParameters, RateResult, Rate]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *RateResult) ([]Rate, *string) { return r.Rates, r.Cursor },
+		Key:  func(x Rate) string { return x.ID },
+	})
 }
 
 // GetPricingRates calls rates/getPricing: Get rate pricing.
@@ -2111,20 +2184,21 @@ func UpdatePriceRates(ctx context.Context, h Caller, params RatePriceUpdateParam
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllReservationGroups(h Caller, params ReservationGroupFilterParameters) *mews.Pager[ReservationGroup] {
 	op := mews.Operation{Name: "reservationGroups/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ReservationGroupFilterParameters{params},
 		window[ReservationGroupFilterParameters]{"UpdatedUtc", 3, func(q *ReservationGroupFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ReservationGroupFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ReservationGroup](err)
+		return listfilter.Fail[ReservationGroup](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ReservationGroupFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ReservationGroupResult) ([]ReservationGroup, *string) { return r.ReservationGroups, r.Cursor },
-		func(x ReservationGroup) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ReservationGroupFilterParameters, ReservationGroupResult, ReservationGroup]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ReservationGroupResult) ([]ReservationGroup, *string) { return r.ReservationGroups, r.Cursor },
+		Key:  func(x ReservationGroup) string { return x.ID },
+	})
 }
 
 // AddReservations calls reservations/add: Add reservations.
@@ -2211,10 +2285,10 @@ func DeleteCompanionReservations(ctx context.Context, h Caller, params Companion
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: ActualEndUtc 3, ActualStartUtc 3, CollidingUtc 3, CreatedUtc 3, ScheduledEndUtc 3, ScheduledStartUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
-func GetAllReservations(h Caller, params ReservationServiceOrderFilterParameters) *mews.Pager[Reservation] {
+func GetAllReservations(h Caller, params ReservationServiceOrderFilterParameters) *mews.Pager[reservations.Reservation] {
 	op := mews.Operation{Name: "reservations/getAll/2023-06-06", Safety: mews.Read}
 	qs, err := windows(op.Name, []ReservationServiceOrderFilterParameters{params},
 		window[ReservationServiceOrderFilterParameters]{"ActualEndUtc", 3, func(q *ReservationServiceOrderFilterParameters) *mews.TimeInterval { return q.ActualEndUtc }, func(q *ReservationServiceOrderFilterParameters, w mews.TimeInterval) { q.ActualEndUtc = &w }},
@@ -2225,12 +2299,15 @@ func GetAllReservations(h Caller, params ReservationServiceOrderFilterParameters
 		window[ReservationServiceOrderFilterParameters]{"ScheduledStartUtc", 3, func(q *ReservationServiceOrderFilterParameters) *mews.TimeInterval { return q.ScheduledStartUtc }, func(q *ReservationServiceOrderFilterParameters, w mews.TimeInterval) { q.ScheduledStartUtc = &w }},
 		window[ReservationServiceOrderFilterParameters]{"UpdatedUtc", 3, func(q *ReservationServiceOrderFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ReservationServiceOrderFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Reservation](err)
+		return listfilter.Fail[reservations.Reservation](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ReservationServiceOrderFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ReservationServiceOrderResult) ([]Reservation, *string) { return r.Reservations, r.Cursor },
-		func(x Reservation) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ReservationServiceOrderFilterParameters, ReservationServiceOrderResult, reservations.Reservation]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ReservationServiceOrderResult) ([]reservations.Reservation, *string) {
+			return r.Reservations, r.Cursor
+		},
+		Key: func(x reservations.Reservation) string { return x.ID },
+	})
 }
 
 // GetChannelManagerDetailsReservations calls reservations/getChannelManagerDetails: Get reservation channel manager details.
@@ -2373,23 +2450,24 @@ func DeleteResourceAccessTokens(ctx context.Context, h Caller, params ResourceAc
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CollidingUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
-func GetAllResourceAccessTokens(h Caller, params ResourceAccessTokenFilterParameters) *mews.Pager[ResourceAccessToken] {
+func GetAllResourceAccessTokens(h Caller, params ResourceAccessTokenFilterParameters) *mews.Pager[pins.Credential] {
 	op := mews.Operation{Name: "resourceAccessTokens/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceAccessTokenFilterParameters{params},
 		window[ResourceAccessTokenFilterParameters]{"CollidingUtc", 3, func(q *ResourceAccessTokenFilterParameters) *mews.TimeInterval { return q.CollidingUtc }, func(q *ResourceAccessTokenFilterParameters, w mews.TimeInterval) { q.CollidingUtc = &w }},
 		window[ResourceAccessTokenFilterParameters]{"UpdatedUtc", 3, func(q *ResourceAccessTokenFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceAccessTokenFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ResourceAccessToken](err)
+		return listfilter.Fail[pins.Credential](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceAccessTokenFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceAccessTokenResult) ([]ResourceAccessToken, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[ResourceAccessTokenFilterParameters, ResourceAccessTokenResult, pins.Credential]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceAccessTokenResult) ([]pins.Credential, *string) {
 			return r.ResourceAccessTokens, r.Cursor
 		},
-		func(x ResourceAccessToken) string { return x.ID })
+		Key: func(x pins.Credential) string { return x.ID },
+	})
 }
 
 // UpdateResourceAccessTokens calls resourceAccessTokens/update: Update resource access tokens.
@@ -2444,8 +2522,8 @@ func DeleteResourceBlocks(ctx context.Context, h Caller, params ResourceBlockDel
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CollidingUtc 3, CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[ResourceBlock] {
 	op := mews.Operation{Name: "resourceBlocks/getAll", Safety: mews.Read}
@@ -2454,12 +2532,13 @@ func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[
 		window[ResourceBlockParameters]{"CreatedUtc", 3, func(q *ResourceBlockParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *ResourceBlockParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[ResourceBlockParameters]{"UpdatedUtc", 3, func(q *ResourceBlockParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceBlockParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ResourceBlock](err)
+		return listfilter.Fail[ResourceBlock](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceBlockParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceBlockResult) ([]ResourceBlock, *string) { return r.ResourceBlocks, r.Cursor },
-		func(x ResourceBlock) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ResourceBlockParameters, ResourceBlockResult, ResourceBlock]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceBlockResult) ([]ResourceBlock, *string) { return r.ResourceBlocks, r.Cursor },
+		Key:  func(x ResourceBlock) string { return x.ID },
+	})
 }
 
 // GetAllResourceCategories calls resourceCategories/getAll: Get all resource categories.
@@ -2468,20 +2547,21 @@ func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceCategories(h Caller, params ResourceCategoryFilterParameters) *mews.Pager[ResourceCategory] {
 	op := mews.Operation{Name: "resourceCategories/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryFilterParameters{params},
 		window[ResourceCategoryFilterParameters]{"UpdatedUtc", 3, func(q *ResourceCategoryFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceCategoryFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ResourceCategory](err)
+		return listfilter.Fail[ResourceCategory](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceCategoryResult) ([]ResourceCategory, *string) { return r.ResourceCategories, r.Cursor },
-		func(x ResourceCategory) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ResourceCategoryFilterParameters, ResourceCategoryResult, ResourceCategory]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceCategoryResult) ([]ResourceCategory, *string) { return r.ResourceCategories, r.Cursor },
+		Key:  func(x ResourceCategory) string { return x.ID },
+	})
 }
 
 // GetAllResourceCategoryAssignments calls resourceCategoryAssignments/getAll: Get all resource category assignments.
@@ -2490,20 +2570,21 @@ func GetAllResourceCategories(h Caller, params ResourceCategoryFilterParameters)
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllResourceCategoryAssignments(h Caller, params ResourceCategoryAssignmentFilterParameters) *mews.Pager[ResourceCategoryAssignment] {
 	op := mews.Operation{Name: "resourceCategoryAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryAssignmentFilterParameters{params})
 	if err != nil {
-		return failed[ResourceCategoryAssignment](err)
+		return listfilter.Fail[ResourceCategoryAssignment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceCategoryAssignmentResult) ([]ResourceCategoryAssignment, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[ResourceCategoryAssignmentFilterParameters, ResourceCategoryAssignmentResult, ResourceCategoryAssignment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceCategoryAssignmentResult) ([]ResourceCategoryAssignment, *string) {
 			return r.ResourceCategoryAssignments, r.Cursor
 		},
-		func(x ResourceCategoryAssignment) string { return x.ID })
+		Key: func(x ResourceCategoryAssignment) string { return x.ID },
+	})
 }
 
 // GetAllResourceCategoryImageAssignments calls resourceCategoryImageAssignments/getAll: Get all resource category image assignments.
@@ -2512,20 +2593,21 @@ func GetAllResourceCategoryAssignments(h Caller, params ResourceCategoryAssignme
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllResourceCategoryImageAssignments(h Caller, params ResourceCategoryImageAssignmentFilterParameters) *mews.Pager[ResourceCategoryImageAssignment] {
 	op := mews.Operation{Name: "resourceCategoryImageAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceCategoryImageAssignmentFilterParameters{params})
 	if err != nil {
-		return failed[ResourceCategoryImageAssignment](err)
+		return listfilter.Fail[ResourceCategoryImageAssignment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryImageAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceCategoryImageAssignmentResult) ([]ResourceCategoryImageAssignment, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[ResourceCategoryImageAssignmentFilterParameters, ResourceCategoryImageAssignmentResult, ResourceCategoryImageAssignment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceCategoryImageAssignmentResult) ([]ResourceCategoryImageAssignment, *string) {
 			return r.ResourceCategoryImageAssignments, r.Cursor
 		},
-		func(x ResourceCategoryImageAssignment) string { return x.ID })
+		Key: func(x ResourceCategoryImageAssignment) string { return x.ID },
+	})
 }
 
 // GetAllResourceFeatureAssignments calls resourceFeatureAssignments/getAll: Get all resource feature assignments.
@@ -2534,22 +2616,23 @@ func GetAllResourceCategoryImageAssignments(h Caller, params ResourceCategoryIma
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceFeatureAssignments(h Caller, params ResourceFeatureAssignmentFilterParameters) *mews.Pager[ResourceFeatureAssignment] {
 	op := mews.Operation{Name: "resourceFeatureAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFeatureAssignmentFilterParameters{params},
 		window[ResourceFeatureAssignmentFilterParameters]{"UpdatedUtc", 3, func(q *ResourceFeatureAssignmentFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceFeatureAssignmentFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ResourceFeatureAssignment](err)
+		return listfilter.Fail[ResourceFeatureAssignment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFeatureAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceFeatureAssignmentResult) ([]ResourceFeatureAssignment, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[ResourceFeatureAssignmentFilterParameters, ResourceFeatureAssignmentResult, ResourceFeatureAssignment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceFeatureAssignmentResult) ([]ResourceFeatureAssignment, *string) {
 			return r.ResourceFeatureAssignments, r.Cursor
 		},
-		func(x ResourceFeatureAssignment) string { return x.ID })
+		Key: func(x ResourceFeatureAssignment) string { return x.ID },
+	})
 }
 
 // GetAllResourceFeatures calls resourceFeatures/getAll: Get all resource features.
@@ -2558,20 +2641,21 @@ func GetAllResourceFeatureAssignments(h Caller, params ResourceFeatureAssignment
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllResourceFeatures(h Caller, params ResourceFeatureFilterParameters) *mews.Pager[ResourceFeature] {
 	op := mews.Operation{Name: "resourceFeatures/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFeatureFilterParameters{params},
 		window[ResourceFeatureFilterParameters]{"UpdatedUtc", 3, func(q *ResourceFeatureFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceFeatureFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ResourceFeature](err)
+		return listfilter.Fail[ResourceFeature](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFeatureFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceFeatureResult) ([]ResourceFeature, *string) { return r.ResourceFeatures, r.Cursor },
-		func(x ResourceFeature) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ResourceFeatureFilterParameters, ResourceFeatureResult, ResourceFeature]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceFeatureResult) ([]ResourceFeature, *string) { return r.ResourceFeatures, r.Cursor },
+		Key:  func(x ResourceFeature) string { return x.ID },
+	})
 }
 
 // GetAllResources calls resources/getAll: Get all resources.
@@ -2581,21 +2665,22 @@ func GetAllResourceFeatures(h Caller, params ResourceFeatureFilterParameters) *m
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: CreatedUtc 3, UpdatedUtc 3) are split into windows, and each item is yielded once.
-func GetAllResources(h Caller, params ResourceFilterParameters) *mews.Pager[Resource] {
+func GetAllResources(h Caller, params ResourceFilterParameters) *mews.Pager[properties.Resource] {
 	op := mews.Operation{Name: "resources/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ResourceFilterParameters{params},
 		window[ResourceFilterParameters]{"CreatedUtc", 3, func(q *ResourceFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *ResourceFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[ResourceFilterParameters]{"UpdatedUtc", 3, func(q *ResourceFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ResourceFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Resource](err)
+		return listfilter.Fail[properties.Resource](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ResourceResult) ([]Resource, *string) { return r.Resources, r.Cursor },
-		func(x Resource) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ResourceFilterParameters, ResourceResult, properties.Resource]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ResourceResult) ([]properties.Resource, *string) { return r.Resources, r.Cursor },
+		Key:  func(x properties.Resource) string { return x.ID },
+	})
 }
 
 // GetOccupancyStateResources calls resources/getOccupancyState: Get resources' occupancy state.
@@ -2648,18 +2733,19 @@ func ClearRestrictions(ctx context.Context, h Caller, params ClearRestrictionPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 func GetAllRestrictions(h Caller, params RestrictionFilterParameters) *mews.Pager[Restriction] {
 	op := mews.Operation{Name: "restrictions/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []RestrictionFilterParameters{params})
 	if err != nil {
-		return failed[Restriction](err)
+		return listfilter.Fail[Restriction](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *RestrictionFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *RestrictionResult) ([]Restriction, *string) { return r.Restrictions, r.Cursor },
-		func(x Restriction) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[RestrictionFilterParameters, RestrictionResult, Restriction]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *RestrictionResult) ([]Restriction, *string) { return r.Restrictions, r.Cursor },
+		Key:  func(x Restriction) string { return x.ID },
+	})
 }
 
 // SetRestrictions calls restrictions/set: Set restrictions.
@@ -2686,13 +2772,20 @@ func SetRestrictions(ctx context.Context, h Caller, params SetRestrictionParamet
 //
 // Safety: Read.
 //
-// Mews limits the intervals UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllRules(ctx context.Context, h Caller, params RuleFilterParameters) (*RuleResult, error) {
-	var out RuleResult
-	if err := call(ctx, h, mews.Operation{Name: "rules/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds Rules and the data they refer to, and the walk goes on while Rules is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllRules(h Caller, params RuleFilterParameters) *mews.Pager[RuleResult] {
+	op := mews.Operation{Name: "rules/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []RuleFilterParameters{params},
+		window[RuleFilterParameters]{"UpdatedUtc", 3, func(q *RuleFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *RuleFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[RuleResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[RuleFilterParameters, RuleResult, RuleResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *RuleResult) ([]RuleResult, *string) { return []RuleResult{*r}, r.Cursor },
+		Size: func(rs []RuleResult) int { return len(rs[0].Rules) },
+	})
 }
 
 // AddServiceOrderNotes calls serviceOrderNotes/add: Add service order notes.
@@ -2728,20 +2821,21 @@ func DeleteServiceOrderNotes(ctx context.Context, h Caller, params ServiceOrderN
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllServiceOrderNotes(h Caller, params ServiceOrderNoteFilterParameters) *mews.Pager[OrderNote] {
 	op := mews.Operation{Name: "serviceOrderNotes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ServiceOrderNoteFilterParameters{params},
 		window[ServiceOrderNoteFilterParameters]{"UpdatedUtc", 3, func(q *ServiceOrderNoteFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ServiceOrderNoteFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[OrderNote](err)
+		return listfilter.Fail[OrderNote](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceOrderNoteFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ServiceOrderNoteResult) ([]OrderNote, *string) { return r.ServiceOrderNotes, r.Cursor },
-		func(x OrderNote) string { return deref(x.ID) })
+	return listfilter.Pager(h, listfilter.GetAll[ServiceOrderNoteFilterParameters, ServiceOrderNoteResult, OrderNote]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ServiceOrderNoteResult) ([]OrderNote, *string) { return r.ServiceOrderNotes, r.Cursor },
+		Key:  func(x OrderNote) string { return deref(x.ID) },
+	})
 }
 
 // UpdateServiceOrderNotes calls serviceOrderNotes/update: Update service order notes.
@@ -2778,8 +2872,8 @@ func ClearServiceOverbookingLimits(ctx context.Context, h Caller, params Service
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 //
 // Restricted: Mews grants this operation to selected partners only.
@@ -2788,14 +2882,15 @@ func GetAllServiceOverbookingLimits(h Caller, params ServiceOverbookingLimitFilt
 	qs, err := windows(op.Name, []ServiceOverbookingLimitFilterParameters{params},
 		window[ServiceOverbookingLimitFilterParameters]{"UpdatedUtc", 3, func(q *ServiceOverbookingLimitFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ServiceOverbookingLimitFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[ServiceOverbookingLimit](err)
+		return listfilter.Fail[ServiceOverbookingLimit](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceOverbookingLimitFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ServiceOverbookingLimitResult) ([]ServiceOverbookingLimit, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[ServiceOverbookingLimitFilterParameters, ServiceOverbookingLimitResult, ServiceOverbookingLimit]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ServiceOverbookingLimitResult) ([]ServiceOverbookingLimit, *string) {
 			return r.ServiceOverbookingLimits, r.Cursor
 		},
-		func(x ServiceOverbookingLimit) string { return x.ID })
+		Key: func(x ServiceOverbookingLimit) string { return x.ID },
+	})
 }
 
 // SetServiceOverbookingLimits calls serviceOverbookingLimits/set: Set service overbooking limits.
@@ -2820,20 +2915,21 @@ func SetServiceOverbookingLimits(ctx context.Context, h Caller, params ServiceOv
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
-func GetAllServices(h Caller, params ServiceFilterParameters) *mews.Pager[Service] {
+func GetAllServices(h Caller, params ServiceFilterParameters) *mews.Pager[properties.Service] {
 	op := mews.Operation{Name: "services/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []ServiceFilterParameters{params},
 		window[ServiceFilterParameters]{"UpdatedUtc", 3, func(q *ServiceFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *ServiceFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Service](err)
+		return listfilter.Fail[properties.Service](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *ServiceResult) ([]Service, *string) { return r.Services, r.Cursor },
-		func(x Service) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[ServiceFilterParameters, ServiceResult, properties.Service]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *ServiceResult) ([]properties.Service, *string) { return r.Services, r.Cursor },
+		Key:  func(x properties.Service) string { return x.ID },
+	})
 }
 
 // GetAvailabilityServices calls services/getAvailability: Get service availability.
@@ -2883,22 +2979,23 @@ func UpdateAvailabilityServices(ctx context.Context, h Caller, params ServiceAva
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllSourceAssignments(h Caller, params SourceAssignmentFilterParameters) *mews.Pager[SourceAssignment] {
 	op := mews.Operation{Name: "sourceAssignments/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []SourceAssignmentFilterParameters{params},
 		window[SourceAssignmentFilterParameters]{"UpdatedUtc", 3, func(q *SourceAssignmentFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *SourceAssignmentFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[SourceAssignment](err)
+		return listfilter.Fail[SourceAssignment](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *SourceAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *SourceAssignmentResult) ([]SourceAssignment, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[SourceAssignmentFilterParameters, SourceAssignmentResult, SourceAssignment]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *SourceAssignmentResult) ([]SourceAssignment, *string) {
 			return r.SourceAssignments, cursorOf(r.Cursor)
 		},
-		func(x SourceAssignment) string { return x.ID })
+		Key: func(x SourceAssignment) string { return x.ID },
+	})
 }
 
 // GetAllSourceAssignmentsV20240920 calls sourceAssignments/getAll/2024-09-20: Get all source assignments (ver 2024-09-20).
@@ -2907,8 +3004,8 @@ func GetAllSourceAssignments(h Caller, params SourceAssignmentFilterParameters) 
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 1) are split into windows, and each item is yielded once.
 //
 // Restricted: Mews grants this operation to selected partners only.
@@ -2917,14 +3014,15 @@ func GetAllSourceAssignmentsV20240920(h Caller, params SourceAssignmentFilterPar
 	qs, err := windows(op.Name, []SourceAssignmentFilterParametersV20240920{params},
 		window[SourceAssignmentFilterParametersV20240920]{"UpdatedUtc", 1, func(q *SourceAssignmentFilterParametersV20240920) *mews.TimeInterval { return q.UpdatedUtc }, func(q *SourceAssignmentFilterParametersV20240920, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[SourceAssignmentV20240920](err)
+		return listfilter.Fail[SourceAssignmentV20240920](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *SourceAssignmentFilterParametersV20240920, lim Limitation) { q.Limitation = lim },
-		func(r *SourceAssignmentResultV20240920) ([]SourceAssignmentV20240920, *string) {
+	return listfilter.Pager(h, listfilter.GetAll[SourceAssignmentFilterParametersV20240920, SourceAssignmentResultV20240920, SourceAssignmentV20240920]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *SourceAssignmentResultV20240920) ([]SourceAssignmentV20240920, *string) {
 			return r.SourceAssignments, r.Cursor
 		},
-		func(x SourceAssignmentV20240920) string { return x.ID })
+		Key: func(x SourceAssignmentV20240920) string { return x.ID },
+	})
 }
 
 // GetAllSources calls sources/getAll: Get all sources.
@@ -2933,20 +3031,21 @@ func GetAllSourceAssignmentsV20240920(h Caller, params SourceAssignmentFilterPar
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllSources(h Caller, params SourceFilterParameters) *mews.Pager[Source] {
 	op := mews.Operation{Name: "sources/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []SourceFilterParameters{params},
 		window[SourceFilterParameters]{"UpdatedUtc", 3, func(q *SourceFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *SourceFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[Source](err)
+		return listfilter.Fail[Source](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *SourceFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *SourceResult) ([]Source, *string) { return r.Sources, r.Cursor },
-		func(x Source) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[SourceFilterParameters, SourceResult, Source]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *SourceResult) ([]Source, *string) { return r.Sources, r.Cursor },
+		Key:  func(x Source) string { return x.ID },
+	})
 }
 
 // AddTasks calls tasks/add: Add task.
@@ -2983,8 +3082,8 @@ func CloseTasks(ctx context.Context, h Caller, params CloseTaskParameters) (*Uni
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: ClosedUtc 3, CreatedUtc 3, DeadlineUtc 3) are split into windows, and each item is yielded once.
 func GetAllTasks(h Caller, params TaskFilterParameters) *mews.Pager[Task] {
 	op := mews.Operation{Name: "tasks/getAll", Safety: mews.Read}
@@ -2993,12 +3092,13 @@ func GetAllTasks(h Caller, params TaskFilterParameters) *mews.Pager[Task] {
 		window[TaskFilterParameters]{"CreatedUtc", 3, func(q *TaskFilterParameters) *mews.TimeInterval { return q.CreatedUtc }, func(q *TaskFilterParameters, w mews.TimeInterval) { q.CreatedUtc = &w }},
 		window[TaskFilterParameters]{"DeadlineUtc", 3, func(q *TaskFilterParameters) *mews.TimeInterval { return q.DeadlineUtc }, func(q *TaskFilterParameters, w mews.TimeInterval) { q.DeadlineUtc = &w }})
 	if err != nil {
-		return failed[Task](err)
+		return listfilter.Fail[Task](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *TaskFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *TaskResult) ([]Task, *string) { return r.Tasks, r.Cursor },
-		func(x Task) string { return deref(x.ID) })
+	return listfilter.Pager(h, listfilter.GetAll[TaskFilterParameters, TaskResult, Task]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *TaskResult) ([]Task, *string) { return r.Tasks, r.Cursor },
+		Key:  func(x Task) string { return deref(x.ID) },
+	})
 }
 
 // GetAllTaxEnvironments calls taxEnvironments/getAll: Get all tax environments.
@@ -3059,20 +3159,21 @@ func DeleteVoucherCodes(ctx context.Context, h Caller, params MultipleVoucherCod
 //
 // Safety: Read.
 //
-// The result is a Pager: params.Limitation.Count, when set, is the page size, and
-// params.Limitation.Cursor resumes a listing.
+// The result is a Pager: params.PageSize is the page size and params.Cursor resumes
+// a listing; the pager fills Limitation.
 // Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each item is yielded once.
 func GetAllVoucherCodes(h Caller, params VoucherCodeFilterParameters) *mews.Pager[VoucherCode] {
 	op := mews.Operation{Name: "voucherCodes/getAll", Safety: mews.Read}
 	qs, err := windows(op.Name, []VoucherCodeFilterParameters{params},
 		window[VoucherCodeFilterParameters]{"UpdatedUtc", 3, func(q *VoucherCodeFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *VoucherCodeFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
 	if err != nil {
-		return failed[VoucherCode](err)
+		return listfilter.Fail[VoucherCode](err)
 	}
-	return pager(h, op, qs, params.Limitation,
-		func(q *VoucherCodeFilterParameters, lim Limitation) { q.Limitation = lim },
-		func(r *VoucherCodeResult) ([]VoucherCode, *string) { return r.VoucherCodes, r.Cursor },
-		func(x VoucherCode) string { return x.ID })
+	return listfilter.Pager(h, listfilter.GetAll[VoucherCodeFilterParameters, VoucherCodeResult, VoucherCode]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *VoucherCodeResult) ([]VoucherCode, *string) { return r.VoucherCodes, r.Cursor },
+		Key:  func(x VoucherCode) string { return x.ID },
+	})
 }
 
 // AddVouchers calls vouchers/add: Add vouchers.
@@ -3107,13 +3208,20 @@ func DeleteVouchers(ctx context.Context, h Caller, params MultipleVoucherDeleteP
 //
 // Safety: Read.
 //
-// Mews limits the intervals UpdatedUtc (3 months); this operation does not page, so it sends them as given.
-func GetAllVouchers(ctx context.Context, h Caller, params VoucherFilterParameters) (*VoucherResult, error) {
-	var out VoucherResult
-	if err := call(ctx, h, mews.Operation{Name: "vouchers/getAll", Safety: mews.Read}, &params, &out); err != nil {
-		return nil, err
+// The result is a Pager of whole responses, one per page: a response holds Vouchers and the data they refer to, and the walk goes on while Vouchers is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.
+// Time filters longer than Mews accepts (in months: UpdatedUtc 3) are split into windows, and each window is paged in turn (an item that falls into two windows is in a response of each).
+func GetAllVouchers(h Caller, params VoucherFilterParameters) *mews.Pager[VoucherResult] {
+	op := mews.Operation{Name: "vouchers/getAll", Safety: mews.Read}
+	qs, err := windows(op.Name, []VoucherFilterParameters{params},
+		window[VoucherFilterParameters]{"UpdatedUtc", 3, func(q *VoucherFilterParameters) *mews.TimeInterval { return q.UpdatedUtc }, func(q *VoucherFilterParameters, w mews.TimeInterval) { q.UpdatedUtc = &w }})
+	if err != nil {
+		return listfilter.Fail[VoucherResult](err)
 	}
-	return &out, nil
+	return listfilter.Pager(h, listfilter.GetAll[VoucherFilterParameters, VoucherResult, VoucherResult]{
+		Operation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,
+		Read: func(r *VoucherResult) ([]VoucherResult, *string) { return []VoucherResult{*r}, r.Cursor },
+		Size: func(rs []VoucherResult) int { return len(rs[0].Vouchers) },
+	})
 }
 
 // UpdateVouchers calls vouchers/update: Update vouchers.
@@ -3148,7 +3256,7 @@ var operations = []operationInfo{
 	{Name: "availabilityAdjustments/getAll", Func: "GetAllAvailabilityAdjustments", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "availabilityBlocks/add", Func: "AddAvailabilityBlocks", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "availabilityBlocks/delete", Func: "DeleteAvailabilityBlocks", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "availabilityBlocks/getAll", Func: "GetAllAvailabilityBlocks", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "availabilityBlocks/getAll", Func: "GetAllAvailabilityBlocks", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "availabilityBlocks/update", Func: "UpdateAvailabilityBlocks", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "billingAutomationPaymentPlans/add", Func: "AddBillingAutomationPaymentPlans", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: true},
 	{Name: "billingAutomations/add", Func: "AddBillingAutomations", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
@@ -3178,7 +3286,7 @@ var operations = []operationInfo{
 	{Name: "companies/delete", Func: "DeleteCompanies", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "companies/getAll", Func: "GetAllCompanies", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "companies/update", Func: "UpdateCompanies", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "companionships/getAll", Func: "GetAllCompanionships", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "companionships/getAll", Func: "GetAllCompanionships", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "companyContracts/add", Func: "AddCompanyContracts", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "companyContracts/delete", Func: "DeleteCompanyContracts", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "companyContracts/getAll", Func: "GetAllCompanyContracts", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
@@ -3233,7 +3341,7 @@ var operations = []operationInfo{
 	{Name: "orderItems/getAll", Func: "GetAllOrderItems", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "orders/add", Func: "AddOrders", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "outletBills/add", Func: "AddOutletBills", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "outletItems/getAll", Func: "GetAllOutletItems", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "outletItems/getAll", Func: "GetAllOutletItems", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "outlets/getAll", Func: "GetAllOutlets", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "paymentMethodRequests/add", Func: "AddPaymentMethodRequests", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: true},
 	{Name: "paymentPlans/add", Func: "AddPaymentPlans", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: true},
@@ -3249,7 +3357,7 @@ var operations = []operationInfo{
 	{Name: "productCategories/getAll", Func: "GetAllProductCategories", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "productServiceOrders/getAll", Func: "GetAllProductServiceOrders", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "products/delete", Func: "DeleteProducts", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "products/getAll", Func: "GetAllProducts", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "products/getAll", Func: "GetAllProducts", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "products/getPricing", Func: "GetPricingProducts", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: true},
 	{Name: "products/updatePrice", Func: "UpdatePriceProducts", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "rateGroups/getAll", Func: "GetAllRateGroups", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
@@ -3293,7 +3401,7 @@ var operations = []operationInfo{
 	{Name: "restrictions/clear", Func: "ClearRestrictions", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "restrictions/getAll", Func: "GetAllRestrictions", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "restrictions/set", Func: "SetRestrictions", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "rules/getAll", Func: "GetAllRules", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "rules/getAll", Func: "GetAllRules", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "serviceOrderNotes/add", Func: "AddServiceOrderNotes", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "serviceOrderNotes/delete", Func: "DeleteServiceOrderNotes", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "serviceOrderNotes/getAll", Func: "GetAllServiceOrderNotes", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
@@ -3318,6 +3426,6 @@ var operations = []operationInfo{
 	{Name: "voucherCodes/getAll", Func: "GetAllVoucherCodes", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "vouchers/add", Func: "AddVouchers", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 	{Name: "vouchers/delete", Func: "DeleteVouchers", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
-	{Name: "vouchers/getAll", Func: "GetAllVouchers", Safety: mews.Read, SafetyReason: "", Paged: false, Restricted: false},
+	{Name: "vouchers/getAll", Func: "GetAllVouchers", Safety: mews.Read, SafetyReason: "", Paged: true, Restricted: false},
 	{Name: "vouchers/update", Func: "UpdateVouchers", Safety: mews.Write, SafetyReason: "", Paged: false, Restricted: false},
 }

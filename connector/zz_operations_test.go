@@ -2,7 +2,11 @@
 
 package connector
 
-import "context"
+import (
+	"context"
+
+	"github.com/mewskit/mews-go/properties"
+)
 
 // operationCalls builds each operation's params from a request example and sends it.
 var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) (any, error){
@@ -21,11 +25,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteAccountNotes(ctx, h, p)
 	},
 	"accountNotes/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AccountNoteFilterParameters
+		var p struct {
+			AccountNoteFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAccountNotes(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAccountNotes(h, p.AccountNoteFilterParameters).Collect(ctx)
 	},
 	"accountNotes/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleAccountNoteUpdateParameters
@@ -35,11 +45,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateAccountNotes(ctx, h, p)
 	},
 	"accountingCategories/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AccountingCategoryFilterParameters
+		var p struct {
+			AccountingCategoryFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAccountingCategories(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAccountingCategories(h, p.AccountingCategoryFilterParameters).Collect(ctx)
 	},
 	"accountingItems/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleAccountingItemsUpdateParameters
@@ -84,11 +100,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteAddresses(ctx, h, p)
 	},
 	"addresses/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AddressFilterParameters
+		var p struct {
+			AddressFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAddresses(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAddresses(h, p.AddressFilterParameters).Collect(ctx)
 	},
 	"addresses/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleAddressUpdateParameters
@@ -98,18 +120,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateAddresses(ctx, h, p)
 	},
 	"ageCategories/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AgeCategoryParameters
+		var p struct {
+			AgeCategoryParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAgeCategories(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAgeCategories(h, p.AgeCategoryParameters).Collect(ctx)
 	},
 	"availabilityAdjustments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AvailabilityAdjustmentParameters
+		var p struct {
+			AvailabilityAdjustmentParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAvailabilityAdjustments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAvailabilityAdjustments(h, p.AvailabilityAdjustmentParameters).Collect(ctx)
 	},
 	"availabilityBlocks/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleAvailabilityBlockAddParameters
@@ -126,11 +160,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteAvailabilityBlocks(ctx, h, p)
 	},
 	"availabilityBlocks/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p AvailabilityBlockParameters
+		var p struct {
+			AvailabilityBlockParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllAvailabilityBlocks(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllAvailabilityBlocks(h, p.AvailabilityBlockParameters).Collect(ctx)
 	},
 	"availabilityBlocks/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleAvailabilityBlockUpdateParameters
@@ -161,11 +201,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteBillingAutomations(ctx, h, p)
 	},
 	"billingAutomations/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p BillingAutomationFilterParameters
+		var p struct {
+			BillingAutomationFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllBillingAutomations(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllBillingAutomations(h, p.BillingAutomationFilterParameters).Collect(ctx)
 	},
 	"billingAutomations/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleBillingAutomationUpdateParameters
@@ -203,11 +249,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteBills(ctx, h, p)
 	},
 	"bills/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p BillFilterParameters
+		var p struct {
+			BillFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllBills(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllBills(h, p.BillFilterParameters).Collect(ctx)
 	},
 	"bills/getPdf": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p BillPdfParameters
@@ -224,18 +276,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateBills(ctx, h, p)
 	},
 	"businessSegments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p BusinessSegmentFilterParameters
+		var p struct {
+			BusinessSegmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllBusinessSegments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllBusinessSegments(h, p.BusinessSegmentFilterParameters).Collect(ctx)
 	},
 	"cancellationPolicies/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CancellationPolicyFilterParameters
+		var p struct {
+			CancellationPolicyFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCancellationPolicies(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCancellationPolicies(h, p.CancellationPolicyFilterParameters).Collect(ctx)
 	},
 	"cancellationPolicies/getByRates": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p CancellationPolicyByRateParameters
@@ -252,18 +316,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return GetByReservationsCancellationPolicies(ctx, h, p)
 	},
 	"cashierTransactions/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CashierTransactionParameters
+		var p struct {
+			CashierTransactionParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCashierTransactions(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCashierTransactions(h, p.CashierTransactionParameters).Collect(ctx)
 	},
 	"cashiers/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CashierParameters
+		var p struct {
+			CashierParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCashiers(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCashiers(h, p.CashierParameters).Collect(ctx)
 	},
 	"commands/addKeyCutter": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p KeyCutterCommandParameters
@@ -322,11 +398,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteCompanies(ctx, h, p)
 	},
 	"companies/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CompanyFilterParameters
+		var p struct {
+			CompanyFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCompanies(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCompanies(h, p.CompanyFilterParameters).Collect(ctx)
 	},
 	"companies/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p CompanyUpdateParameters
@@ -336,11 +418,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateCompanies(ctx, h, p)
 	},
 	"companionships/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CompanionshipFilterParameters
+		var p struct {
+			CompanionshipFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCompanionships(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCompanionships(h, p.CompanionshipFilterParameters).Collect(ctx)
 	},
 	"companyContracts/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleCompanyContractAddParameters
@@ -357,11 +445,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteCompanyContracts(ctx, h, p)
 	},
 	"companyContracts/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CompanyContractFilterParameters
+		var p struct {
+			CompanyContractFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCompanyContracts(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCompanyContracts(h, p.CompanyContractFilterParameters).Collect(ctx)
 	},
 	"companyContracts/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleCompanyContractUpdateParameters
@@ -378,11 +472,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return GetConfiguration(ctx, h, p)
 	},
 	"counters/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CounterFilterParameters
+		var p struct {
+			CounterFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCounters(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCounters(h, p.CounterFilterParameters).Collect(ctx)
 	},
 	"countries/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p Parameters
@@ -413,11 +513,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DisableCreditCards(ctx, h, p)
 	},
 	"creditCards/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CreditCardFilterParameters
+		var p struct {
+			CreditCardFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCreditCards(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCreditCards(h, p.CreditCardFilterParameters).Collect(ctx)
 	},
 	"currencies/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p Parameters
@@ -441,18 +547,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return AddFileCustomers(ctx, h, p)
 	},
 	"customers/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CustomerFilterParameters
+		var p struct {
+			CustomerFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllCustomers(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllCustomers(h, p.CustomerFilterParameters).Collect(ctx)
 	},
 	"customers/getRelationships": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p CustomerRelationshipFilterParameters
+		var p struct {
+			CustomerRelationshipFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetRelationshipsCustomers(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetRelationshipsCustomers(h, p.CustomerRelationshipFilterParameters).Collect(ctx)
 	},
 	"customers/search": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p CustomerSearchParameters
@@ -469,11 +587,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateCustomers(ctx, h, p)
 	},
 	"departments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p DepartmentFilterParameters
+		var p struct {
+			DepartmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllDepartments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllDepartments(h, p.DepartmentFilterParameters).Collect(ctx)
 	},
 	"devices/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p Parameters
@@ -483,11 +607,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return GetAllDevices(ctx, h, p)
 	},
 	"enterprises/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p EnterpriseFilterParameters
+		var p struct {
+			EnterpriseFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllEnterprises(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllEnterprises(h, p.EnterpriseFilterParameters).Collect(ctx)
 	},
 	"exchangeRates/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p CurrencyAcceptanceFilterParameters
@@ -539,11 +669,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteIdentityDocuments(ctx, h, p)
 	},
 	"identityDocuments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p IdentityDocumentFilterParameters
+		var p struct {
+			IdentityDocumentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllIdentityDocuments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllIdentityDocuments(h, p.IdentityDocumentFilterParameters).Collect(ctx)
 	},
 	"identityDocuments/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleIdentityDocumentUpdateParameters
@@ -574,11 +710,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return GetTextsLanguages(ctx, h, p)
 	},
 	"ledgerBalances/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p LedgerBalanceParameters
+		var p struct {
+			LedgerBalanceParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllLedgerBalances(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllLedgerBalances(h, p.LedgerBalanceParameters).Collect(ctx)
 	},
 	"loyaltyMemberships/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleLoyaltyMembershipAddParameters
@@ -595,11 +737,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteLoyaltyMemberships(ctx, h, p)
 	},
 	"loyaltyMemberships/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p LoyaltyMembershipFilterParameters
+		var p struct {
+			LoyaltyMembershipFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllLoyaltyMemberships(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllLoyaltyMemberships(h, p.LoyaltyMembershipFilterParameters).Collect(ctx)
 	},
 	"loyaltyMemberships/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleLoyaltyMembershipUpdateParameters
@@ -623,11 +771,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteLoyaltyPrograms(ctx, h, p)
 	},
 	"loyaltyPrograms/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p LoyaltyProgramFilterParameters
+		var p struct {
+			LoyaltyProgramFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllLoyaltyPrograms(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllLoyaltyPrograms(h, p.LoyaltyProgramFilterParameters).Collect(ctx)
 	},
 	"loyaltyPrograms/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleLoyaltyProgramUpdateParameters
@@ -651,11 +805,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteLoyaltyTiers(ctx, h, p)
 	},
 	"loyaltyTiers/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p LoyaltyTierFilterParameters
+		var p struct {
+			LoyaltyTierFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllLoyaltyTiers(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllLoyaltyTiers(h, p.LoyaltyTierFilterParameters).Collect(ctx)
 	},
 	"loyaltyTiers/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleLoyaltyTierUpdateParameters
@@ -672,11 +832,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return AddMessageThreads(ctx, h, p)
 	},
 	"messageThreads/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p MessageThreadFilterParameters
+		var p struct {
+			MessageThreadFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllMessageThreads(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllMessageThreads(h, p.MessageThreadFilterParameters).Collect(ctx)
 	},
 	"messages/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleMessageAddParameters
@@ -686,11 +852,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return AddMessages(ctx, h, p)
 	},
 	"messages/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p MessageFilterParameters
+		var p struct {
+			MessageFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllMessages(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllMessages(h, p.MessageFilterParameters).Collect(ctx)
 	},
 	"orderItems/cancel": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p CancelOrderItemParameters
@@ -700,11 +872,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return CancelOrderItems(ctx, h, p)
 	},
 	"orderItems/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p OrderItemFilterParameters
+		var p struct {
+			OrderItemFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllOrderItems(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllOrderItems(h, p.OrderItemFilterParameters).Collect(ctx)
 	},
 	"orders/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p OrderAdditionParameters
@@ -721,18 +899,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return AddOutletBills(ctx, h, p)
 	},
 	"outletItems/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p OutletItemsFilterParameters
+		var p struct {
+			OutletItemsFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllOutletItems(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllOutletItems(h, p.OutletItemsFilterParameters).Collect(ctx)
 	},
 	"outlets/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p OutletFilterParameters
+		var p struct {
+			OutletFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllOutlets(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllOutlets(h, p.OutletFilterParameters).Collect(ctx)
 	},
 	"paymentMethodRequests/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p PaymentMethodRequestAddParameters
@@ -763,11 +953,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return CancelPaymentRequests(ctx, h, p)
 	},
 	"paymentRequests/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p PaymentRequestFilterParameters
+		var p struct {
+			PaymentRequestFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllPaymentRequests(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllPaymentRequests(h, p.PaymentRequestFilterParameters).Collect(ctx)
 	},
 	"payments/addAlternative": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p AlternativePaymentParameters
@@ -791,11 +987,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return AddExternalPayments(ctx, h, p)
 	},
 	"payments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p PaymentFilterParameters
+		var p struct {
+			PaymentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllPayments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllPayments(h, p.PaymentFilterParameters).Collect(ctx)
 	},
 	"payments/refund": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p PaymentRefundParameters
@@ -812,18 +1014,30 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return GetAllByCustomersPreauthorizations(ctx, h, p)
 	},
 	"productCategories/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ProductCategoryFilterParameters
+		var p struct {
+			ProductCategoryFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllProductCategories(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllProductCategories(h, p.ProductCategoryFilterParameters).Collect(ctx)
 	},
 	"productServiceOrders/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ProductServiceOrderFilterParameters
+		var p struct {
+			ProductServiceOrderFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllProductServiceOrders(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllProductServiceOrders(h, p.ProductServiceOrderFilterParameters).Collect(ctx)
 	},
 	"products/delete": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ProductDeleteParameters
@@ -833,11 +1047,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteProducts(ctx, h, p)
 	},
 	"products/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ProductFilterParameters
+		var p struct {
+			ProductFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllProducts(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllProducts(h, p.ProductFilterParameters).Collect(ctx)
 	},
 	"products/getPricing": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ProductPricingFilterParameters
@@ -854,11 +1074,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdatePriceProducts(ctx, h, p)
 	},
 	"rateGroups/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p RateGroupFilterParameters
+		var p struct {
+			RateGroupFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllRateGroups(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllRateGroups(h, p.RateGroupFilterParameters).Collect(ctx)
 	},
 	"rates/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p RateAddParameters
@@ -875,11 +1101,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteRates(ctx, h, p)
 	},
 	"rates/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p RateFilterParameters
+		var p struct {
+			RateFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllRates(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllRates(h, p.RateFilterParameters).Collect(ctx)
 	},
 	"rates/getPricing": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p RatePricingFilterParameters
@@ -910,11 +1142,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdatePriceRates(ctx, h, p)
 	},
 	"reservationGroups/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ReservationGroupFilterParameters
+		var p struct {
+			ReservationGroupFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllReservationGroups(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllReservationGroups(h, p.ReservationGroupFilterParameters).Collect(ctx)
 	},
 	"reservations/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ReservationAdditionParameters
@@ -959,11 +1197,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteCompanionReservations(ctx, h, p)
 	},
 	"reservations/getAll/2023-06-06": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ReservationServiceOrderFilterParameters
+		var p struct {
+			ReservationServiceOrderFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllReservations(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllReservations(h, p.ReservationServiceOrderFilterParameters).Collect(ctx)
 	},
 	"reservations/getChannelManagerDetails": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ReservationsChannelManagerDetailsFilterParameters
@@ -1029,11 +1273,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteResourceAccessTokens(ctx, h, p)
 	},
 	"resourceAccessTokens/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceAccessTokenFilterParameters
+		var p struct {
+			ResourceAccessTokenFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceAccessTokens(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceAccessTokens(h, p.ResourceAccessTokenFilterParameters).Collect(ctx)
 	},
 	"resourceAccessTokens/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleResourceAccessTokenUpdateParameters
@@ -1057,53 +1307,95 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteResourceBlocks(ctx, h, p)
 	},
 	"resourceBlocks/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceBlockParameters
+		var p struct {
+			ResourceBlockParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceBlocks(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceBlocks(h, p.ResourceBlockParameters).Collect(ctx)
 	},
 	"resourceCategories/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceCategoryFilterParameters
+		var p struct {
+			ResourceCategoryFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceCategories(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceCategories(h, p.ResourceCategoryFilterParameters).Collect(ctx)
 	},
 	"resourceCategoryAssignments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceCategoryAssignmentFilterParameters
+		var p struct {
+			ResourceCategoryAssignmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceCategoryAssignments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceCategoryAssignments(h, p.ResourceCategoryAssignmentFilterParameters).Collect(ctx)
 	},
 	"resourceCategoryImageAssignments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceCategoryImageAssignmentFilterParameters
+		var p struct {
+			ResourceCategoryImageAssignmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceCategoryImageAssignments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceCategoryImageAssignments(h, p.ResourceCategoryImageAssignmentFilterParameters).Collect(ctx)
 	},
 	"resourceFeatureAssignments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceFeatureAssignmentFilterParameters
+		var p struct {
+			ResourceFeatureAssignmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceFeatureAssignments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceFeatureAssignments(h, p.ResourceFeatureAssignmentFilterParameters).Collect(ctx)
 	},
 	"resourceFeatures/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceFeatureFilterParameters
+		var p struct {
+			ResourceFeatureFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResourceFeatures(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResourceFeatures(h, p.ResourceFeatureFilterParameters).Collect(ctx)
 	},
 	"resources/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ResourceFilterParameters
+		var p struct {
+			ResourceFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllResources(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllResources(h, p.ResourceFilterParameters).Collect(ctx)
 	},
 	"resources/getOccupancyState": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ResourcesOccupancyStateFilterParameters
@@ -1127,11 +1419,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return ClearRestrictions(ctx, h, p)
 	},
 	"restrictions/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p RestrictionFilterParameters
+		var p struct {
+			RestrictionFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllRestrictions(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllRestrictions(h, p.RestrictionFilterParameters).Collect(ctx)
 	},
 	"restrictions/set": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p SetRestrictionParameters
@@ -1141,11 +1439,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return SetRestrictions(ctx, h, p)
 	},
 	"rules/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p RuleFilterParameters
+		var p struct {
+			RuleFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllRules(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllRules(h, p.RuleFilterParameters).Collect(ctx)
 	},
 	"serviceOrderNotes/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleServiceOrderNoteAddParameters
@@ -1162,11 +1466,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteServiceOrderNotes(ctx, h, p)
 	},
 	"serviceOrderNotes/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ServiceOrderNoteFilterParameters
+		var p struct {
+			ServiceOrderNoteFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllServiceOrderNotes(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllServiceOrderNotes(h, p.ServiceOrderNoteFilterParameters).Collect(ctx)
 	},
 	"serviceOrderNotes/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleServiceOrderNoteUpdateParameters
@@ -1183,11 +1493,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return ClearServiceOverbookingLimits(ctx, h, p)
 	},
 	"serviceOverbookingLimits/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ServiceOverbookingLimitFilterParameters
+		var p struct {
+			ServiceOverbookingLimitFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllServiceOverbookingLimits(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllServiceOverbookingLimits(h, p.ServiceOverbookingLimitFilterParameters).Collect(ctx)
 	},
 	"serviceOverbookingLimits/set": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ServiceOverbookingLimitSetParameters
@@ -1197,11 +1513,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return SetServiceOverbookingLimits(ctx, h, p)
 	},
 	"services/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p ServiceFilterParameters
+		var p struct {
+			ServiceFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllServices(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllServices(h, p.ServiceFilterParameters).Collect(ctx)
 	},
 	"services/getAvailability": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p ServiceAvailabilityFilterParameters
@@ -1225,25 +1547,43 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return UpdateAvailabilityServices(ctx, h, p)
 	},
 	"sourceAssignments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p SourceAssignmentFilterParameters
+		var p struct {
+			SourceAssignmentFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllSourceAssignments(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllSourceAssignments(h, p.SourceAssignmentFilterParameters).Collect(ctx)
 	},
 	"sourceAssignments/getAll/2024-09-20": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p SourceAssignmentFilterParametersV20240920
+		var p struct {
+			SourceAssignmentFilterParametersV20240920
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllSourceAssignmentsV20240920(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllSourceAssignmentsV20240920(h, p.SourceAssignmentFilterParametersV20240920).Collect(ctx)
 	},
 	"sources/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p SourceFilterParameters
+		var p struct {
+			SourceFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllSources(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllSources(h, p.SourceFilterParameters).Collect(ctx)
 	},
 	"tasks/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p TaskAddParameters
@@ -1260,11 +1600,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return CloseTasks(ctx, h, p)
 	},
 	"tasks/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p TaskFilterParameters
+		var p struct {
+			TaskFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllTasks(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllTasks(h, p.TaskFilterParameters).Collect(ctx)
 	},
 	"taxEnvironments/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p Parameters
@@ -1295,11 +1641,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteVoucherCodes(ctx, h, p)
 	},
 	"voucherCodes/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p VoucherCodeFilterParameters
+		var p struct {
+			VoucherCodeFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllVoucherCodes(h, p).Collect(ctx)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllVoucherCodes(h, p.VoucherCodeFilterParameters).Collect(ctx)
 	},
 	"vouchers/add": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleVoucherAddParameters
@@ -1316,11 +1668,17 @@ var operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) 
 		return DeleteVouchers(ctx, h, p)
 	},
 	"vouchers/getAll": func(ctx context.Context, h Caller, req []byte) (any, error) {
-		var p VoucherFilterParameters
+		var p struct {
+			VoucherFilterParameters
+			Limitation *exampleLimitation
+		}
 		if err := decodeStrict(req, &p); err != nil {
 			return nil, err
 		}
-		return GetAllVouchers(ctx, h, p)
+		if p.Limitation != nil {
+			p.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor
+		}
+		return GetAllVouchers(h, p.VoucherFilterParameters).Collect(ctx)
 	},
 	"vouchers/update": func(ctx context.Context, h Caller, req []byte) (any, error) {
 		var p MultipleVoucherUpdateParameters
@@ -1385,7 +1743,7 @@ var operationResults = map[string]func() any{
 	"companyContracts/delete":                 func() any { return new(Unit) },
 	"companyContracts/getAll":                 func() any { return new(ContractResult) },
 	"companyContracts/update":                 func() any { return new(ContractUpdateResult) },
-	"configuration/get":                       func() any { return new(Configuration) },
+	"configuration/get":                       func() any { return new(properties.Configuration) },
 	"counters/getAll":                         func() any { return new(CounterResult) },
 	"countries/getAll":                        func() any { return new(CountryResult) },
 	"creditCards/addTokenized":                func() any { return new(AddCreditCardResult) },

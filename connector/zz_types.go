@@ -4,9 +4,14 @@ package connector
 
 import (
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/pins"
+	"github.com/mewskit/mews-go/properties"
+	"github.com/mewskit/mews-go/reservations"
 )
 
 var (
@@ -36,7 +41,7 @@ type AccountAddress struct {
 	// Unique identifier of a [Company](https://mews-systems.gitbook.io/connector-api/operations/companies/#company) or a [Customer](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) within the enterprise.
 	AccountID *string `json:"AccountId,omitempty"`
 	// A discriminator specifying the account type, e.g. `Customer` or `Company`
-	AccountType AccountType `json:"AccountType"`
+	AccountType reservations.AccountType `json:"AccountType"`
 	// Unique identifier of the chain.
 	ChainID *string `json:"ChainId,omitempty"`
 	// The city.
@@ -305,13 +310,15 @@ type AccountNoteFilterParameters struct {
 	// Unique identifiers of [Account note](https://mews-systems.gitbook.io/connector-api/operations/#account-note).
 	AccountNoteIDs []string `json:"AccountNoteIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval of Account note's last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AccountNoteResult is Mews' schema AccountNoteResult.
@@ -383,16 +390,6 @@ type AccountResult struct {
 	// Updated accounts.
 	Accounts []Account `json:"Accounts,omitzero"`
 }
-
-// AccountType is Mews' schema AccountType (Account type).
-//
-// A discriminator specifying the account type, e.g. `Customer` or `Company`
-type AccountType string
-
-const (
-	AccountTypeCompany  AccountType = "Company"
-	AccountTypeCustomer AccountType = "Customer"
-)
 
 // AccountTypeEnum is Mews' schema AccountTypeEnum (Account type).
 //
@@ -534,13 +531,15 @@ type AccountingCategoryFilterParameters struct {
 	// Unique identifiers of the requested [Accounting categories](https://mews-systems.gitbook.io/connector-api/operations/#accounting-category).
 	AccountingCategoryIDs []string `json:"AccountingCategoryIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Last update date and time of the accounting category in UTC timezone in ISO 8601 format.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AccountingCategoryResult is Mews' schema AccountingCategoryResult.
@@ -558,76 +557,6 @@ type AccountingCategoryRoutedItemTypes struct {
 	// Specifies whether products under the given accounting category are routed.
 	Products bool `json:"Products"`
 }
-
-// AccountingConfiguration is Mews' schema AccountingConfiguration (Accounting configuration).
-type AccountingConfiguration struct {
-	// Organization number.
-	AdditionalTaxIdentifier *string `json:"AdditionalTaxIdentifier,omitempty"`
-	// Bank account number.
-	BankAccountNumber *string `json:"BankAccountNumber,omitempty"`
-	// Name of the bank.
-	BankName *string `json:"BankName,omitempty"`
-	// Business Identification Code.
-	Bic *string `json:"Bic,omitempty"`
-	// Legal name of the company.
-	CompanyName *string `json:"CompanyName,omitempty"`
-	// External payment types that are enabled for the enterprise and can be used in `payments/addExternal`.
-	EnabledExternalPaymentTypes []ExternalPaymentTypeEnum `json:"EnabledExternalPaymentTypes,omitzero"`
-	// International Bank Account Number.
-	Iban *string `json:"Iban,omitempty"`
-	// Accounting configuration options.
-	Options []AccountingConfigurationOptionEnum `json:"Options,omitzero"`
-	// Configuration for surcharging fees.
-	SurchargeConfiguration SurchargeConfiguration `json:"SurchargeConfiguration"`
-}
-
-// AccountingConfigurationOptionEnum is Mews' schema AccountingConfigurationOptionEnum (Accounting configuration option).
-//
-// OptionalCreditCardPaymentDetails (Optional credit card payment details)
-//
-// ReceivableTrackingEnabled (Receivable tracking enabled)
-//
-// SeparateDepositsOnBill (Separate deposits on bill)
-//
-// AllowModifyingClosedBills (Allow modifying closed bills)
-//
-// RequireAccountingCategorySetup (Require accounting category setup)
-//
-// GroupTaxesOnBill (Group taxes on bill)
-//
-// DisplayEmployeeNameOnBill (Display employee name on bill)
-//
-// TaxDeclarationOnDeposit (Tax declaration on deposit)
-//
-// SplitVatByClassificationOnBill (Split VAT by classification on bill)
-//
-// EmailClosedBillsAfterCheckout (Send system closed bills automatically after checkout)
-//
-// The list of values is open (x-extensible): Mews may send others, which decode as they are.
-type AccountingConfigurationOptionEnum string
-
-const (
-	// AccountingConfigurationOptionEnumOptionalCreditCardPaymentDetails: Optional credit card payment details
-	AccountingConfigurationOptionEnumOptionalCreditCardPaymentDetails AccountingConfigurationOptionEnum = "OptionalCreditCardPaymentDetails"
-	// AccountingConfigurationOptionEnumReceivableTrackingEnabled: Receivable tracking enabled
-	AccountingConfigurationOptionEnumReceivableTrackingEnabled AccountingConfigurationOptionEnum = "ReceivableTrackingEnabled"
-	// AccountingConfigurationOptionEnumSeparateDepositsOnBill: Separate deposits on bill
-	AccountingConfigurationOptionEnumSeparateDepositsOnBill AccountingConfigurationOptionEnum = "SeparateDepositsOnBill"
-	// AccountingConfigurationOptionEnumAllowModifyingClosedBills: Allow modifying closed bills
-	AccountingConfigurationOptionEnumAllowModifyingClosedBills AccountingConfigurationOptionEnum = "AllowModifyingClosedBills"
-	// AccountingConfigurationOptionEnumRequireAccountingCategorySetup: Require accounting category setup
-	AccountingConfigurationOptionEnumRequireAccountingCategorySetup AccountingConfigurationOptionEnum = "RequireAccountingCategorySetup"
-	// AccountingConfigurationOptionEnumGroupTaxesOnBill: Group taxes on bill
-	AccountingConfigurationOptionEnumGroupTaxesOnBill AccountingConfigurationOptionEnum = "GroupTaxesOnBill"
-	// AccountingConfigurationOptionEnumDisplayEmployeeNameOnBill: Display employee name on bill
-	AccountingConfigurationOptionEnumDisplayEmployeeNameOnBill AccountingConfigurationOptionEnum = "DisplayEmployeeNameOnBill"
-	// AccountingConfigurationOptionEnumTaxDeclarationOnDeposit: Tax declaration on deposit
-	AccountingConfigurationOptionEnumTaxDeclarationOnDeposit AccountingConfigurationOptionEnum = "TaxDeclarationOnDeposit"
-	// AccountingConfigurationOptionEnumSplitVatByClassificationOnBill: Split VAT by classification on bill
-	AccountingConfigurationOptionEnumSplitVatByClassificationOnBill AccountingConfigurationOptionEnum = "SplitVatByClassificationOnBill"
-	// AccountingConfigurationOptionEnumEmailClosedBillsAfterCheckout: Send system closed bills automatically after checkout
-	AccountingConfigurationOptionEnumEmailClosedBillsAfterCheckout AccountingConfigurationOptionEnum = "EmailClosedBillsAfterCheckout"
-)
 
 // AccountingItem is Mews' schema AccountingItem (Accounting item).
 type AccountingItem struct {
@@ -765,16 +694,6 @@ const (
 	ActivityStateEnumActive  ActivityStateEnum = "Active"
 )
 
-// ActivityStates is Mews' schema ActivityStates (Activity state).
-//
-// Activity states used for filtering.
-type ActivityStates string
-
-const (
-	ActivityStatesDeleted ActivityStates = "Deleted"
-	ActivityStatesActive  ActivityStates = "Active"
-)
-
 // AddAccountFileResult is Mews' schema AddAccountFileResult.
 type AddAccountFileResult struct {
 	// Unique identifier of the uploaded file.
@@ -840,12 +759,6 @@ type AddedReservation struct {
 	Reservation ReservationOld `json:"Reservation"`
 }
 
-// AdditionalServiceData is Mews' schema AdditionalServiceData (Additional service data).
-type AdditionalServiceData struct {
-	// Promotions of the service.
-	Promotions Promotions `json:"Promotions"`
-}
-
 // Address is Mews' schema Address.
 type Address struct {
 	City            *string `json:"City,omitempty"`
@@ -895,15 +808,17 @@ type AddressFilterParameters struct {
 	// Unique identifiers of [Companies](https://mews-systems.gitbook.io/connector-api/operations/companies/#company) or [Customers](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) within the enterprise. Required if no other filter is provided.
 	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of [Addresses](https://mews-systems.gitbook.io/connector-api/operations/#account-address) within the enterprise. Use this property if you want to fetch specific addresses. Required if no other filter is provided.
 	AddressIDs []string `json:"AddressIds,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval of Address last update date and time. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AddressParameters is Mews' schema AddressParameters (Address parameters).
@@ -1043,17 +958,19 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type AgeCategoryParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of [Age categories](https://mews-systems.gitbook.io/connector-api/operations/#age-category).
 	AgeCategoryIDs []string `json:"AgeCategoryIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the age categories. If not provided, defaults to all bookable services.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the age category was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AgeCategoryResult is Mews' schema AgeCategoryResult.
@@ -1294,10 +1211,12 @@ type AvailabilityAdjustmentParameters struct {
 	AvailabilityAdjustmentIDs []string `json:"AvailabilityAdjustmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which the availability adjustments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AvailabilityAdjustmentResult is Mews' schema AvailabilityAdjustmentResult.
@@ -1351,7 +1270,7 @@ type AvailabilityBlock struct {
 	// BookingAbandoned
 	//
 	// RequestedByBooker
-	CancellationReason *ServiceOrderCancellationReasonEnum `json:"CancellationReason,omitempty"`
+	CancellationReason *reservations.CancellationReason `json:"CancellationReason,omitempty"`
 	// Additional details of availability block cancellation.
 	CancellationReasonDetail *string `json:"CancellationReasonDetail,omitempty"`
 	// Unique identifier of the `Company` linked to the block.
@@ -1403,7 +1322,7 @@ type AvailabilityBlock struct {
 	// Business
 	//
 	// Student
-	ReservationPurpose *ReservationPurposeEnum `json:"ReservationPurpose,omitempty"`
+	ReservationPurpose *reservations.Purpose `json:"ReservationPurpose,omitempty"`
 	// Exact offset from the start of availability adjustments to the moment the individual days in the adjustment should be released, in ISO 8601 duration format. Mutually exclusive with `ReleasedUtc`; the block will not be automatically released if neither `ReleasedUtc` nor `RollingReleaseOffsetUtc` is specified.
 	RollingReleaseOffset *string `json:"RollingReleaseOffset,omitempty"`
 	// Unique identifier of the `Service` the block is assigned to.
@@ -1480,7 +1399,7 @@ type AvailabilityBlockAddParameters struct {
 	// Business
 	//
 	// Student
-	ReservationPurpose *ReservationPurposeEnum `json:"ReservationPurpose,omitempty"`
+	ReservationPurpose *reservations.Purpose `json:"ReservationPurpose,omitempty"`
 	// Exact offset from the start of availability adjustments to the moment the availability adjustment should be released, in ISO 8601 duration format. Ignored if `ReleasedUtc` is specified.
 	RollingReleaseOffset *string `json:"RollingReleaseOffset,omitempty"`
 	// Unique identifier of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services#service) to assign block to.
@@ -1548,7 +1467,7 @@ type AvailabilityBlockExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type AvailabilityBlockParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the requested `Availability blocks`.
 	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitzero"`
 	// Interval in which the `Availability blocks` are active.
@@ -1561,8 +1480,6 @@ type AvailabilityBlockParameters struct {
 	Extent AvailabilityBlockExtent `json:"Extent"`
 	// Identifiers of `Availability blocks` from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which the `Availability blocks`are released.
 	ReleasedUtc *mews.TimeInterval `json:"ReleasedUtc,omitempty"`
 	// Unique identifiers of the `Services` to which `Availability blocks` are assigned.
@@ -1571,6 +1488,10 @@ type AvailabilityBlockParameters struct {
 	States []AvailabilityBlockStateEnum `json:"States,omitzero"`
 	// Interval in which the `Availability blocks` were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // AvailabilityBlockResult is Mews' schema AvailabilityBlockResult.
@@ -2074,8 +1995,6 @@ type BillFilterParameters struct {
 	Extent *BillExtent `json:"Extent,omitempty"`
 	// Interval in which the `Bill` was issued.
 	IssuedUtc *mews.TimeInterval `json:"IssuedUtc,omitempty"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which the `Bill` was paid.
 	PaidUtc *mews.TimeInterval `json:"PaidUtc,omitempty"`
 	// State the bills should be in. If not specified, `Open` and `Closed` bills are returned.
@@ -2092,6 +2011,10 @@ type BillFilterParameters struct {
 	Type *BillTypeEnum `json:"Type,omitempty"`
 	// Interval in which the `Bill` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // BillOptions is Mews' schema BillOptions (Bill options).
@@ -2707,8 +2630,10 @@ type BillingAutomationFilterParameters struct {
 	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // BillingAutomationItemTypesParameters is Mews' schema BillingAutomationItemTypesParameters (Billing automation item types parameters).
@@ -2917,34 +2842,6 @@ type BillsUpdateResult struct {
 	Bills []Bill `json:"Bills,omitzero"`
 }
 
-// BookableServiceData is Mews' schema BookableServiceData (Bookable service data).
-type BookableServiceData struct {
-	// Offset from the end of the [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/) which defines the default end of the service; expressed in ISO 8601 duration format.
-	EndOffset string `json:"EndOffset"`
-	// Offset from the end of the [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/) which defines the occupancy end of the service; expressed in ISO 8601 duration format. 'Occupancy end' is used for availability and reporting purposes, it implies the time at which the booked resource is no longer considered occupied.
-	OccupancyEndOffset string `json:"OccupancyEndOffset"`
-	// Offset from the start of the [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/) which defines the occupancy start of the service; expressed in ISO 8601 duration format. 'Occupancy start' is used for availability and reporting purposes, it implies the time at which the booked resource is considered occupied.
-	OccupancyStartOffset string `json:"OccupancyStartOffset"`
-	// Offset from the start of the [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/) which defines the default start of the service; expressed in ISO 8601 duration format.
-	StartOffset string `json:"StartOffset"`
-	// Day
-	//
-	// Month
-	//
-	// Hour
-	//
-	// Deprecated: Use `TimeUnitPeriod` instead.
-	TimeUnit TimeUnitPeriodEnum `json:"TimeUnit"`
-	// The length of time or period represented by a [time unit](https://mews-systems.gitbook.io/connector-api/concepts/time-units/), for which the service can be booked.
-	//
-	// Day
-	//
-	// Month
-	//
-	// Hour
-	TimeUnitPeriod TimeUnitPeriodEnum `json:"TimeUnitPeriod"`
-}
-
 // BooleanNullableUpdateValue is Mews' schema BooleanNullableUpdateValue (Boolean update value).
 type BooleanNullableUpdateValue struct {
 	// Value which is to be updated.
@@ -2987,17 +2884,19 @@ func (x BusinessSegment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type BusinessSegmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the requested `Business segment`.
 	IDs []string `json:"Ids,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Services` from which the business segments are requested.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval of `Business segment` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // BusinessSegmentResult is Mews' schema BusinessSegmentResult.
@@ -3195,19 +3094,21 @@ type CancellationPolicyData struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CancellationPolicyFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, only active records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the [Cancellation Policy](https://mews-systems.gitbook.io/connector-api/operations/#cancellationpolicy). Required if no other filter is provided.
 	CancellationPolicyIDs []string `json:"CancellationPolicyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/rates/#rategroup). Required if no other filter is provided.
 	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the Cancellation Policy was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CancellationPolicyResult is Mews' schema CancellationPolicyResult.
@@ -3248,15 +3149,17 @@ func (x Cashier) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type CashierParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the requested [Cashier](https://mews-systems.gitbook.io/connector-api/operations/#cashier).
 	IDs []string `json:"Ids,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which `Cashier` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CashierResult is Mews' schema CashierResult.
@@ -3305,8 +3208,10 @@ type CashierTransactionParameters struct {
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CashierTransactionResult is Mews' schema CashierTransactionResult.
@@ -3491,14 +3396,16 @@ type CompanionshipFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. E.g. it is possible to specify that together with the companionships, customers, reservations, and reservation groups should be also returned.
 	Extent CompanionshipExtent `json:"Extent"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ReservationGroup`. Required if no other filter is provided.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Unique identifiers of `Reservation`. Required if no other filter is provided.
 	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval in which the `Companionship` was updated. Must be used together with at least one another filter.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CompanionshipResult is Mews' schema CompanionshipResult.
@@ -3522,7 +3429,7 @@ type Company struct {
 	// Additional tax identifier of the company.
 	AdditionalTaxIdentifier *string `json:"AdditionalTaxIdentifier,omitempty"`
 	// Deprecated: Use AddressId instead.
-	Address *OldAddress `json:"Address,omitempty"`
+	Address *properties.Address `json:"Address,omitempty"`
 	// Unique identifier of the company [Address](https://mews-systems.gitbook.io/connector-api/operations/addresses/#account-address).
 	AddressID *string `json:"AddressId,omitempty"`
 	// Billing code of the company.
@@ -3774,19 +3681,21 @@ type CompanyClassificationUpdateParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CompanyContractFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifier of the Travel agency contracts to fetch.
 	CompanyContractIDs []string `json:"CompanyContractIds,omitzero"`
 	// Unique identifiers of `Company` assigned with Travel agency contracts.
 	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` where the Travel agency contracts belong to.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the Travel agency contracts were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CompanyFilterParameters is Mews' schema CompanyFilterParameters.
@@ -3794,7 +3703,7 @@ type CompanyContractFilterParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CompanyFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Interval in which the companies were created.
@@ -3805,8 +3714,6 @@ type CompanyFilterParameters struct {
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Unique identifiers of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
 	IDs []string `json:"Ids,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of mother `Company`.
 	MotherCompanyIDs []string `json:"MotherCompanyIds,omitzero"`
 	// Names of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
@@ -3817,6 +3724,10 @@ type CompanyFilterParameters struct {
 	TimeFilter json.RawMessage `json:"TimeFilter,omitzero"`
 	// Interval in which the companies were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // MarshalJSON sends the times of CompanyFilterParameters in UTC with at most seven fractional digits.
@@ -3946,28 +3857,6 @@ type CompanyWithBillingAutomationRelationIEnumerableUpdateValue struct {
 	Value []CompanyWithBillingAutomationRelation `json:"Value,omitzero"`
 }
 
-// Configuration is Mews' schema Configuration.
-type Configuration struct {
-	// The enterprise (e.g. hotel, hostel) associated with the access token.
-	Enterprise Enterprise `json:"Enterprise"`
-	// Whether the identity documents for this enterprise include the value of identity document number as required by the legal environment. When `false`, the number is not required, and an empty string can be used in write operations. In read operations, an empty string is returned when an empty string was provided for the number.
-	IsIdentityDocumentNumberRequired *bool `json:"IsIdentityDocumentNumberRequired,omitempty"`
-	// Current server date and time in UTC timezone in ISO 8601 format.
-	NowUtc time.Time `json:"NowUtc,omitzero"`
-	// Contains information about payment card storage.
-	PaymentCardStorage *PaymentCardStorage `json:"PaymentCardStorage,omitempty"`
-	// The reservable service (e.g. accommodation, parking) associated with the access token of the service scoped integration.
-	Service *Service `json:"Service,omitempty"`
-}
-
-// MarshalJSON sends the times of Configuration in UTC with at most seven fractional digits.
-func (x Configuration) MarshalJSON() ([]byte, error) {
-	type wire Configuration
-	w := wire(x)
-	w.NowUtc = wireTime(w.NowUtc)
-	return json.Marshal(w)
-}
-
 // ConfigurationFilterParameters is Mews' schema ConfigurationFilterParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -4047,12 +3936,14 @@ type CounterFilterParameters struct {
 	CounterIDs []string `json:"CounterIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Type of the counter. If not specified, the operation returns all types.
 	Type json.RawMessage `json:"Type,omitzero"`
 	// Interval in which `Counter` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CounterResult is Mews' schema CounterResult.
@@ -4192,10 +4083,12 @@ type CreditCardFilterParameters struct {
 	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which `CreditCard` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CreditCardFormat is Mews' schema CreditCardFormat (Credit card format).
@@ -4363,16 +4256,6 @@ type Currency struct {
 	Precision int `json:"Precision"`
 }
 
-// CurrencyAcceptance is Mews' schema CurrencyAcceptance (Accepted currency).
-type CurrencyAcceptance struct {
-	// ISO-4217 code of the `Currency`.
-	Currency string `json:"Currency"`
-	// Whether the currency is a default accounting currency.
-	IsDefault bool `json:"IsDefault"`
-	// Whether the currency is enabled for usage.
-	IsEnabled bool `json:"IsEnabled"`
-}
-
 // CurrencyAcceptanceFilterParameters is Mews' schema CurrencyAcceptanceFilterParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -4422,7 +4305,7 @@ type Customer struct {
 	// Deprecated: Use `IsActive` instead.
 	ActivityState *string `json:"ActivityState,omitempty"`
 	// Deprecated: Use `AddressId` instead.
-	Address *OldAddress `json:"Address,omitempty"`
+	Address *properties.Address `json:"Address,omitempty"`
 	// Unique identifier of the `Address` of the customer.
 	AddressID *string `json:"AddressId,omitempty"`
 	// Billing code of the customer.
@@ -4899,7 +4782,7 @@ type CustomerFileParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type CustomerFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chains. Required when using Portfolio Access Tokens, ignored otherwise.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifier of the Company the customer is associated with.
@@ -4918,12 +4801,14 @@ type CustomerFilterParameters struct {
 	FirstNames []string `json:"FirstNames,omitzero"`
 	// Last names of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
 	LastNames []string `json:"LastNames,omitzero"`
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Loyalty codes of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
 	LoyaltyCodes []string `json:"LoyaltyCodes,omitzero"`
 	// Interval in which Customer was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CustomerOptionEnum is Mews' schema CustomerOptionEnum (Customer option).
@@ -5039,8 +4924,10 @@ type CustomerRelationshipFilterParameters struct {
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Unique identifiers of `Customer`.
 	CustomerIDs []string `json:"CustomerIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // CustomerRelationshipResult is Mews' schema CustomerRelationshipResult.
@@ -5316,10 +5203,12 @@ type DepartmentFilterParameters struct {
 	DepartmentIDs []string `json:"DepartmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which `Department` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // DepartmentResult is Mews' schema DepartmentResult.
@@ -5587,89 +5476,6 @@ func (x EarlinessRestriction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// Enterprise is Mews' schema Enterprise.
-type Enterprise struct {
-	// Unique code of the accommodation environment where the enterprise resides.
-	AccommodationEnvironmentCode *string `json:"AccommodationEnvironmentCode,omitempty"`
-	// Configuration information containing financial information about the property.
-	AccountingConfiguration *AccountingConfiguration `json:"AccountingConfiguration,omitempty"`
-	// Editable history interval for accounting data in ISO 8601 duration format.
-	AccountingEditableHistoryInterval string `json:"AccountingEditableHistoryInterval"`
-	// Unique code of the accounting environment where the enterprise resides.
-	AccountingEnvironmentCode *string `json:"AccountingEnvironmentCode,omitempty"`
-	// Address of the enterprise.
-	Address OldAddress `json:"Address"`
-	// Unique identifier of the `Address` of the enterprise.
-	AddressID string `json:"AddressId"`
-	// The offset value for the business day closing time, in ISO 8601 duration format.
-	BusinessDayClosingOffset *string `json:"BusinessDayClosingOffset,omitempty"`
-	// Unique identifier of the chain to which the enterprise belongs.
-	ChainID string `json:"ChainId"`
-	// Name of the `Chain` to which the enterprise belongs.
-	ChainName string `json:"ChainName"`
-	// Unique identifier of the `Image` of the enterprise cover.
-	CoverImageID *string `json:"CoverImageId,omitempty"`
-	// Creation date and time of the enterprise in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Currencies accepted by the enterprise.
-	Currencies []CurrencyAcceptance `json:"Currencies,omitzero"`
-	// Language-culture codes of the enterprise default `Language`.
-	DefaultLanguageCode string `json:"DefaultLanguageCode"`
-	// Deprecated: Use `AccountingEditableHistoryInterval` and `OperationalEditableHistoryInterval` instead.
-	EditableHistoryInterval string `json:"EditableHistoryInterval"`
-	// Email address of the enterprise.
-	Email *string `json:"Email,omitempty"`
-	// Identifier of the enterprise from external system.
-	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
-	// A list of the group names of the enterprise.
-	GroupNames []string `json:"GroupNames,omitzero"`
-	// Identifies an enterprise in the external system of a holding company. The holding company may administer multiple portfolios.
-	HoldingKey *string `json:"HoldingKey,omitempty"`
-	// Unique identifier of the enterprise.
-	ID string `json:"Id"`
-	// Whether the enterprise is a Portfolio enterprise (see [Multi-property guidelines](https://mews-systems.gitbook.io/connector-api/guidelines/multi-property)).
-	IsPortfolio *bool `json:"IsPortfolio,omitempty"`
-	// Unique identifier of the legal environment where the enterprise resides.
-	LegalEnvironmentCode string `json:"LegalEnvironmentCode"`
-	// Unique identifier of the `Image` of the enterprise logo.
-	LogoImageID *string `json:"LogoImageId,omitempty"`
-	// Name of the enterprise.
-	Name string `json:"Name"`
-	// Editable history interval for operational data in ISO 8601 duration format.
-	OperationalEditableHistoryInterval string `json:"OperationalEditableHistoryInterval"`
-	// Phone number of the enterprise.
-	Phone *string `json:"Phone,omitempty"`
-	// Pricing of the enterprise.
-	//
-	// Gross (The enterprise shows amount with gross prices.)
-	//
-	// Net (The enterprise shows amount with net prices.)
-	Pricing PricingModeEnum `json:"Pricing"`
-	// Short name of the enterprise used in Manager Report exports.
-	ShortName *string `json:"ShortName,omitempty"`
-	// Subscription information of the enterprise.
-	Subscription EnterpriseSubscription `json:"Subscription"`
-	// Unique code of the tax environment where the enterprise resides.
-	TaxEnvironmentCode *string `json:"TaxEnvironmentCode,omitempty"`
-	// Tax precision used for financial calculations in the enterprise. If `null`, `Currency` precision is used.
-	TaxPrecision *int `json:"TaxPrecision,omitempty"`
-	// IANA timezone identifier of the enterprise.
-	TimeZoneIdentifier string `json:"TimeZoneIdentifier"`
-	// Last update date and time of the enterprise in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-	// URL of the enterprise website.
-	WebsiteUrl *string `json:"WebsiteUrl,omitempty"`
-}
-
-// MarshalJSON sends the times of Enterprise in UTC with at most seven fractional digits.
-func (x Enterprise) MarshalJSON() ([]byte, error) {
-	type wire Enterprise
-	w := wire(x)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	return json.Marshal(w)
-}
-
 // EnterpriseFilterParameters is Mews' schema EnterpriseFilterParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -5678,92 +5484,14 @@ type EnterpriseFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Identifiers of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/#enterprise) from external system.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which enterprises were linked.
 	LinkedUtc *mews.TimeInterval `json:"LinkedUtc,omitempty"`
 	// Interval in which enterprises were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-}
-
-// EnterprisePortfolio is Mews' schema EnterprisePortfolio (Enterprise).
-type EnterprisePortfolio struct {
-	// Unique code of the accommodation environment where the enterprise resides.
-	AccommodationEnvironmentCode string `json:"AccommodationEnvironmentCode"`
-	// Editable history interval for accounting data in ISO 8601 duration format.
-	AccountingEditableHistoryInterval string `json:"AccountingEditableHistoryInterval"`
-	// Unique code of the accounting environment where the enterprise resides.
-	AccountingEnvironmentCode string `json:"AccountingEnvironmentCode"`
-	// Address of the enterprise.
-	Address OldAddress `json:"Address"`
-	// Unique identifier of the `Address` of the enterprise.
-	AddressID string `json:"AddressId"`
-	// The offset value for the business day closing time, in ISO 8601 duration format.
-	BusinessDayClosingOffset *string `json:"BusinessDayClosingOffset,omitempty"`
-	// Unique identifier of the chain to which the enterprise belongs.
-	ChainID string `json:"ChainId"`
-	// Name of the `Chain` to which the enterprise belongs.
-	ChainName string `json:"ChainName"`
-	// Unique identifier of the `Image` of the enterprise cover.
-	CoverImageID *string `json:"CoverImageId,omitempty"`
-	// Creation date and time of the enterprise in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Language-culture codes of the enterprise default `Language`.
-	DefaultLanguageCode string `json:"DefaultLanguageCode"`
-	// Deprecated: Use `AccountingEditableHistoryInterval` and `OperationalEditableHistoryInterval` instead.
-	EditableHistoryInterval *string `json:"EditableHistoryInterval,omitempty"`
-	// Email address of the enterprise.
-	Email *string `json:"Email,omitempty"`
-	// Identifier of the enterprise from external system.
-	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
-	// A list of the group names of the enterprise.
-	GroupNames []string `json:"GroupNames,omitzero"`
-	// Identifies an enterprise in the external system of a holding company. The holding company may administer multiple portfolios.
-	HoldingKey *string `json:"HoldingKey,omitempty"`
-	// Unique identifier of the enterprise.
-	ID string `json:"Id"`
-	// Unique identifier of the legal environment where the enterprise resides.
-	LegalEnvironmentCode string `json:"LegalEnvironmentCode"`
-	// Date and time when enterprise was added to the portfolio in UTC timezone in ISO 8601 format.
-	LinkedUtc time.Time `json:"LinkedUtc,omitzero"`
-	// Unique identifier of the `Image` of the enterprise logo.
-	LogoImageID *string `json:"LogoImageId,omitempty"`
-	// Name of the enterprise.
-	Name string `json:"Name"`
-	// Editable history interval for operational data in ISO 8601 duration format.
-	OperationalEditableHistoryInterval string `json:"OperationalEditableHistoryInterval"`
-	// Phone number of the enterprise.
-	Phone *string `json:"Phone,omitempty"`
-	// Pricing of the enterprise.
-	//
-	// Gross (The enterprise shows amount with gross prices.)
-	//
-	// Net (The enterprise shows amount with net prices.)
-	Pricing PricingModeEnum `json:"Pricing"`
-	// Short name of the enterprise used in Manager Report exports.
-	ShortName *string `json:"ShortName,omitempty"`
-	// Subscription information of the enterprise.
-	Subscription EnterpriseSubscription `json:"Subscription"`
-	// Unique code of the tax environment where the enterprise resides.
-	TaxEnvironmentCode string `json:"TaxEnvironmentCode"`
-	// Tax precision used for financial calculations in the enterprise. If `null`, `Currency` precision is used.
-	TaxPrecision *int `json:"TaxPrecision,omitempty"`
-	// IANA timezone identifier of the enterprise.
-	TimeZoneIdentifier string `json:"TimeZoneIdentifier"`
-	// Last update date and time of the enterprise in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-	// URL of the enterprise website.
-	WebsiteUrl *string `json:"WebsiteUrl,omitempty"`
-}
-
-// MarshalJSON sends the times of EnterprisePortfolio in UTC with at most seven fractional digits.
-func (x EnterprisePortfolio) MarshalJSON() ([]byte, error) {
-	type wire EnterprisePortfolio
-	w := wire(x)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.LinkedUtc = wireTime(w.LinkedUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	return json.Marshal(w)
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // EnterpriseProfileData is Mews' schema EnterpriseProfileData (Enterprise profile data).
@@ -5777,7 +5505,7 @@ type EnterpriseResult struct {
 	// Unique identifier of the last and hence oldest enterprise returned. This can be used in [Limitation](https://mews-systems.gitbook.io/connector-api/guidelines/pagination/#limitation) in a subsequent request to fetch the next batch of older enterprises.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The filtered enterprises.
-	Enterprises []EnterprisePortfolio `json:"Enterprises,omitzero"`
+	Enterprises []properties.Enterprise `json:"Enterprises,omitzero"`
 }
 
 // EnterpriseScopeCounterDiscriminator is Mews' schema EnterpriseScopeCounterDiscriminator (Counter type discriminator).
@@ -5800,12 +5528,6 @@ const (
 	EnterpriseScopeCounterDiscriminatorPaymentConfirmationBillCounter EnterpriseScopeCounterDiscriminator = "PaymentConfirmationBillCounter"
 	EnterpriseScopeCounterDiscriminatorCreditNoteBillCounter          EnterpriseScopeCounterDiscriminator = "CreditNoteBillCounter"
 )
-
-// EnterpriseSubscription is Mews' schema EnterpriseSubscription (Enterprise subscription).
-type EnterpriseSubscription struct {
-	// Tax identifier of the `Enterprise`.
-	TaxIdentifier *string `json:"TaxIdentifier,omitempty"`
-}
 
 // ExchangeRate is Mews' schema ExchangeRate (Exchange rate).
 type ExchangeRate struct {
@@ -6635,10 +6357,12 @@ type IdentityDocumentFilterParameters struct {
 	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Unique identifiers of `Identity document`.
 	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Type of the identity document.
 	Types []IdentityDocumentTypeEnum `json:"Types,omitzero"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // IdentityDocumentResult is Mews' schema IdentityDocumentResult.
@@ -7010,8 +6734,10 @@ type LedgerBalanceParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Accounting ledger types to which ledger balances belong.
 	LedgerTypes []AccountingLedgerTypeEnum `json:"LedgerTypes,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // LedgerBalanceResult is Mews' schema LedgerBalanceResult.
@@ -7180,7 +6906,7 @@ type LoyaltyMembershipFilterParameters struct {
 	// Unique identifiers of accounts (for example [Customers](https://mews-systems.gitbook.io/connector-api/operations/customers/#customer) or [Companies](https://mews-systems.gitbook.io/connector-api/operations/companies/#company)) the membership is associated with.
 	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// List of loyalty membership codes, such as identification numbers printed on loyalty cards visible to the customer.
@@ -7189,8 +6915,6 @@ type LoyaltyMembershipFilterParameters struct {
 	Codes []string `json:"Codes,omitzero"`
 	// The time interval during which the membership was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty memberships](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-membership).
 	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitzero"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/loyaltyprograms/#loyalty-program).
@@ -7203,6 +6927,10 @@ type LoyaltyMembershipFilterParameters struct {
 	ProviderMembershipIDs []string `json:"ProviderMembershipIds,omitzero"`
 	// The time interval during which the membership was last updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // LoyaltyMembershipResult is Mews' schema LoyaltyMembershipResult (Loyalty membership result).
@@ -7341,19 +7069,21 @@ type LoyaltyProgramDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyProgramFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Codes of `LoyaltyProgram`.
 	Codes []string `json:"Codes,omitzero"`
 	// Interval of `LoyaltyProgram` creation date and time.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `LoyaltyProgram`.
 	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Interval of `LoyaltyProgram` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // LoyaltyProgramResult is Mews' schema LoyaltyProgramResult.
@@ -7467,17 +7197,19 @@ type LoyaltyTierDeleteParameters struct {
 // The credentials, client name and language are merged in by the pipeline.
 type LoyaltyTierFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-program).
 	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Unique identifiers of [Loyalty tiers](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-tier).
 	LoyaltyTierIDs []string `json:"LoyaltyTierIds,omitzero"`
 	// Interval of `Loyalty tier` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // LoyaltyTierResult is Mews' schema LoyaltyTierResult.
@@ -7558,10 +7290,12 @@ type MessageFilterParameters struct {
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`s from where to return messages.
 	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // MessageResult is Mews' schema MessageResult.
@@ -7621,12 +7355,14 @@ type MessageThreadFilterParameters struct {
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`. Required if no other filter is provided.
 	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
 	// Interval in which the `MessageThread` was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // MessageThreadResult is Mews' schema MessageThreadResult.
@@ -8140,28 +7876,6 @@ const (
 	OccupancyStateEnumOutOfOrder     OccupancyStateEnum = "OutOfOrder"
 )
 
-// OldAddress is Mews' schema OldAddress (Address).
-type OldAddress struct {
-	// The city.
-	City *string `json:"City,omitempty"`
-	// ISO 3166-1 code of the `Country`.
-	CountryCode *string `json:"CountryCode,omitempty"`
-	// ISO 3166-2 code of the administrative division, e.g. `DE-BW`.
-	CountrySubdivisionCode *string `json:"CountrySubdivisionCode,omitempty"`
-	// Unique identifier of the address.
-	ID *string `json:"Id,omitempty"`
-	// The latitude.
-	Latitude *float64 `json:"Latitude,omitempty"`
-	// First line of the address.
-	Line1 *string `json:"Line1,omitempty"`
-	// Second line of the address.
-	Line2 *string `json:"Line2,omitempty"`
-	// The longitude.
-	Longitude *float64 `json:"Longitude,omitempty"`
-	// Postal code.
-	PostalCode *string `json:"PostalCode,omitempty"`
-}
-
 // OrderAdditionOptions is Mews' schema OrderAdditionOptions (Order addition options).
 type OrderAdditionOptions struct {
 	// Whether to disable item grouping. Defaults to `false` (item grouping is enabled by default).
@@ -8476,8 +8190,6 @@ type OrderItemFilterParameters struct {
 	Currency *string `json:"Currency,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Order items](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item). Required if no other filter is provided.
 	OrderItemIDs []string `json:"OrderItemIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if no other filter is provided.
@@ -8488,6 +8200,10 @@ type OrderItemFilterParameters struct {
 	Types []OrderItemTypeEnum `json:"Types,omitzero"`
 	// Interval in which the [Order item](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item) was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // OrderItemOld is Mews' schema OrderItemOld (Order item).
@@ -8844,12 +8560,14 @@ func (x OutletBillParameters) MarshalJSON() ([]byte, error) {
 type OutletFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Outlets](https://mews-systems.gitbook.io/connector-api/operations/#outlet).
 	OutletIDs []string `json:"OutletIds,omitzero"`
 	// Interval in which the outlets were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // OutletItem is Mews' schema OutletItem (Outlet item).
@@ -8961,10 +8679,12 @@ type OutletItemsFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of the [Outlet items](#outlet-item). If not specified, the operation returns data for all [Outlet items](#outlet-item) within scope of the Access Token.
 	IDs []string `json:"Ids,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval in which the [Outlet bill](#outlet-bill) was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // OutletResult is Mews' schema OutletResult.
@@ -9002,7 +8722,7 @@ type Payment struct {
 	// Unique identifier of the account (for example `Customer`) the payment belongs to.
 	AccountID string `json:"AccountId"`
 	// A discriminator specifying the account type, e.g. `Customer` or `Company`
-	AccountType AccountType `json:"AccountType"`
+	AccountType reservations.AccountType `json:"AccountType"`
 	// Unique identifier of the `AccountingCategory` the payment belongs to.
 	AccountingCategoryID *string `json:"AccountingCategoryId,omitempty"`
 	// Accounting state of the payment.
@@ -9156,12 +8876,6 @@ type PaymentAlternativeData struct {
 type PaymentCardPaymentData struct {
 	// Unique identifier of the `CreditCard`.
 	PaymentCardID *string `json:"PaymentCardId,omitempty"`
-}
-
-// PaymentCardStorage is Mews' schema PaymentCardStorage (Payment card storage).
-type PaymentCardStorage struct {
-	// Key for accessing PCI proxy storage.
-	PublicKey string `json:"PublicKey"`
 }
 
 // PaymentCreditCardData is Mews' schema PaymentCreditCardData (Credit card payment data).
@@ -9363,8 +9077,6 @@ type PaymentFilterParameters struct {
 	Currency *string `json:"Currency,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of specific `Payment` items. Required if no other filter is provided.
 	PaymentIDs []string `json:"PaymentIds,omitzero"`
 	// Unique identifiers of specific `Reservations` to which payments belong. Required if no other filter is provided.
@@ -9393,6 +9105,10 @@ type PaymentFilterParameters struct {
 	Type *PaymentDiscriminatorEnum `json:"Type,omitempty"`
 	// Time interval during which the `Payment` was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // PaymentGhostData is Mews' schema PaymentGhostData (Ghost payment data).
@@ -9849,8 +9565,6 @@ type PaymentRequestFilterParameters struct {
 	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested payment requests.
 	PaymentRequestIDs []string `json:"PaymentRequestIds,omitzero"`
 	// Unique identifiers of `Reservation` to which the payment requests belong.
@@ -9859,6 +9573,10 @@ type PaymentRequestFilterParameters struct {
 	States []PaymentRequestState `json:"States,omitzero"`
 	// Interval in which the payment requests were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // PaymentRequestReason is Mews' schema PaymentRequestReason (Payment request reason).
@@ -10084,20 +9802,6 @@ const (
 	PreauthorizationStateFailed PreauthorizationState = "Failed"
 )
 
-// PricingModeEnum is Mews' schema PricingModeEnum (Pricing).
-//
-// Gross (The enterprise shows amount with gross prices.)
-//
-// Net (The enterprise shows amount with net prices.)
-type PricingModeEnum string
-
-const (
-	// PricingModeEnumGross: The enterprise shows amount with gross prices.
-	PricingModeEnumGross PricingModeEnum = "Gross"
-	// PricingModeEnumNet: The enterprise shows amount with net prices.
-	PricingModeEnumNet PricingModeEnum = "Net"
-)
-
 // PrinterCommandParameters is Mews' schema PrinterCommandParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -10292,14 +9996,16 @@ func (x ProductCategory) MarshalJSON() ([]byte, error) {
 type ProductCategoryFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ProductCategory`.
 	ProductCategoryIDs []string `json:"ProductCategoryIds,omitzero"`
 	// Unique identifiers of `Service` to which the product categories belong.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the product categories were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ProductCategoryResult is Mews' schema ProductCategoryResult.
@@ -10378,14 +10084,16 @@ type ProductFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Whether or not to include default products for the service, i.e. products which are standard includes and not true extras. For example, the night's stay would be the default product for a room reservation. These may be useful for accounting purposes but should not be displayed to customers for selection. If `ProductIds` are provided, `IncludeDefault` defaults to true, otherwise it defaults to false.
 	IncludeDefault *bool `json:"IncludeDefault,omitempty"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the product.
 	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the products were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ProductOptions is Mews' schema ProductOptions (Product options).
@@ -10587,8 +10295,6 @@ type ProductServiceOrderFilterParameters struct {
 	AccountIDs []string `json:"AccountIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of linked Reservations.
 	LinkedReservationIDs []string `json:"LinkedReservationIds,omitzero"`
 	// Unique identifiers of the Product service order.
@@ -10599,6 +10305,10 @@ type ProductServiceOrderFilterParameters struct {
 	States []ServiceOrderState `json:"States,omitzero"`
 	// Interval in which the Product service orders were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ProductServiceOrderResult is Mews' schema ProductServiceOrderResult.
@@ -10848,21 +10558,23 @@ type RateExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type RateFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned. If not specified, both `Rates` and `RateGroups` will be included.
 	Extent *RateExtent `json:"Extent,omitempty"`
 	// Identifiers of [Rate](https://mews-systems.gitbook.io/connector-api/operations/#rate) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Rates](https://mews-systems.gitbook.io/connector-api/operations/rates/#rate).
 	RateIDs []string `json:"RateIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) from which the rates are requested.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which `Rate` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // RateForExtent is Mews' schema RateForExtent (Rate for extent).
@@ -10959,19 +10671,21 @@ func (x RateGroup) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type RateGroupFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Identifiers of [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group). Required if ServiceIds filter is not provided.
 	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if RateGroupIds filter is not provided.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the rate groups were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // RateGroupOld is Mews' schema RateGroupOld (Rate group (ver 2017-04-12)).
@@ -11255,189 +10969,6 @@ type ReleaseStrategyUpdateValue struct {
 	Value *ReleaseStrategyEnum `json:"Value,omitempty"`
 }
 
-// Reservation is Mews' schema Reservation (Reservation (ver 2023-06-06)).
-type Reservation struct {
-	// Unique identifier of the Customer or Company who owns the reservation, i.e. the main guest linked to the reservation.
-	AccountID string `json:"AccountId"`
-	// A discriminator specifying the account type, e.g. `Customer` or `Company`
-	AccountType AccountType `json:"AccountType"`
-	// Actual end time of reservation in UTC timezone in ISO 8601 format.
-	ActualEndUtc *time.Time `json:"ActualEndUtc,omitempty"`
-	// Actual customer check-in time of reservation in UTC timezone.
-	ActualStartUtc *time.Time `json:"ActualStartUtc,omitempty"`
-	// Identifier of the assigned Resource.
-	AssignedResourceID *string `json:"AssignedResourceId,omitempty"`
-	// Whether the reservation is locked to the assigned Resource and cannot be moved.
-	AssignedResourceLocked *bool `json:"AssignedResourceLocked,omitempty"`
-	// Unique identifier of the Availability block the reservation is assigned to.
-	AvailabilityBlockID *string `json:"AvailabilityBlockId,omitempty"`
-	// Unique identifier of the booker who made the reservation on behalf of the reservation owner, in the special case where the booker is also a registered customer in Mews.
-	BookerID *string `json:"BookerId,omitempty"`
-	// Identifier of the reservation `BusinessSegment`.
-	BusinessSegmentID *string `json:"BusinessSegmentId,omitempty"`
-	// Cancellation reason of the reservation.
-	//
-	// Other
-	//
-	// ConfirmationMissed
-	//
-	// BookedElsewhere
-	//
-	// ForceMajeure
-	//
-	// GuestComplaint
-	//
-	// NoShow
-	//
-	// PriceTooHigh
-	//
-	// ServiceNotAvailable
-	//
-	// InputError
-	//
-	// InvalidPayment
-	//
-	// TravelAgency
-	//
-	// RequestedByGuest
-	//
-	// Update
-	//
-	// BookingAbandoned
-	//
-	// RequestedByBooker
-	CancellationReason *ServiceOrderCancellationReasonEnum `json:"CancellationReason,omitempty"`
-	// Cancellation date and time in UTC timezone.
-	CancelledUtc *time.Time `json:"CancelledUtc,omitempty"`
-	// Unique number of the reservation within the reservation group.
-	ChannelManagerNumber *string `json:"ChannelManagerNumber,omitempty"`
-	// Number of the reservation within the Channel (i.e. OTA, GDS, CRS, etc) in case the reservation group originates there (e.g. Booking.com confirmation number).
-	ChannelNumber *string `json:"ChannelNumber,omitempty"`
-	// Further detail about origin in case of Origin `Commander`.
-	//
-	// InPerson
-	//
-	// Channel
-	//
-	// Phone
-	//
-	// Email
-	//
-	// Website
-	//
-	// Message
-	//
-	// CallCenter
-	//
-	// RoomingList
-	CommanderOrigin *ServiceOrderCommanderOriginEnum `json:"CommanderOrigin,omitempty"`
-	// Creation date and time of the reservation in UTC timezone.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Unique identifier of the user who created the reservation.
-	CreatorProfileID string `json:"CreatorProfileId"`
-	// Unique identifier of the Credit card.
-	CreditCardID *string `json:"CreditCardId,omitempty"`
-	// Scheduled end time of reservation in UTC timezone in ISO 8601 format
-	//
-	// Deprecated: Use `ScheduledEndUtc` and `ActualEndUtc` instead.
-	EndUtc time.Time `json:"EndUtc,omitzero"`
-	// Unique identifier of the Reservation group.
-	GroupID string `json:"GroupId"`
-	// Unique identifier of the reservation.
-	ID string `json:"Id"`
-	// Confirmation number of the reservation in Mews.
-	Number string `json:"Number"`
-	// Options of the reservation.
-	Options ServiceOrderOptions `json:"Options"`
-	// Origin of the reservation.
-	//
-	// Distributor (From the Mews Booking Engine or Booking Engine API.)
-	//
-	// ChannelManager (From a channel manager.)
-	//
-	// Commander (From Mews Operations.)
-	//
-	// Import (From an import process.)
-	//
-	// Connector (From the Mews Connector API.)
-	//
-	// Navigator (From Mews Guest Services.)
-	Origin ServiceOrderOriginEnum `json:"Origin"`
-	// Details about the reservation `Origin`.
-	OriginDetails *string `json:"OriginDetails,omitempty"`
-	// Identifier of the `Company` on behalf of which the reservation was made.
-	PartnerCompanyID *string `json:"PartnerCompanyId,omitempty"`
-	// Number of people per age category the reservation was booked for.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
-	// Purpose of the reservation.
-	//
-	// Leisure
-	//
-	// Business
-	//
-	// Student
-	Purpose *ReservationPurposeEnum `json:"Purpose,omitempty"`
-	// QR code data of the reservation.
-	QrCodeData *string `json:"QrCodeData,omitempty"`
-	// Identifier of the reservation `Rate`.
-	RateID string `json:"RateId"`
-	// Date when the optional reservation is released in UTC timezone.
-	ReleasedUtc *time.Time `json:"ReleasedUtc,omitempty"`
-	// Unique identifier of the Resource category.
-	RequestedResourceCategoryID string `json:"RequestedResourceCategoryId"`
-	// Scheduled end time of reservation in UTC timezone in ISO 8601 format.
-	ScheduledEndUtc time.Time `json:"ScheduledEndUtc,omitzero"`
-	// Scheduled start time of reservation in UTC timezone.
-	ScheduledStartUtc time.Time `json:"ScheduledStartUtc,omitzero"`
-	// Unique identifier of the `Service` that reservation is made against.
-	ServiceID string `json:"ServiceId"`
-	// Reservation start or check-in time (if it's earlier than scheduled start) in UTC timezone in ISO 8601 format.
-	//
-	// Deprecated: Use `ScheduledStartUtc` and `ActualStartUtc` instead.
-	StartUtc time.Time `json:"StartUtc,omitzero"`
-	// State of the reservation.
-	//
-	// Inquired (Confirmed neither by the customer nor enterprise.)
-	//
-	// Confirmed (Confirmed by both parties, before check-in.)
-	//
-	// Started (Checked in.)
-	//
-	// Processed (Checked out.)
-	//
-	// Canceled (Canceled.)
-	//
-	// Optional (Confirmed by enterprise but not by the guest (the enterprise is holding resource for the guest).)
-	//
-	// Requested (Confirmed by the customer but not by the enterprise (waitlist).)
-	State ServiceOrderStateEnum `json:"State"`
-	// Identifier of the Travel Agency (`Company`) that mediated the reservation.
-	TravelAgencyID *string `json:"TravelAgencyId,omitempty"`
-	// Last update date and time of the reservation in UTC timezone.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-	// Unique identifier of the user who updated the reservation.
-	UpdaterProfileID string `json:"UpdaterProfileId"`
-	// Unique identifier of the `Voucher` that has been used to create reservation.
-	VoucherID *string `json:"VoucherId,omitempty"`
-}
-
-// MarshalJSON sends the times of Reservation in UTC with at most seven fractional digits.
-func (x Reservation) MarshalJSON() ([]byte, error) {
-	type wire Reservation
-	w := wire(x)
-	w.ActualEndUtc = wireTimePtr(w.ActualEndUtc)
-	w.ActualStartUtc = wireTimePtr(w.ActualStartUtc)
-	w.CancelledUtc = wireTimePtr(w.CancelledUtc)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.EndUtc = wireTime(w.EndUtc)
-	w.ReleasedUtc = wireTimePtr(w.ReleasedUtc)
-	w.ScheduledEndUtc = wireTime(w.ScheduledEndUtc)
-	w.ScheduledStartUtc = wireTime(w.ScheduledStartUtc)
-	w.StartUtc = wireTime(w.StartUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	return json.Marshal(w)
-}
-
 // ReservationAdditionParameters is Mews' schema ReservationAdditionParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -11514,7 +11045,7 @@ type ReservationData struct {
 	// Additional notes.
 	Notes *string `json:"Notes,omitempty"`
 	// Number of people per age category the reservation was booked for. At least one category with valid count must be provided.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
+	PersonCounts []reservations.PersonCount `json:"PersonCounts,omitzero"`
 	// Parameters of the products ordered together with the reservation.
 	ProductOrders []ProductOrderAdditionData `json:"ProductOrders,omitzero"`
 	// Identifier of the reservation `Rate`.
@@ -11577,12 +11108,14 @@ type ReservationGroup struct {
 type ReservationGroupFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `ReservationGroup`. Required if no other filter is provided.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval in which the `ReservationGroup` was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ReservationGroupOld is Mews' schema ReservationGroupOld (Reservation groups (ver 2017-04-12)).
@@ -11675,7 +11208,7 @@ type ReservationOld struct {
 	// Unique identifier of the Customer or Company who owns the reservation.
 	OwnerID string `json:"OwnerId"`
 	// Number of people per age category the reservation was booked for.
-	PersonCounts []ReservationPersonCount `json:"PersonCounts,omitzero"`
+	PersonCounts []reservations.PersonCount `json:"PersonCounts,omitzero"`
 	// Purpose of the reservation.
 	Purpose json.RawMessage `json:"Purpose,omitzero"`
 	// Identifier of the reservation Rate.
@@ -11752,14 +11285,6 @@ type ReservationOptions struct {
 	OwnerCheckedIn bool `json:"OwnerCheckedIn"`
 }
 
-// ReservationPersonCount is Mews' schema ReservationPersonCount (Age category parameters).
-type ReservationPersonCount struct {
-	// Unique identifier of the [Age category](https://mews-systems.gitbook.io/connector-api/operations/agecategories#age-category).
-	AgeCategoryID string `json:"AgeCategoryId"`
-	// Number of people of a given age category. Only positive value is accepted.
-	Count int `json:"Count"`
-}
-
 // ReservationPrice is Mews' schema ReservationPrice (Reservation price).
 type ReservationPrice struct {
 	// Identifier of the reservation within the transaction.
@@ -11821,21 +11346,6 @@ func (x ReservationProductParameters) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// ReservationPurposeEnum is Mews' schema ReservationPurposeEnum (Reservation purpose).
-//
-// # Leisure
-//
-// # Business
-//
-// Student
-type ReservationPurposeEnum string
-
-const (
-	ReservationPurposeEnumLeisure  ReservationPurposeEnum = "Leisure"
-	ReservationPurposeEnumBusiness ReservationPurposeEnum = "Business"
-	ReservationPurposeEnumStudent  ReservationPurposeEnum = "Student"
-)
-
 // ReservationQrCodeData is Mews' schema ReservationQrCodeData (Reservation QR code data).
 type ReservationQrCodeData struct {
 	// Reservation data for QR code generation.
@@ -11873,16 +11383,20 @@ type ReservationResult struct {
 	// The reservations that collide with the specified interval.
 	Reservations []ReservationOld `json:"Reservations,omitzero"`
 	// Resource access tokens for the reservations.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
+	ResourceAccessTokens []pins.Credential `json:"ResourceAccessTokens,omitzero"`
 	// Resource categories of the resources.
 	ResourceCategories []ResourceCategory `json:"ResourceCategories,omitzero"`
 	// Assignments of the resources to categories.
 	ResourceCategoryAssignments []ResourceCategoryAssignment `json:"ResourceCategoryAssignments,omitzero"`
 	// Assigned resources of the reservations.
-	Resources []Resource `json:"Resources,omitzero"`
+	Resources []properties.Resource `json:"Resources,omitzero"`
 	// Services that have been reserved.
-	Services []Service `json:"Services,omitzero"`
+	Services []properties.Service `json:"Services,omitzero"`
 }
+
+// LogValue logs the ReservationResult as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v ReservationResult) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf("%+v", v)) }
 
 // ReservationServiceOrderFilterParameters is Mews' schema ReservationServiceOrderFilterParameters.
 //
@@ -11906,8 +11420,6 @@ type ReservationServiceOrderFilterParameters struct {
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Reservation confirmation numbers.
 	Numbers []string `json:"Numbers,omitzero"`
 	// Unique identifiers of the `Companies` on behalf of which the reservations were made.
@@ -11923,11 +11435,15 @@ type ReservationServiceOrderFilterParameters struct {
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service). If not provided, all bookable services are used.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// A list of service order states to filter by.
-	States []ServiceOrderStateEnum `json:"States,omitzero"`
+	States []reservations.State `json:"States,omitzero"`
 	// Identifier of the Travel Agencies (`Company`) that mediated the reservations.
 	TravelAgencyIDs []string `json:"TravelAgencyIds,omitzero"`
 	// Interval in which the `Reservations` were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ReservationServiceOrderResult is Mews' schema ReservationServiceOrderResult.
@@ -11935,7 +11451,7 @@ type ReservationServiceOrderResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// The reservations of the enterprise.
-	Reservations []Reservation `json:"Reservations,omitzero"`
+	Reservations []reservations.Reservation `json:"Reservations,omitzero"`
 }
 
 // ReservationStartParameters is Mews' schema ReservationStartParameters.
@@ -12030,7 +11546,7 @@ type ReservationUpdatePerUnitPriceParameters struct {
 
 // ReservationUpdatePersonCountParameters is Mews' schema ReservationUpdatePersonCountParameters (Person counts update value).
 type ReservationUpdatePersonCountParameters struct {
-	Value []ReservationPersonCount `json:"Value,omitzero"`
+	Value []reservations.PersonCount `json:"Value,omitzero"`
 }
 
 // ReservationsChannelManagerDetailsFilterParameters is Mews' schema ReservationsChannelManagerDetailsFilterParameters (Reservation channel manager details filter parameters).
@@ -12059,100 +11575,16 @@ type ReservationsUpdateCustomerParameters struct {
 	ReservationID string `json:"ReservationId"`
 }
 
-// Resource is Mews' schema Resource.
-type Resource struct {
-	// Creation date and time of the resource in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Additional data of the resource.
-	Data ResourceData `json:"Data,omitzero"`
-	// All translations of the description.
-	Descriptions map[string]string `json:"Descriptions,omitzero"`
-	// All translations of direction.
-	Directions map[string]string `json:"Directions,omitzero"`
-	// Unique identifier of the `Enterprise`.
-	EnterpriseID string `json:"EnterpriseId"`
-	// All translations of external name.
-	ExternalNames map[string]string `json:"ExternalNames,omitzero"`
-	// Unique identifier of the resource.
-	ID string `json:"Id"`
-	// Whether the resource is still active.
-	IsActive bool `json:"IsActive"`
-	// Name of the resource (e.g. room number).
-	Name string `json:"Name"`
-	// Identifier of the parent `Resource` (e.g. room of a bed).
-	ParentResourceID *string `json:"ParentResourceId,omitempty"`
-	// State of the resource.
-	//
-	// Dirty
-	//
-	// Clean
-	//
-	// Inspected
-	//
-	// OutOfService
-	//
-	// OutOfOrder
-	State ResourceState `json:"State"`
-	// Last update date and time of the resource in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-}
-
-// MarshalJSON sends the times of Resource in UTC with at most seven fractional digits.
-func (x Resource) MarshalJSON() ([]byte, error) {
-	type wire Resource
-	w := wire(x)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	return json.Marshal(w)
-}
-
-// ResourceAccessToken is Mews' schema ResourceAccessToken (Resource access token).
-type ResourceAccessToken struct {
-	// Unique identifier of `Companionship`.
-	CompanionshipID *string `json:"CompanionshipId,omitempty"`
-	// Creation date and time of the resource access token in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Unique identifier of the `Enterprise`.
-	EnterpriseID string `json:"EnterpriseId"`
-	// Unique identifier of the resource access token.
-	ID string `json:"Id"`
-	// Whether the resource access token is still active.
-	IsActive bool `json:"IsActive"`
-	// Permissions of the resource access token.
-	Permissions ResourceAccessTokenPermissions `json:"Permissions"`
-	// Unique identifier of `Resource`.
-	ResourceID *string `json:"ResourceId,omitempty"`
-	// Serial number of the resource access token.
-	SerialNumber *string `json:"SerialNumber,omitempty"`
-	// Unique identifier of `Reservation`.
-	ServiceOrderID string `json:"ServiceOrderId"`
-	// Type of stored value.
-	Type ResourceAccessTokenType `json:"Type"`
-	// Last update date and time of the resource access token in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-	// Marks the end of interval in which the resource access token can be used.
-	ValidityEndUtc time.Time `json:"ValidityEndUtc,omitzero"`
-	// Marks the start of interval in which the resource access token can be used.
-	ValidityStartUtc time.Time `json:"ValidityStartUtc,omitzero"`
-	// Value of the resource access token.
-	Value string `json:"Value"`
-}
-
-// MarshalJSON sends the times of ResourceAccessToken in UTC with at most seven fractional digits.
-func (x ResourceAccessToken) MarshalJSON() ([]byte, error) {
-	type wire ResourceAccessToken
-	w := wire(x)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	w.ValidityEndUtc = wireTime(w.ValidityEndUtc)
-	w.ValidityStartUtc = wireTime(w.ValidityStartUtc)
-	return json.Marshal(w)
-}
-
 // ResourceAccessTokenAdditionResult is Mews' schema ResourceAccessTokenAdditionResult.
 type ResourceAccessTokenAdditionResult struct {
 	// Added resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
+	ResourceAccessTokens []pins.Credential `json:"ResourceAccessTokens,omitzero"`
+}
+
+// LogValue logs the ResourceAccessTokenAdditionResult as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v ResourceAccessTokenAdditionResult) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
 }
 
 // ResourceAccessTokenDeleteParameters is Mews' schema ResourceAccessTokenDeleteParameters.
@@ -12173,14 +11605,16 @@ type ResourceAccessTokenFilterParameters struct {
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of resource access token. Required if no other filter is provided.
 	ResourceAccessTokenIDs []string `json:"ResourceAccessTokenIds,omitzero"`
 	// Unique identifiers of reservations. Required if no other filter is provided.
 	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Interval in which resource access token was updated. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceAccessTokenParameters is Mews' schema ResourceAccessTokenParameters (Resource access token parameter).
@@ -12196,7 +11630,7 @@ type ResourceAccessTokenParameters struct {
 	// Unique identifier of a reservation.
 	ServiceOrderID string `json:"ServiceOrderId"`
 	// Type of stored value.
-	Type ResourceAccessTokenType `json:"Type"`
+	Type pins.Type `json:"Type"`
 	// Marks the end of interval in which the resource access token can be used.
 	ValidityEndUtc time.Time `json:"ValidityEndUtc,omitzero"`
 	// Marks the start of interval in which the resource access token can be used.
@@ -12212,18 +11646,6 @@ func (x ResourceAccessTokenParameters) MarshalJSON() ([]byte, error) {
 	w.ValidityEndUtc = wireTime(w.ValidityEndUtc)
 	w.ValidityStartUtc = wireTime(w.ValidityStartUtc)
 	return json.Marshal(w)
-}
-
-// ResourceAccessTokenPermissions is Mews' schema ResourceAccessTokenPermissions (Resource access token permissions).
-type ResourceAccessTokenPermissions struct {
-	// Specify whether the resource access token grants permission to access bed.
-	Bed *bool `json:"Bed,omitempty"`
-	// Specify whether the resource access token grants permission to access building.
-	Building *bool `json:"Building,omitempty"`
-	// Specify whether the resource access token grants permission to access floor.
-	Floor *bool `json:"Floor,omitempty"`
-	// Specify whether the resource access token grants permission to access room.
-	Room *bool `json:"Room,omitempty"`
 }
 
 // ResourceAccessTokenPermissionsParameters is Mews' schema ResourceAccessTokenPermissionsParameters (Resource access token permission parameter).
@@ -12243,18 +11665,14 @@ type ResourceAccessTokenResult struct {
 	// Unique identifier of the last and hence oldest item returned. This can be used in `Limitation` in a subsequent request to fetch the next batch of older tokens. If `Limitation` is specified in the request message, then `Cursor` will always be included in the response message.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
+	ResourceAccessTokens []pins.Credential `json:"ResourceAccessTokens,omitzero"`
 }
 
-// ResourceAccessTokenType is Mews' schema ResourceAccessTokenType (Resource access token type).
-//
-// Type of stored value.
-type ResourceAccessTokenType string
-
-const (
-	ResourceAccessTokenTypePinCode ResourceAccessTokenType = "PinCode"
-	ResourceAccessTokenTypeRfidTag ResourceAccessTokenType = "RfidTag"
-)
+// LogValue logs the ResourceAccessTokenResult as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v ResourceAccessTokenResult) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
+}
 
 // ResourceAccessTokenUpdateParameters is Mews' schema ResourceAccessTokenUpdateParameters (Resource access token update).
 type ResourceAccessTokenUpdateParameters struct {
@@ -12273,7 +11691,13 @@ type ResourceAccessTokenUpdateParameters struct {
 // ResourceAccessTokenUpdateResult is Mews' schema ResourceAccessTokenUpdateResult.
 type ResourceAccessTokenUpdateResult struct {
 	// Updated resource access tokens.
-	ResourceAccessTokens []ResourceAccessToken `json:"ResourceAccessTokens,omitzero"`
+	ResourceAccessTokens []pins.Credential `json:"ResourceAccessTokens,omitzero"`
+}
+
+// LogValue logs the ResourceAccessTokenUpdateResult as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v ResourceAccessTokenUpdateResult) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
 }
 
 // ResourceAvailabilityMetricTypeEnum is Mews' schema ResourceAvailabilityMetricTypeEnum (Service availability metrics).
@@ -12416,7 +11840,7 @@ type ResourceBlockExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceBlockParameters struct {
 	// Whether to return only active, only deleted or both records. Defaults to `Active` if not specified.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the requested Assigned `Resource`.
 	AssignedResourceIDs []string `json:"AssignedResourceIds,omitzero"`
 	// Interval in which the resource block is active.
@@ -12429,12 +11853,14 @@ type ResourceBlockParameters struct {
 	//
 	// Deprecated: Use ActivityStates with `["Active", "Deleted"]` instead.
 	Extent *ResourceBlockExtent `json:"Extent,omitempty"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested resource block.
 	ResourceBlockIDs []string `json:"ResourceBlockIds,omitzero"`
 	// Interval in which the resource block was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceBlockResult is Mews' schema ResourceBlockResult.
@@ -12517,11 +11943,9 @@ func (x ResourceCategoryAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records. The `ActivityState` filter applies only to record’s own status. The `IsActive` response property also considers the parent’s status, so some returned records may have `IsActive = false` if their parent is deleted.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource category assignment](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-assignment).
 	ResourceCategoryAssignmentIDs []string `json:"ResourceCategoryAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category) to which the resource category assignment belong.
@@ -12530,6 +11954,10 @@ type ResourceCategoryAssignmentFilterParameters struct {
 	ResourceIDs []string `json:"ResourceIds,omitzero"`
 	// Interval in which the resource category assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceCategoryAssignmentResult is Mews' schema ResourceCategoryAssignmentResult.
@@ -12570,17 +11998,19 @@ type ResourceCategoryAvailabilityV20240122Metrics struct {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category).
 	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) to which the resource categories belong.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the resource categories were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceCategoryImageAssignment is Mews' schema ResourceCategoryImageAssignment (Resource category image assignment).
@@ -12615,17 +12045,19 @@ func (x ResourceCategoryImageAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceCategoryImageAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/resources/#resource-category) to which the resource category image assignments belong.
 	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Resource category image assignments](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-image-assignment).
 	ResourceCategoryImageAssignmentIDs []string `json:"ResourceCategoryImageAssignmentIds,omitzero"`
 	// Interval in which the resource category image assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceCategoryImageAssignmentResult is Mews' schema ResourceCategoryImageAssignmentResult.
@@ -12798,55 +12230,6 @@ const (
 	ResourceClassificationTwoBedroomsApartment   ResourceClassification = "TwoBedroomsApartment"
 )
 
-// ResourceData is Mews' schema Resource.Data (Resource data).
-//
-// Additional data of the resource.
-type ResourceData struct {
-	// Discriminator names the variant Value holds.
-	Discriminator ResourceDataDiscriminator `json:"Discriminator"`
-	// Value is the variant's data; read it with the As method of the variant.
-	Value json.RawMessage `json:"Value,omitempty"`
-}
-
-// AsSpace decodes Value as SpaceData when Discriminator is Space; for another variant it returns nil and no error.
-func (x ResourceData) AsSpace() (*SpaceData, error) {
-	if x.Discriminator != ResourceDataDiscriminatorSpace {
-		return nil, nil
-	}
-	var v SpaceData
-	if err := decodeVariant(x.Value, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// NewResourceDataSpace returns the Space variant holding v.
-func NewResourceDataSpace(v SpaceData) (ResourceData, error) {
-	raw, err := json.Marshal(v)
-	return ResourceData{Discriminator: ResourceDataDiscriminatorSpace, Value: raw}, err
-}
-
-// NewResourceDataObject returns the Object variant, which carries no data.
-func NewResourceDataObject() ResourceData {
-	return ResourceData{Discriminator: ResourceDataDiscriminatorObject, Value: json.RawMessage("{}")}
-}
-
-// NewResourceDataPerson returns the Person variant, which carries no data.
-func NewResourceDataPerson() ResourceData {
-	return ResourceData{Discriminator: ResourceDataDiscriminatorPerson, Value: json.RawMessage("{}")}
-}
-
-// ResourceDataDiscriminator is Mews' schema ResourceDataDiscriminator (Resource data discriminator).
-//
-// Whether the resource is space, object, or person.
-type ResourceDataDiscriminator string
-
-const (
-	ResourceDataDiscriminatorSpace  ResourceDataDiscriminator = "Space"
-	ResourceDataDiscriminatorObject ResourceDataDiscriminator = "Object"
-	ResourceDataDiscriminatorPerson ResourceDataDiscriminator = "Person"
-)
-
 // ResourceExtent is Mews' schema ResourceExtent (Resource extent).
 type ResourceExtent struct {
 	// Whether the response should contain inactive entities.
@@ -12936,16 +12319,18 @@ func (x ResourceFeatureAssignment) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceFeatureAssignmentFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
-	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation                   Limitation `json:"Limitation"`
-	ResourceFeatureAssignmentIDs []string   `json:"ResourceFeatureAssignmentIds,omitzero"`
+	EnterpriseIDs                []string `json:"EnterpriseIds,omitzero"`
+	ResourceFeatureAssignmentIDs []string `json:"ResourceFeatureAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource features](https://mews-systems.gitbook.io/connector-api/operations/#resource-feature) to which the resource feature assignments belong.
 	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Interval in which the resource feature assignments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceFeatureAssignmentResult is Mews' schema ResourceFeatureAssignmentResult.
@@ -12989,17 +12374,19 @@ const (
 // The credentials, client name and language are merged in by the pipeline.
 type ResourceFeatureFilterParameters struct {
 	// Whether to return only active, only deleted or both records.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ResourceFeature`.
 	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Unique identifiers of `Service` to which the resource features belong.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Last update date and time of the resource feature in UTC timezone in ISO 8601 format.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceFeatureResult is Mews' schema ResourceFeatureResult.
@@ -13020,14 +12407,16 @@ type ResourceFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Extent of data to be returned.
 	Extent ResourceExtent `json:"Extent"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Names of the requested resources.
 	Names []string `json:"Names,omitzero"`
 	// Unique identifiers of the requested resources.
 	ResourceIDs []string `json:"ResourceIds,omitzero"`
 	// Interval in which the resources were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ResourceOccupancyState is Mews' schema ResourceOccupancyState (Resource occupancy state).
@@ -13059,7 +12448,7 @@ type ResourceOccupancyState struct {
 	// OutOfService
 	//
 	// OutOfOrder
-	ResourceState ResourceState `json:"ResourceState"`
+	ResourceState properties.ResourceState `json:"ResourceState"`
 }
 
 // ResourceResult is Mews' schema ResourceResult.
@@ -13087,31 +12476,8 @@ type ResourceResult struct {
 	// Deprecated: Mews marks this field deprecated.
 	ResourceFeatures []ResourceFeature `json:"ResourceFeatures,omitzero"`
 	// The resources of the enterprise.
-	Resources []Resource `json:"Resources,omitzero"`
+	Resources []properties.Resource `json:"Resources,omitzero"`
 }
-
-// ResourceState is Mews' schema ResourceState (Resource state).
-//
-// State of the resource.
-//
-// # Dirty
-//
-// # Clean
-//
-// # Inspected
-//
-// # OutOfService
-//
-// OutOfOrder
-type ResourceState string
-
-const (
-	ResourceStateDirty        ResourceState = "Dirty"
-	ResourceStateClean        ResourceState = "Clean"
-	ResourceStateInspected    ResourceState = "Inspected"
-	ResourceStateOutOfService ResourceState = "OutOfService"
-	ResourceStateOutOfOrder   ResourceState = "OutOfOrder"
-)
 
 // ResourceUpdateParameters is Mews' schema ResourceUpdateParameters (Resource update).
 type ResourceUpdateParameters struct {
@@ -13134,14 +12500,14 @@ type ResourceUpdateParameters struct {
 // New additional data of the resource.
 type ResourceUpdateParametersData struct {
 	// Discriminator names the variant Value holds.
-	Discriminator ResourceDataDiscriminator `json:"Discriminator"`
+	Discriminator properties.ResourceKind `json:"Discriminator"`
 	// Value is the variant's data; read it with the As method of the variant.
 	Value json.RawMessage `json:"Value,omitempty"`
 }
 
 // AsSpace decodes Value as SpaceDataUpdateParameters when Discriminator is Space; for another variant it returns nil and no error.
 func (x ResourceUpdateParametersData) AsSpace() (*SpaceDataUpdateParameters, error) {
-	if x.Discriminator != ResourceDataDiscriminatorSpace {
+	if x.Discriminator != properties.KindSpace {
 		return nil, nil
 	}
 	var v SpaceDataUpdateParameters
@@ -13154,17 +12520,17 @@ func (x ResourceUpdateParametersData) AsSpace() (*SpaceDataUpdateParameters, err
 // NewResourceUpdateParametersDataSpace returns the Space variant holding v.
 func NewResourceUpdateParametersDataSpace(v SpaceDataUpdateParameters) (ResourceUpdateParametersData, error) {
 	raw, err := json.Marshal(v)
-	return ResourceUpdateParametersData{Discriminator: ResourceDataDiscriminatorSpace, Value: raw}, err
+	return ResourceUpdateParametersData{Discriminator: properties.KindSpace, Value: raw}, err
 }
 
 // NewResourceUpdateParametersDataObject returns the Object variant, which carries no data.
 func NewResourceUpdateParametersDataObject() ResourceUpdateParametersData {
-	return ResourceUpdateParametersData{Discriminator: ResourceDataDiscriminatorObject, Value: json.RawMessage("{}")}
+	return ResourceUpdateParametersData{Discriminator: properties.KindObject, Value: json.RawMessage("{}")}
 }
 
 // NewResourceUpdateParametersDataPerson returns the Person variant, which carries no data.
 func NewResourceUpdateParametersDataPerson() ResourceUpdateParametersData {
-	return ResourceUpdateParametersData{Discriminator: ResourceDataDiscriminatorPerson, Value: json.RawMessage("{}")}
+	return ResourceUpdateParametersData{Discriminator: properties.KindPerson, Value: json.RawMessage("{}")}
 }
 
 // ResourcesOccupancyStateFilterParameters is Mews' schema ResourcesOccupancyStateFilterParameters.
@@ -13176,7 +12542,7 @@ type ResourcesOccupancyStateFilterParameters struct {
 	// Unique identifiers of the `ResourceCategory`.
 	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// States of the `Resource`
-	ResourceStates []ResourceState `json:"ResourceStates,omitzero"`
+	ResourceStates []properties.ResourceState `json:"ResourceStates,omitzero"`
 }
 
 // ResourcesOccupancyStateResult is Mews' schema ResourcesOccupancyStateResult.
@@ -13423,8 +12789,6 @@ type RestrictionFilterParameters struct {
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Unique identifiers of `Rate`. Returns only those restrictions which have matching `ExactRateId` set in `Restriction Condition`.
 	ExactRateIDs []string `json:"ExactRateIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Restriction origin. Returns only those restrictions which have matching Origin or all if not specified.
 	Origin json.RawMessage `json:"Origin,omitzero"`
 	// Unique identifiers of `Rate`. Returns all restrictions that affect the given rates, i.e. ones without any `Restriction Conditions`, ones assigned directly to specified rates, ones assigned to `Rate group` of specified rates, or ones inherited from base rates.`.
@@ -13441,6 +12805,10 @@ type RestrictionFilterParameters struct {
 	TimeFilter *string `json:"TimeFilter,omitempty"`
 	// Interval in which the `Restriction` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // MarshalJSON sends the times of RestrictionFilterParameters in UTC with at most seven fractional digits.
@@ -13763,12 +13131,14 @@ type RuleFilterParameters struct {
 	Extent RuleExtent `json:"Extent"`
 	// Unique identifiers of the `Rule`.
 	IDs []string `json:"Ids,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Service`.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which `Rule` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // RuleResult is Mews' schema RuleResult.
@@ -13827,51 +13197,6 @@ type SepaDirectDebitData struct {
 	RemoteIpAddress string `json:"RemoteIpAddress"`
 	// The user agent of the browser from which the Mandate was accepted by the customer.
 	UserAgent string `json:"UserAgent"`
-}
-
-// Service is Mews' schema Service.
-type Service struct {
-	// Creation date and time of the service in UTC timezone in ISO 8601 format.
-	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
-	// Additional information about the specific service.
-	Data *ServiceData `json:"Data,omitempty"`
-	// Deprecated: Mews marks this field deprecated.
-	EndTime *string `json:"EndTime,omitempty"`
-	// Unique identifier of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/enterprises/#enterprise).
-	EnterpriseID string `json:"EnterpriseId"`
-	// Identifier of the service from external system.
-	ExternalIdentifier *string `json:"ExternalIdentifier,omitempty"`
-	// Unique identifier of the service.
-	ID string `json:"Id"`
-	// Whether the service is still active.
-	IsActive bool `json:"IsActive"`
-	// Name of the service.
-	//
-	// Deprecated: Use `Names` instead
-	Name string `json:"Name"`
-	// All translations of the name.
-	Names map[string]string `json:"Names,omitzero"`
-	// Options of the service.
-	Options ServiceOptions `json:"Options"`
-	// Order value for presentation purposes.
-	Ordering int `json:"Ordering"`
-	// Deprecated: Use `Promotions` in `Data` instead.
-	Promotions *Promotions `json:"Promotions,omitempty"`
-	// Deprecated: Mews marks this field deprecated.
-	StartTime *string `json:"StartTime,omitempty"`
-	// Deprecated: Mews marks this field deprecated.
-	Type *string `json:"Type,omitempty"`
-	// Last update date and time of the service in UTC timezone in ISO 8601 format.
-	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
-}
-
-// MarshalJSON sends the times of Service in UTC with at most seven fractional digits.
-func (x Service) MarshalJSON() ([]byte, error) {
-	type wire Service
-	w := wire(x)
-	w.CreatedUtc = wireTime(w.CreatedUtc)
-	w.UpdatedUtc = wireTime(w.UpdatedUtc)
-	return json.Marshal(w)
 }
 
 // ServiceAvailabilityFilterParameters is Mews' schema ServiceAvailabilityFilterParameters.
@@ -13983,60 +13308,6 @@ type ServiceAvailabilityUpdateParameters struct {
 	ServiceID string `json:"ServiceId"`
 }
 
-// ServiceData is Mews' schema Service.Data (Service data).
-//
-// Additional information about the specific service.
-type ServiceData struct {
-	// Discriminator names the variant Value holds.
-	Discriminator ServiceDataDiscriminator `json:"Discriminator"`
-	// Value is the variant's data; read it with the As method of the variant.
-	Value json.RawMessage `json:"Value,omitempty"`
-}
-
-// AsBookable decodes Value as BookableServiceData when Discriminator is Bookable; for another variant it returns nil and no error.
-func (x ServiceData) AsBookable() (*BookableServiceData, error) {
-	if x.Discriminator != ServiceDataDiscriminatorBookable {
-		return nil, nil
-	}
-	var v BookableServiceData
-	if err := decodeVariant(x.Value, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// NewServiceDataBookable returns the Bookable variant holding v.
-func NewServiceDataBookable(v BookableServiceData) (ServiceData, error) {
-	raw, err := json.Marshal(v)
-	return ServiceData{Discriminator: ServiceDataDiscriminatorBookable, Value: raw}, err
-}
-
-// AsAdditional decodes Value as AdditionalServiceData when Discriminator is Additional; for another variant it returns nil and no error.
-func (x ServiceData) AsAdditional() (*AdditionalServiceData, error) {
-	if x.Discriminator != ServiceDataDiscriminatorAdditional {
-		return nil, nil
-	}
-	var v AdditionalServiceData
-	if err := decodeVariant(x.Value, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// NewServiceDataAdditional returns the Additional variant holding v.
-func NewServiceDataAdditional(v AdditionalServiceData) (ServiceData, error) {
-	raw, err := json.Marshal(v)
-	return ServiceData{Discriminator: ServiceDataDiscriminatorAdditional, Value: raw}, err
-}
-
-// ServiceDataDiscriminator is Mews' schema ServiceDataDiscriminator (Service data discriminator).
-type ServiceDataDiscriminator string
-
-const (
-	ServiceDataDiscriminatorBookable   ServiceDataDiscriminator = "Bookable"
-	ServiceDataDiscriminatorAdditional ServiceDataDiscriminator = "Additional"
-)
-
 // ServiceDataDiscriminatorEnum is Mews' schema ServiceDataDiscriminatorEnum (Service data discriminator).
 //
 // # Bookable
@@ -14055,8 +13326,6 @@ const (
 type ServiceFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Filter services by type.
@@ -14067,14 +13336,10 @@ type ServiceFilterParameters struct {
 	ServiceType *ServiceDataDiscriminatorEnum `json:"ServiceType,omitempty"`
 	// Interval in which `Services` were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-}
-
-// ServiceOptions is Mews' schema ServiceOptions (Service options).
-//
-// Options of the service.
-type ServiceOptions struct {
-	// Products should be displayed as a single package instead of individual items.
-	BillAsPackage bool `json:"BillAsPackage"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ServiceOrder is Mews' schema ServiceOrder (Product service order).
@@ -14110,7 +13375,7 @@ type ServiceOrder struct {
 	// CallCenter
 	//
 	// RoomingList
-	CommanderOrigin *ServiceOrderCommanderOriginEnum `json:"CommanderOrigin,omitempty"`
+	CommanderOrigin *reservations.CommanderOrigin `json:"CommanderOrigin,omitempty"`
 	// Creation date and time of the product service order in UTC timezone in ISO 8601 format.
 	CreatedUtc time.Time `json:"CreatedUtc,omitzero"`
 	// Unique identifier of the user who created the product service order.
@@ -14122,7 +13387,7 @@ type ServiceOrder struct {
 	// Confirmation number of the service order in Mews.
 	Number string `json:"Number"`
 	// Options of the service order.
-	Options ServiceOrderOptions `json:"Options"`
+	Options reservations.Options `json:"Options"`
 	// Origin of the product service order.
 	//
 	// Distributor (From the Mews Booking Engine or Booking Engine API.)
@@ -14136,7 +13401,7 @@ type ServiceOrder struct {
 	// Connector (From the Mews Connector API.)
 	//
 	// Navigator (From Mews Guest Services.)
-	Origin ServiceOrderOriginEnum `json:"Origin"`
+	Origin reservations.Origin `json:"Origin"`
 	// Details about the product service order Origin.
 	OriginDetails *string `json:"OriginDetails,omitempty"`
 	// Unique identifier of the `Service` that product service order is made against.
@@ -14156,7 +13421,7 @@ type ServiceOrder struct {
 	// Optional (Confirmed by enterprise but not by the guest (the enterprise is holding resource for the guest).)
 	//
 	// Requested (Confirmed by the customer but not by the enterprise (waitlist).)
-	State ServiceOrderStateEnum `json:"State"`
+	State reservations.State `json:"State"`
 	// Last update date and time of the product service order in UTC timezone in ISO 8601 format.
 	UpdatedUtc time.Time `json:"UpdatedUtc,omitzero"`
 	// Unique identifier of the user who updated the product service order.
@@ -14174,87 +13439,6 @@ func (x ServiceOrder) MarshalJSON() ([]byte, error) {
 	w.UpdatedUtc = wireTime(w.UpdatedUtc)
 	return json.Marshal(w)
 }
-
-// ServiceOrderCancellationReasonEnum is Mews' schema ServiceOrderCancellationReasonEnum (Reservation cancellation reason).
-//
-// # Other
-//
-// # ConfirmationMissed
-//
-// # BookedElsewhere
-//
-// # ForceMajeure
-//
-// # GuestComplaint
-//
-// # NoShow
-//
-// # PriceTooHigh
-//
-// # ServiceNotAvailable
-//
-// # InputError
-//
-// # InvalidPayment
-//
-// # TravelAgency
-//
-// # RequestedByGuest
-//
-// # Update
-//
-// # BookingAbandoned
-//
-// RequestedByBooker
-type ServiceOrderCancellationReasonEnum string
-
-const (
-	ServiceOrderCancellationReasonEnumOther               ServiceOrderCancellationReasonEnum = "Other"
-	ServiceOrderCancellationReasonEnumConfirmationMissed  ServiceOrderCancellationReasonEnum = "ConfirmationMissed"
-	ServiceOrderCancellationReasonEnumBookedElsewhere     ServiceOrderCancellationReasonEnum = "BookedElsewhere"
-	ServiceOrderCancellationReasonEnumForceMajeure        ServiceOrderCancellationReasonEnum = "ForceMajeure"
-	ServiceOrderCancellationReasonEnumGuestComplaint      ServiceOrderCancellationReasonEnum = "GuestComplaint"
-	ServiceOrderCancellationReasonEnumNoShow              ServiceOrderCancellationReasonEnum = "NoShow"
-	ServiceOrderCancellationReasonEnumPriceTooHigh        ServiceOrderCancellationReasonEnum = "PriceTooHigh"
-	ServiceOrderCancellationReasonEnumServiceNotAvailable ServiceOrderCancellationReasonEnum = "ServiceNotAvailable"
-	ServiceOrderCancellationReasonEnumInputError          ServiceOrderCancellationReasonEnum = "InputError"
-	ServiceOrderCancellationReasonEnumInvalidPayment      ServiceOrderCancellationReasonEnum = "InvalidPayment"
-	ServiceOrderCancellationReasonEnumTravelAgency        ServiceOrderCancellationReasonEnum = "TravelAgency"
-	ServiceOrderCancellationReasonEnumRequestedByGuest    ServiceOrderCancellationReasonEnum = "RequestedByGuest"
-	ServiceOrderCancellationReasonEnumUpdate              ServiceOrderCancellationReasonEnum = "Update"
-	ServiceOrderCancellationReasonEnumBookingAbandoned    ServiceOrderCancellationReasonEnum = "BookingAbandoned"
-	ServiceOrderCancellationReasonEnumRequestedByBooker   ServiceOrderCancellationReasonEnum = "RequestedByBooker"
-)
-
-// ServiceOrderCommanderOriginEnum is Mews' schema ServiceOrderCommanderOriginEnum (Commander origin).
-//
-// # InPerson
-//
-// # Channel
-//
-// # Phone
-//
-// # Email
-//
-// # Website
-//
-// # Message
-//
-// # CallCenter
-//
-// RoomingList
-type ServiceOrderCommanderOriginEnum string
-
-const (
-	ServiceOrderCommanderOriginEnumInPerson    ServiceOrderCommanderOriginEnum = "InPerson"
-	ServiceOrderCommanderOriginEnumChannel     ServiceOrderCommanderOriginEnum = "Channel"
-	ServiceOrderCommanderOriginEnumPhone       ServiceOrderCommanderOriginEnum = "Phone"
-	ServiceOrderCommanderOriginEnumEmail       ServiceOrderCommanderOriginEnum = "Email"
-	ServiceOrderCommanderOriginEnumWebsite     ServiceOrderCommanderOriginEnum = "Website"
-	ServiceOrderCommanderOriginEnumMessage     ServiceOrderCommanderOriginEnum = "Message"
-	ServiceOrderCommanderOriginEnumCallCenter  ServiceOrderCommanderOriginEnum = "CallCenter"
-	ServiceOrderCommanderOriginEnumRoomingList ServiceOrderCommanderOriginEnum = "RoomingList"
-)
 
 // ServiceOrderNoteAddParameters is Mews' schema ServiceOrderNoteAddParameters (Service order note parameters).
 type ServiceOrderNoteAddParameters struct {
@@ -14284,8 +13468,6 @@ type ServiceOrderNoteDeleteParameters struct {
 type ServiceOrderNoteFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service order`. Reservation IDs or Order IDs can be used as service order identifiers.
 	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of `Service order note`. Use this property if you want to fetch specific service order notes.
@@ -14294,6 +13476,10 @@ type ServiceOrderNoteFilterParameters struct {
 	Types []OrderNoteTypeEnum `json:"Types,omitzero"`
 	// Timestamp in UTC timezone ISO 8601 format when the service order note was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ServiceOrderNoteResult is Mews' schema ServiceOrderNoteResult.
@@ -14318,48 +13504,6 @@ type ServiceOrderNoteUpdateResult struct {
 	ServiceOrderNotes []OrderNote `json:"ServiceOrderNotes,omitzero"`
 }
 
-// ServiceOrderOptions is Mews' schema ServiceOrderOptions (Service Order Options).
-type ServiceOrderOptions struct {
-	// All companions of the reservation checked in.
-	AllCompanionsCheckedIn bool `json:"AllCompanionsCheckedIn"`
-	// Any of the companions of the reservation checked in.
-	AnyCompanionCheckedIn bool `json:"AnyCompanionCheckedIn"`
-	// Check in was done via Connector API.
-	ConnectorCheckIn bool `json:"ConnectorCheckIn"`
-	// Owner of the reservation checked in.
-	OwnerCheckedIn bool `json:"OwnerCheckedIn"`
-}
-
-// ServiceOrderOriginEnum is Mews' schema ServiceOrderOriginEnum (Service order origin).
-//
-// Distributor (From the Mews Booking Engine or Booking Engine API.)
-//
-// ChannelManager (From a channel manager.)
-//
-// Commander (From Mews Operations.)
-//
-// Import (From an import process.)
-//
-// Connector (From the Mews Connector API.)
-//
-// Navigator (From Mews Guest Services.)
-type ServiceOrderOriginEnum string
-
-const (
-	// ServiceOrderOriginEnumDistributor: From the Mews Booking Engine or Booking Engine API.
-	ServiceOrderOriginEnumDistributor ServiceOrderOriginEnum = "Distributor"
-	// ServiceOrderOriginEnumChannelManager: From a channel manager.
-	ServiceOrderOriginEnumChannelManager ServiceOrderOriginEnum = "ChannelManager"
-	// ServiceOrderOriginEnumCommander: From Mews Operations.
-	ServiceOrderOriginEnumCommander ServiceOrderOriginEnum = "Commander"
-	// ServiceOrderOriginEnumImport: From an import process.
-	ServiceOrderOriginEnumImport ServiceOrderOriginEnum = "Import"
-	// ServiceOrderOriginEnumConnector: From the Mews Connector API.
-	ServiceOrderOriginEnumConnector ServiceOrderOriginEnum = "Connector"
-	// ServiceOrderOriginEnumNavigator: From Mews Guest Services.
-	ServiceOrderOriginEnumNavigator ServiceOrderOriginEnum = "Navigator"
-)
-
 // ServiceOrderState is Mews' schema ServiceOrderState (Service order state).
 type ServiceOrderState string
 
@@ -14378,40 +13522,6 @@ const (
 	ServiceOrderStateOptional ServiceOrderState = "Optional"
 	// ServiceOrderStateRequested: Confirmed by the customer but not by the enterprise (waitlist).
 	ServiceOrderStateRequested ServiceOrderState = "Requested"
-)
-
-// ServiceOrderStateEnum is Mews' schema ServiceOrderStateEnum (Service order state).
-//
-// Inquired (Confirmed neither by the customer nor enterprise.)
-//
-// Confirmed (Confirmed by both parties, before check-in.)
-//
-// Started (Checked in.)
-//
-// Processed (Checked out.)
-//
-// Canceled (Canceled.)
-//
-// Optional (Confirmed by enterprise but not by the guest (the enterprise is holding resource for the guest).)
-//
-// Requested (Confirmed by the customer but not by the enterprise (waitlist).)
-type ServiceOrderStateEnum string
-
-const (
-	// ServiceOrderStateEnumInquired: Confirmed neither by the customer nor enterprise.
-	ServiceOrderStateEnumInquired ServiceOrderStateEnum = "Inquired"
-	// ServiceOrderStateEnumConfirmed: Confirmed by both parties, before check-in.
-	ServiceOrderStateEnumConfirmed ServiceOrderStateEnum = "Confirmed"
-	// ServiceOrderStateEnumStarted: Checked in.
-	ServiceOrderStateEnumStarted ServiceOrderStateEnum = "Started"
-	// ServiceOrderStateEnumProcessed: Checked out.
-	ServiceOrderStateEnumProcessed ServiceOrderStateEnum = "Processed"
-	// ServiceOrderStateEnumCanceled: Canceled.
-	ServiceOrderStateEnumCanceled ServiceOrderStateEnum = "Canceled"
-	// ServiceOrderStateEnumOptional: Confirmed by enterprise but not by the guest (the enterprise is holding resource for the guest).
-	ServiceOrderStateEnumOptional ServiceOrderStateEnum = "Optional"
-	// ServiceOrderStateEnumRequested: Confirmed by the customer but not by the enterprise (waitlist).
-	ServiceOrderStateEnumRequested ServiceOrderStateEnum = "Requested"
 )
 
 // ServiceOrderStateOld is Mews' schema ServiceOrderStateOld (Service order state (ver 2017-04-12)).
@@ -14497,14 +13607,16 @@ type ServiceOverbookingLimitFilterParameters struct {
 	CollidingUtc *mews.TimeInterval `json:"CollidingUtc,omitempty"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the service overbooking limits.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Unique identifiers of the service overbooking limits.
 	ServiceOverbookingLimitIDs []string `json:"ServiceOverbookingLimitIds,omitzero"`
 	// Interval in which the service overbooking limits were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // ServiceOverbookingLimitResult is Mews' schema ServiceOverbookingLimitResult.
@@ -14551,7 +13663,7 @@ type ServiceResult struct {
 	// Unique identifier of the item one newer in time order than the items to be returned. If Cursor is not specified, i.e. null, then the latest or most recent items will be returned.
 	Cursor *string `json:"Cursor,omitempty"`
 	// Services offered by the enterprise.
-	Services []Service `json:"Services,omitzero"`
+	Services []properties.Service `json:"Services,omitzero"`
 }
 
 // SetRestrictionParameters is Mews' schema SetRestrictionParameters.
@@ -14616,12 +13728,14 @@ type SourceAssignment struct {
 type SourceAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Reservation group`.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval of `Reservation group` last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // SourceAssignmentFilterParametersV20240920 is Mews' schema SourceAssignmentFilterParametersV20240920.
@@ -14630,12 +13744,14 @@ type SourceAssignmentFilterParameters struct {
 type SourceAssignmentFilterParametersV20240920 struct {
 	// Unique identifiers of the Enterprises. Required when using Portfolio Access Tokens, ignored otherwise.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Reservation`.
 	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval of source assignment last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // SourceAssignmentResult is Mews' schema SourceAssignmentResult.
@@ -14680,12 +13796,14 @@ func (x SourceAssignmentV20240920) MarshalJSON() ([]byte, error) {
 //
 // The credentials, client name and language are merged in by the pipeline.
 type SourceFilterParameters struct {
-	// Limitation on the quantity of data returned.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Sources](https://mews-systems.gitbook.io/connector-api/operations/sources/#source).
 	SourceIDs []string `json:"SourceIds,omitzero"`
 	// Interval in which the source was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // SourceResult is Mews' schema SourceResult.
@@ -14714,14 +13832,6 @@ const (
 	SourceTypeAgent                         SourceType = "Agent"
 )
 
-// SpaceData is Mews' schema SpaceData (Space resource data).
-type SpaceData struct {
-	// Number of the floor the space is on.
-	FloorNumber string `json:"FloorNumber"`
-	// Location notes for the space. It can be, for example, Building number the space is located in or the Parking area the particular parking space is at.
-	LocationNotes *string `json:"LocationNotes,omitempty"`
-}
-
 // SpaceDataUpdateParameters is Mews' schema SpaceDataUpdateParameters (Space resource data update).
 type SpaceDataUpdateParameters struct {
 	// New number of the floor the space is on.
@@ -14734,48 +13844,6 @@ type SpaceDataUpdateParameters struct {
 type StringUpdateValue struct {
 	// Value which is to be updated.
 	Value *string `json:"Value,omitempty"`
-}
-
-// SurchargeConfiguration is Mews' schema SurchargeConfiguration (Surcharging fees configuration).
-type SurchargeConfiguration struct {
-	// Dictionary keys are `CreditCardType` and values are surcharging fees as a percentage.
-	SurchargeFees SurchargeConfigurationSurchargeFees `json:"SurchargeFees"`
-	// Unique identifier of the surcharging `Service`.
-	SurchargeServiceID *string `json:"SurchargeServiceId,omitempty"`
-	// Surcharging fee `TaxCode`.
-	SurchargeTaxCode *string `json:"SurchargeTaxCode,omitempty"`
-}
-
-// SurchargeConfigurationSurchargeFees is Mews' schema SurchargeConfiguration.SurchargeFees (CreditCardTypeDecimalIDictionary).
-//
-// Dictionary keys are `CreditCardType` and values are surcharging fees as a percentage.
-type SurchargeConfigurationSurchargeFees struct {
-	Amex        *float64 `json:"Amex,omitempty"`
-	Bancomat    *float64 `json:"Bancomat,omitempty"`
-	Bancontact  *float64 `json:"Bancontact,omitempty"`
-	Bc          *float64 `json:"Bc,omitempty"`
-	CarteBleue  *float64 `json:"CarteBleue,omitempty"`
-	Dankort     *float64 `json:"Dankort,omitempty"`
-	DinersClub  *float64 `json:"DinersClub,omitempty"`
-	Discover    *float64 `json:"Discover,omitempty"`
-	Eftpos      *float64 `json:"Eftpos,omitempty"`
-	Eps         *float64 `json:"Eps,omitempty"`
-	Giro        *float64 `json:"Giro,omitempty"`
-	Interac     *float64 `json:"Interac,omitempty"`
-	Isracard    *float64 `json:"Isracard,omitempty"`
-	Jcb         *float64 `json:"Jcb,omitempty"`
-	Maestro     *float64 `json:"Maestro,omitempty"`
-	MasterCard  *float64 `json:"MasterCard,omitempty"`
-	Meps        *float64 `json:"Meps,omitempty"`
-	Mir         *float64 `json:"Mir,omitempty"`
-	Nets        *float64 `json:"Nets,omitempty"`
-	PostFinance *float64 `json:"PostFinance,omitempty"`
-	RuPay       *float64 `json:"RuPay,omitempty"`
-	Troy        *float64 `json:"Troy,omitempty"`
-	UnionPay    *float64 `json:"UnionPay,omitempty"`
-	VPay        *float64 `json:"VPay,omitempty"`
-	Verve       *float64 `json:"Verve,omitempty"`
-	Visa        *float64 `json:"Visa,omitempty"`
 }
 
 // Task is Mews' schema Task.
@@ -14850,12 +13918,14 @@ type TaskFilterParameters struct {
 	DepartmentIDs []string `json:"DepartmentIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of service orders (reservations or product service orders).
 	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of [Tasks](https://mews-systems.gitbook.io/connector-api/operations/#task).
 	TaskIDs []string `json:"TaskIds,omitzero"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // TaskResult is Mews' schema TaskResult.
@@ -15074,21 +14144,6 @@ type TaxationResult struct {
 	// The supported taxations.
 	Taxations []Taxation `json:"Taxations,omitzero"`
 }
-
-// TimeUnitPeriodEnum is Mews' schema TimeUnitPeriodEnum (Time unit period).
-//
-// # Day
-//
-// # Month
-//
-// Hour
-type TimeUnitPeriodEnum string
-
-const (
-	TimeUnitPeriodEnumDay   TimeUnitPeriodEnum = "Day"
-	TimeUnitPeriodEnumMonth TimeUnitPeriodEnum = "Month"
-	TimeUnitPeriodEnumHour  TimeUnitPeriodEnum = "Hour"
-)
 
 // Title is Mews' schema Title.
 //
@@ -15425,14 +14480,16 @@ func (x VoucherCodeAddParameters) MarshalJSON() ([]byte, error) {
 type VoucherCodeFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Interval of voucher code's last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 	// Unique identifiers of the voucher codes.
 	VoucherCodeIDs []string `json:"VoucherCodeIds,omitzero"`
 	// Unique identifiers of vouchers.
 	VoucherIDs []string `json:"VoucherIds,omitzero"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // VoucherCodeResult is Mews' schema VoucherCodeResult.
@@ -15468,7 +14525,7 @@ type VoucherExtent struct {
 // The credentials, client name and language are merged in by the pipeline.
 type VoucherFilterParameters struct {
 	// Whether to return only active, only deleted, or both types of record. If not specified, both active and deleted records will be returned.
-	ActivityStates []ActivityStates `json:"ActivityStates,omitzero"`
+	ActivityStates []pins.ActivityState `json:"ActivityStates,omitzero"`
 	// Unique identifiers of the companies.
 	CompanyIDs []string `json:"CompanyIds,omitzero"`
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
@@ -15477,8 +14534,6 @@ type VoucherFilterParameters struct {
 	Extent VoucherExtent `json:"Extent"`
 	// Identifiers of [Voucher](https://mews-systems.gitbook.io/connector-api/operations/#voucher) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
-	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) where the vouchers belong to.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the vouchers were updated.
@@ -15487,6 +14542,10 @@ type VoucherFilterParameters struct {
 	VoucherCodeValues []string `json:"VoucherCodeValues,omitzero"`
 	// Unique identifiers of vouchers.
 	VoucherIDs []string `json:"VoucherIds,omitzero"`
+	// PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count.
+	PageSize int `json:"-"`
+	// Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor.
+	Cursor *string `json:"-"`
 }
 
 // VoucherResult is Mews' schema VoucherResult.

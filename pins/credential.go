@@ -38,7 +38,9 @@ type Permissions struct {
 // store (for Add and Set, where the Mews-assigned fields are ignored) and what is
 // stored (from List, Add, Update and Set). Its JSON form is Mews' response shape.
 //
-// Value is a secret: String and the log value show it redacted.
+// Value is a secret: String and the log value show it redacted. Credential is the one
+// Go type of Mews' schema ResourceAccessToken: package connector's operations return it
+// too, redaction included.
 type Credential struct {
 	// ID, EnterpriseID, CreatedUtc, UpdatedUtc and IsActive are set by Mews.
 	ID           string `json:"Id,omitempty"`

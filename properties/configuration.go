@@ -32,7 +32,7 @@ type Configuration struct {
 }
 
 // Enterprise is a hotel (Mews "enterprise") as configuration/get and enterprises/getAll
-// describe it. Fields that Mews may leave null are pointers; strings that Mews documents
+// describe it: the one Go type of Mews' schemas Enterprise and EnterprisePortfolio. Fields that Mews may leave null are pointers; strings that Mews documents
 // as required but sometimes sends as null are plain strings that stay empty.
 type Enterprise struct {
 	ID                   string    `json:"Id"`
@@ -76,7 +76,7 @@ type Enterprise struct {
 	AccountingConfiguration json.RawMessage `json:"AccountingConfiguration,omitempty"`
 	// IsPortfolio is true for the placeholder enterprise of a portfolio token
 	// (configuration/get only).
-	IsPortfolio bool `json:"IsPortfolio,omitempty"`
+	IsPortfolio bool `json:"IsPortfolio"`
 	// LinkedUtc is when the enterprise joined the portfolio (enterprises/getAll only).
 	LinkedUtc *time.Time `json:"LinkedUtc,omitempty"`
 }
@@ -137,8 +137,11 @@ type PaymentCardStorage struct {
 	PublicKey string `json:"PublicKey"`
 }
 
-// Service is the bookable service linked to a service-scoped integration. Only the
-// fields a door-lock or reservation integration uses are typed; Data stays raw.
+// Service is a service of the enterprise (Mews schema Service): the bookable service
+// linked to a service-scoped integration in a Configuration, and the items of
+// connector.GetAllServices. It carries every documented field but the deprecated ones
+// (Name, Type, StartTime, EndTime, Promotions); Data, whose shape depends on the kind of
+// service, stays raw JSON.
 type Service struct {
 	ID                 string            `json:"Id"`
 	EnterpriseID       string            `json:"EnterpriseId"`
@@ -148,7 +151,14 @@ type Service struct {
 	ExternalIdentifier *string           `json:"ExternalIdentifier"`
 	CreatedUtc         time.Time         `json:"CreatedUtc"`
 	UpdatedUtc         time.Time         `json:"UpdatedUtc"`
-	Data               json.RawMessage   `json:"Data"`
+	Options            ServiceOptions    `json:"Options"`
+	Data               json.RawMessage   `json:"Data,omitempty"`
+}
+
+// ServiceOptions are a service's settings (Mews schema ServiceOptions).
+type ServiceOptions struct {
+	// BillAsPackage shows the service's items on the bill as one package.
+	BillAsPackage bool `json:"BillAsPackage"`
 }
 
 // GetConfiguration calls configuration/get for the connection's enterprise. It is the

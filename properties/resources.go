@@ -11,7 +11,8 @@ import (
 // opResources is the Connector operation behind ListResources.
 const opResources = "resources/getAll"
 
-// Resource is a room, bed or other bookable space (Mews "resource").
+// Resource is a room, bed or other bookable space (Mews "resource"): the one Go type of
+// Mews' schema Resource, which package connector's operations return too.
 type Resource struct {
 	ID           string `json:"Id"`
 	EnterpriseID string `json:"EnterpriseId"`

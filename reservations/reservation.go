@@ -2,8 +2,9 @@ package reservations
 
 import "time"
 
-// Reservation is a reservation as reservations/getAll (version 2023-06-06) returns it.
-// Every time is in UTC; fields that Mews may send as null are pointers.
+// Reservation is a reservation as reservations/getAll (version 2023-06-06) returns it:
+// Mews' schema Reservation, whose one Go type it is (package connector's operations
+// return it too). Every time is in UTC; fields that Mews may send as null are pointers.
 type Reservation struct {
 	ID               string      `json:"Id"`
 	ServiceID        string      `json:"ServiceId"`

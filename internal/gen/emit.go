@@ -20,6 +20,7 @@ type plan struct {
 	params, result string
 	safety, reason string
 	paged          bool
+	pages          bool   // paged by whole responses: item is the result, itemsField its main list
 	item           string // paged: the item type
 	itemsField     string
 	cursor         *field
@@ -35,6 +36,14 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 	for n := range sp.schemas {
 		g.schemaIDs[ident(n)] = true
 	}
+	var err error
+	g.handConst = map[string]map[string]string{}
+	if g.hand, err = handTypes(handRoot, g.handConst); err != nil {
+		return nil, nil, fmt.Errorf("reading the hand-written packages: %w", err)
+	}
+	if err := g.checkOwned(); err != nil {
+		return nil, nil, err
+	}
 	var ops []*operation
 	for _, op := range sp.ops {
 		if op.deprecated && !withDeprecated {
@@ -49,6 +58,7 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 		op.reqExample = g.checkExample(op.req, op.reqExample, op.name+" request")
 		op.respExample = g.checkExample(op.resp, op.respExample, op.name+" response")
 	}
+	g.noteOwnedNulls()
 	var plans []*plan
 	names := map[string]string{}
 	for _, op := range ops {
@@ -68,7 +78,6 @@ func build(sp *spec, withDeprecated bool) (map[string][]byte, []string, error) {
 		plans = append(plans, p)
 	}
 	files := map[string][]byte{}
-	var err error
 	if files["zz_types.go"], err = gofmt(g.emitTypes()); err != nil {
 		return nil, nil, fmt.Errorf("zz_types.go: %w", err)
 	}
@@ -123,10 +132,13 @@ func (g *gen) plan(op *operation) (*plan, error) {
 	}
 	p.result, _ = g.named(n)
 	pt, rt := g.types[p.params], g.types[p.result]
+	if rt == nil && g.hand[p.result] != nil {
+		rt = &goType{name: p.result} // a hand-written result (ownedBy) is not a page
+	}
 	if pt == nil || rt == nil {
 		return nil, fmt.Errorf("%s: params %s or result %s is not a struct", op.name, p.params, p.result)
 	}
-	var lim *field
+	lim := pt.pageSize // a params type shared by two listings was rewritten already
 	for _, f := range pt.fields {
 		if f.json == "Limitation" && f.typ == "Limitation" && !f.ptr {
 			lim = f
@@ -157,8 +169,34 @@ func (g *gen) plan(op *operation) (*plan, error) {
 				}
 			}
 		}
+		for _, f := range g.hand[p.item] {
+			switch {
+			case f.goName == "ID" && f.typ == "string":
+				p.key = "x.ID"
+			case f.goName == "ID" && f.typ == "*string":
+				p.key = "deref(x.ID)"
+			}
+		}
+	} else if lim != nil && p.cursor != nil {
+		// Several lists per page (the main one and data it refers to): the Pager yields
+		// whole responses, and a page is full when its main list, named after the
+		// operation, is.
+		main := ident(strings.Split(op.name, "/")[0])
+		for _, a := range arrays {
+			if a.goName == main {
+				p.itemsField = a.goName
+			}
+		}
+		if p.itemsField == "" {
+			return nil, fmt.Errorf("%s: pages with Limitation, and no list of its result is named %s", op.name, main)
+		}
+		p.paged, p.pages, p.item = true, true, p.result
+		g.note("%s: pages with Limitation but its result has %d non-deprecated lists besides the Cursor: a Pager of whole responses, full when %s is", op.name, len(arrays), main)
 	} else if lim != nil {
-		g.note("%s: pages with Limitation but its result has %d non-deprecated lists besides the Cursor: one typed call per page, no Pager", op.name, len(arrays))
+		return nil, fmt.Errorf("%s: pages with Limitation but its result has no Cursor", op.name)
+	}
+	if p.paged && pt.pageSize == nil {
+		pt.usePageSize(lim)
 	}
 	if !p.paged && len(p.windows) > 0 {
 		p.unsplit, p.windows = p.windows, nil
@@ -187,8 +225,7 @@ func typeDoc(t *goType) string {
 
 func (g *gen) emitTypes() []byte {
 	var b bytes.Buffer
-	b.WriteString(header + "package connector\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n\n\tmews \"github.com/mewskit/mews-go\"\n)\n\n")
-	b.WriteString("var (\n\t_ json.RawMessage\n\t_ time.Time\n\t_ mews.Amount\n)\n\n")
+	secrets := g.secretHolders()
 	for _, name := range slices.Sorted(func(yield func(string) bool) {
 		for k := range g.types {
 			if !yield(k) {
@@ -236,9 +273,30 @@ func (g *gen) emitTypes() []byte {
 			}
 			b.WriteString("}\n\n")
 			emitTimeMarshal(&b, t)
+			if secrets[t.name] {
+				fmt.Fprintf(&b, "// LogValue logs the %s as its fmt form, in which the secrets it holds\n// (door PINs) show redacted; its JSON form is the wire's and carries them.\nfunc (v %s) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf(\"%%+v\", v)) }\n\n", t.name, t.name)
+			}
 		}
 	}
-	return b.Bytes()
+	var head bytes.Buffer
+	logImports := ""
+	if len(secrets) > 0 {
+		logImports = "\t\"fmt\"\n\t\"log/slog\"\n"
+	}
+	head.WriteString(header + "package connector\n\nimport (\n\t\"encoding/json\"\n" + logImports + "\t\"time\"\n\n\tmews \"github.com/mewskit/mews-go\"\n" + handImports(b.Bytes()) + ")\n\n")
+	head.WriteString("var (\n\t_ json.RawMessage\n\t_ time.Time\n\t_ mews.Amount\n)\n\n")
+	return append(head.Bytes(), b.Bytes()...)
+}
+
+// handImports returns the import lines of the hand-written packages body uses.
+func handImports(body []byte) string {
+	var s string
+	for _, pkg := range handPackages {
+		if bytes.Contains(body, []byte(" "+pkg+".")) || bytes.Contains(body, []byte("]"+pkg+".")) || bytes.Contains(body, []byte("*"+pkg+".")) || bytes.Contains(body, []byte("("+pkg+".")) {
+			s += "\t\"github.com/mewskit/mews-go/" + pkg + "\"\n"
+		}
+	}
+	return s
 }
 
 // emitTimeMarshal gives a struct with times a MarshalJSON that sends them in UTC with at
@@ -273,7 +331,7 @@ func emitCoproduct(b *bytes.Buffer, t *goType) {
 	fmt.Fprintf(b, "type %s struct {\n\t// Discriminator names the variant Value holds.\n\tDiscriminator %s `json:\"Discriminator\"`\n", t.name, c.disc)
 	b.WriteString("\t// Value is the variant's data; read it with the As method of the variant.\n\tValue json.RawMessage `json:\"Value,omitempty\"`\n}\n\n")
 	for _, v := range c.variants {
-		label := strings.TrimPrefix(v.discConst, c.disc)
+		label := v.label
 		if v.disc == "" {
 			// No discriminator value names this variant: decode without checking.
 			fmt.Fprintf(b, "// As%s decodes Value as %s. No discriminator value of the spec names this variant, so it is not checked.\n", v.discConst, v.typ)
@@ -306,13 +364,21 @@ func opDoc(p *plan) string {
 	}
 	b.WriteString(comment("", line+"."))
 	if p.paged {
-		b.WriteString("//\n// The result is a Pager: params.Limitation.Count, when set, is the page size, and\n// params.Limitation.Cursor resumes a listing.\n")
+		if p.pages {
+			b.WriteString("//\n" + comment("", fmt.Sprintf("The result is a Pager of whole responses, one per page: a response holds %s and the data they refer to, and the walk goes on while %s is full. params.PageSize is the page size and params.Cursor resumes a listing; the pager fills Limitation.", p.itemsField, p.itemsField)))
+		} else {
+			b.WriteString("//\n// The result is a Pager: params.PageSize is the page size and params.Cursor resumes\n// a listing; the pager fills Limitation.\n")
+		}
 		if len(p.windows) > 0 {
 			var names []string
 			for _, w := range p.windows {
 				names = append(names, fmt.Sprintf("%s %d", w.json, w.maxInterval))
 			}
-			b.WriteString(comment("", "Time filters longer than Mews accepts (in months: "+strings.Join(names, ", ")+") are split into windows, and each item is yielded once."))
+			once := " and each item is yielded once."
+			if p.pages {
+				once = " and each window is paged in turn (an item that falls into two windows is in a response of each)."
+			}
+			b.WriteString(comment("", "Time filters longer than Mews accepts (in months: "+strings.Join(names, ", ")+") are split into windows,"+once))
 		}
 	}
 	if len(p.unsplit) > 0 {
@@ -337,7 +403,6 @@ func opDoc(p *plan) string {
 
 func emitOps(plans []*plan) []byte {
 	var b bytes.Buffer
-	b.WriteString(header + "package connector\n\nimport (\n\t\"context\"\n\n\tmews \"github.com/mewskit/mews-go\"\n)\n\n")
 	for _, p := range plans {
 		b.WriteString(opDoc(p))
 		op := fmt.Sprintf("mews.Operation{Name: %q, Safety: mews.%s}", p.op.name, p.safety)
@@ -360,35 +425,45 @@ func emitOps(plans []*plan) []byte {
 				fmt.Fprintf(&b, ",\n\t\twindow[%s]{%q, %d, func(q *%s) *mews.TimeInterval { return &q.%s }, func(q *%s, w mews.TimeInterval) { q.%s = w }}", p.params, w.json, w.maxInterval, p.params, w.goName, p.params, w.goName)
 			}
 		}
-		b.WriteString(")\n\tif err != nil {\n\t\treturn failed[" + p.item + "](err)\n\t}\n")
+		b.WriteString(")\n\tif err != nil {\n\t\treturn listfilter.Fail[" + p.item + "](err)\n\t}\n")
 		cursor := "r.Cursor"
 		if !p.cursor.ptr {
 			cursor = "cursorOf(r.Cursor)"
 		}
-		key := "nil"
-		if p.key != "" {
-			key = fmt.Sprintf("func(x %s) string { return %s }", p.item, p.key)
+		fmt.Fprintf(&b, "\treturn listfilter.Pager(h, listfilter.GetAll[%s, %s, %s]{\n\t\tOperation: op, Queries: qs, PageSize: params.PageSize, Cursor: params.Cursor,\n", p.params, p.result, p.item)
+		if p.pages {
+			fmt.Fprintf(&b, "\t\tRead: func(r *%s) ([]%s, *string) { return []%s{*r}, %s },\n", p.result, p.item, p.item, cursor)
+			fmt.Fprintf(&b, "\t\tSize: func(rs []%s) int { return len(rs[0].%s) },\n", p.item, p.itemsField)
+		} else {
+			fmt.Fprintf(&b, "\t\tRead: func(r *%s) ([]%s, *string) { return r.%s, %s },\n", p.result, p.item, p.itemsField, cursor)
 		}
-		fmt.Fprintf(&b, "\treturn pager(h, op, qs, params.Limitation,\n\t\tfunc(q *%s, lim Limitation) { q.Limitation = lim },\n\t\tfunc(r *%s) ([]%s, *string) { return r.%s, %s },\n\t\t%s)\n}\n\n",
-			p.params, p.result, p.item, p.itemsField, cursor, key)
+		if p.key != "" {
+			fmt.Fprintf(&b, "\t\tKey:  func(x %s) string { return %s },\n", p.item, p.key)
+		}
+		b.WriteString("\t})\n}\n\n")
 	}
 	b.WriteString("// operations describes every generated operation, for the tests, the fake and the README.\nvar operations = []operationInfo{\n")
 	for _, p := range plans {
 		fmt.Fprintf(&b, "\t{Name: %q, Func: %q, Safety: mews.%s, SafetyReason: %q, Paged: %t, Restricted: %t},\n", p.op.name, p.fn, p.safety, p.reason, p.paged, p.op.restricted)
 	}
 	b.WriteString("}\n")
-	return b.Bytes()
+	imports := "\t\"context\"\n\n\tmews \"github.com/mewskit/mews-go\"\n\t\"github.com/mewskit/mews-go/internal/listfilter\"\n" + handImports(b.Bytes())
+	return append([]byte(header+"package connector\n\nimport (\n"+imports+")\n\n"), b.Bytes()...)
 }
 
 func emitOpTests(plans []*plan) []byte {
 	var b bytes.Buffer
-	b.WriteString(header + "package connector\n\nimport \"context\"\n\n")
 	b.WriteString("// operationCalls builds each operation's params from a request example and sends it.\nvar operationCalls = map[string]func(ctx context.Context, h Caller, req []byte) (any, error){\n")
 	for _, p := range plans {
-		fmt.Fprintf(&b, "\t%q: func(ctx context.Context, h Caller, req []byte) (any, error) {\n\t\tvar p %s\n\t\tif err := decodeStrict(req, &p); err != nil {\n\t\t\treturn nil, err\n\t\t}\n", p.op.name, p.params)
 		if p.paged {
-			fmt.Fprintf(&b, "\t\treturn %s(h, p).Collect(ctx)\n\t},\n", p.fn)
-		} else {
+			// The example's Limitation is what a user sets as PageSize and Cursor.
+			fmt.Fprintf(&b, "\t%q: func(ctx context.Context, h Caller, req []byte) (any, error) {\n\t\tvar p struct {\n\t\t\t%s\n\t\t\tLimitation *exampleLimitation\n\t\t}\n", p.op.name, p.params)
+			fmt.Fprintf(&b, "\t\tif err := decodeStrict(req, &p); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tif p.Limitation != nil {\n\t\t\tp.PageSize, p.Cursor = p.Limitation.Count, p.Limitation.Cursor\n\t\t}\n")
+			fmt.Fprintf(&b, "\t\treturn %s(h, p.%s).Collect(ctx)\n\t},\n", p.fn, p.params)
+			continue
+		}
+		fmt.Fprintf(&b, "\t%q: func(ctx context.Context, h Caller, req []byte) (any, error) {\n\t\tvar p %s\n\t\tif err := decodeStrict(req, &p); err != nil {\n\t\t\treturn nil, err\n\t\t}\n", p.op.name, p.params)
+		{
 			fmt.Fprintf(&b, "\t\treturn %s(ctx, h, p)\n\t},\n", p.fn)
 		}
 	}
@@ -397,7 +472,7 @@ func emitOpTests(plans []*plan) []byte {
 		fmt.Fprintf(&b, "\t%q: func() any { return new(%s) },\n", p.op.name, p.result)
 	}
 	b.WriteString("}\n")
-	return b.Bytes()
+	return append([]byte(header+"package connector\n\nimport (\n\t\"context\"\n\n"+handImports(b.Bytes())+")\n\n"), b.Bytes()...)
 }
 
 // emitExamples writes the request and response examples the tests replay, so that the
@@ -422,10 +497,13 @@ func emitExamples(plans []*plan) ([]byte, error) {
 // pager, restricted.
 func emitREADME(plans []*plan) []byte {
 	var b bytes.Buffer
-	paged, restricted := 0, 0
+	paged, pages, restricted := 0, 0, 0
 	for _, p := range plans {
 		if p.paged {
 			paged++
+		}
+		if p.pages {
+			pages++
 		}
 		if p.op.restricted {
 			restricted++
@@ -434,7 +512,8 @@ func emitREADME(plans []*plan) []byte {
 	b.WriteString("<!-- Code generated by internal/gen from Mews' Connector OpenAPI spec. DO NOT EDIT. -->\n")
 	b.WriteString("# Package connector: the operations\n\n")
 	fmt.Fprintf(&b, "%d operations of Mews' Connector API (every one of the spec's paths that is not deprecated), ", len(plans))
-	fmt.Fprintf(&b, "%d of them paged (the function returns a `*mews.Pager`), %d restricted to selected partners. ", paged, restricted)
+	fmt.Fprintf(&b, "%d of them paged (the function returns a `*mews.Pager`; params set `PageSize` and `Cursor`), %d of those by whole responses (\"pages\": the response holds several lists), %d restricted to selected partners. ", paged, pages, restricted)
+	b.WriteString("Types that a hand-written package owns (`reservations.Reservation`, `pins.Credential`, the `properties` types) are used as they are; see internal/gen/README.md. ")
 	b.WriteString("Safety decides which failures the pipeline retries: `Read` and `IdempotentWrite` after any transient failure, ")
 	b.WriteString("`Write` only when Mews provably did not process the request. Regenerate with `go generate ./...` at the repository root; see internal/gen/README.md.\n\n")
 	b.WriteString("| Operation | Go function | Safety | Pager | Restricted |\n|---|---|---|---|---|\n")
@@ -446,8 +525,11 @@ func emitREADME(plans []*plan) []byte {
 		pager, restricted := "", ""
 		if p.paged {
 			pager = "yes"
+			if p.pages {
+				pager = "pages"
+			}
 			if len(p.windows) > 0 {
-				pager = "yes, windows"
+				pager += ", windows"
 			}
 		}
 		if p.op.restricted {
@@ -456,4 +538,31 @@ func emitREADME(plans []*plan) []byte {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", p.op.name, p.fn, safety, pager, restricted)
 	}
 	return b.Bytes()
+}
+
+// secretTypes are the hand-written types that hold a secret and redact it in every fmt
+// form but not in JSON, which is their wire form.
+var secretTypes = map[string]bool{"pins.Credential": true}
+
+// secretHolders returns the generated struct types that hold a secret type, directly or
+// through other generated types: they log through LogValue, so that slog's JSON handler
+// does not print them as their wire JSON.
+func (g *gen) secretHolders() map[string]bool {
+	holds := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for name, t := range g.types {
+			if holds[name] || t.enum != nil || t.coproduct != nil {
+				continue
+			}
+			for _, f := range t.fields {
+				base := strings.TrimLeft(f.typ, "[]*")
+				if secretTypes[base] || holds[base] {
+					holds[name], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return holds
 }

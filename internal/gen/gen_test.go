@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 func loadSpec(t *testing.T) *spec {
@@ -132,5 +135,37 @@ func TestSecretsTableNamesGeneratedWrites(t *testing.T) {
 		if !found {
 			t.Errorf("%s: not a generated operation", name)
 		}
+	}
+}
+
+// A schema of ownedBy gets no generated type: the operations use the hand-written one.
+func TestOwnedSchemasAreNotGenerated(t *testing.T) {
+	files, _, err := build(loadSpec(t), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := string(files["zz_types.go"])
+	for schema, goType := range ownedBy {
+		if strings.Contains(types, "\ntype "+ident(schema)+" ") {
+			t.Errorf("%s is generated although %s owns it", ident(schema), goType)
+		}
+	}
+}
+
+// A hand-written type that lacks a documented property of the schema it owns stops the
+// generator, naming the property.
+func TestAnOwnedTypeMissingAFieldStopsTheGenerator(t *testing.T) {
+	g := &gen{sp: loadSpec(t), nullable: map[*openapi3.Schema]map[string]bool{}}
+	var err error
+	if g.hand, err = handTypes(handRoot, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.checkOwned(); err != nil {
+		t.Fatalf("the committed hand-written types: %v", err)
+	}
+	g.hand["pins.Credential"] = slices.DeleteFunc(slices.Clone(g.hand["pins.Credential"]), func(f handField) bool { return f.json == "SerialNumber" })
+	err = g.checkOwned()
+	if err == nil || !strings.Contains(err.Error(), "ResourceAccessToken: pins.Credential has no field for the property SerialNumber") {
+		t.Errorf("err = %v, want one naming SerialNumber", err)
 	}
 }

@@ -11,11 +11,15 @@ import (
 	"strings"
 )
 
+// handRoot is the repository root, relative to internal/gen where go generate runs.
+var handRoot = "../.."
+
 func main() {
 	out := flag.String("out", "../../connector", "directory of package connector")
 	specDir := flag.String("spec", "spec", "directory of the OpenAPI files")
 	notes := flag.String("notes", "", "file to write the spec inconsistencies found to")
 	deprecated := flag.Bool("deprecated", false, "also generate deprecated operations")
+	flag.StringVar(&handRoot, "root", handRoot, "the repository root, where the hand-written packages of ownedBy are")
 	flag.Parse()
 	if err := run(*specDir, *out, *notes, *deprecated); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)

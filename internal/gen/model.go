@@ -41,6 +41,22 @@ type goType struct {
 	open                     bool // x-extensible
 	coproduct                *coproduct
 	request                  bool
+	pageSize                 *field // the Limitation a listing's params no longer expose
+}
+
+// usePageSize replaces the Limitation of a listing's params, which the pager fills for
+// every page, by the PageSize and Cursor fields the hand-written lists have.
+func (t *goType) usePageSize(lim *field) {
+	t.pageSize = lim
+	t.fields = slices.DeleteFunc(t.fields, func(f *field) bool { return f == lim })
+	for _, f := range t.fields {
+		if f.goName == "PageSize" || f.goName == "Cursor" {
+			panic(t.name + ": a listing's params already have a field " + f.goName)
+		}
+	}
+	t.fields = append(t.fields,
+		&field{goName: "PageSize", json: "-", typ: "int", doc: "PageSize is how many items each request asks for: 0 means mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped. The pager sends it as Limitation.Count."},
+		&field{goName: "Cursor", json: "-", typ: "string", ptr: true, doc: "Cursor, when set, resumes the listing where an earlier response's Cursor left it (the first query only, when a time filter is split into windows). The pager sends it as Limitation.Cursor."})
 }
 
 type field struct {
@@ -60,10 +76,13 @@ type coproduct struct {
 
 type variant struct {
 	disc, discConst, typ string // typ "" for an empty variant
+	label                string // names the variant's As and New functions
 }
 
 type gen struct {
 	sp        *spec
+	hand      map[string][]handField       // the hand-written types, by "pkg.Name" (ownedBy)
+	handConst map[string]map[string]string // their string constants, by type and value
 	types     map[string]*goType
 	bySchema  map[string]string // schema name -> Go type name
 	reqRoots  map[string]bool
@@ -167,6 +186,12 @@ func (g *gen) named(name string) (string, kind) {
 	s := g.sp.schemas[name]
 	if s != nil {
 		s = g.flatten(s)
+	}
+	if owner, ok := ownedBy[name]; ok && s != nil {
+		if len(s.Enum) > 0 {
+			return owner, kScalar
+		}
+		return owner, kStruct
 	}
 	if s == nil {
 		g.note("reference to missing schema %s: typed as json.RawMessage", name)
@@ -474,10 +499,15 @@ func (g *gen) coproductOf(name string, s *openapi3.Schema) *coproduct {
 	for i, cd := range cands {
 		v := variant{typ: cd.typ}
 		if d, ok := match[i]; ok {
-			v.disc = d
-			if c.disc != "string" {
+			v.disc, v.label = d, ident(d)
+			switch {
+			case g.handConst[c.disc][d] != "": // an enum of a hand-written package
+				v.discConst = g.handConst[c.disc][d]
+			case strings.Contains(c.disc, "."): // …without a constant for the value
+				v.discConst = fmt.Sprintf("%s(%q)", c.disc, d)
+			case c.disc != "string":
 				v.discConst = c.disc + ident(d)
-			} else {
+			default:
 				v.discConst = fmt.Sprintf("%q", d)
 			}
 		} else {
@@ -514,12 +544,17 @@ func (g *gen) checkExample(r *openapi3.SchemaRef, ex any, where string) any {
 				g.note("%s: the example lacks the required %s", where, k)
 			}
 		}
+		owner := ownedBy[refName(t)]
 		out := map[string]any{}
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			pv := v[k]
 			pr := s.Properties[k]
 			if pr == nil {
 				g.note("%s.%s: the example has a property the schema lacks: left out of the test data", where, k)
+				continue
+			}
+			if owner != "" && deprecated(pr) && !g.handHas(owner, k) {
+				g.note("%s.%s: deprecated, and %s has no field for it: left out of the test data", where, k, owner)
 				continue
 			}
 			if pv == nil {

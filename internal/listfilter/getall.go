@@ -24,14 +24,18 @@ type GetAll[R, P, T any] struct {
 	Queries []R
 	// PageSize is the Limitation.Count of the first page (0: the default).
 	PageSize int
+	// Cursor, when set, is the Limitation.Cursor of the first page of the first query:
+	// it resumes a listing where an earlier response's Cursor left it.
+	Cursor *string
 	// Read returns a response's items and its top-level Cursor.
 	Read func(*P) ([]T, *string)
 	// Normalize, when set, fixes up every item read (times to UTC, old spellings).
 	Normalize func(*T)
-	// Key, Bound and Carry are as in paging.Config.
+	// Key, Bound, Carry and Size are as in paging.Config.
 	Key   func(T) string
 	Bound func(query int) int
 	Carry func(item T, query int) bool
+	Size  func(items []T) int
 }
 
 // Pager returns the pager over g's pages through h. A nil h yields an
@@ -50,6 +54,9 @@ func Pager[R, P, T any](h mews.ConnectorCaller, g GetAll[R, P, T]) *mews.Pager[T
 			if q >= len(g.Queries) {
 				return nil, nil, nil // no queries: an empty listing
 			}
+			if q == 0 && lim.Cursor == nil {
+				lim.Cursor = g.Cursor
+			}
 			var res P
 			if err := Call(ctx, h, op, page[R]{query: &g.Queries[q], lim: lim}, &res); err != nil {
 				return nil, nil, err
@@ -66,6 +73,7 @@ func Pager[R, P, T any](h mews.ConnectorCaller, g GetAll[R, P, T]) *mews.Pager[T
 		Key:    g.Key,
 		Bound:  g.Bound,
 		Carry:  g.Carry,
+		Size:   g.Size,
 	})
 }
 

@@ -111,3 +111,25 @@ func TestPagerRefusesAQueryThatIsNotAnObject(t *testing.T) {
 		t.Errorf("err = %v after %d calls, want an encoding error before any call", err, len(h.ops))
 	}
 }
+
+func TestPagerResumesTheFirstQueryFromCursor(t *testing.T) {
+	h := &recordingCaller{}
+	resume := "resume-here"
+	p := listfilter.Pager(h, listfilter.GetAll[query, things, string]{
+		Operation: mews.Operation{Name: "things/getAll", Safety: mews.Read},
+		Queries:   []query{{IDs: []string{"x"}}, {IDs: []string{"y"}}},
+		PageSize:  7,
+		Cursor:    &resume,
+		Read:      func(p *things) ([]string, *string) { return p.Things, p.Cursor },
+	})
+	if _, err := p.Collect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{
+		{"Ids": []any{"x"}, "Limitation": map[string]any{"Count": 7.0, "Cursor": "resume-here"}},
+		{"Ids": []any{"y"}, "Limitation": map[string]any{"Count": 7.0}},
+	}
+	if d := cmp.Diff(want, h.bodies); d != "" {
+		t.Errorf("request bodies (-want +got):\n%s", d)
+	}
+}

@@ -71,6 +71,11 @@ type Config[T any] struct {
 	// by a later query. Items it rejects are not remembered for de-duplication, which
 	// keeps memory flat for long listings. Nil remembers every item.
 	Carry func(item T, query int) bool
+	// Size, when set, counts the entries a page's items stand for, for the rule that a
+	// query ends with a page of fewer entries than its Count; nil counts the items. A
+	// listing that yields each response whole, as one item, counts the response's main
+	// list.
+	Size func(items []T) int
 }
 
 // Pager walks a Connector listing page by page, following the top-level Cursor of each
@@ -216,7 +221,11 @@ func (w *walk[T]) query(ctx context.Context, q int, yield func(Page[T], error) b
 			yield(Page[T]{Query: q, Count: w.count}, err)
 			return false
 		}
-		full := len(items) >= w.count
+		size := len(items)
+		if w.cfg.Size != nil {
+			size = w.cfg.Size(items)
+		}
+		full := size >= w.count
 		seen += len(items)
 		page := Page[T]{Items: w.dedup(items, q), Query: q, Count: w.count}
 		if next != nil {

@@ -322,3 +322,24 @@ func TestTheZeroPagerYieldsAnInputErrorInsteadOfPanicking(t *testing.T) {
 		t.Errorf("Collect on the zero Pager = %v, want ErrInvalidInput", err)
 	}
 }
+
+// A listing that yields each response whole (one item per page) goes on while Size says
+// the page's main list was full, and stops after the first page whose list was short.
+func TestPagerWithSizeCountsThePagesMainList(t *testing.T) {
+	lists := [][]string{numbered("a", 3), numbered("b", 3), numbered("c", 1)}
+	var calls int
+	fetch := func(_ context.Context, _ int, lim paging.Limitation) ([][]string, *string, error) {
+		page := lists[calls]
+		calls++
+		next := strconv.Itoa(calls)
+		return [][]string{page}, &next, nil
+	}
+	p := paging.New(paging.Config[[]string]{Fetch: fetch, PageSize: 3, Size: func(items [][]string) int { return len(items[0]) }})
+	got, err := p.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(lists, got); d != "" {
+		t.Errorf("pages (-want +got):\n%s", d)
+	}
+}
