@@ -1,0 +1,186 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// ErrUnavailable is returned (wrapped) by a fail-closed Limiter while Redis cannot be
+// reached.
+var ErrUnavailable = errors.New("mews redis: Redis is unreachable")
+
+// admitScript is the sliding window, run atomically inside Redis with Redis' own clock,
+// so the replicas' clocks do not matter. KEYS[1] is a list of the key's admission times
+// (microseconds of Redis TIME), oldest first. It drops the ones older than the window
+// and admits the request if fewer than the capacity remain; otherwise it returns how
+// long until the oldest one that blocks it leaves the window.
+//
+// ARGV: window (µs), capacity for this request's priority.
+// Returns {1, 0} when admitted, {0, wait µs} otherwise.
+var admitScript = goredis.NewScript(`
+local key = KEYS[1]
+local window = tonumber(ARGV[1])
+local capacity = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+while true do
+  local head = redis.call('LINDEX', key, 0)
+  if not head or now - tonumber(head) < window then break end
+  redis.call('LPOP', key)
+end
+local n = redis.call('LLEN', key)
+if n < capacity then
+  local tail = redis.call('LINDEX', key, -1)
+  if tail and tonumber(tail) > now then now = tonumber(tail) end
+  redis.call('RPUSH', key, string.format('%d', now))
+  redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1)
+  return {1, 0}
+end
+local blocker = tonumber(redis.call('LINDEX', key, n - capacity))
+return {0, blocker + window - now}
+`)
+
+// Limiter is a mews.Limiter whose budgets live in Redis, so that every replica of a
+// fleet draws on the same 200 requests per token per 30 s. It applies the in-process
+// limiter's exact rule: no window of length Per+Margin ever holds more than Limit
+// admissions of one key, with a share of each budget reserved for health checks. The
+// keys it stores are the SDK's limiter keys (a hash of the token, never the token).
+//
+// When Redis cannot be reached, the Limiter either fails closed (WithFailClosed) or, by
+// default, falls back to an in-process limiter that grants this replica 1/N of each
+// budget (WithReplicas). Both the outage and the recovery are logged once.
+type Limiter struct {
+	rdb        goredis.UniversalClient
+	s          *settings
+	windowUS   int64
+	fallback   *mews.KeyedLimiter
+	onFallback func() // test hook: called when a request uses the fallback
+
+	mu      sync.Mutex
+	down    bool      // Redis failed and has not answered since
+	probeAt time.Time // when the next request may try Redis again while down
+	probing bool      // one request is trying Redis right now
+}
+
+// NewLimiter returns a Limiter on rdb. Options: WithRateLimit, WithRateLimitMargin,
+// WithHealthCheckShare, WithReplicas, WithFailClosed, WithProbeInterval, WithPrefix,
+// WithLogger.
+func NewLimiter(rdb goredis.UniversalClient, opts ...Option) (*Limiter, error) {
+	s, err := newSettings("redis.NewLimiter", opts)
+	if err != nil {
+		return nil, err
+	}
+	if rdb == nil {
+		return nil, &mews.InputError{Operation: "redis.NewLimiter", Field: "client", Reason: "is nil"}
+	}
+	share := max(s.rule.Limit/s.replicas, 1)
+	return &Limiter{
+		rdb:      rdb,
+		s:        s,
+		windowUS: s.rule.window().Microseconds(),
+		fallback: mews.NewKeyedLimiter(share, s.rule.window()),
+	}, nil
+}
+
+// wait admits one request for key, waiting while its window is full.
+func (l *Limiter) wait(ctx context.Context, key string, healthCheck bool) error {
+	if ctx == nil {
+		return &mews.InputError{Operation: "redis.Limiter.Wait", Field: "ctx", Reason: "is nil"}
+	}
+	capacity := l.s.rule.capacity(healthCheck)
+	rkey := l.s.prefix + "limit:" + key
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !l.useRedis() {
+			return l.degraded(ctx, key, nil)
+		}
+		res, err := admitScript.Run(ctx, l.rdb, []string{rkey}, l.windowUS, capacity).Int64Slice()
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			l.markDown(err)
+			return l.degraded(ctx, key, err)
+		}
+		l.markUp()
+		if len(res) == 2 && res[0] == 1 {
+			return nil
+		}
+		wait := time.Duration(max(res[1], 1)) * time.Microsecond
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return fmt.Errorf("mews redis: wait of %v would pass the context deadline: %w", wait.Round(time.Millisecond), context.DeadlineExceeded)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// degraded answers a request while Redis is unreachable, as configured.
+func (l *Limiter) degraded(ctx context.Context, key string, cause error) error {
+	if l.s.failClosed {
+		if cause != nil {
+			return fmt.Errorf("%w: %v", ErrUnavailable, cause)
+		}
+		return ErrUnavailable
+	}
+	if l.onFallback != nil {
+		l.onFallback()
+	}
+	return l.fallback.Wait(ctx, key)
+}
+
+// useRedis says whether this request should ask Redis: always while it is up, and
+// while it is down, one request per probe interval.
+func (l *Limiter) useRedis() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.down {
+		return true
+	}
+	if l.probing || time.Now().Before(l.probeAt) {
+		return false
+	}
+	l.probing = true
+	return true
+}
+
+func (l *Limiter) markDown(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.probing = false
+	l.probeAt = time.Now().Add(l.s.probe)
+	if l.down {
+		return
+	}
+	l.down = true
+	if l.s.failClosed {
+		l.s.log.Error("mews redis: Redis is unreachable; the limiter refuses requests until it is back", slog.Any("error", err))
+	} else {
+		l.s.log.Warn("mews redis: Redis is unreachable; each token gets this replica's share of its budget until it is back",
+			slog.Int("share", max(l.s.rule.Limit/l.s.replicas, 1)), slog.Int("limit", l.s.rule.Limit), slog.Any("error", err))
+	}
+}
+
+func (l *Limiter) markUp() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.probing = false
+	if l.down {
+		l.down = false
+		l.s.log.Info("mews redis: Redis is reachable again; the limiter shares the budgets through it")
+	}
+}

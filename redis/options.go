@@ -1,0 +1,259 @@
+package redis
+
+import (
+	"log/slog"
+	"math"
+	"time"
+
+	mews "github.com/mewskit/mews-go"
+)
+
+// Defaults of the options below.
+const (
+	DefaultPrefix        = "mews:"
+	DefaultReplicas      = 3
+	DefaultProbeInterval = time.Second
+	DefaultDedupTTL      = 24 * time.Hour
+	DefaultDedupBusyTTL  = 2 * time.Minute
+	DefaultShards        = 16
+	DefaultLeaseTTL      = 10 * time.Second
+)
+
+// Option configures NewLimiter, NewDedupStore and NewMonitor. Each constructor uses the
+// options that concern it and ignores the rest, so one list can serve all three.
+type Option func(*settings) error
+
+type settings struct {
+	prefix       string
+	rule         rule
+	replicas     int
+	failClosed   bool
+	probe        time.Duration
+	log          *slog.Logger
+	dedupTTL     time.Duration
+	dedupBusyTTL time.Duration
+	shards       int
+	leaseTTL     time.Duration
+	replicaName  string
+	onStatus     func(StatusChange)
+	onLeadership func(shard int, leading bool)
+}
+
+func newSettings(op string, opts []Option) (*settings, error) {
+	s := &settings{
+		prefix:       DefaultPrefix,
+		rule:         mewsRule(),
+		replicas:     DefaultReplicas,
+		probe:        DefaultProbeInterval,
+		log:          slog.New(slog.DiscardHandler),
+		dedupTTL:     DefaultDedupTTL,
+		dedupBusyTTL: DefaultDedupBusyTTL,
+		shards:       DefaultShards,
+		leaseTTL:     DefaultLeaseTTL,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			if ie, ok := err.(*mews.InputError); ok {
+				ie.Operation = op
+			}
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func bad(field, reason string) error {
+	return &mews.InputError{Field: field, Reason: reason}
+}
+
+// WithPrefix puts every Redis key this package writes under prefix (default "mews:"),
+// so that several fleets or environments (Demo and Production) can share one Redis.
+func WithPrefix(prefix string) Option {
+	return func(s *settings) error {
+		if prefix == "" {
+			return bad("prefix", "is empty")
+		}
+		s.prefix = prefix
+		return nil
+	}
+}
+
+// WithRateLimit sets the budget the Limiter enforces per key: at most n requests in any
+// window of length per (default Mews' 200 per 30 s).
+func WithRateLimit(n int, per time.Duration) Option {
+	return func(s *settings) error {
+		if n < 1 || per <= 0 {
+			return bad("rate limit", "needs a positive count and period")
+		}
+		s.rule.Limit, s.rule.Per = n, per
+		return nil
+	}
+}
+
+// WithRateLimitMargin sets how much longer than its period each admission counts, to
+// cover the time between admission and arrival at Mews (default 500 ms, as the
+// in-process limiter).
+func WithRateLimitMargin(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return bad("rate limit margin", "must not be negative")
+		}
+		s.rule.Margin = d
+		return nil
+	}
+}
+
+// WithHealthCheckShare sets the share of each budget (0.01 is 1 %, at most 0.5) only
+// health checks may use, as the in-process limiter's option of the same name.
+func WithHealthCheckShare(share float64) Option {
+	return func(s *settings) error {
+		if !(share >= 0 && share <= 0.5) {
+			return bad("health check share", "must be between 0 and 0.5")
+		}
+		s.rule.HealthCheckShare = share
+		return nil
+	}
+}
+
+// WithReplicas tells the Limiter how many replicas share each budget, so that while
+// Redis is unreachable each one falls back to 1/n of it (default 3).
+func WithReplicas(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return bad("replicas", "must be at least 1")
+		}
+		s.replicas = n
+		return nil
+	}
+}
+
+// WithFailClosed makes the Limiter refuse requests with an error matching
+// ErrUnavailable while Redis is unreachable, instead of falling back to an in-process
+// share of the budget.
+func WithFailClosed() Option {
+	return func(s *settings) error { s.failClosed = true; return nil }
+}
+
+// WithProbeInterval sets how often, while Redis is unreachable, one request tries it
+// again (default 1 s); the others use the fallback meanwhile.
+func WithProbeInterval(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return bad("probe interval", "must be positive")
+		}
+		s.probe = d
+		return nil
+	}
+}
+
+// WithLogger sets where outages, recoveries and leadership changes are logged (once
+// each, never per request). The default discards them.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return bad("logger", "is nil")
+		}
+		s.log = l
+		return nil
+	}
+}
+
+// WithDedupTTL sets how long the DedupStore remembers an accepted messageId (default
+// 24 h, longer than Mews keeps redelivering).
+func WithDedupTTL(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < time.Millisecond {
+			return bad("dedup TTL", "must be at least a millisecond")
+		}
+		s.dedupTTL = d
+		return nil
+	}
+}
+
+// WithDedupBusyTTL bounds how long a messageId stays claimed by a replica that began
+// processing it (default 2 min), so a replica that dies mid-push does not block the
+// redelivery for longer.
+func WithDedupBusyTTL(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < time.Millisecond {
+			return bad("dedup busy TTL", "must be at least a millisecond")
+		}
+		s.dedupBusyTTL = d
+		return nil
+	}
+}
+
+// WithShards sets how many shards the Monitor partitions connections into, each with
+// its own lease (default 16). Every replica of a fleet must use the same number.
+func WithShards(n int) Option {
+	return func(s *settings) error {
+		if n < 1 || n > 4096 {
+			return bad("shards", "must be between 1 and 4096")
+		}
+		s.shards = n
+		return nil
+	}
+}
+
+// WithLeaseTTL sets how long a shard's lease lasts without renewal (default 10 s). A
+// leader renews every third of it; a dead leader's shards are taken over within the
+// TTL plus one check.
+func WithLeaseTTL(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 30*time.Millisecond {
+			return bad("lease TTL", "must be at least 30 ms")
+		}
+		s.leaseTTL = d
+		return nil
+	}
+}
+
+// WithReplicaName names this replica in leases, logs and stored statuses (default the
+// host name and a random suffix).
+func WithReplicaName(name string) Option {
+	return func(s *settings) error {
+		if name == "" {
+			return bad("replica name", "is empty")
+		}
+		s.replicaName = name
+		return nil
+	}
+}
+
+// WithStatusChanges calls fn for every status change any leader of the fleet stores,
+// as received over Redis pub/sub on this replica.
+func WithStatusChanges(fn func(StatusChange)) Option {
+	return func(s *settings) error { s.onStatus = fn; return nil }
+}
+
+// WithLeadershipChanges calls fn whenever this replica starts or stops leading a shard.
+func WithLeadershipChanges(fn func(shard int, leading bool)) Option {
+	return func(s *settings) error { s.onLeadership = fn; return nil }
+}
+
+// rule is the sliding-window budget, the same rule as the in-process limiter's.
+type rule struct {
+	Limit            int
+	Per              time.Duration
+	Margin           time.Duration
+	HealthCheckShare float64
+}
+
+func mewsRule() rule {
+	return rule{Limit: 200, Per: 30 * time.Second, Margin: 500 * time.Millisecond, HealthCheckShare: 0.01}
+}
+
+func (r rule) window() time.Duration { return r.Per + r.Margin }
+
+// capacity is how many admissions the window may hold when one of the given priority
+// is admitted: all of Limit for health checks, Limit less the reserved share otherwise.
+func (r rule) capacity(healthCheck bool) int {
+	if healthCheck {
+		return r.Limit
+	}
+	reserved := int(math.Floor(r.HealthCheckShare*float64(r.Limit) + 1e-9))
+	return max(r.Limit-reserved, 1)
+}
