@@ -112,10 +112,10 @@ type Monitor struct {
 	local *connection.Monitor
 	user  func(connection.Event)
 
-	mu       sync.Mutex
-	conns    map[string]connection.Credentials // every connection of the fleet
-	leading  map[int]*lease
-	closed   bool
+	mu      sync.Mutex
+	conns   map[string]connection.Credentials // every connection of the fleet
+	leading map[int]*lease
+	closed  bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
