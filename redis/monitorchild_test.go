@@ -1,0 +1,3 @@
+package redis_test
+
+func runMonitorChild() int { return 2 }
