@@ -169,10 +169,14 @@ func NewMonitor(rdb goredis.UniversalClient, client *mews.Client, cfg connection
 func (m *Monitor) Name() string { return m.name }
 
 // Shard is the shard key belongs to: the same on every replica.
-func (m *Monitor) Shard(key string) int {
+func (m *Monitor) Shard(key string) int { return ShardOf(key, m.s.shards) }
+
+// ShardOf is the shard of key in a fleet of the given number of shards (FNV-1a of the
+// key modulo shards), for tools that look at the fleet from outside.
+func ShardOf(key string, shards int) int {
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	return int(h.Sum32() % uint32(m.s.shards))
+	return int(h.Sum32() % uint32(max(shards, 1)))
 }
 
 // Leading lists the shards this replica leads, in order.
