@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -248,5 +247,3 @@ func childLimiter() int {
 }
 
 func childMonitor() int { return runMonitorChild() }
-
-var _ = strings.Cut
