@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
@@ -24,7 +25,7 @@ import (
 const (
 	rateN       = 40
 	ratePer     = time.Second
-	rateMargin  = 50 * time.Millisecond
+	rateMargin  = 200 * time.Millisecond
 	driveFor    = 3 * ratePer
 	driveConcur = 8
 )
@@ -54,7 +55,7 @@ func newRedisClient(addr string) *goredis.Client {
 // fleetLimiter is the shared limiter as every replica of these tests configures it.
 func fleetLimiter(rdb goredis.UniversalClient, prefix string, extra ...redis.Option) (*redis.Limiter, error) {
 	opts := append([]redis.Option{redis.WithPrefix(prefix), redis.WithRateLimit(rateN, ratePer),
-		redis.WithRateLimitMargin(rateMargin), redis.WithReplicas(3)}, extra...)
+		redis.WithRateLimitMargin(rateMargin), redis.WithReplicas(3), redis.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil)))}, extra...)
 	return redis.NewLimiter(rdb, opts...)
 }
 

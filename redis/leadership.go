@@ -32,19 +32,11 @@ func (m *Monitor) lead() {
 	}
 }
 
-// round is one lease round: give up the leases whose local deadline passed, announce
-// this replica, renew the leases it holds, and take or shed shards so that each live
-// replica leads about shards/replicas of them.
+// round is one lease round: announce this replica, renew the leases it holds, and
+// take or shed shards so that each live replica leads about shards/replicas of them.
+// While Redis cannot be reached it changes nothing: the replica keeps checking the
+// shards it led (see Monitor on why that is safe).
 func (m *Monitor) round() {
-	m.mu.Lock()
-	now := time.Now()
-	for shard, l := range m.leading {
-		if now.After(l.until) {
-			m.dropLocked(shard, "lease not renewed in time")
-		}
-	}
-	m.mu.Unlock()
-
 	ctx, cancel := context.WithTimeout(m.ctx, m.tick())
 	defer cancel()
 	ttl := m.s.leaseTTL.Milliseconds()
@@ -62,7 +54,6 @@ func (m *Monitor) round() {
 		if l == nil {
 			continue
 		}
-		sent := time.Now()
 		res, err := renewScript.Run(ctx, m.rdb, []string{m.leaseKey(shard), m.statusKey(shard)}, l.token, ttl).Int64Slice()
 		if err != nil {
 			continue
@@ -71,11 +62,8 @@ func (m *Monitor) round() {
 		if m.leading[shard] == l {
 			if res[0] == 0 {
 				m.dropLocked(shard, "lease taken by another replica")
-			} else {
-				l.until = sent.Add(m.s.leaseTTL)
-				if res[1] == 0 {
-					m.resyncLocked(ctx, shard, l)
-				}
+			} else if res[1] == 0 || l.dirty {
+				l.dirty = !m.resyncLocked(ctx, shard, l)
 			}
 		}
 		m.mu.Unlock()
@@ -106,13 +94,12 @@ func (m *Monitor) round() {
 			continue
 		}
 		token := m.name + "|" + randomToken()
-		sent := time.Now()
 		ok, err := m.rdb.SetNX(ctx, m.leaseKey(shard), token, m.s.leaseTTL).Result()
 		if err != nil {
 			return
 		}
 		if ok {
-			m.take(shard, &lease{token: token, until: sent.Add(m.s.leaseTTL),
+			m.take(shard, &lease{token: token,
 				from: strconv.FormatInt(redisNow-ttl-m.tick().Milliseconds(), 10) + "-0"})
 			count++
 		}
@@ -165,9 +152,11 @@ func (m *Monitor) dropLocked(shard int, why string) {
 	}
 }
 
-// resyncLocked stores every decided status of shard again: Redis lost them (it
-// restarted without persistence) while this replica kept leading. m.mu is held.
-func (m *Monitor) resyncLocked(ctx context.Context, shard int, l *lease) {
+// resyncLocked stores every decided status of shard again, because Redis lost them
+// (it restarted without persistence) or a write failed while it was unreachable. Only
+// statuses that differ from the stored ones are written and announced. It reports
+// whether every write went through. m.mu is held.
+func (m *Monitor) resyncLocked(ctx context.Context, shard int, l *lease) bool {
 	n := 0
 	for key := range m.conns {
 		if m.Shard(key) != shard {
@@ -177,14 +166,18 @@ func (m *Monitor) resyncLocked(ctx context.Context, shard int, l *lease) {
 		if !ok || st.Status == connection.Unknown {
 			continue
 		}
-		if _, err := m.write(ctx, shard, l.token, key, st.Status, st.Reason, st.Changed); err != nil {
-			return
+		changed, err := m.write(ctx, shard, l.token, key, st.Status, st.Reason, st.Changed)
+		if err != nil {
+			return false
 		}
-		n++
+		if changed {
+			n++
+		}
 	}
 	if n > 0 {
-		m.s.log.Info("mews redis: stored a shard's statuses again after Redis lost them", slog.Int("shard", shard), slog.Int("statuses", n))
+		m.s.log.Info("mews redis: stored statuses Redis did not have", slog.Int("shard", shard), slog.Int("statuses", n))
 	}
+	return true
 }
 
 // listen reads the command streams of the shards this replica leads and applies them.

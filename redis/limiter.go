@@ -47,6 +47,31 @@ local blocker = tonumber(redis.call('LINDEX', key, n - capacity))
 return {0, blocker + window - now}
 `)
 
+// backfillScript writes a replica's own admissions back into a key's window after an
+// outage: those the fallback granted, and all of them if Redis lost the key (it
+// restarted). KEYS[1]: the window list. ARGV: window µs, how many of the ages that follow
+// are "all", then the ages (µs before now) of all admissions, then of the fallback's.
+var backfillScript = goredis.NewScript(`
+local key = KEYS[1]
+local window = tonumber(ARGV[1])
+local nall = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local from, to = 3 + nall, #ARGV
+if redis.call('EXISTS', key) == 0 then from, to = 3, 2 + nall end
+if from > to then return 0 end
+local times = {}
+for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do table.insert(times, tonumber(v)) end
+for i = from, to do table.insert(times, now - tonumber(ARGV[i])) end
+table.sort(times)
+redis.call('DEL', key)
+for _, v in ipairs(times) do
+  if now - v < window then redis.call('RPUSH', key, string.format('%d', v)) end
+end
+redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1)
+return to - from + 1
+`)
+
 // Limiter is a mews.Limiter whose budgets live in Redis, so that every replica of a
 // fleet draws on the same 200 requests per token per 30 s. It applies the in-process
 // limiter's exact rule: no window of length Per+Margin ever holds more than Limit
@@ -60,13 +85,16 @@ type Limiter struct {
 	rdb        goredis.UniversalClient
 	s          *settings
 	windowUS   int64
-	fallback   *mews.KeyedLimiter
+	share      int // this replica's share of each budget while Redis is unreachable
+	local      *localWindows
 	onFallback func() // test hook: called when a request uses the fallback
 
-	mu      sync.Mutex
-	down    bool      // Redis failed and has not answered since
-	probeAt time.Time // when the next request may try Redis again while down
-	probing bool      // one request is trying Redis right now
+	mu         sync.Mutex
+	down       bool      // Redis failed and has not answered since
+	probeAt    time.Time // when the next request may try Redis again while down
+	probing    bool      // one request is trying Redis right now
+	recoveries int       // how many outages ended
+	backfilled map[string]int
 }
 
 // NewLimiter returns a Limiter on rdb. Options: WithRateLimit, WithRateLimitMargin,
@@ -80,12 +108,13 @@ func NewLimiter(rdb goredis.UniversalClient, opts ...Option) (*Limiter, error) {
 	if rdb == nil {
 		return nil, &mews.InputError{Operation: "redis.NewLimiter", Field: "client", Reason: "is nil"}
 	}
-	share := max(s.rule.Limit/s.replicas, 1)
 	return &Limiter{
-		rdb:      rdb,
-		s:        s,
-		windowUS: s.rule.window().Microseconds(),
-		fallback: mews.NewKeyedLimiter(share, s.rule.window()),
+		rdb:        rdb,
+		s:          s,
+		windowUS:   s.rule.window().Microseconds(),
+		share:      max(s.rule.Limit/s.replicas, 1),
+		local:      newLocalWindows(s.rule.window()),
+		backfilled: make(map[string]int),
 	}, nil
 }
 
@@ -103,7 +132,11 @@ func (l *Limiter) wait(ctx context.Context, key string, healthCheck bool) error 
 		if !l.useRedis() {
 			return l.degraded(ctx, key, nil)
 		}
-		res, err := admitScript.Run(ctx, l.rdb, []string{rkey}, l.windowUS, capacity).Int64Slice()
+		err := l.backfill(ctx, key, rkey)
+		var res []int64
+		if err == nil {
+			res, err = admitScript.Run(ctx, l.rdb, []string{rkey}, l.windowUS, capacity).Int64Slice()
+		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
@@ -113,6 +146,7 @@ func (l *Limiter) wait(ctx context.Context, key string, healthCheck bool) error 
 		}
 		l.markUp()
 		if len(res) == 2 && res[0] == 1 {
+			l.local.record(key, time.Now())
 			return nil
 		}
 		wait := time.Duration(max(res[1], 1)) * time.Microsecond
@@ -140,7 +174,38 @@ func (l *Limiter) degraded(ctx context.Context, key string, cause error) error {
 	if l.onFallback != nil {
 		l.onFallback()
 	}
-	return l.fallback.Wait(ctx, key)
+	return l.local.wait(ctx, key, l.share)
+}
+
+// backfill writes this replica's admissions of key back to Redis once after each
+// outage, before it asks Redis again.
+func (l *Limiter) backfill(ctx context.Context, key, rkey string) error {
+	l.mu.Lock()
+	due := l.backfilled[key] < l.recoveries
+	gen := l.recoveries
+	l.mu.Unlock()
+	if !due {
+		return nil
+	}
+	all, fallback := l.local.takeBackfill(key)
+	if len(all) > 0 {
+		args := []any{l.windowUS, len(all)}
+		for _, a := range append(all, fallback...) {
+			args = append(args, a)
+		}
+		if err := backfillScript.Run(ctx, l.rdb, []string{rkey}, args...).Err(); err != nil {
+			return err
+		}
+	}
+	l.mu.Lock()
+	if len(l.backfilled) >= 4096 {
+		// Forgetting costs at most a second look at the local window of a key: what
+		// was written back is marked, so nothing is written twice.
+		clear(l.backfilled)
+	}
+	l.backfilled[key] = gen
+	l.mu.Unlock()
+	return nil
 }
 
 // useRedis says whether this request should ask Redis: always while it is up, and
@@ -181,6 +246,7 @@ func (l *Limiter) markUp() {
 	l.probing = false
 	if l.down {
 		l.down = false
+		l.recoveries++
 		l.s.log.Info("mews redis: Redis is reachable again; the limiter shares the budgets through it")
 	}
 }

@@ -95,16 +95,24 @@ type command struct {
 // # Why the leases are correct
 //
 // A lease is a Redis key holding a random token, set with SET NX PX, so at most one
-// replica holds a shard's lease at any moment on Redis' clock. The holder renews it every
-// third of its TTL with a compare-and-extend script; it considers itself leader only
-// until its last successful renewal was sent plus the TTL, measured on its own monotonic
-// clock, so it stops checking a shard no later than Redis lets the lease expire (clock
-// rates, not clock values, must agree). Every status write carries the lease token and
-// is checked against the lease inside the same Lua script (fencing): a leader that
-// paused, lost its lease and wakes up cannot overwrite what the new leader stored. When
-// a leader dies, its leases expire within one TTL; the other replicas try to take free
-// shards every third of a TTL and check each connection of a shard they take at once,
-// so the work resumes within one lease TTL plus one check interval.
+// replica holds a shard's lease at any moment on Redis' clock, and Redis alone decides
+// when it expires. The holder renews it every third of its TTL with a compare-and-extend
+// script and stops checking the shard as soon as a renewal finds another token. Every
+// status write carries the lease token and is checked against the lease inside the same
+// Lua script (fencing): a leader that paused or was cut off, lost its lease and wakes up
+// cannot overwrite what the new leader stored; its stale writes are refused, and its
+// next renewal makes it stop. When a leader dies, its leases expire within one TTL;
+// the other replicas try to take free shards every third of a TTL and check each
+// connection of a shard they take at once, so the work resumes within one lease TTL
+// plus one check interval.
+//
+// While a replica cannot reach Redis it keeps checking the shards it led: if Redis is
+// down for everybody, nobody can take them over and the checks must go on; if only this
+// replica is cut off, the worst is that a connection is checked by two replicas for the
+// length of the partition, and only the lease holder's statuses are stored. Statuses
+// decided meanwhile are written once Redis answers again; if Redis restarted without
+// its data, the leader takes its lease back (nobody holds it) and stores its shard's
+// statuses again.
 type Monitor struct {
 	rdb   goredis.UniversalClient
 	s     *settings
@@ -125,8 +133,8 @@ type Monitor struct {
 // lease is a shard this replica leads.
 type lease struct {
 	token string
-	until time.Time // local deadline: last renewal sent + TTL
-	from  string    // stream id to read commands from
+	from  string // stream id to read commands from
+	dirty bool   // a status write failed; store the shard again once Redis answers
 }
 
 // NewMonitor starts this replica's part of a fleet Monitor. The checks go through
@@ -452,6 +460,9 @@ func (m *Monitor) store(ev connection.Event) {
 	}
 	changed, err := m.write(m.ctx, shard, l.token, ev.Key, ev.Status, ev.Reason, ev.Time)
 	if err != nil {
+		m.mu.Lock()
+		l.dirty = true
+		m.mu.Unlock()
 		m.s.log.Warn("mews redis: could not store a status; it is stored again once Redis is back",
 			slog.String("key", ev.Key), slog.String("status", ev.Status.String()), slog.Any("error", err))
 		return
