@@ -122,7 +122,8 @@ func parseAmount(s string) (Amount, error) {
 }
 
 // parsePlainDecimal is the allocation-free path for the common case: an optional '-',
-// digits, and optionally '.' and more digits, fitting in an int64. Anything else
+// digits, and optionally '.' and more digits, fitting in an int64 and within
+// maxAmountDigits and maxAmountScale. Anything else
 // (exponents, quotes, huge values, bad syntax) reports !ok and takes the general path.
 func parsePlainDecimal(b []byte) (Amount, bool) {
 	neg := len(b) > 0 && b[0] == '-'
@@ -141,6 +142,12 @@ func parsePlainDecimal(b []byte) (Amount, bool) {
 			digits++
 			if dot {
 				scale++
+			}
+			if digits > maxAmountDigits || scale > maxAmountScale {
+				// Leading zeros keep coef small however many there are, so the
+				// limits are checked on the digits seen, not on the value; the
+				// general path reports the error.
+				return Amount{}, false
 			}
 		case c == '.' && !dot && i > 0 && i < len(b)-1:
 			dot = true

@@ -228,9 +228,11 @@ func FuzzAmountUnmarshalJSONAgreesWithParseAmount(f *testing.F) {
 		uerr := u.UnmarshalJSON([]byte(s))
 		switch {
 		case (perr == nil) != (uerr == nil):
-			t.Fatalf("%q: ParseAmount err %v, UnmarshalJSON err %v", s, perr, uerr)
+			t.Fatalf("%.60q: ParseAmount err %v, UnmarshalJSON err %v", s, perr, uerr)
 		case perr == nil && p.String() != u.String():
 			t.Fatalf("%q: ParseAmount %s, UnmarshalJSON %s", s, p, u)
+		case uerr == nil && (u.Scale() > 64 || len(u.String()) > 260):
+			t.Fatalf("%.40q: accepted with scale %d and %d characters, beyond the documented limits", s, u.Scale(), len(u.String()))
 		}
 	})
 }
@@ -252,4 +254,40 @@ func BenchmarkAmountUnmarshal(b *testing.B) {
 		}
 	}
 	benchcmp.Ratios(b, 100, decodeAmounts, decodeFloats)
+}
+
+// TestAmountDecodingEnforcesTheDigitAndScaleLimitsOnEveryPath feeds each decoding path
+// (the plain-number fast path, quoted JSON, text, ParseAmount) a number whose
+// coefficient is small but whose scale or length is huge: "0." + many zeros + "1" once
+// slipped through the fast path and made later arithmetic take about a second.
+func TestAmountDecodingEnforcesTheDigitAndScaleLimitsOnEveryPath(t *testing.T) {
+	inputs := map[string]string{
+		"two million fraction zeros": "0." + strings.Repeat("0", 2_000_000) + "1",
+		"65 fraction digits":         "0." + strings.Repeat("0", 64) + "1",
+		"300 leading zeros":          strings.Repeat("0", 300) + "1",
+		"negative, long fraction":    "-1." + strings.Repeat("0", 100),
+	}
+	for name, s := range inputs {
+		t.Run(name, func(t *testing.T) {
+			var a mews.Amount
+			if err := a.UnmarshalJSON([]byte(s)); err == nil {
+				t.Errorf("UnmarshalJSON accepted it (scale %d)", a.Scale())
+			}
+			if err := a.UnmarshalJSON([]byte(`"` + s + `"`)); err == nil {
+				t.Errorf("UnmarshalJSON of the quoted number accepted it (scale %d)", a.Scale())
+			}
+			if err := a.UnmarshalText([]byte(s)); err == nil {
+				t.Errorf("UnmarshalText accepted it (scale %d)", a.Scale())
+			}
+			if _, err := mews.ParseAmount(s); err == nil {
+				t.Error("ParseAmount accepted it")
+			}
+		})
+	}
+	for _, ok := range []string{"0." + strings.Repeat("0", 63) + "1", "-" + strings.Repeat("9", 18) + ".5"} {
+		var a mews.Amount
+		if err := a.UnmarshalJSON([]byte(ok)); err != nil {
+			t.Errorf("UnmarshalJSON(%.20s…) = %v, want it accepted: it is within the limits", ok, err)
+		}
+	}
 }

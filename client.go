@@ -22,13 +22,15 @@ const (
 	channelManagerPath = "/api/channelManager/v1/"
 )
 
-// Environment is a Mews deployment: the platform address and the Channel Manager's two
-// PCI-proxy push URLs, which do not live under the platform address.
+// Environment is a Mews deployment: the platform address, the Channel Manager's two
+// PCI-proxy push URLs and the WebSocket address, none of which live under the platform
+// address.
 type Environment struct {
 	Name                     string // "demo", "production" or "custom"
 	BaseURL                  string // platform address, e.g. https://api.mews-demo.com
 	ReservationPushURL       string // Channel Manager processGroup
 	AvailabilityBlockPushURL string // Channel Manager processAvailabilityBlock
+	WebSocketURL             string // Connector WebSocket events, e.g. wss://ws.mews-demo.com/ws/connector
 }
 
 // Demo is Mews' public demo environment. It holds no real data; use it to develop.
@@ -38,6 +40,7 @@ func Demo() Environment {
 		BaseURL:                  "https://api.mews-demo.com",
 		ReservationPushURL:       "https://sandbox.pci-proxy.com/v1/push/0426f19b66715a93",
 		AvailabilityBlockPushURL: "https://sandbox.pci-proxy.com/v1/push/4ef00bba562b5622",
+		WebSocketURL:             "wss://ws.mews-demo.com" + webSocketPath,
 	}
 }
 
@@ -48,11 +51,13 @@ func Production() Environment {
 		BaseURL:                  "https://api.mews.com",
 		ReservationPushURL:       "https://api.pci-proxy.com/v1/push/b2721c9a0351d553",
 		AvailabilityBlockPushURL: "https://api.pci-proxy.com/v1/push/9eaa344245feed7f",
+		WebSocketURL:             "wss://ws.mews.com" + webSocketPath,
 	}
 }
 
 // CustomEnvironment is any other platform address, typically a mewstest server. Its
-// push URLs are the platform's own processGroup and processAvailabilityBlock paths.
+// push URLs are the platform's own processGroup and processAvailabilityBlock paths, and
+// its WebSocket address is the same host's /ws/connector (wss for https, ws for http).
 func CustomEnvironment(baseURL string) Environment {
 	base := strings.TrimRight(strings.TrimSpace(baseURL), "/")
 	return Environment{
@@ -60,6 +65,7 @@ func CustomEnvironment(baseURL string) Environment {
 		BaseURL:                  base,
 		ReservationPushURL:       base + channelManagerPath + "processGroup",
 		AvailabilityBlockPushURL: base + channelManagerPath + "processAvailabilityBlock",
+		WebSocketURL:             webSocketURLFor(base),
 	}
 }
 
@@ -79,13 +85,14 @@ type Client struct {
 	cmLimiter     Limiter
 	maxResponse   int64
 	httpClient    *http.Client
+	bodies        bodyPool // response buffers, reused between calls
 }
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo
 // environment, Mews' documented rate limit of 200 requests per AccessToken per 30 s,
 // the default RetryPolicy, a 64 MiB response cap and a silent logger.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}}
+	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return nil, err
@@ -106,6 +113,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		if err := checkURL(u.raw); err != nil {
 			return nil, fmt.Errorf("mews: %s: %w", u.name, err)
 		}
+	}
+	if err := checkWebSocketURL(s.env.WebSocketURL); err != nil {
+		return nil, fmt.Errorf("mews: WebSocket URL: %w", err)
 	}
 	c.env.BaseURL = strings.TrimRight(c.env.BaseURL, "/")
 	var err error
@@ -137,30 +147,33 @@ func NewClient(opts ...Option) (*Client, error) {
 	case s.limiter != nil:
 		c.connLimiter, c.cmLimiter = s.limiter, s.limiter
 	default:
-		c.connLimiter = NewKeyedLimiter(s.connLimit.n, s.connLimit.per)
+		if c.connLimiter, err = s.keyedLimiter(s.connLimit); err != nil {
+			return nil, err
+		}
 		if s.cmLimit.n > 0 {
-			c.cmLimiter = NewKeyedLimiter(s.cmLimit.n, s.cmLimit.per)
+			if c.cmLimiter, err = s.keyedLimiter(s.cmLimit); err != nil {
+				return nil, err
+			}
 		}
 	}
 	c.httpClient = c.buildHTTPClient(s.httpClient, s.transport)
 	return c, nil
 }
 
-// buildHTTPClient puts the per-attempt layer (limiter, logging, classification of
-// errors) under whatever client or transport the user gave.
+// buildHTTPClient keeps what the user gave for every attempt: the client's Transport,
+// Timeout and Jar, or the transport. Each call puts its own per-attempt layer (limiter,
+// logging) under it and refuses redirects, whatever the client's CheckRedirect says.
 func (c *Client) buildHTTPClient(hc *http.Client, rt http.RoundTripper) *http.Client {
 	out := &http.Client{}
 	if hc != nil {
-		*out = *hc
+		out.Transport, out.Timeout, out.Jar = hc.Transport, hc.Timeout, hc.Jar
 	}
-	base := out.Transport
 	if rt != nil {
-		base = rt
+		out.Transport = rt
 	}
-	if base == nil {
-		base = http.DefaultTransport
+	if out.Transport == nil {
+		out.Transport = http.DefaultTransport
 	}
-	out.Transport = &attemptTransport{base: base}
 	return out
 }
 
@@ -195,10 +208,39 @@ func isLoopback(host string) bool {
 }
 
 // Environment returns the environment the client talks to.
-func (c *Client) Environment() Environment { return c.env }
+func (c *Client) Environment() Environment {
+	if c == nil {
+		return Environment{}
+	}
+	return c.env
+}
 
 // ClientName returns the Connector "Client" value sent with every request.
-func (c *Client) ClientName() string { return c.clientName }
+func (c *Client) ClientName() string {
+	if c == nil {
+		return ""
+	}
+	return c.clientName
+}
+
+// String identifies the client by its environment and client name; its tokens appear
+// only redacted.
+func (c *Client) String() string {
+	if c == nil {
+		return "mews.Client(nil)"
+	}
+	return fmt.Sprintf("mews.Client(%s, %q, ClientToken %s, Channel Manager clientToken %s)",
+		c.env.BaseURL, c.clientName, c.clientToken, c.cmClientToken)
+}
+
+// GoString keeps %#v redacted.
+func (c *Client) GoString() string { return c.String() }
+
+// Format makes every fmt verb print the redacted String.
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String(), c.GoString()) }
+
+// LogValue keeps slog records redacted, whatever the handler.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Connector returns the handle for one hotel's Connector API AccessToken. It is cheap
 // (no network call); make one per connection and keep it. The token is cleaned and
@@ -230,7 +272,7 @@ func (c *Client) ChannelManager(connectionToken string) (*ChannelManager, error)
 
 // limitKey is the limiter key for a token: the API and a hash, never the token itself.
 func limitKey(api API, tok Token) string {
-	sum := sha256.Sum256([]byte(tok.value))
+	sum := sha256.Sum256([]byte(tok.Reveal()))
 	return string(api) + ":" + hex.EncodeToString(sum[:12])
 }
 
@@ -243,14 +285,14 @@ func (c *Client) ChannelManagerDo(ctx context.Context, op Operation, in, out any
 	if err := c.needChannelManagerToken(op); err != nil {
 		return err
 	}
-	auth := []authField{{"clientToken", c.cmClientToken.value}}
+	auth := []authField{{"clientToken", c.cmClientToken.Reveal()}}
 	return c.do(ctx, ChannelManagerAPI, op, auth, "channelManager:client", c.cmLimiter, in, out)
 }
 
 // nilHandle is the error of a call on a nil Client or handle: every operation then fails
 // cleanly, before anything is sent, instead of panicking.
 func nilHandle(op Operation, what, make string) error {
-	return &InputError{Operation: op.Name, Field: what, Reason: "is nil; create one with " + make}
+	return &InputError{Operation: op.Name, Field: what, Reason: "is nil or zero; create one with " + make}
 }
 
 // needChannelManagerToken fails early when no Channel Manager clientToken was configured.
@@ -269,24 +311,66 @@ type Connector struct {
 	limitKey     string
 	languageCode string
 	cultureCode  string
+	priority     Priority
 }
 
 // Client returns the Client the handle belongs to.
-func (cn *Connector) Client() *Client { return cn.client }
+func (cn *Connector) Client() *Client {
+	if cn == nil {
+		return nil
+	}
+	return cn.client
+}
 
 // AccessToken returns the handle's (redacting) AccessToken.
-func (cn *Connector) AccessToken() Token { return cn.accessToken }
+func (cn *Connector) AccessToken() Token {
+	if cn == nil {
+		return Token{}
+	}
+	return cn.accessToken
+}
 
 // WithLanguage returns a copy of the handle that asks Mews for texts and error messages
-// in a language. Mews needs both codes together (e.g. "en-US", "en-US").
+// in a language. Mews needs both codes together (e.g. "en-US", "en-US"). On a nil
+// handle it returns nil, whose calls fail with an *InputError.
 func (cn *Connector) WithLanguage(languageCode, cultureCode string) *Connector {
+	if cn == nil {
+		return nil
+	}
 	cp := *cn
 	cp.languageCode, cp.cultureCode = languageCode, cultureCode
 	return &cp
 }
 
+// WithPriority returns a copy of the handle whose calls have priority p unless their
+// Operation sets one. connection's health checks use PriorityHealthCheck.
+func (cn *Connector) WithPriority(p Priority) *Connector {
+	if cn == nil {
+		return nil
+	}
+	cp := *cn
+	cp.priority = p
+	return &cp
+}
+
 // String identifies the handle without its token.
-func (cn *Connector) String() string { return "mews.Connector(" + cn.accessToken.String() + ")" }
+func (cn *Connector) String() string {
+	if cn == nil {
+		return "mews.Connector(nil)"
+	}
+	return "mews.Connector(" + cn.accessToken.String() + ")"
+}
+
+// GoString keeps %#v redacted.
+func (cn *Connector) GoString() string { return cn.String() }
+
+// Format makes every fmt verb print the redacted String.
+func (cn *Connector) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, cn.String(), cn.GoString())
+}
+
+// LogValue keeps slog records redacted, whatever the handler.
+func (cn *Connector) LogValue() slog.Value { return slog.StringValue(cn.String()) }
 
 // Do calls any Connector operation through the SDK's pipeline: the operation that the
 // SDK does not wrap yet, or your own typed call. in is nil, a struct or a map encoded
@@ -294,7 +378,7 @@ func (cn *Connector) String() string { return "mews.Connector(" + cn.accessToken
 // are merged into it. out is nil or a pointer that the 200 body is decoded into; a 204
 // leaves it untouched. Failures are *APIError, *InputError or a transport error.
 func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
-	if cn == nil {
+	if cn == nil || cn.client == nil || cn.accessToken.IsZero() {
 		return nilHandle(op, "connector", "client.Connector(accessToken)")
 	}
 	c := cn.client
@@ -302,12 +386,15 @@ func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
 		return &InputError{Operation: op.Name, Field: "Connector client token", Reason: "is not configured; use mews.WithClientToken"}
 	}
 	auth := []authField{
-		{"ClientToken", c.clientToken.value},
-		{"AccessToken", cn.accessToken.value},
+		{"ClientToken", c.clientToken.Reveal()},
+		{"AccessToken", cn.accessToken.Reveal()},
 		{"Client", c.clientName},
 	}
 	if cn.languageCode != "" && cn.cultureCode != "" {
 		auth = append(auth, authField{"LanguageCode", cn.languageCode}, authField{"CultureCode", cn.cultureCode})
+	}
+	if op.Priority == PriorityNormal {
+		op.Priority = cn.priority
 	}
 	return c.do(ctx, ConnectorAPI, op, auth, cn.limitKey, c.connLimiter, in, out)
 }
@@ -318,18 +405,54 @@ type ChannelManager struct {
 	client          *Client
 	connectionToken Token
 	limitKey        string
+	priority        Priority
 }
 
 // Client returns the Client the handle belongs to.
-func (cm *ChannelManager) Client() *Client { return cm.client }
+func (cm *ChannelManager) Client() *Client {
+	if cm == nil {
+		return nil
+	}
+	return cm.client
+}
 
 // ConnectionToken returns the handle's (redacting) connectionToken.
-func (cm *ChannelManager) ConnectionToken() Token { return cm.connectionToken }
+func (cm *ChannelManager) ConnectionToken() Token {
+	if cm == nil {
+		return Token{}
+	}
+	return cm.connectionToken
+}
+
+// WithPriority returns a copy of the handle whose calls have priority p unless their
+// Operation sets one. connection's health checks use PriorityHealthCheck.
+func (cm *ChannelManager) WithPriority(p Priority) *ChannelManager {
+	if cm == nil {
+		return nil
+	}
+	cp := *cm
+	cp.priority = p
+	return &cp
+}
 
 // String identifies the handle without its token.
 func (cm *ChannelManager) String() string {
+	if cm == nil {
+		return "mews.ChannelManager(nil)"
+	}
 	return "mews.ChannelManager(" + cm.connectionToken.String() + ")"
 }
+
+// GoString keeps %#v redacted.
+func (cm *ChannelManager) GoString() string { return cm.String() }
+
+// Format makes every fmt verb print the redacted String.
+func (cm *ChannelManager) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, cm.String(), cm.GoString())
+}
+
+// LogValue keeps slog records redacted, whatever the handler.
+func (cm *ChannelManager) LogValue() slog.Value { return slog.StringValue(cm.String()) }
 
 // Do calls any Channel Manager operation about this connection through the SDK's
 // pipeline. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
@@ -337,7 +460,7 @@ func (cm *ChannelManager) String() string {
 // failure (success false, errors or the deprecated error) becomes an *APIError; on
 // success the whole body is decoded into out, so out only needs the data fields.
 func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) error {
-	if cm == nil {
+	if cm == nil || cm.client == nil || cm.connectionToken.IsZero() {
 		return nilHandle(op, "channel manager", "client.ChannelManager(connectionToken)")
 	}
 	c := cm.client
@@ -345,8 +468,11 @@ func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) err
 		return err
 	}
 	auth := []authField{
-		{"clientToken", c.cmClientToken.value},
-		{"connectionToken", cm.connectionToken.value},
+		{"clientToken", c.cmClientToken.Reveal()},
+		{"connectionToken", cm.connectionToken.Reveal()},
+	}
+	if op.Priority == PriorityNormal {
+		op.Priority = cm.priority
 	}
 	return c.do(ctx, ChannelManagerAPI, op, auth, cm.limitKey, c.cmLimiter, in, out)
 }

@@ -27,7 +27,7 @@
 //		return err // empty or malformed: nothing was sent
 //	}
 //	var out struct{ Enterprise struct{ Name string } }
-//	err = hotel.Do(ctx, mews.Operation{Name: "configuration/get"}, nil, &out)
+//	err = hotel.Do(ctx, mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, &out)
 //	if errors.Is(err, mews.ErrInvalidAuthentication) {
 //		// the token was revoked: show the connection as Broken
 //	}

@@ -68,7 +68,9 @@ var (
 	// ErrBodyTooLarge: HTTP 413; split the request.
 	ErrBodyTooLarge = errors.New("mews: request body too large")
 	// ErrBadResponse: the response could not be read as the API's JSON (HTML, empty,
-	// truncated, or larger than the configured cap).
+	// cut off by the network, or larger than the configured cap), was a redirect (never
+	// followed), or was a Channel Manager status other than 200 without Mews' envelope
+	// (a proxy's page).
 	ErrBadResponse = errors.New("mews: bad response")
 	// ErrInvalidInput: the SDK refused a request before sending it. See *InputError.
 	ErrInvalidInput = errors.New("mews: invalid input")
@@ -258,9 +260,10 @@ func (e *APIError) Codes() []ErrorCode {
 // code it carries.
 func (e *APIError) Is(target error) bool {
 	if target == ErrBadResponse {
-		return e.Snippet != "" || errors.Is(e.Err, errBodyTooLarge) || e.decodeFailed()
+		return e.Snippet != "" || errors.Is(e.Err, errBodyTooLarge) || errors.Is(e.Err, errRedirect) ||
+			e.decodeFailed() || e.proxyAnswer()
 	}
-	if statusSentinel(e.StatusCode) == target {
+	if e.statusSentinel() == target {
 		return true
 	}
 	for _, d := range e.Errors {
@@ -271,11 +274,32 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
+// statusSentinel maps the HTTP status onto a sentinel, or nil. The Channel Manager API
+// documents only HTTP 200, so there a status says nothing about the tokens or the
+// request (a proxy's 401 is not Mews refusing the connection): only the transient ones
+// (408, 429, 5xx) keep their meaning.
+func (e *APIError) statusSentinel() error {
+	s := statusSentinel(e.StatusCode)
+	if e.API == ChannelManagerAPI && s != ErrSystem && s != ErrRateLimited && s != ErrTimeout {
+		return nil
+	}
+	return s
+}
+
+// proxyAnswer reports a Channel Manager answer with a status other than 200 and
+// without Mews' error envelope, whose status has no meaning of its own: something
+// between the SDK and Mews answered.
+func (e *APIError) proxyAnswer() bool {
+	return e.API == ChannelManagerAPI && e.StatusCode != 0 && (e.StatusCode < 200 || e.StatusCode > 299) &&
+		len(e.Errors) == 0 && e.statusSentinel() == nil
+}
+
 // decodeFailed reports whether the cause is a failure to read the body as JSON.
 func (e *APIError) decodeFailed() bool {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	return errors.As(e.Err, &syn) || errors.As(e.Err, &typ) || errors.Is(e.Err, errEmptyBody)
+	var bad *badBody
+	return errors.As(e.Err, &syn) || errors.As(e.Err, &typ) || errors.As(e.Err, &bad) || errors.Is(e.Err, errEmptyBody)
 }
 
 // statusSentinel maps an HTTP status onto a sentinel, or nil.

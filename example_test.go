@@ -38,7 +38,7 @@ func ExampleAPIError() {
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	srv.Revoke(mewstest.AccessToken)
 
-	err := hotel.Do(context.Background(), mews.Operation{Name: "configuration/get"}, nil, nil)
+	err := hotel.Do(context.Background(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, nil)
 	var apiErr *mews.APIError
 	if errors.Is(err, mews.ErrInvalidAuthentication) && errors.As(err, &apiErr) {
 		fmt.Println("Broken: HTTP", apiErr.StatusCode, "RequestId", apiErr.RequestID != "")
@@ -53,7 +53,7 @@ func ExampleChannelManager_Do() {
 	client, _ := srv.NewClient()
 	conn, _ := client.ChannelManager(mewstest.DeactivatedConnectionToken)
 
-	err := conn.Do(context.Background(), mews.Operation{Name: "getConfiguration"}, nil, nil)
+	err := conn.Do(context.Background(), mews.Operation{Name: "getConfiguration", Safety: mews.Read}, nil, nil)
 	fmt.Println(errors.Is(err, mews.ErrConnectionNotFound))
 	// Output: true
 }

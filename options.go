@@ -14,20 +14,22 @@ type Option func(*settings) error
 
 // settings collects the options before NewClient validates and freezes them.
 type settings struct {
-	env           Environment
-	clientToken   string
-	clientName    string
-	cmClientToken string
-	httpClient    *http.Client
-	transport     http.RoundTripper
-	logger        *slog.Logger
-	retry         RetryPolicy
-	connLimit     rateSpec
-	cmLimit       rateSpec
-	limiter       Limiter
-	noLimit       bool
-	userAgent     string
-	maxResponse   int64
+	env              Environment
+	clientToken      string
+	clientName       string
+	cmClientToken    string
+	httpClient       *http.Client
+	transport        http.RoundTripper
+	logger           *slog.Logger
+	retry            RetryPolicy
+	connLimit        rateSpec
+	cmLimit          rateSpec
+	limiter          Limiter
+	noLimit          bool
+	rateMargin       time.Duration
+	healthCheckShare float64
+	userAgent        string
+	maxResponse      int64
 }
 
 // rateSpec is "n requests per period"; the zero value means unlimited.
@@ -88,8 +90,10 @@ func WithChannelManagerClientToken(token string) Option {
 	return func(s *settings) error { s.cmClientToken = token; return nil }
 }
 
-// WithHTTPClient uses c for every attempt (its Transport and Timeout apply to each
-// attempt; retries and limits are the SDK's). Its CheckRedirect and Jar are kept.
+// WithHTTPClient uses c's Transport, Timeout and Jar for every attempt (the Timeout
+// applies to each attempt; retries and limits are the SDK's). Its CheckRedirect is not
+// used: API calls never follow a redirect, which would re-send the tokens to wherever
+// Location points; a 3xx fails as an *APIError matching ErrBadResponse.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
@@ -136,7 +140,8 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // WithRateLimit sets the client-side limit per Connector AccessToken: at most n
-// requests in any window of length per. The default is Mews' documented 200 per 30 s.
+// requests in any window of length per (plus the margin, see WithRateLimitMargin), any
+// n >= 1. The default is Mews' documented 200 per 30 s.
 func WithRateLimit(n int, per time.Duration) Option {
 	return rateOption("WithRateLimit", n, per, func(s *settings) *rateSpec { return &s.connLimit })
 }
@@ -158,9 +163,44 @@ func rateOption(name string, n int, per time.Duration, field func(*settings) *ra
 	}
 }
 
+// WithRateLimitMargin sets how much longer than its period the built-in limiter counts
+// each request, to cover the time between admitting a request and its arrival at Mews
+// (connection set-up, a TLS handshake, a slow network). Requests that arrive up to d
+// later than admitted, in any order, stay within Mews' window. The default is
+// DefaultRateMargin; a larger margin spends a little less of the budget.
+func WithRateLimitMargin(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errors.New("mews: WithRateLimitMargin: the margin must not be negative")
+		}
+		s.rateMargin = d
+		return nil
+	}
+}
+
+// WithHealthCheckShare sets the share of each token's rate budget (0.05 is 5 %, at most
+// 0.5) that only health checks (PriorityHealthCheck, as connection's checks are) may
+// use, so that a busy application cannot starve them. It is rounded down per budget and
+// always leaves the application one request. The default is DefaultHealthCheckShare.
+func WithHealthCheckShare(share float64) Option {
+	return func(s *settings) error {
+		if !(share >= 0 && share <= 0.5) {
+			return errors.New("mews: WithHealthCheckShare: the share must be between 0 and 0.5")
+		}
+		s.healthCheckShare = share
+		return nil
+	}
+}
+
+// keyedLimiter builds the built-in limiter for a budget with the margin and share.
+func (s *settings) keyedLimiter(spec rateSpec) (*KeyedLimiter, error) {
+	return NewKeyedLimiter(RateRule{Limit: spec.n, Per: spec.per, Margin: s.rateMargin, HealthCheckShare: s.healthCheckShare})
+}
+
 // WithLimiter replaces the built-in limiters, for example with one shared by several
 // processes. It is asked once per attempt, with keys that start with "connector:" or
-// "channelManager:" followed by a hash of the token (never the token itself).
+// "channelManager:" followed by a hash of the token (never the token itself), and the
+// Operation's Priority. The rate, margin and health-check share options then do not apply.
 func WithLimiter(l Limiter) Option {
 	return func(s *settings) error {
 		if l == nil {

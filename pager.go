@@ -102,6 +102,9 @@ func ErrorPager[T any](err error) *Pager[T] {
 // PageSize returns a copy of the Pager that asks for n items per page. n is clamped to
 // 1…MaxPageSize; zero or less restores DefaultPageSize.
 func (p *Pager[T]) PageSize(n int) *Pager[T] {
+	if p == nil {
+		return nil // ranging over it yields the nil-Pager error
+	}
 	cp := *p
 	switch {
 	case n <= 0:
@@ -116,7 +119,7 @@ func (p *Pager[T]) PageSize(n int) *Pager[T] {
 
 // Err returns the input error the Pager was built with, if any, so that callers can
 // check a listing before ranging over it.
-func (p *Pager[T]) Err() error { return p.err }
+func (p *Pager[T]) Err() error { return p.check(context.Background()) }
 
 // All yields every item of the listing, then stops; on failure it yields the error
 // once (with T's zero value) and stops.
@@ -150,26 +153,48 @@ func (p *Pager[T]) Collect(ctx context.Context) ([]T, error) {
 }
 
 // Pages yields the listing one response at a time; on failure it yields the error once
-// and stops. Use iter.Pull to step through pages by hand.
+// and stops. Use iter.Pull to step through pages by hand. The iterator may be ranged
+// again, or from several goroutines at once: each range is an independent walk.
 func (p *Pager[T]) Pages(ctx context.Context) iter.Seq2[Page[T], error] {
 	return func(yield func(Page[T], error) bool) {
-		if p.err != nil {
-			yield(Page[T]{}, p.err)
+		if err := p.check(ctx); err != nil {
+			yield(Page[T]{}, err)
 			return
 		}
 		// The pager answers a 408 by asking for less, so the pipeline must not repeat
-		// the same heavy page first.
-		ctx = context.WithValue(ctx, shrinksOnTimeoutKey{}, true)
+		// the same heavy page first. The marked context is local to this range: the
+		// captured ctx is shared by every range of the iterator and must not change.
+		walkCtx := context.WithValue(ctx, shrinksOnTimeoutKey{}, true)
 		w := walk[T]{cfg: &p.cfg, count: p.pageSize}
-		if p.cfg.Queries > 1 && p.cfg.Key != nil {
+		if w.count <= 0 {
+			w.count = DefaultPageSize
+		}
+		queries := max(p.cfg.Queries, 1)
+		if queries > 1 && p.cfg.Key != nil {
 			w.seen = make(map[string]struct{})
 		}
-		for q := 0; q < p.cfg.Queries; q++ {
-			if !w.query(ctx, q, yield) {
+		for q := 0; q < queries; q++ {
+			if !w.query(walkCtx, q, yield) {
 				return
 			}
 		}
 	}
+}
+
+// check returns the error that stops an iteration before anything is fetched: the
+// Pager's own input error, a nil or zero Pager, or a nil ctx.
+func (p *Pager[T]) check(ctx context.Context) error {
+	switch {
+	case p == nil:
+		return &InputError{Field: "pager", Reason: "is nil; list functions return a *Pager"}
+	case p.err != nil:
+		return p.err
+	case p.cfg.Fetch == nil:
+		return &InputError{Operation: p.cfg.Operation, Field: "Fetch", Reason: "is nil; build a Pager with NewPager"}
+	case ctx == nil:
+		return &InputError{Operation: p.cfg.Operation, Field: "ctx", Reason: "is nil; pass context.Background() or a request's context"}
+	}
+	return nil
 }
 
 // walk is the state of one iteration over a Pager.

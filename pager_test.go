@@ -245,3 +245,71 @@ func TestPagerStopsAQueryThatReachedItsBound(t *testing.T) {
 		t.Errorf("%d requests, want 4: two pages of the bounded query, two of the other", len(f.calls))
 	}
 }
+
+// TestPagerMayBeRangedConcurrentlyAndAgain ranges one Pages iterator from several
+// goroutines at once and then again; under -race this fails when ranging writes to
+// state the iterator shares (its captured ctx used to be reassigned on every range).
+func TestPagerMayBeRangedConcurrentlyAndAgain(t *testing.T) {
+	want := numbered("r", 25)
+	fetch := func(_ context.Context, _ int, lim mews.Limitation) ([]string, *string, error) {
+		start := 0
+		if lim.Cursor != nil {
+			start = slices.Index(want, *lim.Cursor) + 1
+		}
+		page := want[start:min(start+lim.Count, len(want))]
+		if len(page) == 0 {
+			return nil, nil, nil
+		}
+		return page, &page[len(page)-1], nil
+	}
+	pages := mews.NewPager(mews.PagerConfig[string]{Fetch: fetch}).PageSize(10).Pages(context.Background())
+	rangeOnce := func() []string {
+		var got []string
+		for page, err := range pages {
+			if err != nil {
+				t.Error(err)
+				return got
+			}
+			got = append(got, page.Items...)
+		}
+		return got
+	}
+	results := make(chan []string, 4)
+	for range 4 {
+		go func() { results <- rangeOnce() }()
+	}
+	for range 4 {
+		if got := <-results; !slices.Equal(got, want) {
+			t.Errorf("a concurrent range got %v, want %v", got, want)
+		}
+	}
+	if got := rangeOnce(); !slices.Equal(got, want) {
+		t.Errorf("ranging again got %v, want %v", got, want)
+	}
+}
+
+func TestPagerRefusesANilContextWithAnInputError(t *testing.T) {
+	p := mews.NewPager(mews.PagerConfig[string]{Operation: "things/getAll", Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+		t.Error("Fetch was called with a nil context")
+		return nil, nil, nil
+	}})
+	//lint:ignore SA1012 a nil context is the input under test
+	_, err := p.Collect(nil) //nolint:staticcheck
+	var ie *mews.InputError
+	if !errors.As(err, &ie) || ie.Field != "ctx" {
+		t.Errorf("Collect(nil) = %v, want an *InputError for ctx", err)
+	}
+	//lint:ignore SA1012 a nil context is the input under test
+	for _, err := range p.Pages(nil) {
+		if !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("Pages(nil) yielded %v, want ErrInvalidInput", err)
+		}
+	}
+}
+
+func TestTheZeroPagerYieldsAnInputErrorInsteadOfPanicking(t *testing.T) {
+	var p mews.Pager[string]
+	if _, err := p.Collect(context.Background()); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("Collect on the zero Pager = %v, want ErrInvalidInput", err)
+	}
+}

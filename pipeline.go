@@ -11,27 +11,30 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// Safety tells the retry policy what repeating an operation could do. Every
-// operation declares one.
+// Safety tells the retry policy what repeating an operation could do. Its zero value,
+// and any value not listed here, is Write: an operation that does not say otherwise is
+// never repeated once it may have reached Mews.
 type Safety int
 
 const (
-	// Read operations change nothing and are retried after any transient failure.
-	Read Safety = iota
+	// Write operations are not idempotent in Mews (a repeated resourceAccessTokens/add
+	// stores a second PIN). They are retried only when Mews provably did not process
+	// them: a 429, or a connection that could not even be opened. It is the zero value.
+	Write Safety = iota
 	// IdempotentWrite operations may be repeated with the same effect (for example a
 	// Channel Manager group push, which states a full booking keyed by its id). They are
 	// retried like reads.
 	IdempotentWrite
-	// Write operations are not idempotent in Mews (a repeated resourceAccessTokens/add
-	// stores a second PIN). They are retried only when Mews provably did not process
-	// them: a 429, or a connection that could not even be opened.
-	Write
+	// Read operations change nothing and are retried after any transient failure.
+	Read
 )
 
 // String names the safety class for logs.
@@ -47,6 +50,10 @@ func (s Safety) String() string {
 	return fmt.Sprintf("Safety(%d)", int(s))
 }
 
+// repeatable reports whether an attempt that may have reached Mews can be sent again.
+// Unknown values are writes.
+func (s Safety) repeatable() bool { return s == Read || s == IdempotentWrite }
+
 // Operation names one Mews call for the pipeline.
 type Operation struct {
 	// Name is the path below the API's prefix: "reservations/getAll/2023-06-06" for
@@ -56,18 +63,27 @@ type Operation struct {
 	// URL, when set, is the absolute address to post to instead (the Channel Manager's
 	// PCI-proxy push URLs, or a responseUrl Mews gave). https only, except loopback.
 	URL string
-	// Safety decides which failures are retried.
+	// Safety decides which failures are retried. Leave it unset only for a
+	// non-idempotent write: the zero value is Write.
 	Safety Safety
 	// Secrets are values of this request besides the tokens that must never reach an
 	// error or a log line, even when Mews or a proxy quotes them back (a payment card
 	// number, a CVV). The tokens are always scrubbed.
 	Secrets []string
+	// ShrinkOnTimeout returns a 408 at once instead of retrying it: the caller (a
+	// pager) asks for less rather than repeating a request Mews found too heavy.
+	ShrinkOnTimeout bool
+	// Priority is the share of the token's rate budget the call may use; connection's
+	// health checks use PriorityHealthCheck. The zero value is an application call.
+	Priority Priority
 }
 
 // authField is one credential or identity field merged into a request body.
 type authField struct{ name, value string }
 
-// do is the one request pipeline: encode, send with limits and retries, decode.
+// do is the one request pipeline: encode, then let go-retryablehttp run the attempts,
+// each of which goes through the call's send (limiter, then the transport) and ends in
+// the call's decide (read, classify, decode, retry or not, wait, log).
 func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField, key string, lim Limiter, in, out any) error {
 	if ctx == nil {
 		return &InputError{Operation: op.Name, Field: "ctx", Reason: "is nil; pass a context.Context"}
@@ -80,8 +96,11 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 	if err != nil {
 		return &InputError{Operation: op.Name, Field: "request", Reason: err.Error()}
 	}
-	st := &call{client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: secretsOf(auth, op)}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callKey{}, st), http.MethodPost, target, body)
+	st := &call{
+		client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: secretsOf(auth, op), out: out,
+		shrinkOnTimeout: op.ShrinkOnTimeout || shrinksOnTimeout(ctx),
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, target, body)
 	if err != nil {
 		return &InputError{Operation: op.Name, Field: "URL", Reason: err.Error()}
 	}
@@ -90,78 +109,40 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 	req.Header.Set("User-Agent", c.userAgent)
 
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
-		RetryMax:     c.retry.MaxAttempts - 1,
-		RetryWaitMin: c.retry.MinWait,
-		RetryWaitMax: c.retry.MaxWait,
-		CheckRetry:   st.checkRetry,
+		HTTPClient: st.httpClient(),
+		// decide counts the attempts itself; this bound only keeps go-retryablehttp
+		// from stopping first.
+		RetryMax:     c.retry.MaxAttempts,
+		CheckRetry:   st.decide,
 		Backoff:      st.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	start := time.Now()
-	for {
-		resp, err := rc.Do(req)
-		if err != nil {
-			err = st.transportError(ctx, err)
-			st.log(ctx, start, 0, "", err)
-			return err
-		}
-		err = st.decode(resp, out)
-		resp.Body.Close()
-		if err == nil || !st.retryAnswer(ctx, err) {
-			st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
-			return err
-		}
-		if err := sleep(ctx, st.nextWait); err != nil {
-			err = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.waitingOut)
-			st.log(ctx, start, resp.StatusCode, resp.Header.Get("Request-Id"), err)
-			return err
-		}
-		resetOut(out) // a cut-off body may have filled part of it
+	resp, err := rc.Do(req)
+	if resp != nil {
+		resp.Body.Close() // decide has read it already
 	}
+	result := st.result
+	if st.retrying {
+		// The context ended while waiting for the next attempt; keep Mews' last answer.
+		result = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", op.Name, st.scrubError(contextError(ctx, err)), st.result)
+	}
+	st.log(ctx, start, result)
+	return result
+}
+
+// contextError is the context's own error, which explains err if the context has ended.
+func contextError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return err
 }
 
 // resetOut sets *out to its zero value, if out is a non-nil pointer.
 func resetOut(out any) {
 	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
 		v.Elem().SetZero()
-	}
-}
-
-// retryAnswer decides about answers that only reading the body shows to be
-// retryable, which go-retryablehttp cannot see: a success status with an unreadable
-// body (cut off, or a proxy's page), and the Channel Manager's code 1, which Mews says
-// "may be re-sent after some time". Like every retry, only for reads and idempotent
-// writes, within the attempts and the deadline.
-func (st *call) retryAnswer(ctx context.Context, err error) bool {
-	var e *APIError
-	if st.op.Safety == Write || !errors.As(err, &e) {
-		return false
-	}
-	unreadable := e.StatusCode >= 200 && e.StatusCode <= 299 && errors.Is(e, ErrBadResponse) && !errors.Is(e.Err, errBodyTooLarge)
-	systemError := len(e.Errors) > 0
-	for _, d := range e.Errors {
-		systemError = systemError && d.Code == CodeSystemError
-	}
-	if !unreadable && !systemError {
-		return false
-	}
-	if !st.planWait(ctx, nil) {
-		return false
-	}
-	st.waitingOut = e
-	return true
-}
-
-// sleep waits d, or returns the context's error as soon as it ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
@@ -225,40 +206,52 @@ func appendJSONString(buf []byte, s string) []byte {
 	return append(buf, b...)
 }
 
-// callKey carries the *call through the request context to the attempt transport.
-type callKey struct{}
-
-// call is the state of one pipeline call across its attempts.
+// call is the state of one pipeline call across its attempts. It belongs to the call:
+// its per-call transport and go-retryablehttp's hooks reach it as a receiver, never
+// through the context.
 type call struct {
-	client   *Client
-	api      API
-	op       Operation
-	limiter  Limiter
-	limitKey string
-	secrets  []string // values scrubbed from every text that leaves the call
+	client          *Client
+	api             API
+	op              Operation
+	limiter         Limiter
+	limitKey        string
+	secrets         []string // values scrubbed from every text that leaves the call
+	out             any      // where a successful body is decoded
+	shrinkOnTimeout bool     // a 408 is returned at once, for the caller to ask for less
+
 	attempts int
-	nextWait time.Duration
-	// waitingOut is the answer from Mews that the planned retry is waiting out, kept
-	// for the error when the context ends during the wait.
-	waitingOut *APIError
+	decoded  bool          // out holds what an earlier attempt decoded
+	status   int           // the last attempt's HTTP status, 0 without a response
+	result   error         // the last attempt's outcome: nil, or the error to return
+	retrying bool          // decide planned another attempt
+	nextWait time.Duration // how long before it
 }
 
-// transportError explains a call that ended without a response to decode: a network
-// failure, or a context that ended. When the context ended while the call was waiting
-// out an answer from Mews (a 429 or a 503), that answer is kept in the error too.
+// httpClient is the user's client for this call: its Transport, Timeout and Jar, under
+// the call's own per-attempt layer, and never following a redirect. A redirect would
+// re-post the body, both tokens included, to whatever host and scheme Location names.
+func (st *call) httpClient() *http.Client {
+	hc := *st.client.httpClient
+	hc.Transport = &attemptTransport{base: hc.Transport, call: st}
+	hc.CheckRedirect = refuseRedirect
+	return &hc
+}
+
+// refuseRedirect makes net/http hand back a 3xx as it is; decide turns it into an error.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// transportError explains an attempt that ended without a response: a network
+// failure, or a context that ended. Its text is scrubbed.
 func (st *call) transportError(ctx context.Context, err error) error {
 	ctxErr := ctx.Err()
 	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
-	if ctxErr != nil && st.waitingOut != nil {
-		return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, err, st.waitingOut)
-	}
-	return fmt.Errorf("mews: %s: %w", st.op.Name, err)
+	return st.scrubError(fmt.Errorf("mews: %s: %w", st.op.Name, err))
 }
 
 // log records the outcome of a call: Debug for success, Warn for failure.
-func (st *call) log(ctx context.Context, start time.Time, status int, requestID string, err error) {
+func (st *call) log(ctx context.Context, start time.Time, err error) {
 	level := slog.LevelDebug
 	if err != nil {
 		level = slog.LevelWarn
@@ -270,16 +263,13 @@ func (st *call) log(ctx context.Context, start time.Time, status int, requestID 
 	attrs := []slog.Attr{
 		slog.String("api", string(st.api)),
 		slog.String("operation", st.op.Name),
-		slog.Int("status", status),
+		slog.Int("status", st.status),
 		slog.Int("attempts", st.attempts),
 		slog.Duration("duration", time.Since(start)),
 	}
 	var apiErr *APIError
-	if requestID == "" && errors.As(err, &apiErr) {
-		requestID = apiErr.RequestID
-	}
-	if requestID != "" {
-		attrs = append(attrs, slog.String("request_id", requestID))
+	if errors.As(err, &apiErr) && apiErr.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", apiErr.RequestID))
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", st.scrub(err.Error())))
@@ -315,33 +305,139 @@ func (st *call) scrub(s string) string {
 	return s
 }
 
-// errEmptyBody and errBodyTooLarge are the causes of undecodable bodies.
+// scrubError returns err, or, when its text quotes a secret, an error with the scrubbed
+// text that still matches what err matched.
+func (st *call) scrubError(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if clean := st.scrub(text); clean != text {
+		return &scrubbedError{text: clean, err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose text had a secret removed. errors.Is and errors.As
+// still see the original (a context's end, a network error); its text is the clean one.
+type scrubbedError struct {
+	text string
+	err  error
+}
+
+func (e *scrubbedError) Error() string { return e.text }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// badBody is the cause of a response body that could not be read as the API's JSON: a
+// syntax error, a custom unmarshaler's complaint, a body cut off by the network. Its
+// text is scrubbed, and so as not to hand out a secret through the original's text, it
+// keeps the original only when that text was clean already.
+type badBody struct {
+	text string
+	err  error // nil when its text quoted a secret
+}
+
+func (e *badBody) Error() string { return e.text }
+func (e *badBody) Unwrap() error { return e.err }
+
+// badBody wraps a decoding or reading failure, scrubbed.
+func (st *call) badBody(prefix string, err error) error {
+	text := prefix + err.Error()
+	if clean := st.scrub(text); clean != text {
+		return &badBody{text: clean}
+	}
+	return &badBody{text: text, err: err}
+}
+
+// errEmptyBody, errBodyTooLarge and errRedirect are the causes of unusable answers.
 var (
 	errEmptyBody    = errors.New("empty response body")
 	errBodyTooLarge = errors.New("response body exceeds the configured maximum (see mews.WithMaxResponseBytes)")
+	errRedirect     = errors.New("the server answered with a redirect, which the SDK never follows for API calls (it would re-send the tokens elsewhere); check the environment's base URL")
 )
 
-// readBody reads the whole body, refusing more than max bytes.
-func readBody(resp *http.Response, max int64) ([]byte, error) {
+// bodyPool holds a Client's response buffers between calls, so that reading a response
+// costs no allocation once the pool holds a buffer as large as it. Its zero value is
+// ready to use.
+type bodyPool struct {
+	buffers sync.Pool
+	// chunkedSize is the length of the last body read without a Content-Length. A
+	// buffer for the next one, when the pool has none at hand (sync.Pool often misses:
+	// a buffer put back on one processor is not seen from another), starts at that
+	// size instead of growing by copies from a few kilobytes.
+	chunkedSize atomic.Int64
+}
+
+// maxPooledBuffer is the largest buffer kept for reuse; a rare larger body is left to
+// the garbage collector rather than held by the pool.
+const maxPooledBuffer = 16 << 20
+
+// get returns an empty buffer, from the pool when it has one large enough, with room
+// for size bytes when size is known (not negative).
+func (bp *bodyPool) get(size int64) *[]byte {
+	if p, _ := bp.buffers.Get().(*[]byte); p != nil && int64(cap(*p)) >= size {
+		*p = (*p)[:0]
+		return p
+	}
+	if size < 0 {
+		// Room for the EOF read too, so a body of the expected size needs no growth.
+		size = min(bp.chunkedSize.Load(), maxPooledBuffer) + 512
+	}
+	b := make([]byte, 0, max(size, 4096))
+	return &b
+}
+
+// put hands a buffer back to the pool.
+func (bp *bodyPool) put(p *[]byte) {
+	if p != nil && cap(*p) <= maxPooledBuffer {
+		bp.buffers.Put(p)
+	}
+}
+
+// readBody reads the whole body into a buffer from the pool, refusing more than max bytes. A
+// declared Content-Length is read exactly, into a buffer of that size; a chunked body
+// grows the buffer by doubling, which a reused buffer has done already.
+func (bp *bodyPool) readBody(resp *http.Response, max int64) (*[]byte, error) {
 	if resp.ContentLength > max {
 		return nil, errBodyTooLarge
 	}
-	if resp.ContentLength > 0 {
-		buf := make([]byte, resp.ContentLength)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, fmt.Errorf("reading the response body: %w", err)
+	p := bp.get(resp.ContentLength)
+	if resp.ContentLength >= 0 {
+		n := int(resp.ContentLength)
+		*p = (*p)[:n]
+		if _, err := io.ReadFull(resp.Body, *p); err != nil {
+			bp.put(p)
+			return nil, err
 		}
-		return buf, nil
+		return p, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response body: %w", err)
+	b := *p
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > max {
+			*p = b
+			bp.put(p)
+			return nil, errBodyTooLarge
+		}
+		if err == io.EOF {
+			*p = b
+			bp.chunkedSize.Store(int64(len(b)))
+			return p, nil
+		}
+		if err != nil {
+			*p = b
+			bp.put(p)
+			return nil, err
+		}
 	}
-	if int64(len(b)) > max {
-		return nil, errBodyTooLarge
-	}
-	return b, nil
 }
+
+// utf8BOM is the byte order mark some servers put before JSON; encoding/json refuses it.
+var utf8BOM = []byte("\xEF\xBB\xBF")
 
 // decode turns a response into out or an error, by the rules of the call's API.
 func (st *call) decode(resp *http.Response, out any) error {
@@ -352,11 +448,23 @@ func (st *call) decode(resp *http.Response, out any) error {
 		RequestID:  resp.Header.Get("Request-Id"),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
-	body, err := readBody(resp, st.client.maxResponse)
-	if err != nil {
-		e.Err = err
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Neither the body nor Location is quoted: both may name where the tokens would go.
+		e.Err = errRedirect
 		return e
 	}
+	bodies := &st.client.bodies
+	buf, err := bodies.readBody(resp, st.client.maxResponse)
+	if err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			e.Err = errBodyTooLarge
+		} else {
+			e.Err = st.badBody("the response body was cut off: ", err)
+		}
+		return e
+	}
+	defer bodies.put(buf) // out and e hold copies, never the buffer itself
+	body := bytes.TrimPrefix(*buf, utf8BOM)
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if st.api == ConnectorAPI {
 		if ok {
@@ -366,7 +474,7 @@ func (st *call) decode(resp *http.Response, out any) error {
 	}
 	if !ok {
 		// The Channel Manager API documents only HTTP 200; anything else is a
-		// transport-level failure (a proxy page, an outage).
+		// transport-level failure (a proxy page, an outage) unless Mews' envelope says more.
 		st.envelopeInto(e, body)
 		return e
 	}
@@ -383,7 +491,7 @@ func (st *call) decodeInto(e *APIError, body []byte, out any, noContent bool) er
 	}
 	if out == nil {
 		if len(body) > 0 && !json.Valid(body) {
-			e.Err = errors.New("the response is not JSON")
+			e.Err = &badBody{text: "the response is not JSON"}
 			e.Snippet = st.snippet(body)
 			return e
 		}
@@ -394,7 +502,7 @@ func (st *call) decodeInto(e *APIError, body []byte, out any, noContent bool) er
 		return e
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		e.Err = err
+		e.Err = st.badBody("", err)
 		e.Snippet = st.snippet(body)
 		return e
 	}
@@ -415,7 +523,7 @@ func (st *call) connectorError(e *APIError, body []byte) error {
 	}
 	e.Message = st.scrub(eb.Message)
 	if eb.RequestID != "" {
-		e.RequestID = eb.RequestID
+		e.RequestID = st.scrub(eb.RequestID)
 	}
 	return e
 }
@@ -437,7 +545,7 @@ func (st *call) envelopeInto(e *APIError, body []byte) (failed bool) {
 		return false
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		e.Err = err
+		e.Err = st.badBody("", err)
 		e.Snippet = st.snippet(body)
 		return false
 	}
@@ -446,7 +554,8 @@ func (st *call) envelopeInto(e *APIError, body []byte) (failed bool) {
 		e.Errors = append(e.Errors, *env.Error)
 	}
 	for i := range e.Errors {
-		e.Errors[i].Message = st.scrub(e.Errors[i].Message)
+		d := &e.Errors[i]
+		d.Message, d.RateCode, d.CategoryCode = st.scrub(d.Message), st.scrub(d.RateCode), st.scrub(d.CategoryCode)
 	}
 	if len(e.Errors) > 0 {
 		e.Message = e.Errors[0].Message
@@ -459,15 +568,27 @@ func (st *call) envelopeInto(e *APIError, body []byte) (failed bool) {
 	return false
 }
 
-// snippet is a short, printable, token-free excerpt of an undecodable body.
+// snippet is a short, printable, token-free excerpt of an undecodable body. The
+// secrets are removed before anything is cut, so no part of one can survive a cut.
 func (st *call) snippet(body []byte) string {
-	const max = 120
-	if len(body) > 4*max {
-		body = body[:4*max] // a token that starts before max ends inside this window
+	const limit = 120
+	body = bytes.TrimSpace(body)
+	longest := 0
+	for _, secret := range st.secrets {
+		longest = max(longest, len(secret))
 	}
-	s := st.scrub(strings.TrimSpace(string(body)))
-	if len(s) > max {
-		s = s[:max]
+	// Scrub a window of the body, widened until what survives scrubbing is long enough
+	// that a secret cut at the window's end lies beyond the excerpt.
+	var s string
+	for window := 4*limit + longest; ; window *= 2 {
+		part := body[:min(window, len(body))]
+		s = st.scrub(string(part))
+		if len(part) == len(body) || len(s) >= limit+longest {
+			break
+		}
+	}
+	if len(s) > limit {
+		s = s[:limit]
 		for !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}

@@ -228,6 +228,7 @@ func TestEnvironmentsCarryThePushURLs(t *testing.T) {
 		Name: "production", BaseURL: "https://api.mews.com",
 		ReservationPushURL:       "https://api.pci-proxy.com/v1/push/b2721c9a0351d553",
 		AvailabilityBlockPushURL: "https://blocks.example/push",
+		WebSocketURL:             "wss://ws.mews.com/ws/connector",
 	}
 	if diff := cmp.Diff(want, c.Environment()); diff != "" {
 		t.Errorf("environment (-want +got):\n%s", diff)

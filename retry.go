@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -71,20 +72,21 @@ func (p RetryPolicy) wait(n int, resp *http.Response) time.Duration {
 }
 
 // parseRetryAfter reads a Retry-After header as delta-seconds or an HTTP date; Mews
-// does not document which. An absent or unreadable header, or a date in the past, is 0.
+// does not document which. An absent or unreadable header, or a date in the past, is 0;
+// a number too large for any clock is a year, which RetryPolicy.MaxRetryAfter then caps.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	const longest = 365 * 24 * time.Hour
+	// On overflow ParseInt returns the largest magnitude of the right sign: a number of
+	// seconds too large for any clock is very long (capped later), not zero.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs <= 0 {
 			return 0
 		}
-		if secs > int64(365*24*time.Hour/time.Second) {
-			secs = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second
+		return time.Duration(min(secs, int64(longest/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)
@@ -92,40 +94,104 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// checkRetry is the SDK's retry policy, given to go-retryablehttp. It decides by the
-// operation's Safety, and never retries when the wait would outlast the context.
-func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, nil
-	}
+// decide is the one owner of the retry decision, given to go-retryablehttp as its
+// CheckRetry and called once after every attempt. It reads the body (bounded), decodes
+// it into the call's out, classifies the outcome (transport error, status, envelope,
+// cut-off or unreadable body), decides by the operation's Safety whether to repeat, and
+// plans the wait (Retry-After clamped, or backoff) within the attempts and the
+// deadline. Its verdict is the call's result.
+func (st *call) decide(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	var repeat bool
+	st.result, repeat = st.classify(ctx, resp, err)
+	st.logAttempt(ctx)
+	st.retrying = repeat && ctx.Err() == nil && st.planWait(ctx, resp)
+	return st.retrying, nil
+}
+
+// classify turns one attempt into its outcome (nil for success, with out filled), and
+// says whether the failure is worth another attempt for this operation.
+func (st *call) classify(ctx context.Context, resp *http.Response, err error) (error, bool) {
+	st.status = 0
 	if err != nil {
 		var lw *limiterWaitError
-		if errors.As(err, &lw) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return false, nil
+		switch {
+		case (ctx.Err() != nil || errors.As(err, &lw)) && st.result != nil:
+			// The context ended on the way to a retry (in the limiter, say): keep the
+			// answer that the retry was for.
+			return fmt.Errorf("mews: %s: %w while waiting to retry after: %w", st.op.Name, st.scrubError(err), st.result), false
+		case ctx.Err() != nil, errors.As(err, &lw):
+			return st.transportError(ctx, err), false
+		case !retryableTransportError(err):
+			return st.transportError(ctx, err), false
+		case !st.op.Safety.repeatable() && !requestNeverSent(err):
+			return st.transportError(ctx, err), false // it may have reached Mews: repeating could store it twice
 		}
-		if st.op.Safety == Write && !requestNeverSent(err) {
-			return false, nil // it may have reached Mews: repeating could store it twice
-		}
-		if !retryableTransportError(err) {
-			return false, nil
-		}
-		return st.planWait(ctx, nil), nil
+		return st.transportError(ctx, err), true
+	}
+	st.status = resp.StatusCode
+	if st.decoded {
+		resetOut(st.out) // a cut-off body may have filled part of it
+	}
+	st.decoded = resp.StatusCode >= 200 && resp.StatusCode <= 299
+	outcome := st.decode(resp, st.out)
+	resp.Body.Close()
+	resp.Body = http.NoBody // go-retryablehttp drains it before the next attempt
+	if outcome == nil {
+		return nil, false
 	}
 	switch code := resp.StatusCode; {
+	case ctx.Err() != nil:
+		return outcome, false // the body read was cut by the context, not by Mews
 	case code == http.StatusTooManyRequests:
-		// Mews refused the request before processing it, so even a write is safe to repeat.
-	case code == http.StatusRequestTimeout && shrinksOnTimeout(ctx):
-		// Mews found the request too heavy; repeating it unchanged would only take as
-		// long again. A Pager asks for a smaller page instead.
-		return false, nil
+		return outcome, true // Mews refused it before processing it, so even a write may be repeated
+	case code == http.StatusRequestTimeout && st.shrinkOnTimeout:
+		return outcome, false // repeating it unchanged would take as long again; the caller asks for less
 	case code == http.StatusRequestTimeout, code >= 500 && code != http.StatusNotImplemented:
-		if st.op.Safety == Write {
-			return false, nil
-		}
-	default:
-		return false, nil
+		return outcome, st.op.Safety.repeatable()
+	case code >= 200 && code <= 299:
+		return outcome, st.op.Safety.repeatable() && answerMayChange(outcome)
 	}
-	return st.planWait(ctx, resp), nil
+	return outcome, false
+}
+
+// answerMayChange reports whether a failed success-status answer may come out
+// differently when asked again: an unreadable or cut-off body (not one over the size
+// cap, which would only be as large again), or nothing but Channel Manager code 1,
+// which Mews says "may be re-sent after some time".
+func answerMayChange(outcome error) bool {
+	var e *APIError
+	if !errors.As(outcome, &e) {
+		return false
+	}
+	if len(e.Errors) > 0 {
+		for _, d := range e.Errors {
+			if d.Code != CodeSystemError {
+				return false
+			}
+		}
+		return true
+	}
+	return e.Is(ErrBadResponse) && !errors.Is(e.Err, errBodyTooLarge)
+}
+
+// logAttempt records one attempt at Debug level.
+func (st *call) logAttempt(ctx context.Context) {
+	l := st.client.logger
+	if !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("operation", st.op.Name), slog.Int("attempt", st.attempts),
+		slog.Int("status", st.status),
+	}
+	var apiErr *APIError
+	if errors.As(st.result, &apiErr) && apiErr.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", apiErr.RequestID))
+	}
+	if st.result != nil {
+		attrs = append(attrs, slog.String("error", st.scrub(st.result.Error())))
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, "mews attempt", attrs...)
 }
 
 // planWait decides the wait before the next attempt, and whether there is time for it.
@@ -139,14 +205,10 @@ func (st *call) planWait(ctx context.Context, resp *http.Response) bool {
 		return false // waiting would only end in DeadlineExceeded; give back Mews' answer now
 	}
 	st.nextWait = d
-	if resp != nil {
-		st.waitingOut = &APIError{API: st.api, Operation: st.op.Name, StatusCode: resp.StatusCode,
-			RequestID: resp.Header.Get("Request-Id"), RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
-	}
 	return true
 }
 
-// backoff hands go-retryablehttp the wait that checkRetry planned.
+// backoff hands go-retryablehttp the wait that decide planned.
 func (st *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
 	return st.nextWait
 }
@@ -175,41 +237,31 @@ func retryableTransportError(err error) bool {
 	return !errors.As(err, &unknownAuthority) && !errors.As(err, &hostname) && !errors.As(err, &invalid)
 }
 
-// attemptTransport runs under go-retryablehttp, once per attempt: it takes a token
-// from the rate limiter (Mews counts every attempt), then sends.
+// attemptTransport sends one attempt of one call: it takes a token from the rate
+// limiter (Mews counts every attempt), then sends through the user's transport. Each
+// call has its own, so the call's state never travels through the context.
 //
 // It deliberately has no CloseIdleConnections method: go-retryablehttp calls it after
 // every failed call, which would drop the connection pool that one Client shares
 // between thousands of hotels whenever a single one of them failed.
 type attemptTransport struct {
 	base http.RoundTripper
+	call *call
 }
 
 // RoundTrip waits for the limiter and sends one attempt.
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(callKey{}).(*call)
-	if st == nil {
-		return t.base.RoundTrip(req)
-	}
+	st := t.call
 	st.attempts++
 	if st.limiter != nil {
-		if err := st.limiter.Wait(req.Context(), st.limitKey); err != nil {
+		if err := st.limiter.Wait(req.Context(), LimitRequest{Key: st.limitKey, Priority: st.op.Priority}); err != nil {
+			if req.Body != nil {
+				req.Body.Close() // a RoundTripper closes the body, even on error
+			}
 			return nil, &limiterWaitError{err: err, ctx: req.Context()}
 		}
 	}
-	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
-	if l := st.client.logger; l.Enabled(req.Context(), slog.LevelDebug) {
-		status, requestID := 0, ""
-		if resp != nil {
-			status, requestID = resp.StatusCode, resp.Header.Get("Request-Id")
-		}
-		l.LogAttrs(req.Context(), slog.LevelDebug, "mews attempt",
-			slog.String("operation", st.op.Name), slog.Int("attempt", st.attempts),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)),
-			slog.String("request_id", requestID))
-	}
-	return resp, err
+	return t.base.RoundTrip(req)
 }
 
 // limiterWaitError is a rate-limiter wait that could not finish. x/time/rate reports

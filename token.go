@@ -1,6 +1,7 @@
 package mews
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -14,10 +15,19 @@ import (
 // GoString, any fmt verb, slog, JSON) shows only a redacted form. Call Reveal to get
 // the raw value, for the wire or for storage.
 //
-// The zero Token is empty; NewToken never returns one without an error.
+// The zero Token is empty; NewToken never returns one without an error. Compare
+// Tokens with Equal, not ==, which compares where they are stored.
 type Token struct {
-	value string
+	// secret is what fmt sees when it prints a Token held in an unexported field of a
+	// struct (a Client, a handle, a user's own type): fmt then uses reflection and
+	// never calls String or Format. A pointer keeps Token comparable, and the func it
+	// points to prints as an address under every verb, including the bad-verb form
+	// (%!s(…)) that follows pointers.
+	secret *secretValue
 }
+
+// secretValue returns a Token's raw value.
+type secretValue func() string
 
 // redactedSuffixMin is the shortest token whose last four characters are shown in the
 // redacted form; shorter tokens are hidden completely.
@@ -46,26 +56,39 @@ func newToken(field, raw string) (Token, error) {
 			return Token{}, &InputError{Field: field, Reason: fmt.Sprintf("contains a control or invalid character at position %d; paste it again as plain text", i+1)}
 		}
 	}
-	return Token{value: v}, nil
+	reveal := secretValue(func() string { return v })
+	return Token{secret: &reveal}, nil
 }
 
 // Reveal returns the raw token. Use it only to put the token on the wire or into
 // secure storage, never to log or display it.
-func (t Token) Reveal() string { return t.value }
+func (t Token) Reveal() string {
+	if t.secret == nil {
+		return ""
+	}
+	return (*t.secret)()
+}
 
 // IsZero reports whether t holds no token.
-func (t Token) IsZero() bool { return t.value == "" }
+func (t Token) IsZero() bool { return t.Reveal() == "" }
+
+// Equal reports whether t and u hold the same token, in constant time. go-cmp uses it
+// too, so structs holding Tokens can be compared in tests.
+func (t Token) Equal(u Token) bool {
+	return subtle.ConstantTimeCompare([]byte(t.Reveal()), []byte(u.Reveal())) == 1
+}
 
 // String returns the redacted form: the last four characters of a long token, or
 // nothing at all of a short one, so that operators can tell tokens apart.
 func (t Token) String() string {
+	v := t.Reveal()
 	switch {
-	case t.value == "":
+	case v == "":
 		return "[no token]"
-	case len(t.value) < redactedSuffixMin:
+	case len(v) < redactedSuffixMin:
 		return "[redacted]"
 	default:
-		return "[redacted …" + t.value[len(t.value)-4:] + "]"
+		return "[redacted …" + v[len(v)-4:] + "]"
 	}
 }
 
@@ -73,18 +96,19 @@ func (t Token) String() string {
 func (t Token) GoString() string { return "mews.Token(" + t.String() + ")" }
 
 // Format makes every fmt verb (%v, %+v, %s, %q, %x, …) print the redacted form.
-func (t Token) Format(f fmt.State, verb rune) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", t.String())
-	case 'v':
-		if f.Flag('#') {
-			fmt.Fprint(f, t.GoString())
-			return
-		}
-		fmt.Fprint(f, t.String())
+func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String(), t.GoString()) }
+
+// formatRedacted is the Format of every type that holds a secret: %q quotes the
+// redacted text, %#v prints goSyntax, and every other verb (%x and %d included)
+// prints text as it is, so that no verb falls through to fmt's reflection.
+func formatRedacted(f fmt.State, verb rune, text, goSyntax string) {
+	switch {
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", text)
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprint(f, goSyntax)
 	default:
-		fmt.Fprint(f, t.String())
+		fmt.Fprint(f, text)
 	}
 }
 

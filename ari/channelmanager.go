@@ -10,6 +10,12 @@ import (
 	"github.com/mewskit/mews-go/internal/chm"
 )
 
+// ErrSuperseded is returned by ProcessAvailabilityBlock and the confirmations when a
+// newer push for the same block (code) or the same confirmed message
+// (relatedMessageId) on the same connection started before this one was delivered:
+// this one's retries were dropped so that it cannot overwrite the newer state.
+var ErrSuperseded = chm.ErrSuperseded
+
 // Operation names of the Mews-side calls in this package.
 const (
 	opProcessAvailabilityBlock             = "processAvailabilityBlock"
@@ -37,6 +43,11 @@ const (
 // they restate the whole block; a creation is not, because Mews might then hold the block
 // twice: on such an error, wait for Mews' processing confirmation of the messageId, or ask
 // the property, before creating the block again.
+//
+// Messages for one block (its code) on one connection are ordered newest-wins: one that
+// starts while an older one is still being retried stops the older one (which returns
+// ErrSuperseded) and is sent once that call has returned, so a retry of an older state
+// never lands after a newer one.
 func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *BlockMessage) (messageID string, err error) {
 	if cm == nil {
 		return "", blockInputError("channel manager", "is nil; create one with client.ChannelManager(connectionToken)")
@@ -58,7 +69,10 @@ func ProcessAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, m *B
 	}
 	op := mews.Operation{Name: opProcessAvailabilityBlock, URL: cm.Client().Environment().AvailabilityBlockPushURL,
 		Safety: blockSafety(m.AvailabilityBlock.Status), Secrets: m.AvailabilityBlock.PaymentCard.Secrets()}
-	if err := cm.Do(ctx, op, w, nil); err != nil {
+	err = chm.Latest(ctx, cm, opProcessAvailabilityBlock, m.AvailabilityBlock.Code, func(ctx context.Context) error {
+		return cm.Do(ctx, op, w, nil)
+	})
+	if err != nil {
 		return "", err
 	}
 	return w.MessageID, nil
@@ -201,7 +215,7 @@ func confirm(ctx context.Context, cm *mews.ChannelManager, op string, c Confirma
 	if err := chm.CheckConfirmation(op, c.RelatedMessageID, c.Success, c.Errors); err != nil {
 		return err
 	}
-	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c)
+	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c.RelatedMessageID, c)
 }
 
 // BlockConfirmation is the channel manager's asynchronous answer to a block that Mews
@@ -246,5 +260,5 @@ func ConfirmAvailabilityBlock(ctx context.Context, cm *mews.ChannelManager, c Bl
 	case c.Success && strings.TrimSpace(c.Code) == "":
 		return &mews.InputError{Operation: op, Field: "code", Reason: "is empty; set the channel manager's own reference of the block"}
 	}
-	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c)
+	return chm.PostConfirmation(ctx, cm, op, c.ResponseURL, c.RelatedMessageID, c)
 }

@@ -16,9 +16,12 @@
 //     or deleted integration turns Broken at once and a regenerated key is picked up
 //     without a restart.
 //
-// A Connector 401 can also mean "no permission for this endpoint", and a wrong
-// ClientToken makes every token look rejected; so only configuration/get decides
-// Broken. Report an error from your own calls to have it confirmed.
+// A Connector 401 can also mean "no permission for this endpoint"; so only
+// configuration/get decides Broken. Report an error from your own calls to have it
+// confirmed. A wrong or revoked client token makes every token look rejected: when
+// Mews rejects (nearly) all connections of an API and accepts none, the Monitor reports
+// one ClientEvent instead of thousands of Broken connections, keeps their statuses, and
+// re-checks with backoff until the client token works again.
 //
 // Example:
 //

@@ -47,6 +47,9 @@ type eventQueue struct {
 	coalesced uint64
 	closed    bool
 	ready     chan struct{} // capacity 1: "something may be pending"
+	// clients holds undelivered client events, at most one per API: a fault and its
+	// clearing cancel out like a connection's change and its reversal.
+	clients []ClientEvent
 }
 
 func newEventQueue() *eventQueue {
@@ -77,6 +80,39 @@ func (q *eventQueue) push(ev Event) {
 	case q.ready <- struct{}{}:
 	default:
 	}
+}
+
+// pushClient adds a client event without blocking.
+func (q *eventQueue) pushClient(ev ClientEvent) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
+	for i, p := range q.clients {
+		if p.API == ev.API { // the pending event is the opposite one
+			q.coalesced++
+			q.clients = append(q.clients[:i], q.clients[i+1:]...)
+			return
+		}
+	}
+	q.clients = append(q.clients, ev)
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// popClient returns the oldest client event, if any.
+func (q *eventQueue) popClient() (ClientEvent, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.clients) == 0 {
+		return ClientEvent{}, false
+	}
+	ev := q.clients[0]
+	q.clients = append(q.clients[:0], q.clients[1:]...)
+	return ev, true
 }
 
 // pop returns the oldest live event, if any.
@@ -112,7 +148,7 @@ func (q *eventQueue) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
-	q.byKey, q.order, q.head = nil, nil, 0
+	q.byKey, q.order, q.head, q.clients = nil, nil, 0, nil
 }
 
 func (q *eventQueue) coalescedCount() uint64 {
@@ -121,8 +157,9 @@ func (q *eventQueue) coalescedCount() uint64 {
 	return q.coalesced
 }
 
-// deliver calls fn for every event, one at a time, until done is closed.
-func (q *eventQueue) deliver(done <-chan struct{}, fn func(Event)) {
+// deliver calls fn for every event and client for every client event (client events
+// first), one at a time, until done is closed. Either function may be nil.
+func (q *eventQueue) deliver(done <-chan struct{}, fn func(Event), client func(ClientEvent)) {
 	for {
 		select {
 		case <-done:
@@ -135,11 +172,19 @@ func (q *eventQueue) deliver(done <-chan struct{}, fn func(Event)) {
 				return
 			default:
 			}
+			if cev, ok := q.popClient(); ok {
+				if client != nil {
+					client(cev)
+				}
+				continue
+			}
 			ev, ok := q.pop()
 			if !ok {
 				break
 			}
-			fn(ev)
+			if fn != nil {
+				fn(ev)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	mews "github.com/mewskit/mews-go"
 )
 
 func TestTimeHeapKeepsTheEarliestOnTopThroughRandomChanges(t *testing.T) {
@@ -113,5 +114,22 @@ func TestNextCheckNeverExceedsTheInterval(t *testing.T) {
 		if got.After(now.Add(time.Minute)) || got.Before(now.Add(50*time.Second)) {
 			t.Errorf("random part %v: next check %v after now, want within (50s, 60s]", r, got.Sub(now))
 		}
+	}
+}
+
+func TestEventQueueCancelsAClientFaultThatClearedBeforeDelivery(t *testing.T) {
+	q := newEventQueue()
+	q.pushClient(ClientEvent{API: mews.ConnectorAPI, Misconfigured: true})
+	q.pushClient(ClientEvent{API: mews.ChannelManagerAPI, Misconfigured: true})
+	q.pushClient(ClientEvent{API: mews.ConnectorAPI})
+	var got []ClientEvent
+	for ev, ok := q.popClient(); ok; ev, ok = q.popClient() {
+		got = append(got, ev)
+	}
+	if diff := cmp.Diff([]ClientEvent{{API: mews.ChannelManagerAPI, Misconfigured: true}}, got); diff != "" {
+		t.Errorf("delivered (-want +got):\n%s", diff)
+	}
+	if q.coalescedCount() != 1 {
+		t.Errorf("coalesced = %d, want 1", q.coalescedCount())
 	}
 }

@@ -3,6 +3,7 @@ package connection
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -49,11 +50,27 @@ type Config struct {
 	// Monitor. It may be slow: checks never wait for it, and events of the same connection
 	// that pile up meanwhile are coalesced (see Event). Nil means no events.
 	OnEvent func(Event)
+	// OnClientEvent receives client-level faults (see ClientEvent) on the goroutine that
+	// delivers OnEvent, before the connection events queued with them. Nil means none;
+	// the Monitor treats a misconfigured client the same either way.
+	OnClientEvent func(ClientEvent)
+	// MisconfiguredShare is the share of the watched connections of one API that must be
+	// rejected, with none accepted in between, before the Monitor blames the client
+	// token instead of the connections (see ClientEvent). Default
+	// DefaultMisconfiguredShare; it must lie in (0, 1]. At least two rejections are
+	// needed, so a Monitor watching a single connection of an API turns it Broken.
+	MisconfiguredShare float64
 }
 
 func (c Config) withDefaults() (Config, error) {
 	if c.Interval < 0 || c.Jitter < 0 || c.Concurrency < 0 || c.DegradedAfter < 0 || c.CheckTimeout < 0 || c.ConfirmDelay < 0 {
 		return c, &mews.InputError{Operation: "connection.NewMonitor", Field: "Config", Reason: "durations and counts must not be negative"}
+	}
+	if c.MisconfiguredShare < 0 || c.MisconfiguredShare > 1 || math.IsNaN(c.MisconfiguredShare) {
+		return c, &mews.InputError{Operation: "connection.NewMonitor", Field: "MisconfiguredShare", Reason: "must lie between 0 and 1"}
+	}
+	if c.MisconfiguredShare == 0 {
+		c.MisconfiguredShare = DefaultMisconfiguredShare
 	}
 	if c.Interval == 0 {
 		c.Interval = DefaultInterval
@@ -99,7 +116,8 @@ type State struct {
 	Checked time.Time
 	Changed time.Time
 	// Next is when the next periodic check is due; zero while a check is queued or
-	// running, or while a webhook holds the connection Broken.
+	// running, while a webhook holds the connection Broken, or while its check waits
+	// for a misconfigured client to be fixed (see ClientEvent).
 	Next time.Time
 }
 
@@ -123,6 +141,13 @@ type entry struct {
 	again      bool // check again as soon as the running check ends
 	held       bool // a webhook made it Broken while a check was running
 	removed    bool
+	// Client-level health (see clientHealth): suspect means Mews rejected the
+	// credentials but accepted no other connection since, so the status waits;
+	// parked means the client is misconfigured and the entry waits for it, unscheduled.
+	started       time.Time // when its last check was taken by a worker
+	suspect       bool
+	suspectReason error
+	parked        bool
 }
 
 // Monitor watches many connections: it checks each one periodically with a fixed pool of
@@ -136,6 +161,7 @@ type Monitor struct {
 	work          *sync.Cond // signalled when a lane gets a ticket or on close
 	entries       map[string]*entry
 	byIntegration map[string]*entry
+	clients       map[mews.API]*clientHealth
 	heap          timeHeap
 	urgent, ready lane
 	closed        bool
@@ -166,6 +192,7 @@ func NewMonitor(client *mews.Client, cfg Config) (*Monitor, error) {
 		client:        client,
 		entries:       make(map[string]*entry),
 		byIntegration: make(map[string]*entry),
+		clients:       make(map[mews.API]*clientHealth),
 		wake:          make(chan struct{}, 1),
 		done:          make(chan struct{}),
 		ctx:           ctx,
@@ -177,12 +204,12 @@ func NewMonitor(client *mews.Client, cfg Config) (*Monitor, error) {
 	for range cfg.Concurrency {
 		go m.worker()
 	}
-	if cfg.OnEvent != nil {
+	if cfg.OnEvent != nil || cfg.OnClientEvent != nil {
 		m.events = newEventQueue()
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			m.events.deliver(m.done, cfg.OnEvent)
+			m.events.deliver(m.done, cfg.OnEvent, cfg.OnClientEvent)
 		}()
 	}
 	return m, nil
@@ -227,6 +254,7 @@ func (m *Monitor) Add(key string, creds Credentials) error {
 	e := &entry{key: key, creds: creds, hidx: -1}
 	m.entries[key] = e
 	m.index(e)
+	m.clientOf(e).watched++
 	m.enqueue(e, false)
 	return nil
 }
@@ -251,7 +279,10 @@ func (m *Monitor) Update(key string, creds Credentials) error {
 // replace switches e to new credentials and checks it at once; m.mu is held.
 func (m *Monitor) replace(e *entry, creds Credentials) {
 	m.unindex(e)
+	m.forget(e, time.Now())
+	m.clientOf(e).watched--
 	e.creds = creds
+	m.clientOf(e).watched++
 	e.gen++
 	e.failures = 0
 	m.index(e)
@@ -269,6 +300,8 @@ func (m *Monitor) Remove(key string) bool {
 	}
 	delete(m.entries, key)
 	m.unindex(e)
+	m.forget(e, time.Now())
+	m.clientOf(e).watched--
 	if e.where == waiting {
 		m.heap.remove(e)
 	}
@@ -490,6 +523,7 @@ func (m *Monitor) hold(e *entry, reason error, now time.Time) {
 	e.again = false
 	e.gen++
 	e.failures = 0
+	m.forget(e, now)
 	m.setStatus(e, Broken, reason, now)
 }
 
@@ -501,7 +535,7 @@ func (m *Monitor) setStatus(e *entry, s Status, reason error, now time.Time) {
 		return
 	}
 	e.status, e.changed = s, now
-	if m.events != nil {
+	if m.events != nil && m.cfg.OnEvent != nil {
 		m.events.push(Event{Key: e.key, Previous: prev, Status: s, Reason: reason, Time: now})
 	}
 }
@@ -585,6 +619,7 @@ func (m *Monitor) take() (e *entry, creds Credentials, gen uint32, ok bool) {
 			continue
 		}
 		t.e.where, t.e.urgent = running, false
+		t.e.started = time.Now()
 		return t.e, t.e.creds, t.e.gen, true
 	}
 }
@@ -595,17 +630,31 @@ func (m *Monitor) finish(e *entry, gen uint32, res Result, now time.Time) {
 	if e.removed || m.closed {
 		return
 	}
+	c := m.clientOf(e)
+	wasProbe := c.probe == e
+	if wasProbe {
+		c.probe = nil
+	}
 	if e.gen == gen {
 		e.checked = now
 		m.apply(e, res, now)
+		if wasProbe && c.misconfigured {
+			e.parked = true // a probe that failed for any reason waits for the next turn
+			c.rejected[e] = struct{}{}
+		}
 	}
 	switch {
 	case e.again || (e.gen != gen && !e.held):
 		e.again = false
 		m.enqueue(e, true)
+		m.scheduleProbe(c, now)
 		return
 	case e.held:
 		e.held, e.where = false, idle
+		return
+	case e.parked:
+		e.where = idle
+		m.scheduleProbe(c, now)
 		return
 	}
 	e.where = waiting
@@ -616,18 +665,19 @@ func (m *Monitor) finish(e *entry, gen uint32, res Result, now time.Time) {
 	}
 }
 
-// apply is the state machine: a success means Connected, a rejection Broken, and a
-// transient failure Degraded once DegradedAfter of them happen in a row. A transient
-// failure never ends Broken: only a successful check does.
+// apply is the state machine: a success means Connected, a rejection Broken (once the
+// client token is known to work, see clientHealth), and a transient failure Degraded
+// once DegradedAfter of them happen in a row. A transient failure never ends Broken:
+// only a successful check does.
 func (m *Monitor) apply(e *entry, res Result, now time.Time) {
 	switch res.Status {
 	case Connected:
 		e.failures = 0
 		e.enterprise, e.property = res.Enterprise, res.Property
 		m.setStatus(e, Connected, nil, now)
+		m.acceptedCheck(e, now)
 	case Broken:
-		e.failures = 0
-		m.setStatus(e, Broken, res.Reason, now)
+		m.rejectedCheck(e, res.Reason, now)
 	default:
 		e.failures++
 		if e.status != Broken && e.failures >= m.cfg.DegradedAfter {

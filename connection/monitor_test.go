@@ -453,9 +453,11 @@ func TestMonitorCloseCancelsChecksInFlight(t *testing.T) {
 func TestNewMonitorRejectsBadConfig(t *testing.T) {
 	_, client := newServer(t)
 	for name, cfg := range map[string]connection.Config{
-		"negative interval":         {Interval: -time.Second},
-		"jitter not below interval": {Interval: time.Minute, Jitter: time.Minute},
-		"negative concurrency":      {Concurrency: -1},
+		"negative interval":             {Interval: -time.Second},
+		"jitter not below interval":     {Interval: time.Minute, Jitter: time.Minute},
+		"negative concurrency":          {Concurrency: -1},
+		"misconfigured share above one": {MisconfiguredShare: 1.5},
+		"negative misconfigured share":  {MisconfiguredShare: -0.1},
 	} {
 		if _, err := connection.NewMonitor(client, cfg); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: %v, want ErrInvalidInput", name, err)

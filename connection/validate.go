@@ -101,7 +101,7 @@ func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 		if err != nil {
 			return Result{Reason: err}
 		}
-		cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{})
+		cfg, err := properties.GetPropertyConfiguration(ctx, cm.WithPriority(mews.PriorityHealthCheck), properties.ConfigurationExtent{})
 		if err != nil {
 			return failed(err)
 		}
@@ -111,7 +111,7 @@ func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 	if err != nil {
 		return Result{Reason: err}
 	}
-	cfg, err := properties.GetConfiguration(ctx, cn)
+	cfg, err := properties.GetConfiguration(ctx, cn.WithPriority(mews.PriorityHealthCheck))
 	if err != nil {
 		return failed(err)
 	}

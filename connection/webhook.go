@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -218,6 +219,21 @@ type webhookHandler struct {
 	m      *Monitor
 	cfg    WebhookConfig
 	secret httpin.Secret
+}
+
+// String identifies the handler by its redacted secret, so that printing it (any fmt
+// verb goes through Format) never shows the secret or its digest.
+func (h *webhookHandler) String() string {
+	return "connection.WebhookHandler(secret " + h.cfg.Secret.String() + ")"
+}
+
+// Format prints String under every verb, %q quoted.
+func (h *webhookHandler) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", h.String())
+		return
+	}
+	fmt.Fprint(f, h.String())
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -19,6 +19,13 @@
 // it twice, and WithSerialConnections processes one connection's calls one at a time,
 // in arrival order, since later values replace earlier ones.
 //
+// The clientToken travels in the body, so the Handler reads a body before it knows
+// who sent it. It therefore reads each body under a deadline (DefaultBodyReadTimeout,
+// WithBodyReadTimeout) and a cap per operation (DefaultMaxBodyBytes, WithMaxBodyBytes),
+// refusing a declared length over the cap without reading it. Serve it with an
+// http.Server that bounds headers and idle connections too (ReadHeaderTimeout,
+// ReadTimeout, IdleTimeout), as examples/channel-manager-endpoint does.
+//
 // The mewstest package plays Mews against a Handler (mewstest.Server.NewEndpoint), for
 // tests and for the example in examples/channel-manager-endpoint.
 //
@@ -42,5 +49,8 @@
 //
 //	h, err := inbound.NewHandler(os.Getenv("MEWS_CLIENT_TOKEN"), &hotelInventory{client: client},
 //		inbound.WithDeduplication(10_000))
-//	http.Handle("/mews/", h) // Mews calls https://chm.example.com/mews/updatePrices, …
+//	mux := http.NewServeMux()
+//	mux.Handle("/mews/", h) // Mews calls https://chm.example.com/mews/updatePrices, …
+//	srv := &http.Server{Addr: ":8443", Handler: mux,
+//		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, IdleTimeout: time.Minute}
 package inbound

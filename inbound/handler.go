@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/httpin"
@@ -27,10 +28,33 @@ const (
 	PathProcessGroup             = "processGroup"
 )
 
-// DefaultMaxBodyBytes is the largest request body the Handler reads unless
-// WithMaxBodyBytes says otherwise. A full ARI push of a year for a large property
-// fits comfortably.
+// DefaultMaxBodyBytes is the largest inventory push (updatePrices,
+// updateAvailability, updateRestrictions) the Handler reads unless WithMaxBodyBytes
+// says otherwise. Mews documents no payload size, only that a channel manager must
+// accept a full push of at least 365 days, so this cap leaves room for a year of
+// daily values for a large property.
+//
+// The other operations carry far less, so their bodies are capped lower by default:
+// processGroup at 4 MiB (Mews recommends at most 100 reservations per group, each a
+// few KiB with its nightly amounts, guests and free-text notes), processAvailabilityBlock
+// at 1 MiB (one block), and confirmGroup and changeNotificaton at 64 KiB (confirmation
+// numbers, or a connection token and a change type). A body over its cap gets code 6
+// before it is read.
 const DefaultMaxBodyBytes = 32 << 20
+
+// The default caps of the operations that carry less than a full inventory push; see
+// DefaultMaxBodyBytes.
+const (
+	maxGroupBodyBytes        = 4 << 20
+	maxBlockBodyBytes        = 1 << 20
+	maxNotificationBodyBytes = 64 << 10
+)
+
+// DefaultBodyReadTimeout is how long the Handler waits for a whole request body
+// unless WithBodyReadTimeout says otherwise. Mews sends its body right after the
+// headers; a body still arriving after this comes from a stalled or hostile client,
+// which the Handler answers with code 6 and disconnects instead of waiting for.
+const DefaultBodyReadTimeout = httpin.DefaultBodyReadTimeout
 
 // Handler is the channel manager's side of the Channel Manager API as an
 // http.Handler: it serves the seven operations Mews calls, under any prefix (it
@@ -38,9 +62,9 @@ const DefaultMaxBodyBytes = 32 << 20
 // documented envelope:
 //
 //   - a wrong clientToken (compared in constant time) gets code 8;
-//   - anything other than a POST of a JSON object within the size limit, a body that
-//     does not match the operation's shape, or one missing required fields gets code 6,
-//     and the Receiver is not called;
+//   - anything other than a POST of a JSON object within the size limit and the read
+//     deadline, a body that does not match the operation's shape, or one missing
+//     required fields gets code 6, and the Receiver is not called;
 //   - otherwise the Receiver's answer: success, asyncConfirmation, or its error codes.
 //
 // A panic in the Receiver is recovered and answered as code 1; no stack trace ever
@@ -49,7 +73,8 @@ const DefaultMaxBodyBytes = 32 << 20
 type Handler struct {
 	recv        Receiver
 	clientToken httpin.Secret
-	maxBody     int64
+	in          httpin.Settings // body cap, read deadline and logger, shared with package webhooks
+	shared      []httpin.Option
 	dedup       DedupStore
 	strictBlock bool
 	serial      *serializer
@@ -60,13 +85,19 @@ type Handler struct {
 // Option configures a Handler.
 type Option func(*Handler) error
 
-// WithMaxBodyBytes caps the size of a request body; larger bodies get code 6.
-func WithMaxBodyBytes(n int64) Option {
+// WithMaxBodyBytes caps the size of every request body at n bytes, replacing the
+// per-operation defaults (see DefaultMaxBodyBytes); larger bodies get code 6.
+func WithMaxBodyBytes(n int64) Option { return shared(httpin.WithMaxBodyBytes(n)) }
+
+// WithBodyReadTimeout sets how long a request body may take to arrive (default
+// DefaultBodyReadTimeout). The deadline is set on the connection, so it holds only
+// when the Handler is served by net/http's server.
+func WithBodyReadTimeout(d time.Duration) Option { return shared(httpin.WithBodyReadTimeout(d)) }
+
+// shared adapts one of the settings every inbound handler of the SDK shares.
+func shared(opt httpin.Option) Option {
 	return func(h *Handler) error {
-		if n <= 0 {
-			return &mews.InputError{Field: "max body bytes", Reason: "must be positive"}
-		}
-		h.maxBody = n
+		h.shared = append(h.shared, opt)
 		return nil
 	}
 }
@@ -125,15 +156,8 @@ func WithStrictBlockAuthentication() Option {
 }
 
 // WithLogger sets where the Handler reports refusals, panics and errors from the
-// Receiver. Tokens are never logged. The default discards everything.
-func WithLogger(l *slog.Logger) Option {
-	return func(h *Handler) error {
-		if l != nil {
-			h.log = l
-		}
-		return nil
-	}
-}
+// Receiver. Tokens are never logged. The default, and nil, discard everything.
+func WithLogger(l *slog.Logger) Option { return shared(httpin.WithLogger(l)) }
 
 // NewHandler returns the Handler that passes Mews' calls to recv. clientToken is the
 // token Mews puts in every call to this channel manager (agreed with Mews; often the
@@ -150,14 +174,16 @@ func NewHandler(clientToken string, recv Receiver, opts ...Option) (*Handler, er
 	h := &Handler{
 		recv:        recv,
 		clientToken: httpin.NewSecret(tok.Reveal()),
-		maxBody:     DefaultMaxBodyBytes,
-		log:         slog.New(slog.DiscardHandler),
 	}
 	for _, opt := range opts {
 		if err := opt(h); err != nil {
 			return nil, err
 		}
 	}
+	if h.in, err = httpin.NewSettings(h.shared...); err != nil {
+		return nil, err
+	}
+	h.shared, h.log = nil, h.in.Logger
 	h.ops = make(map[string]*operation)
 	for _, op := range operations() {
 		h.ops[strings.ToLower(op.name)] = op
@@ -191,33 +217,45 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body, problem := readBody(w, r, h.maxBody)
+	limit := h.in.Limit(op.maxBody)
+	body, problem := h.readBody(w, r, limit)
 	if problem != "" {
 		h.refuse(w, op.name, problem)
 		return
 	}
-	var auth struct {
-		ClientToken *string `json:"clientToken"`
-	}
-	if err := json.Unmarshal(body, &auth); err != nil {
-		h.refuse(w, op.name, "The body cannot be read as a JSON object: "+describeJSONError(err))
-		return
-	}
-	if !h.authenticated(op, auth.ClientToken) {
+	reply, err := op.serve(r.Context(), h, body)
+	if errors.Is(err, errUnauthenticated) {
 		h.answer(w, op.name, Done, Reject(mews.ErrorDetail{Code: mews.CodeInvalidAuthentication, Message: "Invalid 'clientToken'."}))
 		return
 	}
-	reply, err := op.serve(r.Context(), h, body)
 	h.answer(w, op.name, reply, err)
+}
+
+// errUnauthenticated is what an operation returns for a call with a wrong or missing
+// clientToken; ServeHTTP answers it with code 8.
+var errUnauthenticated = errors.New("wrong or missing clientToken")
+
+// authenticatedBody answers, for a body that did not decode as the operation's
+// request, whether its clientToken is right, so that a stranger still gets code 8
+// rather than a description of the body's problems. Only this failure path parses
+// the body a second time.
+func (h *Handler) authenticatedBody(op *operation, body []byte) (bool, error) {
+	var auth struct {
+		ClientToken mews.Token `json:"clientToken"`
+	}
+	if err := json.Unmarshal(body, &auth); err != nil {
+		return false, err
+	}
+	return h.authenticated(op, auth.ClientToken), nil
 }
 
 // authenticated compares the clientToken in constant time (over SHA-256 digests, so
 // the time taken does not depend on the token's length either).
-func (h *Handler) authenticated(op *operation, token *string) bool {
-	if token == nil {
+func (h *Handler) authenticated(op *operation, token mews.Token) bool {
+	if token.IsZero() {
 		return op.name == PathProcessAvailabilityBlock && !h.strictBlock
 	}
-	return h.clientToken.Matches(strings.TrimSpace(*token))
+	return h.clientToken.Matches(token.Reveal())
 }
 
 // refuse answers code 6 for a request that is not a well-formed call.
@@ -260,12 +298,15 @@ func (h *Handler) details(op string, err error) []mews.ErrorDetail {
 	return ae.Errors
 }
 
-// readBody reads at most limit bytes of the request body, or says why it cannot.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, string) {
-	body, err := httpin.ReadBody(w, r, limit)
+// readBody reads at most limit bytes of the request body within the read deadline, or
+// says why it cannot.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, string) {
+	body, err := h.in.ReadBody(w, r, limit)
 	switch {
 	case errors.Is(err, httpin.ErrBodyTooLarge):
 		return nil, fmt.Sprintf("The body is larger than %d bytes; send smaller messages.", limit)
+	case errors.Is(err, httpin.ErrBodyTimeout):
+		return nil, fmt.Sprintf("The body did not arrive within %v; send it again.", h.in.BodyReadTimeout)
 	case err != nil:
 		return nil, "The body could not be read completely; send it again."
 	case len(body) == 0:

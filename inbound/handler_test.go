@@ -136,13 +136,17 @@ func connection(t *testing.T) mews.Token {
 
 func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 	conn := connection(t)
+	client, err := mews.NewToken(mewstest.ChannelManagerClientToken)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		op   string
 		file string
 		want any
 	}{
 		{"updatePrices", "updatePrices.json", &inbound.PricesUpdate{
-			Message: inbound.Message{ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802c9",
+			Message: inbound.Message{ClientToken: client, ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802c9",
 				ResponseURL: "https://api.mews-demo.com/api/channelManager/v1/processRateConfirmation"},
 			RatePrices: []inbound.RatePrice{{
 				SpaceTypeCode: "D1", RatePlanCode: "FF", From: date("2020-02-05"), To: date("2020-02-07"),
@@ -160,12 +164,12 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 			}}}},
 		}},
 		{"updateAvailability", "updateAvailability.json", &inbound.AvailabilityUpdate{
-			Message: inbound.Message{ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802ca",
+			Message: inbound.Message{ClientToken: client, ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802ca",
 				ResponseURL: "https://api.mews-demo.com/api/channelManager/v1/processAvailabilityConfirmation"},
 			Availabilities: []inbound.Availability{{SpaceTypeCode: "QD", From: date("2020-01-01"), To: date("2020-01-31"), Availability: 10}},
 		}},
 		{"updateRestrictions", "updateRestrictions.json", &inbound.RestrictionsUpdate{
-			Message: inbound.Message{ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802cb",
+			Message: inbound.Message{ClientToken: client, ConnectionToken: conn, MessageID: "66511e1d-2405-4e49-914b-b0c800d802cb",
 				ResponseURL: "https://api.mews-demo.com/api/channelManager/v1/processRestrictionConfirmation"},
 			Restrictions: []inbound.Restriction{
 				{SpaceTypeCode: "QD", RatePlanCode: "FF", From: date("2020-01-01"), To: date("2020-01-31"),
@@ -174,13 +178,13 @@ func TestHandler_InventoryPushesRoundTripTheReferenceExamples(t *testing.T) {
 					State: []inbound.RestrictionState{inbound.RestrictionClosed, inbound.RestrictionClosedToStay}},
 			},
 		}},
-		{"changeNotificaton", "changeNotificaton.json", &inbound.ChangeNotification{ConnectionToken: conn, Type: inbound.ChangeCreated}},
+		{"changeNotificaton", "changeNotificaton.json", &inbound.ChangeNotification{ClientToken: client, ConnectionToken: conn, Type: inbound.ChangeCreated}},
 		{"confirmGroup", "confirmGroup.json", &inbound.BookingConfirmation{
-			ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
+			ClientToken: client, ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
 			Reservations: []reservations.ReservationConfirmation{{Code: "01", ConfirmationNumber: "PMS-001"}},
 		}},
 		{"confirmGroup", "confirmGroup_failure.json", &inbound.BookingConfirmation{
-			ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
+			ClientToken: client, ConnectionToken: conn, RelatedMessageID: "MyWeddingMessage789456123", ChannelManagerID: "123456",
 			Errors: []mews.ErrorDetail{{Code: mews.CodeSpaceNotFound, Message: "There is no space type with mapping code 'ST'."}},
 		}},
 	}
@@ -442,11 +446,11 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 
 	g := calls[0].req.(*inbound.GroupPush)
 	r := g.Reservations[0]
-	got := []any{g.ConnectionToken.Reveal(), g.MessageID, g.ChannelManagerID, g.AvailabilityBlockConfirmationNumber,
+	got := []any{g.ClientToken.Reveal(), g.ConnectionToken.Reveal(), g.MessageID, g.ChannelManagerID, g.AvailabilityBlockConfirmationNumber,
 		g.Customer.LastName, g.Company.Contact.Telephone, len(g.Reservations), r.ConfirmationNumber, *r.TimeState,
 		r.From, r.To, r.Amounts[1].Gross.String(), r.PaymentCardData.ObfuscatedNumber, g.Reservations[1].IsCanceled(),
 		g.TotalAmount.Net.String()}
-	want := []any{mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cd", "123456", "55",
+	want := []any{mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cd", "123456", "55",
 		"Smith", "+420 000 000 000", 2, "Mews456", reservations.TimeStateConfirmed,
 		date("2020-05-05"), date("2020-05-07"), "120", "41111*******1111", true,
 		"469.8"}
@@ -457,10 +461,10 @@ func TestHandler_GroupAndBlockPushesRoundTripTheReferenceExamples(t *testing.T) 
 	b := calls[1].req.(*inbound.AvailabilityBlockPush)
 	blk := b.AvailabilityBlock
 	sc := blk.SpaceCategories[0]
-	got = []any{b.ConnectionToken.Reveal(), b.MessageID, blk.Code, blk.ConfirmationNumber, blk.Status.IsCreate(),
+	got = []any{b.ClientToken.Reveal(), b.ConnectionToken.Reveal(), b.MessageID, blk.Code, blk.ConfirmationNumber, blk.Status.IsCreate(),
 		blk.Dates.Start, blk.ReleaseStrategy.FixedDate, sc.SpaceTypeCode, sc.OccupiedSpaces[0].Count,
 		sc.Rates[0].Prices[0].NetAmount.String(), blk.Booker.LoyaltyInfo.TierCode, blk.PickupType}
-	want = []any{mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cc", "", "2", true,
+	want = []any{mewstest.ChannelManagerClientToken, mewstest.ConnectionToken, "66511e1d-2405-4e49-914b-b0c800d802cc", "", "2", true,
 		date("2023-12-05"), date("2023-12-04"), "D", 1,
 		"93.46", "Gold", ari.PickupAllInOneGroup}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -12,8 +12,9 @@ import (
 
 // operation is one path the Handler serves.
 type operation struct {
-	name  string
-	serve func(ctx context.Context, h *Handler, body []byte) (Reply, error)
+	name    string
+	maxBody int64 // default body cap
+	serve   func(ctx context.Context, h *Handler, body []byte) (Reply, error)
 }
 
 // request is the constraint on the typed request of an operation: a pointer to it
@@ -21,6 +22,7 @@ type operation struct {
 type request[T any] interface {
 	*T
 	validate(c *checker)
+	clientToken() mews.Token
 	messageID() string
 	connection() mews.Token
 }
@@ -28,13 +30,13 @@ type request[T any] interface {
 // operations lists the seven operations and how each reaches the Receiver.
 func operations() []*operation {
 	return []*operation{
-		newOperation(PathUpdatePrices, Receiver.UpdatePrices),
-		newOperation(PathUpdateAvailability, Receiver.UpdateAvailability),
-		newOperation(PathUpdateRestrictions, Receiver.UpdateRestrictions),
-		newOperation(PathConfirmGroup, acknowledged(Receiver.ConfirmGroup)),
-		newOperation(PathChangeNotification, acknowledged(Receiver.ChangeNotification)),
-		newOperation(PathProcessAvailabilityBlock, acknowledged(Receiver.ProcessAvailabilityBlock)),
-		newOperation(PathProcessGroup, acknowledged(Receiver.ProcessGroup)),
+		newOperation(PathUpdatePrices, DefaultMaxBodyBytes, Receiver.UpdatePrices),
+		newOperation(PathUpdateAvailability, DefaultMaxBodyBytes, Receiver.UpdateAvailability),
+		newOperation(PathUpdateRestrictions, DefaultMaxBodyBytes, Receiver.UpdateRestrictions),
+		newOperation(PathConfirmGroup, maxNotificationBodyBytes, acknowledged(Receiver.ConfirmGroup)),
+		newOperation(PathChangeNotification, maxNotificationBodyBytes, acknowledged(Receiver.ChangeNotification)),
+		newOperation(PathProcessAvailabilityBlock, maxBlockBodyBytes, acknowledged(Receiver.ProcessAvailabilityBlock)),
+		newOperation(PathProcessGroup, maxGroupBodyBytes, acknowledged(Receiver.ProcessGroup)),
 	}
 }
 
@@ -45,13 +47,27 @@ func acknowledged[P any](m func(Receiver, context.Context, P) error) func(Receiv
 	}
 }
 
-// newOperation decodes and validates the body as T (code 6 on failure, without
-// calling the Receiver), de-duplicates by message id, and calls the method.
-func newOperation[T any, P request[T]](name string, method func(Receiver, context.Context, P) (Reply, error)) *operation {
-	return &operation{name: name, serve: func(ctx context.Context, h *Handler, body []byte) (Reply, error) {
+// newOperation decodes the body as T in one pass, clientToken included, checks the
+// token (errUnauthenticated) and validates the request (code 6 on failure, without
+// calling the Receiver), de-duplicates by message id, and calls the method. A body
+// that does not decode is checked for its token first, so that only the right
+// sender learns what is wrong with it.
+func newOperation[T any, P request[T]](name string, maxBody int64, method func(Receiver, context.Context, P) (Reply, error)) *operation {
+	op := &operation{name: name, maxBody: maxBody}
+	op.serve = func(ctx context.Context, h *Handler, body []byte) (Reply, error) {
 		req := P(new(T))
 		if err := json.Unmarshal(body, req); err != nil {
+			ok, authErr := h.authenticatedBody(op, body)
+			switch {
+			case authErr != nil:
+				return Done, validationError("The body cannot be read as a JSON object: " + describeJSONError(authErr))
+			case !ok:
+				return Done, errUnauthenticated
+			}
 			return Done, validationError("The body does not match " + name + ": " + describeJSONError(err))
+		}
+		if !h.authenticated(op, req.clientToken()) {
+			return Done, errUnauthenticated
 		}
 		var c checker
 		req.validate(&c)
@@ -66,7 +82,8 @@ func newOperation[T any, P request[T]](name string, method func(Receiver, contex
 			defer release()
 		}
 		return h.apply(ctx, name, req.messageID(), func() (Reply, error) { return method(h.recv, ctx, req) })
-	}}
+	}
+	return op
 }
 
 // apply runs the Receiver once per accepted message id when de-duplication is on.
@@ -183,13 +200,15 @@ func (r *RestrictionsUpdate) validate(c *checker) {
 	}
 }
 
-func (r *ChangeNotification) validate(c *checker)    { c.connection(r.ConnectionToken) }
-func (r *ChangeNotification) messageID() string      { return "" }
-func (r *ChangeNotification) connection() mews.Token { return r.ConnectionToken }
+func (r *ChangeNotification) validate(c *checker)     { c.connection(r.ConnectionToken) }
+func (r *ChangeNotification) messageID() string       { return "" }
+func (r *ChangeNotification) clientToken() mews.Token { return r.ClientToken }
+func (r *ChangeNotification) connection() mews.Token  { return r.ConnectionToken }
 
 func (r *BookingConfirmation) validate(c *checker) {
 	c.connection(r.ConnectionToken)
 	c.require(r.ChannelManagerID != "", "channelManagerId")
 }
-func (r *BookingConfirmation) messageID() string      { return "" }
-func (r *BookingConfirmation) connection() mews.Token { return r.ConnectionToken }
+func (r *BookingConfirmation) messageID() string       { return "" }
+func (r *BookingConfirmation) clientToken() mews.Token { return r.ClientToken }
+func (r *BookingConfirmation) connection() mews.Token  { return r.ConnectionToken }

@@ -1,8 +1,6 @@
 package inbound
 
 import (
-	"encoding/json"
-
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/ari"
 	"github.com/mewskit/mews-go/reservations"
@@ -13,8 +11,13 @@ import (
 // with Confirm and an Outcome carrying the channel manager's group code and the
 // reservation codes.
 type GroupPush struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
-	// Group holds the booking, including MessageID and ResponseURL.
+	// Group holds the booking, including MessageID and ResponseURL. It must not
+	// implement json.Unmarshaler: the method would be promoted and decode the whole
+	// body without the tokens (the round-trip test of the reference example checks).
 	reservations.Group
 }
 
@@ -22,35 +25,13 @@ type GroupPush struct {
 // created, updated or canceled in Mews (Status BlockCreate, BlockUpdate, BlockCancel).
 // Confirm it with Confirm and an Outcome carrying the channel manager's block code.
 type AvailabilityBlockPush struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
-	// BlockMessage holds MessageID, ResponseURL and the block.
+	// BlockMessage holds MessageID, ResponseURL and the block; like Group, it must
+	// not implement json.Unmarshaler.
 	ari.BlockMessage
-}
-
-// UnmarshalJSON decodes the connection token and the group from the same object, so
-// that a decoder on the embedded type can never swallow the token.
-func (p *GroupPush) UnmarshalJSON(b []byte) error {
-	return decodeWithToken(b, &p.ConnectionToken, &p.Group)
-}
-
-// UnmarshalJSON decodes the connection token and the block message from the same object.
-func (p *AvailabilityBlockPush) UnmarshalJSON(b []byte) error {
-	return decodeWithToken(b, &p.ConnectionToken, &p.BlockMessage)
-}
-
-// decodeWithToken decodes b into body and its connectionToken into tok.
-func decodeWithToken[T any](b []byte, tok *mews.Token, body *T) error {
-	var head struct {
-		ConnectionToken mews.Token `json:"connectionToken"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, body); err != nil {
-		return err
-	}
-	*tok = head.ConnectionToken
-	return nil
 }
 
 // message gives Confirm and the Handler the push's identity.
@@ -63,10 +44,12 @@ func (p *AvailabilityBlockPush) message() *Message {
 	return &Message{ConnectionToken: p.ConnectionToken, MessageID: p.MessageID, ResponseURL: p.ResponseURL}
 }
 
-func (p *GroupPush) messageID() string                  { return p.MessageID }
-func (p *AvailabilityBlockPush) messageID() string      { return p.MessageID }
-func (p *GroupPush) connection() mews.Token             { return p.ConnectionToken }
-func (p *AvailabilityBlockPush) connection() mews.Token { return p.ConnectionToken }
+func (p *GroupPush) clientToken() mews.Token             { return p.ClientToken }
+func (p *AvailabilityBlockPush) clientToken() mews.Token { return p.ClientToken }
+func (p *GroupPush) messageID() string                   { return p.MessageID }
+func (p *AvailabilityBlockPush) messageID() string       { return p.MessageID }
+func (p *GroupPush) connection() mews.Token              { return p.ConnectionToken }
+func (p *AvailabilityBlockPush) connection() mews.Token  { return p.ConnectionToken }
 
 func (p *GroupPush) validate(c *checker) {
 	p.message().validate(c)

@@ -14,10 +14,16 @@ import (
 // connection it concerns, its id, and where its asynchronous confirmation goes. It is
 // embedded in the push requests; Confirm reads it.
 type Message struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
 	MessageID       string     `json:"messageId"`
 	ResponseURL     string     `json:"responseUrl"`
 }
+
+// clientToken is the token the call carried, which the Handler checks.
+func (m *Message) clientToken() mews.Token { return m.ClientToken }
 
 // message lets Confirm and the handler reach the embedded Message of any push.
 func (m *Message) message() *Message { return m }
@@ -142,6 +148,9 @@ const (
 // ChangeNotification is the body of changeNotificaton: the connection's
 // configuration changed, so a channel manager may call getConfiguration again.
 type ChangeNotification struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
 	Type            ChangeType `json:"type"`
 }
@@ -198,6 +207,9 @@ func (t ChangeType) String() string {
 // reservation group that the channel manager pushed to Mews (processGroup). It
 // carries either the Mews confirmation numbers or the errors.
 type BookingConfirmation struct {
+	// ClientToken is the token Mews authenticated the call with; the Handler has
+	// checked it before the Receiver sees the request.
+	ClientToken     mews.Token `json:"clientToken,omitzero"`
 	ConnectionToken mews.Token `json:"connectionToken"`
 	// RelatedMessageID is the messageId of the processGroup call; older Mews messages
 	// leave it out.

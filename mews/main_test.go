@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -60,10 +61,8 @@ func (c *cli) run(args ...string) result {
 		sandbox:  c.srv,
 	}
 	r := result{code: a.run(c.t.Context(), args), stdout: stdout.String(), stderr: stderr.String()}
-	for _, s := range c.secrets {
-		if strings.Contains(r.stdout+r.stderr, s) {
-			c.t.Errorf("mews %s printed the token %s:\nstdout:\n%s\nstderr:\n%s", c.redact(strings.Join(args, " ")), redacted(s), c.redact(r.stdout), c.redact(r.stderr))
-		}
+	for _, i := range leakscan.Find(r.stdout+"\n"+r.stderr, c.secrets...) {
+		c.t.Errorf("mews %s printed the token %s:\nstdout:\n%s\nstderr:\n%s", c.redact(strings.Join(args, " ")), redacted(c.secrets[i]), c.redact(r.stdout), c.redact(r.stderr))
 	}
 	// Failure messages quote the output; a leaked token is reported above, not echoed.
 	r.stdout, r.stderr = c.redact(r.stdout), c.redact(r.stderr)
@@ -510,7 +509,7 @@ func TestPins_SetTwiceListDelete(t *testing.T) {
 	}
 
 	r := c.run("--sandbox", "pins", "list", "--reservation", stay.ID).want(t, exitOK)
-	if !strings.Contains(r.stdout, second) || strings.Contains(r.stdout, "0815") {
+	if !strings.Contains(r.stdout, second) || len(leakscan.Find(r.stdout, "0815")) != 0 {
 		t.Errorf("the table should show the id %s and not the PIN:\n%s", second, r.stdout)
 	}
 	r = c.run("--sandbox", "pins", "list", "--reservation", stay.ID, "--json").want(t, exitOK)

@@ -243,7 +243,9 @@ func (s *Server) Rooms() []Room {
 func (s *Server) AddRoom(room Room) Room {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return *s.connectorData().addRoom(&room)
+	added := s.connectorData().addRoom(&room)
+	s.notifyRoom(added)
+	return *added
 }
 
 // Reservations returns a copy of every reservation, in the server's order.
@@ -277,7 +279,9 @@ func (s *Server) AddReservation(r Reservation) Reservation {
 	if r.CreatedUtc.IsZero() {
 		r.CreatedUtc = time.Now().UTC()
 	}
-	return *s.connectorData().addReservation(&r)
+	added := s.connectorData().addReservation(&r)
+	s.notifyReservation(added)
+	return *added
 }
 
 // UpdateReservation changes a reservation with fn, as a hotel would in Mews. Unless
@@ -296,6 +300,7 @@ func (s *Server) UpdateReservation(id string, fn func(*Reservation)) (Reservatio
 	if r.UpdatedUtc.Equal(before) {
 		r.UpdatedUtc = time.Now().UTC()
 	}
+	s.notifyReservation(r)
 	return *r, true
 }
 

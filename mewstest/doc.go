@@ -25,6 +25,12 @@
 //     connections dropped before or after processing, truncated, HTML or empty bodies,
 //     and CommitAfter: an error at once and the write stored later anyway) and
 //     SetRateLimit;
+//   - WebSocket events: /ws/connector (WebSocketPath) checks the cookie tokens (401 for
+//     revoked ones), sends a Reservation event for every AddReservation and
+//     UpdateReservation and a Resource event for AddRoom and UpdateRoom; SendEvents sends
+//     any other; SetWebSocketFaults refuses upgrades, delays or duplicates messages;
+//     DropWebSockets drops every socket. It works through Transport (over net.Pipe, so
+//     inside synctest bubbles) and on the listener;
 //   - recording: Requests and RequestsFor;
 //   - extension: HandleConnector and HandleChannelManager serve operations it does not
 //     know yet;

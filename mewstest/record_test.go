@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -23,11 +24,7 @@ func TestRedactedBodyHidesEveryCredential(t *testing.T) {
 	}
 	for _, r := range srv.Requests() {
 		got := r.RedactedBody()
-		for _, tok := range []string{mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken} {
-			if strings.Contains(got, tok) {
-				t.Errorf("%s: RedactedBody shows a token", r.Operation)
-			}
-		}
+		leakscan.Check(t, r.Operation+": RedactedBody", got, mewstest.ClientToken, mewstest.AccessToken, mewstest.ChannelManagerClientToken, mewstest.ConnectionToken)
 		if !strings.Contains(got, "[redacted]") {
 			t.Errorf("%s: RedactedBody = %s, want the credentials marked", r.Operation, got)
 		}

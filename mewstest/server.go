@@ -52,6 +52,7 @@ type Server struct {
 
 	connector      connectorState
 	channelManager channelManagerState
+	ws             webSocketState
 }
 
 // ServerOption configures NewServer.
@@ -90,9 +91,10 @@ func NewServer(opts ...ServerOption) *Server {
 	return s
 }
 
-// Close stops the listener, if any, and drops late commits (Fault.CommitAfter) still
-// pending.
+// Close drops every WebSocket, stops the listener, if any, and drops late commits
+// (Fault.CommitAfter) still pending.
 func (s *Server) Close() {
+	s.closeWebSockets()
 	s.mu.Lock()
 	s.closed = true
 	s.stopLateCommits()
@@ -218,6 +220,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Request-Id", rid)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	switch {
+	case r.URL.Path == WebSocketPath:
+		s.serveWebSocket(w, r)
 	case strings.HasPrefix(r.URL.Path, connectorPrefix):
 		op := strings.TrimPrefix(r.URL.Path, connectorPrefix)
 		if err != nil {
@@ -336,6 +340,9 @@ func (s *Server) serveConnector(req *Request, rid string) reply {
 	_ = json.Unmarshal(req.Body, &auth)
 	s.mu.Lock()
 	h := s.connectorOps[req.Operation]
+	if h == nil { // every other operation of the spec: see spec.go
+		h = specHandler(req.Operation)
+	}
 	cred := s.accessTokens[auth.AccessToken]
 	okClient := s.clientTokens[auth.ClientToken]
 	retryAfter := time.Duration(0)

@@ -24,6 +24,9 @@ type inProcess struct{ s *Server }
 
 // RoundTrip serves req with the server's handler.
 func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error) {
+	if req.URL.Path == WebSocketPath {
+		return t.s.roundTripWebSocket(req)
+	}
 	if t.s.takeRefusal(req.URL.Path) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	}

@@ -93,6 +93,19 @@ func (c Credential) String() string {
 // GoString is String, so that %#v does not print the value either.
 func (c Credential) GoString() string { return "pins.Credential{" + c.String() + "}" }
 
+// Format prints String under every verb (%#v: GoString), so that no verb, %d or %x
+// included, falls back to printing the fields and the value with them.
+func (c Credential) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", c.String())
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprint(f, c.GoString())
+	default:
+		fmt.Fprint(f, c.String())
+	}
+}
+
 // LogValue logs the credential without its value.
 func (c Credential) LogValue() slog.Value {
 	return slog.GroupValue(

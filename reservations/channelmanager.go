@@ -14,6 +14,12 @@ import (
 // message. ProcessGroup refuses larger groups unless AllowLargeGroup is given.
 const MaxGroupReservations = 100
 
+// ErrSuperseded is returned by ProcessGroup and ConfirmGroup when a newer push for the
+// same booking (channelManagerId) or the same confirmed message (relatedMessageId) on
+// the same connection started before this one was delivered: this one's retries were
+// dropped so that it cannot overwrite the newer state. Nothing needs resending.
+var ErrSuperseded = chm.ErrSuperseded
+
 const (
 	opProcessGroup             = "processGroup"
 	opProcessGroupConfirmation = "processGroupConfirmation"
@@ -48,7 +54,11 @@ func AllowLargeGroup() GroupOption { return func(s *groupSettings) { s.allowLarg
 //
 // A lost answer (a reset connection, a timeout, a 5xx) is retried with the same
 // messageId, since repeating a full group state is harmless; Mews may then confirm the
-// message more than once.
+// message more than once. Repeating an older state after a newer one is not harmless,
+// so the newest push for a booking wins: a ProcessGroup for a channelManagerId that
+// starts while an older one for the same connection and booking is still being
+// retried stops the older one (which returns ErrSuperseded) and is sent once the older
+// call has returned, so no retry of an older state is sent after a newer state.
 //
 // Mews' refusals come back as *mews.APIError: errors.Is(err, mews.ErrOperationDisabled)
 // (code 9, the property switched reservations off), mews.ErrValidation (6),
@@ -84,7 +94,10 @@ func ProcessGroup(ctx context.Context, cm *mews.ChannelManager, g *Group, opts .
 	// confirmGroup with the same relatedMessageId, which the confirmGroup handler must
 	// accept. The retry backoff puts the repeat well after the first delivery.
 	op := mews.Operation{Name: opProcessGroup, URL: cm.Client().Environment().ReservationPushURL, Safety: mews.IdempotentWrite, Secrets: g.PaymentCard.Secrets()}
-	if err := cm.Do(ctx, op, w, nil); err != nil {
+	err = chm.Latest(ctx, cm, opProcessGroup, g.ChannelManagerID, func(ctx context.Context) error {
+		return cm.Do(ctx, op, w, nil)
+	})
+	if err != nil {
 		return "", err
 	}
 	return w.MessageID, nil
@@ -329,5 +342,5 @@ func ConfirmGroup(ctx context.Context, cm *mews.ChannelManager, c GroupConfirmat
 			return &mews.InputError{Operation: opProcessGroupConfirmation, Field: fmt.Sprintf("reservations[%d]", i), Reason: "needs both code and confirmationNumber"}
 		}
 	}
-	return chm.PostConfirmation(ctx, cm, opProcessGroupConfirmation, c.ResponseURL, c)
+	return chm.PostConfirmation(ctx, cm, opProcessGroupConfirmation, c.ResponseURL, c.RelatedMessageID, c)
 }

@@ -46,7 +46,7 @@ func ExampleChanges() {
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 
-	now := mewstest.SeedEpoch() // the service's clock, fixed for the example
+	now := mewstest.SeedEpoch() // stands in for Mews' clock, fixed for the example; leave Now nil in a service
 	clock := func() time.Time { return now }
 	saved := []byte("2025-12-31T00:00:00Z") // loaded from the service's database
 

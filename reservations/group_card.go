@@ -76,7 +76,7 @@ func (c *PaymentCard) Validate() error {
 // CardNumber is a payment card number, digits only. Like mews.Token it shows only a
 // redacted form (the last four digits) in String, %v, %#v, slog and JSON; Reveal returns
 // the digits.
-type CardNumber struct{ digits string }
+type CardNumber struct{ digits hidden }
 
 // NewCardNumber cleans a card number (spaces and dashes are removed) and checks that
 // 12–19 digits remain. The error never contains the number.
@@ -85,26 +85,27 @@ func NewCardNumber(raw string) (CardNumber, error) {
 	if len(d) < 12 || len(d) > 19 || strings.Trim(d, "0123456789") != "" {
 		return CardNumber{}, &mews.InputError{Field: "payment card number", Reason: "must be 12 to 19 digits"}
 	}
-	return CardNumber{digits: d}, nil
+	return CardNumber{digits: hide(d)}, nil
 }
 
 // Reveal returns the digits; only for the wire.
-func (n CardNumber) Reveal() string { return n.digits }
+func (n CardNumber) Reveal() string { return n.digits.reveal() }
 
 // IsZero reports whether no number is set.
-func (n CardNumber) IsZero() bool { return n.digits == "" }
+func (n CardNumber) IsZero() bool { return n.digits.reveal() == "" }
 
 // Last4 returns the last four digits, safe to display.
 func (n CardNumber) Last4() string {
-	if len(n.digits) < 4 {
+	d := n.digits.reveal()
+	if len(d) < 4 {
 		return ""
 	}
-	return n.digits[len(n.digits)-4:]
+	return d[len(d)-4:]
 }
 
 // String returns the redacted form, e.g. "[card …1111]".
 func (n CardNumber) String() string {
-	if n.digits == "" {
+	if n.IsZero() {
 		return "[no card number]"
 	}
 	return "[card …" + n.Last4() + "]"
@@ -128,20 +129,20 @@ func (n *CardNumber) UnmarshalJSON(b []byte) error {
 }
 
 // CardSecret is a card's CVV. Every textual form is "[redacted]"; Reveal returns it.
-type CardSecret struct{ value string }
+type CardSecret struct{ value hidden }
 
 // NewCardSecret wraps a CVV (surrounding spaces trimmed).
-func NewCardSecret(cvv string) CardSecret { return CardSecret{value: strings.TrimSpace(cvv)} }
+func NewCardSecret(cvv string) CardSecret { return CardSecret{value: hide(strings.TrimSpace(cvv))} }
 
 // Reveal returns the CVV; only for the wire.
-func (s CardSecret) Reveal() string { return s.value }
+func (s CardSecret) Reveal() string { return s.value.reveal() }
 
 // IsZero reports whether no CVV is set; `omitzero` uses it.
-func (s CardSecret) IsZero() bool { return s.value == "" }
+func (s CardSecret) IsZero() bool { return s.value.reveal() == "" }
 
 // String returns "[redacted]" (or "[no cvv]").
 func (s CardSecret) String() string {
-	if s.value == "" {
+	if s.IsZero() {
 		return "[no cvv]"
 	}
 	return "[redacted]"
@@ -289,4 +290,27 @@ type PaymentCardData struct {
 	ExpireDate       CardExpiry `json:"expireDate,omitzero"`
 	Identifier       string     `json:"identifier,omitempty"` // Mews' card id (a GUID)
 	HolderName       string     `json:"holderName,omitempty"`
+}
+
+// hidden holds a card secret where fmt cannot print it: fmt shows the unexported
+// fields of a struct by reflection, without calling String or Format (for example a
+// *PaymentCard inside a Group printed with %s), and it prints a func as an address
+// under every verb. The pointer keeps the types that hold it comparable.
+type hidden struct{ value *func() string }
+
+// hide wraps s; the empty string gives the zero hidden.
+func hide(s string) hidden {
+	if s == "" {
+		return hidden{}
+	}
+	f := func() string { return s }
+	return hidden{value: &f}
+}
+
+// reveal returns the wrapped string.
+func (h hidden) reveal() string {
+	if h.value == nil {
+		return ""
+	}
+	return (*h.value)()
 }

@@ -2,7 +2,9 @@ package reservations
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"net/http"
 	"sync"
 	"time"
 
@@ -63,17 +65,22 @@ type SyncOptions struct {
 	// Filter narrows the changes (EnterpriseIDs, States, AssignedResourceIDs…). Its
 	// UpdatedUtc must be nil: the feed sets it.
 	Filter Filter
-	// Lag is how far behind Now each pass stops (default DefaultSyncLag). Negative
-	// means no lag, which is safe only when Now is Mews' own clock.
+	// Lag is how far behind Mews' clock each pass stops (default DefaultSyncLag).
+	// Negative means no lag.
 	Lag time.Duration
-	// Now is the clock (default time.Now).
+	// Now replaces Mews' clock, for a caller that already tracks it (or a test). By
+	// default each pass first asks Mews for its clock (NowUtc of configuration/get, one
+	// extra request per pass): changes are stamped by Mews' clock, so a local clock that
+	// runs ahead would move the watermark past changes not yet made, and one that runs
+	// behind would deliver them late. Never pass the host's time.Now here.
 	Now func() time.Time
 	// PageSize is the Limitation.Count of each request (default mews.DefaultPageSize).
 	PageSize int
 }
 
 // ChangeFeed delivers the reservations changed since a watermark, pass after pass.
-// Each pass (a call to All) asks for UpdatedUtc in [watermark, now−lag), the end
+// Each pass (a call to All) reads Mews' clock and asks for UpdatedUtc in
+// [watermark, now−lag), now being Mews' clock, never the host's; the end
 // rounded down to a whole second, split into windows of at most three months, and
 // moves the watermark to the end of each window once the window has been delivered
 // completely. Because the intervals are half-open
@@ -95,9 +102,6 @@ type ChangeFeed struct {
 // Changes returns a change feed for the connection, starting at since. Nothing is
 // sent until All is ranged over.
 func Changes(conn *mews.Connector, since Watermark, opts SyncOptions) *ChangeFeed {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	switch {
 	case opts.Lag == 0:
 		opts.Lag = DefaultSyncLag
@@ -129,7 +133,12 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 		// until; a first watermark with a fraction is rounded down, which can only
 		// deliver more.
 		start := from.t.Truncate(time.Second)
-		until := c.opts.Now().UTC().Add(-c.opts.Lag).Truncate(time.Second)
+		now, err := c.mewsNow(ctx)
+		if err != nil {
+			yield(Reservation{}, err)
+			return
+		}
+		until := now.UTC().Add(-c.opts.Lag).Truncate(time.Second)
 		if !until.After(start) {
 			return // nothing can have settled since the last pass
 		}
@@ -146,6 +155,28 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 			c.mu.Unlock()
 		}
 	}
+}
+
+// opConfiguration is the operation whose NowUtc is Mews' clock.
+const opConfiguration = "configuration/get"
+
+// mewsNow returns Mews' clock: SyncOptions.Now if set, otherwise NowUtc from
+// configuration/get. (The properties package wraps configuration/get fully, but it
+// imports this package, so the feed reads only the one field it needs.)
+func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
+	if c.opts.Now != nil {
+		return c.opts.Now(), nil
+	}
+	var cfg struct {
+		NowUtc time.Time `json:"NowUtc"`
+	}
+	if err := c.conn.Do(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
+		return time.Time{}, err
+	}
+	if cfg.NowUtc.IsZero() {
+		return time.Time{}, &mews.APIError{API: mews.ConnectorAPI, Operation: opConfiguration, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: no NowUtc, so Mews' clock is unknown", mews.ErrBadResponse)}
+	}
+	return cfg.NowUtc, nil
 }
 
 // check refuses a pass that cannot be right.

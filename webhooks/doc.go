@@ -9,7 +9,10 @@
 // its own deadline. When the queue is full it answers 503 and Mews re-sends later.
 // FetchReservations turns a message's reservation events into reservations. When Mews
 // also sends Integration Webhooks to this URL, WithIntegrationWebhooks passes them on
-// (for example to connection.Monitor.WebhookHandler).
+// (for example to connection.Monitor.WebhookHandler). A body must arrive within
+// DefaultBodyReadTimeout and fit in DefaultMaxBodyBytes (WithBodyReadTimeout,
+// WithMaxBodyBytes); serve the Handler with an http.Server that sets ReadHeaderTimeout,
+// ReadTimeout and IdleTimeout as well.
 //
 //	h, err := webhooks.NewHandler(os.Getenv("MEWS_WEBHOOK_TOKEN"), func(ctx context.Context, m *webhooks.Message) error {
 //		conn := connectorFor(m.EnterpriseID) // the *mews.Connector of that hotel

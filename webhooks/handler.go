@@ -20,13 +20,21 @@ import (
 
 // Defaults of a Handler; each has an option.
 const (
-	DefaultTokenParameter = "Token"          // the query parameter holding the URL secret
-	DefaultWorkers        = 4                // messages processed at once
-	DefaultQueueSize      = 256              // messages accepted but not yet processed
-	DefaultProcessTimeout = 2 * time.Minute  // deadline of one call of the process function
-	DefaultMaxBodyBytes   = 8 << 20          // largest body read
-	retryAfterWhenFull    = 60 * time.Second // what a full queue asks Mews to wait
+	DefaultTokenParameter  = "Token"                       // the query parameter holding the URL secret
+	DefaultWorkers         = 4                             // messages processed at once
+	DefaultQueueSize       = 256                           // messages accepted but not yet processed
+	DefaultProcessTimeout  = 2 * time.Minute               // deadline of one call of the process function
+	DefaultBodyReadTimeout = httpin.DefaultBodyReadTimeout // time for the whole body to arrive
+	retryAfterWhenFull     = 60 * time.Second              // what a full queue asks Mews to wait
 )
+
+// DefaultMaxBodyBytes is the largest body read unless WithMaxBodyBytes says
+// otherwise. Mews batches up to "the order of hundreds" of events per General Webhook
+// and rolls the rest over into a new message; an event is about 100 bytes, so even a
+// thousand of them take about 100 KiB, and an Integration Webhook is under 1 KiB.
+// 1 MiB leaves ten times that while keeping what a stranger can make the Handler
+// buffer small.
+const DefaultMaxBodyBytes = 1 << 20
 
 // Func processes one message. Its context ends after the process timeout, or when
 // Shutdown gives up waiting.
@@ -38,7 +46,8 @@ type Func func(ctx context.Context, m *Message) error
 // calls the process function, each call with its own deadline.
 //
 // Answers: 202 when queued; 401 for a missing or wrong token; 405 for a method other
-// than POST; 413 for a body over the limit; 400 for a body that is not a webhook
+// than POST; 413 for a body over the limit (refused unread when its declared length
+// is); 408 for a body that did not arrive within the read deadline; 400 for a body that is not a webhook
 // message, unless it is an Integration Webhook and WithIntegrationWebhooks names the
 // handler that answers it. When the queue is full, or after Shutdown, it answers 503 with
 // Retry-After: Mews sends the message again after a few minutes, so nothing is lost
@@ -55,7 +64,8 @@ type Handler struct {
 	process Func
 	workers int
 	timeout time.Duration
-	maxBody int64
+	in      httpin.Settings // body cap, read deadline and logger, shared with package inbound
+	shared  []httpin.Option
 	log     *slog.Logger
 	// integration receives Integration Webhooks sent to the same URL (WithIntegrationWebhooks).
 	integration http.Handler
@@ -118,24 +128,22 @@ func WithProcessTimeout(d time.Duration) Option {
 	}
 }
 
-// WithMaxBodyBytes caps the size of a message body (default 8 MiB).
-func WithMaxBodyBytes(n int64) Option {
-	return func(h *Handler) error {
-		if n <= 0 {
-			return &mews.InputError{Field: "max body bytes", Reason: "must be positive"}
-		}
-		h.maxBody = n
-		return nil
-	}
-}
+// WithMaxBodyBytes caps the size of a message body (default DefaultMaxBodyBytes).
+func WithMaxBodyBytes(n int64) Option { return shared(httpin.WithMaxBodyBytes(n)) }
+
+// WithBodyReadTimeout sets how long a message body may take to arrive (default
+// DefaultBodyReadTimeout). The deadline is set on the connection, so it holds only
+// when the Handler is served by net/http's server.
+func WithBodyReadTimeout(d time.Duration) Option { return shared(httpin.WithBodyReadTimeout(d)) }
 
 // WithLogger sets where rejected requests and processing failures are reported.
-// The secret is never logged. The default discards everything.
-func WithLogger(l *slog.Logger) Option {
+// The secret is never logged. The default, and nil, discard everything.
+func WithLogger(l *slog.Logger) Option { return shared(httpin.WithLogger(l)) }
+
+// shared adapts one of the settings every inbound handler of the SDK shares.
+func shared(opt httpin.Option) Option {
 	return func(h *Handler) error {
-		if l != nil {
-			h.log = l
-		}
+		h.shared = append(h.shared, opt)
 		return nil
 	}
 }
@@ -173,14 +181,16 @@ func NewHandler(secret string, process Func, opts ...Option) (*Handler, error) {
 		process: process,
 		workers: DefaultWorkers,
 		timeout: DefaultProcessTimeout,
-		maxBody: DefaultMaxBodyBytes,
-		log:     slog.New(slog.DiscardHandler),
 	}
 	for _, opt := range opts {
 		if err := opt(h); err != nil {
 			return nil, err
 		}
 	}
+	if h.in, err = httpin.NewSettings(h.shared...); err != nil {
+		return nil, err
+	}
+	h.shared, h.log = nil, h.in.Logger
 	if h.queue == nil {
 		h.queue = make(chan *Message, DefaultQueueSize)
 	}
@@ -230,10 +240,12 @@ func (h *Handler) authenticated(r *http.Request) bool {
 // decode reads and checks the body; problem is "" when it is a webhook message. body is
 // what could be read.
 func (h *Handler) decode(w http.ResponseWriter, r *http.Request) (m *Message, body []byte, status int, problem string) {
-	body, err := httpin.ReadBody(w, r, h.maxBody)
+	body, err := h.in.ReadBody(w, r, h.in.Limit(DefaultMaxBodyBytes))
 	switch {
 	case errors.Is(err, httpin.ErrBodyTooLarge):
 		return nil, nil, http.StatusRequestEntityTooLarge, "body too large"
+	case errors.Is(err, httpin.ErrBodyTimeout):
+		return nil, nil, http.StatusRequestTimeout, "body did not arrive in time"
 	case err != nil:
 		return nil, nil, http.StatusBadRequest, "body could not be read"
 	}

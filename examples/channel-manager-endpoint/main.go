@@ -164,7 +164,17 @@ func serve(h http.Handler) (string, func(), error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mews/", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Bound every phase of a connection, so that a client that stalls holds nothing for
+	// long: headers within 5 s, the whole request within 15 s (the Handler's own body
+	// deadline is 10 s), the answer within 30 s (Mews gives up well before), and an idle
+	// keep-alive connection for 60 s.
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "endpoint:", err)

@@ -1,6 +1,7 @@
 // Package chm holds what the Channel Manager packages (reservations, properties, ari)
 // share and users must not depend on: tolerant JSON pieces for the inconsistencies
-// Mews' documentation shows, message ids, and the confirmation target rule.
+// Mews' documentation shows, message ids, the confirmation target rule, and the
+// newest-wins ordering of full-state pushes (Latest).
 package chm
 
 import (
@@ -263,12 +264,16 @@ func CheckConfirmation(op, relatedMessageID string, success bool, errs []mews.Er
 // PostConfirmation sends a confirmation body to responseURL (see ConfirmationTarget) or
 // to the operation's default path. A confirmation states a final outcome for one
 // messageId, so sending it twice tells Mews the same thing: it is an idempotent write.
-func PostConfirmation(ctx context.Context, cm *mews.ChannelManager, op, responseURL string, body any) error {
+// Two different outcomes for the same messageId are ordered by Latest: the later call
+// wins, and a retry of the earlier one is never sent after it.
+func PostConfirmation(ctx context.Context, cm *mews.ChannelManager, op, responseURL, relatedMessageID string, body any) error {
 	if cm == nil {
 		return &mews.InputError{Operation: op, Field: "channel manager", Reason: "is nil; create one with client.ChannelManager(connectionToken)"}
 	}
 	target := ConfirmationTarget(cm.Client(), responseURL)
-	return cm.Do(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
+	return Latest(ctx, cm, op, relatedMessageID, func(ctx context.Context) error {
+		return cm.Do(ctx, mews.Operation{Name: op, URL: target, Safety: mews.IdempotentWrite}, body, nil)
+	})
 }
 
 // UnmarshalWithPhone decodes b into plain (a pointer to a type without its own

@@ -5,47 +5,51 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 )
 
 // Secret is a shared secret kept as its SHA-256 digest, so that Matches takes the
 // same time whatever the candidate's length and content, and the raw secret is not
-// held by the handler.
-type Secret [sha256.Size]byte
+// held by the handler. The digest sits in a closure behind a pointer: fmt prints a
+// handler's unexported fields by reflection, and an unsalted digest of a guessable
+// secret must not reach a log line any more than the secret.
+type Secret struct{ match *matcher }
+
+// matcher reports whether a candidate is the secret.
+type matcher func(got string) bool
 
 // NewSecret keeps the digest of secret. The caller makes sure it is not empty
 // (mews.NewToken does).
-func NewSecret(secret string) Secret { return sha256.Sum256([]byte(secret)) }
+func NewSecret(secret string) Secret {
+	sum := sha256.Sum256([]byte(secret))
+	m := matcher(func(got string) bool {
+		g := sha256.Sum256([]byte(got))
+		return subtle.ConstantTimeCompare(g[:], sum[:]) == 1
+	})
+	return Secret{match: &m}
+}
 
 // Matches reports, in constant time, whether got is the secret. An empty got never
-// matches, so a missing parameter or field is always refused.
+// matches, so a missing parameter or field is always refused; neither does anything
+// match the zero Secret.
 func (s Secret) Matches(got string) bool {
-	if got == "" {
+	if got == "" || s.match == nil {
 		return false
 	}
-	sum := sha256.Sum256([]byte(got))
-	return subtle.ConstantTimeCompare(sum[:], s[:]) == 1
+	return (*s.match)(got)
 }
 
 // ErrBodyTooLarge is ReadBody's error for a body longer than the limit, so that a
 // handler can answer 413 (or its protocol's equivalent) rather than a generic refusal.
 var ErrBodyTooLarge = errors.New("request body is larger than the limit")
 
-// ReadBody reads the whole request body, but at most limit bytes: a longer body gives
-// ErrBodyTooLarge (and, through http.MaxBytesReader, tells the server to close the
-// connection after the answer). Any other error is the reader's, meaning the body
-// could not be read completely.
+// ReadBody reads the whole request body, but at most limit bytes, without a read
+// deadline: a longer body gives ErrBodyTooLarge (and the server closes the connection
+// after the answer). Any other error is the reader's, meaning the body could not be
+// read completely. Handlers with Settings use Settings.ReadBody, which adds the deadline.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return nil, ErrBodyTooLarge
-	}
-	if err != nil {
-		return nil, err
-	}
-	return body, nil
+	return (&Settings{}).ReadBody(w, r, limit)
 }
 
 // JSONProblem restates an encoding/json decoding error in terms of the JSON that was
