@@ -54,8 +54,8 @@ func newRedisClient(addr string) *goredis.Client {
 
 // fleetLimiter is the shared limiter as every replica of these tests configures it.
 func fleetLimiter(rdb goredis.UniversalClient, prefix string, extra ...redis.Option) (*redis.Limiter, error) {
-	opts := append([]redis.Option{redis.WithPrefix(prefix), redis.WithRateLimit(rateN, ratePer),
-		redis.WithRateLimitMargin(rateMargin), redis.WithReplicas(3), redis.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil)))}, extra...)
+	opts := append([]redis.Option{redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: rateN, Per: ratePer, Margin: rateMargin}),
+		redis.WithReplicas(3), redis.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil)))}, extra...)
 	return redis.NewLimiter(rdb, opts...)
 }
 
@@ -144,6 +144,25 @@ func TestFleet_ReplicasInGoroutinesShareOneTokensBudgetWithout429(t *testing.T) 
 				t.Errorf("fleet used %.1f %% of the budget with %d × 429, want ≥ 95 %% and none", 100*used, throttled)
 			}
 		})
+	}
+}
+
+// With one replica the shared limiter matches the in-process one, which this measures
+// under the same load.
+func TestFleet_OneReplicaWithTheInProcessLimiterForComparison(t *testing.T) {
+	srv := newRateServer(t)
+	c, err := mews.NewClient(mews.WithBaseURL(srv.URL), mews.WithClientToken(mewstest.ClientToken),
+		mews.WithClientName(mewstest.ClientName), mews.WithRateLimit(rateN, ratePer), mews.WithRateLimitMargin(rateMargin),
+		mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	drive(c, start.Add(driveFor))
+	used, ok, throttled := rateUse(srv, start)
+	t.Logf("in-process limiter, 1 replica: %d requests in %v, %.1f %% of the budget, %d × 429", ok, driveFor, 100*used, throttled)
+	if throttled != 0 || used < 0.95 {
+		t.Errorf("in-process limiter used %.1f %% with %d × 429", 100*used, throttled)
 	}
 }
 

@@ -97,9 +97,8 @@ type Limiter struct {
 	backfilled map[string]int
 }
 
-// NewLimiter returns a Limiter on rdb. Options: WithRateLimit, WithRateLimitMargin,
-// WithHealthCheckShare, WithReplicas, WithFailClosed, WithProbeInterval, WithPrefix,
-// WithLogger.
+// NewLimiter returns a Limiter on rdb. Options: WithRule, WithReplicas,
+// WithFailClosed, WithProbeInterval, WithPrefix, WithLogger.
 func NewLimiter(rdb goredis.UniversalClient, opts ...Option) (*Limiter, error) {
 	s, err := newSettings("redis.NewLimiter", opts)
 	if err != nil {
@@ -111,19 +110,22 @@ func NewLimiter(rdb goredis.UniversalClient, opts ...Option) (*Limiter, error) {
 	return &Limiter{
 		rdb:        rdb,
 		s:          s,
-		windowUS:   s.rule.window().Microseconds(),
+		windowUS:   s.rule.Window().Microseconds(),
 		share:      max(s.rule.Limit/s.replicas, 1),
-		local:      newLocalWindows(s.rule.window()),
+		local:      newLocalWindows(s.rule.Window()),
 		backfilled: make(map[string]int),
 	}, nil
 }
 
-// wait admits one request for key, waiting while its window is full.
-func (l *Limiter) wait(ctx context.Context, key string, healthCheck bool) error {
+// Wait admits one request, waiting while its key's window is full (it implements
+// mews.Limiter). It returns at once, matching context.DeadlineExceeded, when the
+// wait could not end before ctx's deadline.
+func (l *Limiter) Wait(ctx context.Context, r mews.LimitRequest) error {
 	if ctx == nil {
-		return &mews.InputError{Operation: "redis.Limiter.Wait", Field: "ctx", Reason: "is nil"}
+		return &mews.InputError{Operation: "redis.Limiter.Wait", Field: "ctx", Reason: "is nil; pass a context.Context"}
 	}
-	capacity := l.s.rule.capacity(healthCheck)
+	key := r.Key
+	capacity := l.s.rule.Capacity(r.Priority)
 	rkey := l.s.prefix + "limit:" + key
 	for {
 		if err := ctx.Err(); err != nil {

@@ -25,12 +25,12 @@ func newLimiter(t *testing.T, rdb goredis.UniversalClient, opts ...redis.Option)
 
 // admitted counts how many of tries Waits are admitted at once (within a deadline too
 // short for any wait).
-func admitted(t *testing.T, wait func(context.Context, string) error, key string, tries int) int {
+func admitted(t *testing.T, l *redis.Limiter, p mews.Priority, key string, tries int) int {
 	t.Helper()
 	n := 0
 	for range tries {
 		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-		err := wait(ctx, key)
+		err := l.Wait(ctx, mews.LimitRequest{Key: key, Priority: p})
 		cancel()
 		switch {
 		case err == nil:
@@ -44,27 +44,26 @@ func admitted(t *testing.T, wait func(context.Context, string) error, key string
 
 func TestLimiter_ReplicasShareOneWindowPerKey(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	opts := []redis.Option{redis.WithPrefix(prefix), redis.WithRateLimit(10, time.Minute), redis.WithHealthCheckShare(0)}
+	opts := []redis.Option{redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: 10, Per: time.Minute})}
 	a, b := newLimiter(t, rdb, opts...), newLimiter(t, rdb, opts...)
 
-	if n := admitted(t, a.Wait, "connector:h1", 6); n != 6 {
+	if n := admitted(t, a, mews.PriorityNormal, "connector:h1", 6); n != 6 {
 		t.Fatalf("replica a: %d of 6 admitted, want 6", n)
 	}
-	if n := admitted(t, b.Wait, "connector:h1", 6); n != 4 {
+	if n := admitted(t, b, mews.PriorityNormal, "connector:h1", 6); n != 4 {
 		t.Errorf("replica b after a spent 6 of 10: %d of 6 admitted, want 4", n)
 	}
-	if n := admitted(t, b.Wait, "connector:h2", 3); n != 3 {
+	if n := admitted(t, b, mews.PriorityNormal, "connector:h2", 3); n != 3 {
 		t.Errorf("another key: %d of 3 admitted, want 3 (keys have their own windows)", n)
 	}
 }
 
 func TestLimiter_AFullWindowAdmitsAgainWhenTheOldestAdmissionLeaves(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRateLimit(3, 300*time.Millisecond),
-		redis.WithRateLimitMargin(0), redis.WithHealthCheckShare(0))
+	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: 3, Per: 300 * time.Millisecond}))
 	start := time.Now()
 	for range 4 {
-		if err := l.Wait(t.Context(), "connector:h"); err != nil {
+		if err := l.Wait(t.Context(), mews.LimitRequest{Key: "connector:h"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -75,12 +74,12 @@ func TestLimiter_AFullWindowAdmitsAgainWhenTheOldestAdmissionLeaves(t *testing.T
 
 func TestLimiter_AWaitThatWouldPassTheDeadlineFailsAtOnce(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRateLimit(1, time.Minute))
-	l.Wait(t.Context(), "connector:h")
+	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: 1, Per: time.Minute}))
+	l.Wait(t.Context(), mews.LimitRequest{Key: "connector:h"})
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	err := l.Wait(ctx, "connector:h")
+	err := l.Wait(ctx, mews.LimitRequest{Key: "connector:h"})
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
 		t.Errorf("Wait = %v after %v, want DeadlineExceeded at once", err, time.Since(start))
 	}
@@ -88,19 +87,19 @@ func TestLimiter_AWaitThatWouldPassTheDeadlineFailsAtOnce(t *testing.T) {
 
 func TestLimiter_HealthChecksHaveAReservedShare(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRateLimit(20, time.Minute), redis.WithHealthCheckShare(0.1))
-	if n := admitted(t, l.Wait, "connector:h", 20); n != 18 {
+	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: 20, Per: time.Minute, HealthCheckShare: 0.1}))
+	if n := admitted(t, l, mews.PriorityNormal, "connector:h", 20); n != 18 {
 		t.Errorf("application calls: %d of 20 admitted, want 18 (2 reserved)", n)
 	}
-	if n := admitted(t, l.WaitHealthCheck, "connector:h", 3); n != 2 {
+	if n := admitted(t, l, mews.PriorityHealthCheck, "connector:h", 3); n != 2 {
 		t.Errorf("health checks on the busy token: %d of 3 admitted, want the 2 reserved", n)
 	}
 }
 
 func TestLimiter_StoresTheKeyItIsGivenWithATTL(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRateLimit(5, time.Second))
-	l.Wait(t.Context(), "connector:hash")
+	l := newLimiter(t, rdb, redis.WithPrefix(prefix), redis.WithRule(mews.RateRule{Limit: 5, Per: time.Second}))
+	l.Wait(t.Context(), mews.LimitRequest{Key: "connector:hash"})
 	ttl := rdb.PTTL(t.Context(), prefix+"limit:connector:hash").Val()
 	if ttl <= 0 || ttl > 2*time.Second {
 		t.Errorf("TTL of the window = %v, want about one window so idle keys vanish", ttl)
@@ -141,12 +140,12 @@ func unreachable(t *testing.T) *goredis.Client {
 
 func TestLimiter_FallsBackToItsShareWhenRedisIsUnreachableAndLogsOnce(t *testing.T) {
 	logs := &countingHandler{}
-	l := newLimiter(t, unreachable(t), redis.WithRateLimit(30, time.Minute), redis.WithReplicas(3),
+	l := newLimiter(t, unreachable(t), redis.WithRule(mews.RateRule{Limit: 30, Per: time.Minute}), redis.WithReplicas(3),
 		redis.WithLogger(slog.New(logs)), redis.WithProbeInterval(time.Hour))
 	var fallbacks atomic.Int64
 	l.SetOnFallback(func() { fallbacks.Add(1) })
 
-	if n := admitted(t, l.Wait, "connector:h", 15); n != 10 {
+	if n := admitted(t, l, mews.PriorityNormal, "connector:h", 15); n != 10 {
 		t.Errorf("%d of 15 admitted without Redis, want this replica's share, 10 of 30", n)
 	}
 	if n := fallbacks.Load(); n != 15 {
@@ -159,7 +158,7 @@ func TestLimiter_FallsBackToItsShareWhenRedisIsUnreachableAndLogsOnce(t *testing
 
 func TestLimiter_FailClosedRefusesWithErrUnavailable(t *testing.T) {
 	l := newLimiter(t, unreachable(t), redis.WithFailClosed())
-	err := l.Wait(t.Context(), "connector:h")
+	err := l.Wait(t.Context(), mews.LimitRequest{Key: "connector:h"})
 	if !errors.Is(err, redis.ErrUnavailable) {
 		t.Errorf("Wait = %v, want ErrUnavailable", err)
 	}
@@ -168,10 +167,10 @@ func TestLimiter_FailClosedRefusesWithErrUnavailable(t *testing.T) {
 func TestNewLimiter_RejectsBadOptions(t *testing.T) {
 	rdb := unreachable(t)
 	for name, opt := range map[string]redis.Option{
-		"zero limit":      redis.WithRateLimit(0, time.Second),
-		"zero period":     redis.WithRateLimit(1, 0),
-		"negative margin": redis.WithRateLimitMargin(-time.Second),
-		"share above 0.5": redis.WithHealthCheckShare(0.6),
+		"zero limit":      redis.WithRule(mews.RateRule{Limit: 0, Per: time.Second}),
+		"zero period":     redis.WithRule(mews.RateRule{Limit: 1}),
+		"negative margin": redis.WithRule(mews.RateRule{Limit: 1, Per: time.Second, Margin: -time.Second}),
+		"share above 0.5": redis.WithRule(mews.RateRule{Limit: 1, Per: time.Second, HealthCheckShare: 0.6}),
 		"zero replicas":   redis.WithReplicas(0),
 		"zero probe":      redis.WithProbeInterval(0),
 		"nil logger":      redis.WithLogger(nil),

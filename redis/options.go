@@ -2,7 +2,6 @@ package redis
 
 import (
 	"log/slog"
-	"math"
 	"time"
 
 	mews "github.com/mewskit/mews-go"
@@ -25,7 +24,7 @@ type Option func(*settings) error
 
 type settings struct {
 	prefix       string
-	rule         rule
+	rule         mews.RateRule
 	replicas     int
 	failClosed   bool
 	probe        time.Duration
@@ -42,7 +41,7 @@ type settings struct {
 func newSettings(op string, opts []Option) (*settings, error) {
 	s := &settings{
 		prefix:       DefaultPrefix,
-		rule:         mewsRule(),
+		rule:         mews.MewsRateRule(),
 		replicas:     DefaultReplicas,
 		probe:        DefaultProbeInterval,
 		log:          slog.New(slog.DiscardHandler),
@@ -81,39 +80,16 @@ func WithPrefix(prefix string) Option {
 	}
 }
 
-// WithRateLimit sets the budget the Limiter enforces per key: at most n requests in any
-// window of length per (default Mews' 200 per 30 s).
-func WithRateLimit(n int, per time.Duration) Option {
+// WithRule sets the budget the Limiter enforces per key, the same mews.RateRule the
+// in-process limiter applies: at most Limit requests in any window of Per, each
+// counted for Per+Margin, with HealthCheckShare of it reserved for health checks. The
+// default is mews.MewsRateRule(). An invalid rule fails with its *mews.InputError.
+func WithRule(r mews.RateRule) Option {
 	return func(s *settings) error {
-		if n < 1 || per <= 0 {
-			return bad("rate limit", "needs a positive count and period")
+		if err := r.Validate(); err != nil {
+			return err
 		}
-		s.rule.Limit, s.rule.Per = n, per
-		return nil
-	}
-}
-
-// WithRateLimitMargin sets how much longer than its period each admission counts, to
-// cover the time between admission and arrival at Mews (default 500 ms, as the
-// in-process limiter).
-func WithRateLimitMargin(d time.Duration) Option {
-	return func(s *settings) error {
-		if d < 0 {
-			return bad("rate limit margin", "must not be negative")
-		}
-		s.rule.Margin = d
-		return nil
-	}
-}
-
-// WithHealthCheckShare sets the share of each budget (0.01 is 1 %, at most 0.5) only
-// health checks may use, as the in-process limiter's option of the same name.
-func WithHealthCheckShare(share float64) Option {
-	return func(s *settings) error {
-		if !(share >= 0 && share <= 0.5) {
-			return bad("health check share", "must be between 0 and 0.5")
-		}
-		s.rule.HealthCheckShare = share
+		s.rule = r
 		return nil
 	}
 }
@@ -232,28 +208,4 @@ func WithStatusChanges(fn func(StatusChange)) Option {
 // WithLeadershipChanges calls fn whenever this replica starts or stops leading a shard.
 func WithLeadershipChanges(fn func(shard int, leading bool)) Option {
 	return func(s *settings) error { s.onLeadership = fn; return nil }
-}
-
-// rule is the sliding-window budget, the same rule as the in-process limiter's.
-type rule struct {
-	Limit            int
-	Per              time.Duration
-	Margin           time.Duration
-	HealthCheckShare float64
-}
-
-func mewsRule() rule {
-	return rule{Limit: 200, Per: 30 * time.Second, Margin: 500 * time.Millisecond, HealthCheckShare: 0.01}
-}
-
-func (r rule) window() time.Duration { return r.Per + r.Margin }
-
-// capacity is how many admissions the window may hold when one of the given priority
-// is admitted: all of Limit for health checks, Limit less the reserved share otherwise.
-func (r rule) capacity(healthCheck bool) int {
-	if healthCheck {
-		return r.Limit
-	}
-	reserved := int(math.Floor(r.HealthCheckShare*float64(r.Limit) + 1e-9))
-	return max(r.Limit-reserved, 1)
 }
