@@ -83,14 +83,29 @@ func (m *Monitor) round() {
 		}
 	}
 
+	// A shard is taken only once it was seen free in two rounds in a row: its leader,
+	// if alive, renews (or, after Redis lost its data, re-claims) it within one round, so
+	// a restart of Redis does not move shards away from leaders that hold their state.
+	keys := make([]string, m.s.shards)
+	for i := range keys {
+		keys[i] = m.leaseKey(i)
+	}
+	vals, err := m.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return
+	}
+	wasFree := m.free
+	m.free = make(map[int]bool)
+	for shard, v := range vals {
+		if v == nil {
+			m.free[shard] = true
+		}
+	}
 	count := min(len(leading), target)
 	start := m.offset()
 	for i := 0; i < m.s.shards && count < target; i++ {
 		shard := (start + i) % m.s.shards
-		m.mu.Lock()
-		_, mine := m.leading[shard]
-		m.mu.Unlock()
-		if mine {
+		if !m.free[shard] || !wasFree[shard] {
 			continue
 		}
 		token := m.name + "|" + randomToken()

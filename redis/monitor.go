@@ -124,6 +124,7 @@ type Monitor struct {
 	conns   map[string]connection.Credentials // every connection of the fleet
 	leading map[int]*lease
 	closed  bool
+	free    map[int]bool // shards nobody led in the last round (used by lead only)
 
 	ctx    context.Context
 	cancel context.CancelFunc
