@@ -89,12 +89,13 @@ type Limiter struct {
 	local      *localWindows
 	onFallback func() // test hook: called when a request uses the fallback
 
-	mu         sync.Mutex
-	down       bool      // Redis failed and has not answered since
-	probeAt    time.Time // when the next request may try Redis again while down
-	probing    bool      // one request is trying Redis right now
-	recoveries int       // how many outages ended
-	backfilled map[string]int
+	mu          sync.Mutex
+	down        bool      // Redis failed and has not answered since
+	probeAt     time.Time // when the next request may try Redis again while down
+	probing     bool      // one request is trying Redis right now
+	recoveries  int       // how many outages ended
+	recoveredAt time.Time // when the last one ended
+	backfilled  map[string]int
 }
 
 // NewLimiter returns a Limiter on rdb. Options: WithRule, WithReplicas,
@@ -137,7 +138,7 @@ func (l *Limiter) Wait(ctx context.Context, r mews.LimitRequest) error {
 		err := l.backfill(ctx, key, rkey)
 		var res []int64
 		if err == nil {
-			res, err = admitScript.Run(ctx, l.rdb, []string{rkey}, l.windowUS, capacity).Int64Slice()
+			res, err = admitScript.Run(ctx, l.rdb, []string{rkey}, l.windowUS, l.afterOutage(capacity)).Int64Slice()
 		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
@@ -165,6 +166,19 @@ func (l *Limiter) Wait(ctx context.Context, r mews.LimitRequest) error {
 	}
 }
 
+// afterOutage lowers capacity for one window after Redis came back: the other
+// replicas may still be granting their fallback shares, which reach Redis only when
+// they notice it is back, so this replica leaves their shares free meanwhile.
+func (l *Limiter) afterOutage(capacity int) int {
+	l.mu.Lock()
+	recent := !l.recoveredAt.IsZero() && time.Since(l.recoveredAt) < l.s.rule.Window()
+	l.mu.Unlock()
+	if !recent {
+		return capacity
+	}
+	return max(capacity-(l.s.replicas-1)*l.share, 1)
+}
+
 // degraded answers a request while Redis is unreachable, as configured.
 func (l *Limiter) degraded(ctx context.Context, key string, cause error) error {
 	if l.s.failClosed {
@@ -183,8 +197,11 @@ func (l *Limiter) degraded(ctx context.Context, key string, cause error) error {
 // outage, before it asks Redis again.
 func (l *Limiter) backfill(ctx context.Context, key, rkey string) error {
 	l.mu.Lock()
-	due := l.backfilled[key] < l.recoveries
 	gen := l.recoveries
+	if l.down { // this request probes Redis: write back before asking it
+		gen++
+	}
+	due := l.backfilled[key] < gen
 	l.mu.Unlock()
 	if !due {
 		return nil
@@ -249,6 +266,7 @@ func (l *Limiter) markUp() {
 	if l.down {
 		l.down = false
 		l.recoveries++
+		l.recoveredAt = time.Now()
 		l.s.log.Info("mews redis: Redis is reachable again; the limiter shares the budgets through it")
 	}
 }
