@@ -94,7 +94,7 @@ func rawCall(b *testing.B, hc *http.Client, url string) {
 func sdkCall(b *testing.B, hotel *mews.Connector) {
 	var out benchPage
 	in := map[string]any{"Limitation": map[string]int{"Count": 1000}}
-	if err := hotel.Do(b.Context(), mews.Operation{Name: "reservations/getAll/2023-06-06", Safety: mews.Read}, in, &out); err != nil || len(out.Items) != 3200 {
+	if err := hotel.CallConnector(b.Context(), mews.Operation{Name: "reservations/getAll/2023-06-06", Safety: mews.Read}, in, &out); err != nil || len(out.Items) != 3200 {
 		b.Fatal(err)
 	}
 }

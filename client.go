@@ -85,49 +85,36 @@ type Client struct {
 	cmLimiter     Limiter
 	maxResponse   int64
 	httpClient    *http.Client
-	bodies        bodyPool // response buffers, reused between calls
+	bodies        bodyPool          // response buffers, reused between calls
+	superseding   supersedeRegistry // orders the calls that carry a Supersedes key
 }
 
 // NewClient builds a Client. It makes no network call. The defaults are the Demo
 // environment, Mews' documented rate limit of 200 requests per AccessToken per 30 s,
-// the default RetryPolicy, a 64 MiB response cap and a silent logger.
+// the default RetryPolicy, a 64 MiB response cap and a silent logger. An option that
+// is refused, or options that would undo one another, make it fail with an
+// *InputError whose Field names the option (see Option).
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{env: Demo(), connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
+	s := settings{given: map[string]bool{}, connLimit: rateSpec{200, 30 * time.Second}, rateMargin: DefaultRateMargin, healthCheckShare: DefaultHealthCheckShare}
 	for _, opt := range opts {
+		if opt == nil {
+			return nil, &InputError{Operation: "NewClient", Field: "option", Reason: "is nil"}
+		}
 		if err := opt(&s); err != nil {
 			return nil, err
 		}
 	}
+	if err := s.checkConflicts(); err != nil {
+		return nil, err
+	}
 	c := &Client{
-		env:         s.env,
-		clientName:  s.clientName,
-		logger:      s.logger,
-		retry:       s.retry.withDefaults(),
-		maxResponse: s.maxResponse,
-	}
-	for _, u := range []struct{ name, raw string }{
-		{"base URL", s.env.BaseURL},
-		{"reservation push URL", s.env.ReservationPushURL},
-		{"availability block push URL", s.env.AvailabilityBlockPushURL},
-	} {
-		if err := checkURL(u.raw); err != nil {
-			return nil, fmt.Errorf("mews: %s: %w", u.name, err)
-		}
-	}
-	if err := checkWebSocketURL(s.env.WebSocketURL); err != nil {
-		return nil, fmt.Errorf("mews: WebSocket URL: %w", err)
-	}
-	c.env.BaseURL = strings.TrimRight(c.env.BaseURL, "/")
-	var err error
-	if s.clientToken != "" {
-		if c.clientToken, err = newToken("Connector client token", s.clientToken); err != nil {
-			return nil, err
-		}
-	}
-	if s.cmClientToken != "" {
-		if c.cmClientToken, err = newToken("Channel Manager client token", s.cmClientToken); err != nil {
-			return nil, err
-		}
+		env:           s.environment(),
+		clientToken:   s.clientToken,
+		cmClientToken: s.cmClientToken,
+		clientName:    s.clientName,
+		logger:        s.logger,
+		retry:         s.retry.withDefaults(),
+		maxResponse:   s.maxResponse,
 	}
 	if c.clientName == "" {
 		c.clientName = "mews-go " + Version
@@ -142,17 +129,18 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.maxResponse == 0 {
 		c.maxResponse = defaultMaxResponse
 	}
+	var err error
 	switch {
 	case s.noLimit:
 	case s.limiter != nil:
 		c.connLimiter, c.cmLimiter = s.limiter, s.limiter
 	default:
 		if c.connLimiter, err = s.keyedLimiter(s.connLimit); err != nil {
-			return nil, err
+			return nil, optionError("WithRateLimit", err)
 		}
 		if s.cmLimit.n > 0 {
 			if c.cmLimiter, err = s.keyedLimiter(s.cmLimit); err != nil {
-				return nil, err
+				return nil, optionError("WithChannelManagerRateLimit", err)
 			}
 		}
 	}
@@ -178,7 +166,12 @@ func (c *Client) buildHTTPClient(hc *http.Client, rt http.RoundTripper) *http.Cl
 }
 
 // checkURL accepts https URLs, and plain http only for loopback hosts.
-func checkURL(raw string) error {
+func checkURL(raw string) error { return checkSecureURL(raw, "https", "http") }
+
+// checkSecureURL accepts absolute URLs of the secure scheme, and of the plain one only
+// for loopback hosts (a test server), without credentials, a query or a fragment: the
+// requests carry tokens, which must not travel in clear text or to a URL's user part.
+func checkSecureURL(raw, secure, plain string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute URL", raw)
@@ -187,15 +180,15 @@ func checkURL(raw string) error {
 		return fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
 	}
 	switch u.Scheme {
-	case "https":
+	case secure:
 		return nil
-	case "http":
+	case plain:
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses plain http; use https (plain http is accepted only for loopback hosts)", raw)
+		return fmt.Errorf("%q uses plain %s; use %s (plain %s is accepted only for loopback hosts)", raw, plain, secure, plain)
 	}
-	return fmt.Errorf("%q: unsupported scheme %q", raw, u.Scheme)
+	return fmt.Errorf("%q: unsupported scheme %q (want %s)", raw, u.Scheme, secure)
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.
@@ -213,14 +206,6 @@ func (c *Client) Environment() Environment {
 		return Environment{}
 	}
 	return c.env
-}
-
-// ClientName returns the Connector "Client" value sent with every request.
-func (c *Client) ClientName() string {
-	if c == nil {
-		return ""
-	}
-	return c.clientName
 }
 
 // String identifies the client by its environment and client name; its tokens appear
@@ -245,29 +230,42 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // Connector returns the handle for one hotel's Connector API AccessToken. It is cheap
 // (no network call); make one per connection and keep it. The token is cleaned and
 // validated here, so a pasted token with a stray line break still works and an empty
-// one fails before anything is sent.
-func (c *Client) Connector(accessToken string) (*Connector, error) {
+// one fails before anything is sent. opts (WithLanguage, WithPriority) apply to every
+// call made through the handle; a refused one is an *InputError naming it.
+func (c *Client) Connector(accessToken string, opts ...HandleOption) (*Connector, error) {
+	const op = "Client.Connector"
 	if c == nil {
-		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
 	}
 	tok, err := newToken("access token", accessToken)
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: c, accessToken: tok, limitKey: limitKey(ConnectorAPI, tok)}, nil
+	hs, err := handleSettingsOf(op, ConnectorAPI, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{client: c, accessToken: tok, limitKey: limitKey(ConnectorAPI, tok),
+		languageCode: hs.languageCode, cultureCode: hs.cultureCode, priority: hs.priority}, nil
 }
 
 // ChannelManager returns the handle for one Channel Manager connection (one
-// connectionToken). It is cheap and validates the token like Connector.
-func (c *Client) ChannelManager(connectionToken string) (*ChannelManager, error) {
+// connectionToken). It is cheap and validates the token like Connector. Of the handle
+// options only WithPriority applies; WithLanguage is refused.
+func (c *Client) ChannelManager(connectionToken string, opts ...HandleOption) (*ChannelManager, error) {
+	const op = "Client.ChannelManager"
 	if c == nil {
-		return nil, nilHandle(Operation{}, "client", "mews.NewClient")
+		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
 	}
 	tok, err := newToken("connection token", connectionToken)
 	if err != nil {
 		return nil, err
 	}
-	return &ChannelManager{client: c, connectionToken: tok, limitKey: limitKey(ChannelManagerAPI, tok)}, nil
+	hs, err := handleSettingsOf(op, ChannelManagerAPI, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &ChannelManager{client: c, connectionToken: tok, limitKey: limitKey(ChannelManagerAPI, tok), priority: hs.priority}, nil
 }
 
 // limitKey is the limiter key for a token: the API and a hash, never the token itself.
@@ -276,9 +274,10 @@ func limitKey(api API, tok Token) string {
 	return string(api) + ":" + hex.EncodeToString(sum[:12])
 }
 
-// ChannelManagerDo calls a Channel Manager operation that is not about one connection
-// (getProperties, getChannels): only clientToken is merged into in.
-func (c *Client) ChannelManagerDo(ctx context.Context, op Operation, in, out any) error {
+// CallChannelManagerClient calls a Channel Manager operation that is about no single
+// connection (getProperties, getChannels) through the SDK's pipeline: only clientToken
+// is merged into in. It implements ChannelManagerClientCaller.
+func (c *Client) CallChannelManagerClient(ctx context.Context, op Operation, in, out any) error {
 	if c == nil {
 		return nilHandle(op, "client", "mews.NewClient")
 	}
@@ -330,29 +329,6 @@ func (cn *Connector) AccessToken() Token {
 	return cn.accessToken
 }
 
-// WithLanguage returns a copy of the handle that asks Mews for texts and error messages
-// in a language. Mews needs both codes together (e.g. "en-US", "en-US"). On a nil
-// handle it returns nil, whose calls fail with an *InputError.
-func (cn *Connector) WithLanguage(languageCode, cultureCode string) *Connector {
-	if cn == nil {
-		return nil
-	}
-	cp := *cn
-	cp.languageCode, cp.cultureCode = languageCode, cultureCode
-	return &cp
-}
-
-// WithPriority returns a copy of the handle whose calls have priority p unless their
-// Operation sets one. connection's health checks use PriorityHealthCheck.
-func (cn *Connector) WithPriority(p Priority) *Connector {
-	if cn == nil {
-		return nil
-	}
-	cp := *cn
-	cp.priority = p
-	return &cp
-}
-
 // String identifies the handle without its token.
 func (cn *Connector) String() string {
 	if cn == nil {
@@ -372,12 +348,12 @@ func (cn *Connector) Format(f fmt.State, verb rune) {
 // LogValue keeps slog records redacted, whatever the handler.
 func (cn *Connector) LogValue() slog.Value { return slog.StringValue(cn.String()) }
 
-// Do calls any Connector operation through the SDK's pipeline: the operation that the
-// SDK does not wrap yet, or your own typed call. in is nil, a struct or a map encoded
+// CallConnector calls any Connector operation through the SDK's pipeline: the operation
+// that the SDK does not wrap yet, or your own typed call. It implements ConnectorCaller. in is nil, a struct or a map encoded
 // with PascalCase names; ClientToken, AccessToken and Client (and the language, if set)
 // are merged into it. out is nil or a pointer that the 200 body is decoded into; a 204
 // leaves it untouched. Failures are *APIError, *InputError or a transport error.
-func (cn *Connector) Do(ctx context.Context, op Operation, in, out any) error {
+func (cn *Connector) CallConnector(ctx context.Context, op Operation, in, out any) error {
 	if cn == nil || cn.client == nil || cn.accessToken.IsZero() {
 		return nilHandle(op, "connector", "client.Connector(accessToken)")
 	}
@@ -424,17 +400,6 @@ func (cm *ChannelManager) ConnectionToken() Token {
 	return cm.connectionToken
 }
 
-// WithPriority returns a copy of the handle whose calls have priority p unless their
-// Operation sets one. connection's health checks use PriorityHealthCheck.
-func (cm *ChannelManager) WithPriority(p Priority) *ChannelManager {
-	if cm == nil {
-		return nil
-	}
-	cp := *cm
-	cp.priority = p
-	return &cp
-}
-
 // String identifies the handle without its token.
 func (cm *ChannelManager) String() string {
 	if cm == nil {
@@ -454,12 +419,12 @@ func (cm *ChannelManager) Format(f fmt.State, verb rune) {
 // LogValue keeps slog records redacted, whatever the handler.
 func (cm *ChannelManager) LogValue() slog.Value { return slog.StringValue(cm.String()) }
 
-// Do calls any Channel Manager operation about this connection through the SDK's
-// pipeline. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
+// CallChannelManager calls any Channel Manager operation about this connection through
+// the SDK's pipeline; it implements ChannelManagerCaller. in is nil, a struct or a map encoded with lowerCamelCase names; clientToken
 // and connectionToken are merged into it. The response envelope is checked first: a
 // failure (success false, errors or the deprecated error) becomes an *APIError; on
 // success the whole body is decoded into out, so out only needs the data fields.
-func (cm *ChannelManager) Do(ctx context.Context, op Operation, in, out any) error {
+func (cm *ChannelManager) CallChannelManager(ctx context.Context, op Operation, in, out any) error {
 	if cm == nil || cm.client == nil || cm.connectionToken.IsZero() {
 		return nilHandle(op, "channel manager", "client.ChannelManager(connectionToken)")
 	}

@@ -45,7 +45,7 @@ func TestWriteHitByResetAfterProcessingIsNotResent(t *testing.T) {
 		hotel, _ := client.Connector(mewstest.AccessToken)
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", ResetAfterProcessing: true})
 
-		err = hotel.Do(t.Context(), addThing, map[string]string{"Value": "1234"}, nil)
+		err = hotel.CallConnector(t.Context(), addThing, map[string]string{"Value": "1234"}, nil)
 		if err == nil {
 			t.Fatal("want the reset to surface as an error")
 		}
@@ -63,7 +63,7 @@ func TestWriteRefusedBeforeSendingIsRetriedAndProcessedOnce(t *testing.T) {
 		hotel, _ := client.Connector(mewstest.AccessToken)
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", Refuse: true, Times: 2})
 
-		if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+		if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if *processed != 1 {
@@ -83,7 +83,7 @@ func TestSustainedLoadAgainstMewstestNeverSees429(t *testing.T) {
 		for range 8 {
 			wg.Go(func() {
 				for range 700 / 8 {
-					if err := hotel.Do(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Read}, nil, nil); err != nil {
+					if err := hotel.CallConnector(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Read}, nil, nil); err != nil {
 						t.Error(err)
 						return
 					}
@@ -110,7 +110,7 @@ func TestWithoutTheLimiterMewstestAnswers429AndTheClientBacksOff(t *testing.T) {
 		client, _ := srv.NewClient(mews.WithoutRateLimit())
 		hotel, _ := client.Connector(mewstest.AccessToken)
 		for i := range 8 {
-			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}
@@ -135,7 +135,7 @@ func TestLimiterIsPerAccessToken(t *testing.T) {
 		b, _ := client.Connector(srv.AddAccessToken(mewstest.EnterpriseID))
 		start := time.Now()
 		for _, hotel := range []*mews.Connector{a, b, a, b} {
-			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -183,18 +183,18 @@ func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
 
 		var errs []error
 		record := func(err error) { errs = append(errs, err) }
-		record(hotel.Do(t.Context(), mews.Operation{Name: "echo/fail"}, nil, nil))
-		record(conn.Do(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
-		record(gone.Do(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
+		record(hotel.CallConnector(t.Context(), mews.Operation{Name: "echo/fail"}, nil, nil))
+		record(conn.CallChannelManager(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
+		record(gone.CallChannelManager(t.Context(), mews.Operation{Name: "echoFail"}, nil, nil))
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 200, Body: "<html>" + mewstest.AccessToken + "</html>"})
-		record(hotel.Do(t.Context(), addThing, nil, &struct{}{}))
+		record(hotel.CallConnector(t.Context(), addThing, nil, &struct{}{}))
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", ResetAfterProcessing: true})
-		record(hotel.Do(t.Context(), addThing, nil, nil))
+		record(hotel.CallConnector(t.Context(), addThing, nil, nil))
 		const card = "4111111111111111"
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 400, Body: `{"Message":"Card ` + card + ` declined"}`})
-		record(hotel.Do(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Write, Secrets: []string{card}}, nil, nil))
+		record(hotel.CallConnector(t.Context(), mews.Operation{Name: "things/add", Safety: mews.Write, Secrets: []string{card}}, nil, nil))
 		srv.Revoke(mewstest.AccessToken)
-		record(hotel.Do(t.Context(), addThing, nil, nil))
+		record(hotel.CallConnector(t.Context(), addThing, nil, nil))
 		_, err := client.Connector(mewstest.AccessToken[:10] + " " + mewstest.AccessToken[10:])
 		record(err)
 
@@ -224,7 +224,7 @@ func TestCallsNeedAContext(t *testing.T) {
 	client, _ := srv.NewClient()
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	//lint:ignore SA1012 the nil context is the point of the test
-	err := hotel.Do(nil, addThing, nil, nil) //nolint:staticcheck
+	err := hotel.CallConnector(nil, addThing, nil, nil) //nolint:staticcheck
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
 	}
@@ -255,10 +255,10 @@ func TestAPluggedLimiterIsAskedOnEveryAttemptWithKeysThatHideTheToken(t *testing
 		conn, _ := client.ChannelManager(mewstest.ConnectionToken)
 		srv.InjectFault(mewstest.Fault{Operation: "things/add", Status: 429, RetryAfter: "1"})
 
-		if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+		if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := conn.Do(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
+		if err := conn.CallChannelManager(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if len(lim.keys) != 3 {
@@ -295,7 +295,7 @@ func TestChannelManagerCallsAreUnlimitedUnlessConfigured(t *testing.T) {
 				conn, _ := client.ChannelManager(mewstest.ConnectionToken)
 				start := time.Now()
 				for range 3 {
-					if err := conn.Do(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
+					if err := conn.CallChannelManager(t.Context(), mews.Operation{Name: "getThing"}, nil, nil); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -316,7 +316,7 @@ func TestMewstestAnswersSeveralChannelManagerErrorsAtOnce(t *testing.T) {
 	})
 	client, _ := srv.NewClient()
 	conn, _ := client.ChannelManager(mewstest.ConnectionToken)
-	err := conn.Do(t.Context(), mews.Operation{Name: "updateThing"}, nil, nil)
+	err := conn.CallChannelManager(t.Context(), mews.Operation{Name: "updateThing"}, nil, nil)
 	var apiErr *mews.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want *APIError", err)
@@ -337,11 +337,11 @@ func TestCallsOnNilHandlesFailCleanlyBeforeSending(t *testing.T) {
 		conn   *mews.ChannelManager
 	)
 	for name, err := range map[string]error{
-		"Connector.Do":            hotel.Do(t.Context(), addThing, nil, nil),
-		"ChannelManager.Do":       conn.Do(t.Context(), mews.Operation{Name: "getConfiguration"}, nil, nil),
-		"Client.ChannelManagerDo": client.ChannelManagerDo(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
-		"Client.Connector":        second(client.Connector(mewstest.AccessToken)),
-		"Client.ChannelManager":   second(client.ChannelManager(mewstest.ConnectionToken)),
+		"Connector.CallConnector":           hotel.CallConnector(t.Context(), addThing, nil, nil),
+		"ChannelManager.CallChannelManager": conn.CallChannelManager(t.Context(), mews.Operation{Name: "getConfiguration"}, nil, nil),
+		"Client.CallChannelManagerClient":   client.CallChannelManagerClient(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
+		"Client.Connector":                  second(client.Connector(mewstest.AccessToken)),
+		"Client.ChannelManager":             second(client.ChannelManager(mewstest.ConnectionToken)),
 	} {
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s on a nil handle: err = %v, want ErrInvalidInput", name, err)

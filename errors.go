@@ -63,6 +63,10 @@ var (
 	ErrTimeout = errors.New("mews: request timeout")
 	// ErrConflict: HTTP 409; the data changed meanwhile. Refresh, then resubmit.
 	ErrConflict = errors.New("mews: conflict")
+	// ErrSuperseded: a newer call with the same Operation.Supersedes key, on the same
+	// handle and operation, replaced this one before it could be sent again. Its state
+	// is stale; do not repeat it. The error matches no other sentinel.
+	ErrSuperseded = errors.New("mews: superseded by a newer call")
 	// ErrDiscontinued: HTTP 410; the endpoint was retired by Mews.
 	ErrDiscontinued = errors.New("mews: operation discontinued")
 	// ErrBodyTooLarge: HTTP 413; split the request.

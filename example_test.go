@@ -9,9 +9,9 @@ import (
 	"github.com/mewskit/mews-go/mewstest"
 )
 
-// A Connector handle is all a call needs; Do reaches any Connector operation through
+// A Connector handle is all a call needs; CallConnector reaches any Connector operation through
 // the SDK's pipeline, with the credentials and client name merged into the body.
-func ExampleConnector_Do() {
+func ExampleConnector_CallConnector() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	client, _ := srv.NewClient()
 
@@ -23,7 +23,7 @@ func ExampleConnector_Do() {
 	var out struct {
 		Enterprise struct{ Id, Name string }
 	}
-	if err := hotel.Do(context.Background(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, &out); err != nil {
+	if err := hotel.CallConnector(context.Background(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, &out); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -38,7 +38,7 @@ func ExampleAPIError() {
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	srv.Revoke(mewstest.AccessToken)
 
-	err := hotel.Do(context.Background(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, nil)
+	err := hotel.CallConnector(context.Background(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, nil, nil)
 	var apiErr *mews.APIError
 	if errors.Is(err, mews.ErrInvalidAuthentication) && errors.As(err, &apiErr) {
 		fmt.Println("Broken: HTTP", apiErr.StatusCode, "RequestId", apiErr.RequestID != "")
@@ -48,12 +48,12 @@ func ExampleAPIError() {
 
 // Channel Manager errors arrive in HTTP 200 envelopes; the SDK turns them into the same
 // *APIError, matching a sentinel per code.
-func ExampleChannelManager_Do() {
+func ExampleChannelManager_CallChannelManager() {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	client, _ := srv.NewClient()
 	conn, _ := client.ChannelManager(mewstest.DeactivatedConnectionToken)
 
-	err := conn.Do(context.Background(), mews.Operation{Name: "getConfiguration", Safety: mews.Read}, nil, nil)
+	err := conn.CallChannelManager(context.Background(), mews.Operation{Name: "getConfiguration", Safety: mews.Read}, nil, nil)
 	fmt.Println(errors.Is(err, mews.ErrConnectionNotFound))
 	// Output: true
 }

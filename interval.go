@@ -3,6 +3,8 @@ package mews
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/mewskit/mews-go/internal/months"
 )
 
 // MaxIntervalMonths is the longest time-interval filter, in calendar months, that most
@@ -72,7 +74,7 @@ func (iv TimeInterval) Overlaps(start, end time.Time) bool {
 // carry, since that is what Mews receives: three local months across a daylight-saving
 // change are an hour more or less than three UTC months.
 func (iv TimeInterval) TooLong() bool {
-	return iv.EndUtc.After(AddMonths(iv.StartUtc.UTC(), MaxIntervalMonths))
+	return iv.EndUtc.After(months.Add(iv.StartUtc.UTC(), MaxIntervalMonths))
 }
 
 // Validate returns an *InputError naming field when the interval is unusable: a zero
@@ -99,7 +101,7 @@ func (iv TimeInterval) Split() []TimeInterval {
 	}
 	var out []TimeInterval
 	for start.Before(end) {
-		next := AddMonths(start, MaxIntervalMonths)
+		next := months.Add(start, MaxIntervalMonths)
 		if next.After(end) {
 			next = end
 		}
@@ -107,18 +109,4 @@ func (iv TimeInterval) Split() []TimeInterval {
 		start = next
 	}
 	return out
-}
-
-// AddMonths adds n calendar months to t the way .NET's DateTime.AddMonths does, which
-// is how Mews checks its interval limits: the day of the month is clamped to the last
-// day of the target month (31 January + 1 month = 28 or 29 February), where Go's
-// AddDate would overflow into March.
-func AddMonths(t time.Time, n int) time.Time {
-	y, m, d := t.Date()
-	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
-	if last := first.AddDate(0, 1, -1).Day(); d > last {
-		d = last
-	}
-	hh, mm, ss := t.Clock()
-	return time.Date(first.Year(), first.Month(), d, hh, mm, ss, t.Nanosecond(), t.Location())
 }

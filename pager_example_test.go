@@ -10,7 +10,7 @@ import (
 )
 
 // A Pager pages through any Connector listing, including operations the SDK does not
-// wrap yet: the PageFunc makes one typed call through Connector.Do and returns the
+// wrap yet: the PageFunc makes one typed call through Connector.CallConnector and returns the
 // items and the response's top-level Cursor.
 func ExampleNewPager() {
 	srv := mewstest.NewServer(mewstest.InProcess())
@@ -29,7 +29,7 @@ func ExampleNewPager() {
 				Resources []room
 				Cursor    *string
 			}
-			err := conn.Do(ctx, mews.Operation{Name: "resources/getAll", Safety: mews.Read}, in, &out)
+			err := conn.CallConnector(ctx, mews.Operation{Name: "resources/getAll", Safety: mews.Read}, in, &out)
 			return out.Resources, out.Cursor, err
 		},
 	}).PageSize(2)

@@ -60,8 +60,10 @@ type Operation struct {
 	// the Connector (below /api/connector/v1/), "getConfiguration" for the Channel
 	// Manager (below /api/channelManager/v1/). It also names the call in errors and logs.
 	Name string
-	// URL, when set, is the absolute address to post to instead (the Channel Manager's
-	// PCI-proxy push URLs, or a responseUrl Mews gave). https only, except loopback.
+	// URL, when set, is the absolute address to post to instead (a responseUrl Mews
+	// gave). https only, except loopback. Without it, the Channel Manager's
+	// processGroup and processAvailabilityBlock go to the environment's PCI-proxy push
+	// URLs, and every other operation below the API's prefix.
 	URL string
 	// Safety decides which failures are retried. Leave it unset only for a
 	// non-idempotent write: the zero value is Write.
@@ -76,6 +78,14 @@ type Operation struct {
 	// Priority is the share of the token's rate budget the call may use; connection's
 	// health checks use PriorityHealthCheck. The zero value is an application call.
 	Priority Priority
+	// Supersedes, when set, keys a full-state push (a Channel Manager group, an
+	// inventory, a confirmation): when a call with key k starts on a handle, an earlier
+	// call of the same operation and key on the same token that is still in flight is
+	// not retried after its current attempt and returns an error matching
+	// ErrSuperseded, and the newer call is sent only after every earlier one has
+	// returned. So a late retry of an older state can never land after a newer one.
+	// Empty keys nothing.
+	Supersedes string
 }
 
 // authField is one credential or identity field merged into a request body.
@@ -100,6 +110,28 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 		client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: secretsOf(auth, op), out: out,
 		shrinkOnTimeout: op.ShrinkOnTimeout || shrinksOnTimeout(ctx),
 	}
+	start := time.Now()
+	parent := ctx
+	if op.Supersedes != "" {
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		var earlier <-chan struct{}
+		st.slot, earlier = c.superseding.start(key+"\x00"+op.Name+"\x00"+op.Supersedes, cancel)
+		defer c.superseding.finish(st.slot)
+		if earlier != nil {
+			select {
+			case <-earlier:
+			case <-ctx.Done():
+				result := st.supersededResult(nil)
+				if parent.Err() != nil || context.Cause(ctx) != ErrSuperseded {
+					result = fmt.Errorf("mews: %s: %w while waiting for an earlier call with the same key", op.Name, context.Cause(ctx))
+				}
+				st.log(parent, start, result)
+				return result
+			}
+		}
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, target, body)
 	if err != nil {
 		return &InputError{Operation: op.Name, Field: "URL", Reason: err.Error()}
@@ -117,7 +149,6 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 		Backoff:      st.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	start := time.Now()
 	resp, err := rc.Do(req)
 	if resp != nil {
 		resp.Body.Close() // decide has read it already
@@ -127,7 +158,10 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 		// The context ended while waiting for the next attempt; keep Mews' last answer.
 		result = fmt.Errorf("mews: %s: %w while waiting to retry after: %w", op.Name, st.scrubError(contextError(ctx, err)), st.result)
 	}
-	st.log(ctx, start, result)
+	if st.slot != nil && parent.Err() == nil && context.Cause(ctx) == ErrSuperseded {
+		result = st.supersededResult(st.result) // ended in a wait: the limiter or a backoff
+	}
+	st.log(parent, start, result)
 	return result
 }
 
@@ -160,6 +194,14 @@ func (c *Client) target(api API, op Operation) (string, error) {
 	}
 	if api == ConnectorAPI {
 		return c.env.BaseURL + connectorPath + name, nil
+	}
+	// The two pushes that carry payment cards go through the environment's PCI proxy,
+	// so operations need not know the environment.
+	switch name {
+	case "processGroup":
+		return c.env.ReservationPushURL, nil
+	case "processAvailabilityBlock":
+		return c.env.AvailabilityBlockPushURL, nil
 	}
 	return c.env.BaseURL + channelManagerPath + name, nil
 }
@@ -215,9 +257,10 @@ type call struct {
 	op              Operation
 	limiter         Limiter
 	limitKey        string
-	secrets         []string // values scrubbed from every text that leaves the call
-	out             any      // where a successful body is decoded
-	shrinkOnTimeout bool     // a 408 is returned at once, for the caller to ask for less
+	secrets         []string       // values scrubbed from every text that leaves the call
+	out             any            // where a successful body is decoded
+	shrinkOnTimeout bool           // a 408 is returned at once, for the caller to ask for less
+	slot            *supersedeSlot // the call's place among calls with its Supersedes key, if any
 
 	attempts int
 	decoded  bool          // out holds what an earlier attempt decoded

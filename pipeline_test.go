@@ -128,7 +128,11 @@ func TestConnectorBodyMergesCredentialsAndClientName(t *testing.T) {
 	in := struct {
 		EnterpriseId string `json:",omitempty"`
 	}{"e1"}
-	if err := m.hotel.WithLanguage("en-US", "en-US").Do(t.Context(), readOp, in, nil); err != nil {
+	english, err := m.client.Connector(testAccessToken, mews.WithLanguage("en-US", "en-US"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := english.CallConnector(t.Context(), readOp, in, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{
@@ -149,7 +153,7 @@ func TestClientNameIsAlwaysSentEvenWithoutTheOption(t *testing.T) {
 	})
 	c, _ := mews.NewClient(mews.WithTransport(mt), mews.WithClientToken(testClientToken))
 	hotel, _ := c.Connector(testAccessToken)
-	if err := hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+	if err := hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got["Client"] != "mews-go "+mews.Version {
@@ -165,7 +169,7 @@ func TestChannelManagerBodyMergesClientAndConnectionToken(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"success":true}`), nil
 	})
 	in := map[string]any{"extent": map[string]bool{"includeProducts": true}}
-	if err := m.conn.Do(t.Context(), cmOp, in, nil); err != nil {
+	if err := m.conn.CallChannelManager(t.Context(), cmOp, in, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{
@@ -183,9 +187,9 @@ func TestMissingClientTokenFailsBeforeSending(t *testing.T) {
 	hotel, _ := c.Connector(testAccessToken)
 	conn, _ := c.ChannelManager(testConnectionToken)
 	for name, err := range map[string]error{
-		"connector":       hotel.Do(t.Context(), readOp, nil, nil),
-		"channel manager": conn.Do(t.Context(), cmOp, nil, nil),
-		"client-level":    c.ChannelManagerDo(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
+		"connector":       hotel.CallConnector(t.Context(), readOp, nil, nil),
+		"channel manager": conn.CallChannelManager(t.Context(), cmOp, nil, nil),
+		"client-level":    c.CallChannelManagerClient(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
 	} {
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
@@ -244,7 +248,7 @@ func TestReadIsRetriedAfterServerErrors(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL,
 			jsonResponder(503, `{"Message":"Busy"}`).Then(jsonResponder(500, `{}`)).Then(jsonResponder(200, `{"Enterprise":{"Name":"Hotel"}}`)))
 		var out struct{ Enterprise struct{ Name string } }
-		if err := m.hotel.Do(t.Context(), readOp, nil, &out); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, &out); err != nil {
 			t.Fatal(err)
 		}
 		if out.Enterprise.Name != "Hotel" || m.calls(configurationURL) != 3 {
@@ -257,7 +261,7 @@ func TestWriteIsNotRetriedAfterServerErrorAndKeepsMewsMessage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t)
 		m.mt.RegisterResponder("POST", addTokenURL, jsonResponder(500, `{"Message":"Unexpected error.","RequestId":"r-500"}`))
-		err := m.hotel.Do(t.Context(), writeOp, nil, nil)
+		err := m.hotel.CallConnector(t.Context(), writeOp, nil, nil)
 		var apiErr *mews.APIError
 		if !errors.As(err, &apiErr) || !errors.Is(err, mews.ErrSystem) {
 			t.Fatalf("err = %v, want an *APIError matching ErrSystem", err)
@@ -278,7 +282,7 @@ func TestWriteIsRetriedAfter429HonouringRetryAfterSeconds(t *testing.T) {
 		m.mt.RegisterResponder("POST", addTokenURL,
 			jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "7").Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		if err := m.hotel.Do(t.Context(), writeOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), writeOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if waited := time.Since(start); waited < 7*time.Second || waited > 8*time.Second {
@@ -297,7 +301,7 @@ func TestRetryAfterAsHTTPDateIsHonoured(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL,
 			jsonResponder(429, `{}`, "Retry-After", at).Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if waited := time.Since(start); waited < 11*time.Second || waited > 13*time.Second {
@@ -312,7 +316,7 @@ func TestRetryAfterBeyondTheCapIsClampedToIt(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL,
 			jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "3600").Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if waited := time.Since(start); waited < 30*time.Second || waited > 31*time.Second {
@@ -327,7 +331,7 @@ func TestCancellationDuringABackoffKeepsMewsLastAnswer(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "20"))
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(5*time.Second, cancel)
-		err := m.hotel.Do(ctx, readOp, nil, nil)
+		err := m.hotel.CallConnector(ctx, readOp, nil, nil)
 		var apiErr *mews.APIError
 		if !errors.Is(err, context.Canceled) || !errors.Is(err, mews.ErrRateLimited) || !errors.As(err, &apiErr) {
 			t.Fatalf("err = %v, want both context.Canceled and the 429", err)
@@ -342,7 +346,7 @@ func TestRateLimitOutlastingTheRetriesIsErrRateLimited(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 3}))
 		m.mt.RegisterResponder("POST", addTokenURL, jsonResponder(429, `{"Message":"Too many requests.","RequestId":"r-429"}`, "Retry-After", "2"))
-		err := m.hotel.Do(t.Context(), writeOp, nil, nil)
+		err := m.hotel.CallConnector(t.Context(), writeOp, nil, nil)
 		var apiErr *mews.APIError
 		if !errors.Is(err, mews.ErrRateLimited) || !errors.As(err, &apiErr) {
 			t.Fatalf("err = %v, want ErrRateLimited", err)
@@ -363,7 +367,7 @@ func TestWriteIsRetriedWhenTheConnectionWasRefused(t *testing.T) {
 			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 		}
 		m.mt.RegisterResponder("POST", addTokenURL, httpmock.Responder(refused).Then(jsonResponder(200, `{}`)))
-		if err := m.hotel.Do(t.Context(), writeOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), writeOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := m.calls(addTokenURL); n != 2 {
@@ -389,7 +393,7 @@ func TestAmbiguousFailuresAreRetriedForReadsOnly(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				m := newMocked(t)
 				m.mt.RegisterResponder("POST", tt.url, httpmock.Responder(reset).Then(jsonResponder(200, `{}`)))
-				err := m.hotel.Do(t.Context(), tt.op, nil, nil)
+				err := m.hotel.CallConnector(t.Context(), tt.op, nil, nil)
 				if n := m.calls(tt.url); n != tt.wantCalls {
 					t.Errorf("%d attempts, want %d (err %v)", n, tt.wantCalls, err)
 				}
@@ -408,7 +412,7 @@ func TestCancellingTheContextEndsABackoffAtOnce(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(time.Second, cancel)
 		start := time.Now()
-		err := m.hotel.Do(ctx, readOp, nil, nil)
+		err := m.hotel.CallConnector(ctx, readOp, nil, nil)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
@@ -425,7 +429,7 @@ func TestAWaitLongerThanTheDeadlineReturnsMewsAnswerNow(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		start := time.Now()
-		err := m.hotel.Do(ctx, readOp, nil, nil)
+		err := m.hotel.CallConnector(ctx, readOp, nil, nil)
 		if !errors.Is(err, mews.ErrRateLimited) || time.Since(start) != 0 {
 			t.Errorf("err = %v after %v, want ErrRateLimited at once", err, time.Since(start))
 		}
@@ -436,12 +440,12 @@ func TestLimiterWaitCutShortByTheDeadlineIsDeadlineExceeded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t, mews.WithRateLimit(1, time.Minute))
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(200, `{}`))
-		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
-		err := m.hotel.Do(ctx, readOp, nil, nil)
+		err := m.hotel.CallConnector(ctx, readOp, nil, nil)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("err = %v, want context.DeadlineExceeded", err)
 		}
@@ -469,7 +473,7 @@ func TestUndecodableResponsesAreBadResponseWithASnippet(t *testing.T) {
 			m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 			m.mt.RegisterResponder("POST", configurationURL, httpmock.NewStringResponder(tt.status, tt.body))
 			var out struct{ Enterprise struct{ Name string } }
-			err := m.hotel.Do(t.Context(), readOp, nil, &out)
+			err := m.hotel.CallConnector(t.Context(), readOp, nil, &out)
 			var apiErr *mews.APIError
 			if !errors.As(err, &apiErr) || !errors.Is(err, mews.ErrBadResponse) {
 				t.Fatalf("err = %v, want an *APIError matching ErrBadResponse", err)
@@ -492,7 +496,7 @@ func TestBodiesOverTheCapFailCleanly(t *testing.T) {
 		resp.ContentLength = -1 // unknown length: the cap must hold while reading
 		return resp, nil
 	})
-	err := m.hotel.Do(t.Context(), readOp, nil, &struct{}{})
+	err := m.hotel.CallConnector(t.Context(), readOp, nil, &struct{}{})
 	if !errors.Is(err, mews.ErrBadResponse) || !strings.Contains(err.Error(), "WithMaxResponseBytes") {
 		t.Errorf("err = %v, want ErrBadResponse naming the option", err)
 	}
@@ -520,7 +524,7 @@ func TestChannelManagerEnvelopesAreReadTolerantly(t *testing.T) {
 			var out struct {
 				Channels []struct{ Code int } `json:"channels"`
 			}
-			err := m.conn.Do(t.Context(), cmOp, nil, &out)
+			err := m.conn.CallChannelManager(t.Context(), cmOp, nil, &out)
 			if tt.wantCodes == nil {
 				if err != nil || len(out.Channels) != 1 {
 					t.Fatalf("err = %v, channels %v; want success with one channel", err, out.Channels)
@@ -547,7 +551,7 @@ func TestChannelManagerNon200IsASystemError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 2}))
 		m.mt.RegisterResponder("POST", getConfigCMURL, httpmock.NewStringResponder(503, "<html>down</html>"))
-		err := m.conn.Do(t.Context(), cmOp, nil, nil)
+		err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil)
 		var apiErr *mews.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !errors.Is(err, mews.ErrSystem) {
 			t.Errorf("err = %v, want a 503 *APIError matching ErrSystem", err)
@@ -560,7 +564,7 @@ func TestChannelManagerNon200IsASystemError(t *testing.T) {
 
 func TestAbsoluteOperationURLsMustBeSafe(t *testing.T) {
 	m := newMocked(t)
-	err := m.conn.Do(t.Context(), mews.Operation{Name: "processRateConfirmation", URL: "http://mews.example/confirm"}, nil, nil)
+	err := m.conn.CallChannelManager(t.Context(), mews.Operation{Name: "processRateConfirmation", URL: "http://mews.example/confirm"}, nil, nil)
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput for a plain-http responseUrl", err)
 	}
@@ -568,7 +572,7 @@ func TestAbsoluteOperationURLsMustBeSafe(t *testing.T) {
 
 func TestRequestBodyMustBeAJSONObject(t *testing.T) {
 	m := newMocked(t)
-	err := m.hotel.Do(t.Context(), readOp, []string{"not", "an", "object"}, nil)
+	err := m.hotel.CallConnector(t.Context(), readOp, []string{"not", "an", "object"}, nil)
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
 	}
@@ -580,7 +584,7 @@ func TestNoContentLeavesOutUntouched(t *testing.T) {
 		return &http.Response{StatusCode: 204, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}, nil
 	})
 	out := struct{ Cursor string }{"before"}
-	if err := m.hotel.Do(t.Context(), readOp, nil, &out); err != nil || out.Cursor != "before" {
+	if err := m.hotel.CallConnector(t.Context(), readOp, nil, &out); err != nil || out.Cursor != "before" {
 		t.Errorf("err %v, out %+v; want success and out untouched", err, out)
 	}
 }
@@ -598,7 +602,7 @@ func TestAFailedCallDoesNotCloseTheSharedConnectionPool(t *testing.T) {
 	mt.RegisterResponder("POST", addTokenURL, jsonResponder(500, `{"Message":"Unexpected error."}`))
 	c, _ := mews.NewClient(mews.WithTransport(mt), mews.WithClientToken(testClientToken))
 	hotel, _ := c.Connector(testAccessToken)
-	if err := hotel.Do(t.Context(), writeOp, nil, nil); !errors.Is(err, mews.ErrSystem) {
+	if err := hotel.CallConnector(t.Context(), writeOp, nil, nil); !errors.Is(err, mews.ErrSystem) {
 		t.Fatalf("err = %v, want ErrSystem", err)
 	}
 	if mt.closed != 0 {
@@ -627,7 +631,7 @@ func TestAPagerShrinksA408PageAtOnceInsteadOfRepeatingIt(t *testing.T) {
 					Things []string
 					Cursor *string
 				}
-				err := m.hotel.Do(ctx, mews.Operation{Name: "things/getAll", Safety: mews.Read}, map[string]any{"Limitation": lim}, &out)
+				err := m.hotel.CallConnector(ctx, mews.Operation{Name: "things/getAll", Safety: mews.Read}, map[string]any{"Limitation": lim}, &out)
 				return out.Things, out.Cursor, err
 			},
 		})
@@ -646,7 +650,7 @@ func TestA408OutsideAPagerIsRetriedForReads(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t)
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(408, `{}`).Then(jsonResponder(200, `{}`)))
-		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := m.calls(configurationURL); n != 2 {
@@ -669,7 +673,7 @@ func TestReadsAreRetriedAfterAnUnreadableSuccessBody(t *testing.T) {
 				m.mt.RegisterResponder("POST", configurationURL,
 					httpmock.NewStringResponder(200, tt.body).Then(jsonResponder(200, `{"Enterprise":{"Id":"e1"}}`)))
 				var out struct{ Enterprise struct{ Id, Name string } }
-				if err := m.hotel.Do(t.Context(), readOp, nil, &out); err != nil {
+				if err := m.hotel.CallConnector(t.Context(), readOp, nil, &out); err != nil {
 					t.Fatal(err)
 				}
 				want := struct{ Id, Name string }{Id: "e1"} // nothing left over from the cut-off body
@@ -685,7 +689,7 @@ func TestWritesAreNotRetriedAfterAnUnreadableSuccessBody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t)
 		m.mt.RegisterResponder("POST", addTokenURL, httpmock.NewStringResponder(200, `{"ResourceAccessTokens":[{"Id":"a`))
-		err := m.hotel.Do(t.Context(), writeOp, nil, &struct{}{})
+		err := m.hotel.CallConnector(t.Context(), writeOp, nil, &struct{}{})
 		if !errors.Is(err, mews.ErrBadResponse) || m.calls(addTokenURL) != 1 {
 			t.Errorf("err = %v after %d calls; want ErrBadResponse after one (Mews stored it)", err, m.calls(addTokenURL))
 		}
@@ -696,7 +700,7 @@ func TestOversizedBodiesAreNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t, mews.WithMaxResponseBytes(16))
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(200, `{"Enterprise":{"Name":"A long hotel name"}}`))
-		err := m.hotel.Do(t.Context(), readOp, nil, &struct{}{})
+		err := m.hotel.CallConnector(t.Context(), readOp, nil, &struct{}{})
 		if !errors.Is(err, mews.ErrBadResponse) || m.calls(configurationURL) != 1 {
 			t.Errorf("err = %v after %d calls; want one (the next answer would be as large)", err, m.calls(configurationURL))
 		}
@@ -708,7 +712,7 @@ func TestChannelManagerSystemErrorIsRetriedForReads(t *testing.T) {
 		m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 3}))
 		down := `{"success":false,"errors":[{"code":1,"message":"Maintenance."}]}`
 		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, down).Then(jsonResponder(200, `{"success":true}`)))
-		if err := m.conn.Do(t.Context(), cmOp, nil, nil); err != nil {
+		if err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := m.calls(getConfigCMURL); n != 2 {
@@ -716,7 +720,7 @@ func TestChannelManagerSystemErrorIsRetriedForReads(t *testing.T) {
 		}
 		always := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 3}))
 		always.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, down))
-		err := always.conn.Do(t.Context(), cmOp, nil, nil)
+		err := always.conn.CallChannelManager(t.Context(), cmOp, nil, nil)
 		if !errors.Is(err, mews.ErrSystem) || always.calls(getConfigCMURL) != 3 {
 			t.Errorf("err = %v after %d calls; want ErrSystem after 3", err, always.calls(getConfigCMURL))
 		}
@@ -727,7 +731,7 @@ func TestChannelManagerErrorsOtherThanSystemAreNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMocked(t)
 		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, `{"success":false,"errors":[{"code":1,"message":"a"},{"code":6,"message":"b"}]}`))
-		if err := m.conn.Do(t.Context(), cmOp, nil, nil); !errors.Is(err, mews.ErrValidation) || m.calls(getConfigCMURL) != 1 {
+		if err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil); !errors.Is(err, mews.ErrValidation) || m.calls(getConfigCMURL) != 1 {
 			t.Errorf("err = %v after %d calls; want one", err, m.calls(getConfigCMURL))
 		}
 	})
@@ -739,7 +743,7 @@ func TestCancellationWhileRetryingAnAnswerKeepsIt(t *testing.T) {
 		m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, `{"success":false,"errors":[{"code":1,"message":"Maintenance."}]}`))
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(100*time.Millisecond, cancel)
-		err := m.conn.Do(ctx, cmOp, nil, nil)
+		err := m.conn.CallChannelManager(ctx, cmOp, nil, nil)
 		if !errors.Is(err, context.Canceled) || !errors.Is(err, mews.ErrSystem) || !strings.Contains(err.Error(), "Maintenance.") {
 			t.Errorf("err = %v, want the cancellation and Mews' answer", err)
 		}

@@ -79,7 +79,7 @@ func TestALimitOfOneRequestPerPeriodSpacesCallsByThePeriod(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		for i := range 3 {
-			if err := hotel.Do(ctx, addThing, nil, nil); err != nil {
+			if err := hotel.CallConnector(ctx, addThing, nil, nil); err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}
@@ -117,7 +117,7 @@ func TestAFreshTokenSends138RequestsWithoutWaiting(t *testing.T) {
 		start := time.Now()
 		// A Portal setting PINs for 46 arrivals: three calls each.
 		for i := range 138 {
-			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}
@@ -139,7 +139,7 @@ func TestAHealthCheckIsNotHeldUpByABusyApplication(t *testing.T) {
 		for range 50 {
 			wg.Go(func() {
 				for appCtx.Err() == nil {
-					_ = hotel.Do(appCtx, addThing, nil, nil)
+					_ = hotel.CallConnector(appCtx, addThing, nil, nil)
 				}
 			})
 		}
@@ -393,7 +393,7 @@ func TestTheMarginOptionLengthensEachRequestsStayInTheWindow(t *testing.T) {
 				hotel, _ := client.Connector(mewstest.AccessToken)
 				start := time.Now()
 				for range 2 {
-					if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+					if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -412,7 +412,7 @@ func TestWithoutAHealthCheckShareABusyTokenHoldsUpItsCheck(t *testing.T) {
 		client, _ := srv.NewClient(mews.WithHealthCheckShare(0))
 		hotel, _ := client.Connector(mewstest.AccessToken)
 		for i := range 200 {
-			if err := hotel.Do(t.Context(), addThing, nil, nil); err != nil {
+			if err := hotel.CallConnector(t.Context(), addThing, nil, nil); err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}

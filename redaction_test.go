@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/events"
-	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/webhooks"
 )
@@ -51,13 +51,17 @@ func TestClientAndHandlesPrintNoTokenUnderAnyVerb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	english, err := client.Connector(redactAccessToken, mews.WithLanguage("en-US", "en-US"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	conn, err := client.ChannelManager(redactConnToken)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, v := range map[string]any{
 		"*Client":    client, // a Client holds a sync.Pool and is never copied
-		"*Connector": hotel, "Connector": *hotel, "*Connector with language": hotel.WithLanguage("en-US", "en-US"),
+		"*Connector": hotel, "Connector": *hotel, "*Connector with language": english,
 		"*ChannelManager": conn, "ChannelManager": *conn,
 		"a struct holding them": struct {
 			c  *mews.Client

@@ -103,6 +103,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 func (st *call) decide(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	var repeat bool
 	st.result, repeat = st.classify(ctx, resp, err)
+	if st.slot != nil && st.slot.endSend() && repeat {
+		// A newer call with the same key replaced this one: never send it again.
+		st.result, repeat = st.supersededResult(st.result), false
+	}
 	st.logAttempt(ctx)
 	st.retrying = repeat && ctx.Err() == nil && st.planWait(ctx, resp)
 	return st.retrying, nil
@@ -260,6 +264,12 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			}
 			return nil, &limiterWaitError{err: err, ctx: req.Context()}
 		}
+	}
+	if st.slot != nil && !st.slot.beginSend() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, st.supersededResult(nil)
 	}
 	return t.base.RoundTrip(req)
 }

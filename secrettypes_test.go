@@ -15,15 +15,15 @@ import (
 	"unsafe"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/ari"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/events"
-	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/internal/httpin"
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/pins"
-	"github.com/mewskit/mews-go/properties"
 	"github.com/mewskit/mews-go/reservations"
+	"github.com/mewskit/mews-go/reservations/live"
 	"github.com/mewskit/mews-go/webhooks"
 )
 
@@ -41,8 +41,8 @@ var secretHolders = []struct {
 	{value: mews.Connector{}},
 	{value: mews.ChannelManager{}},
 	{value: httpin.Secret{}},
-	{value: ari.AvailabilityBlock{}},
-	{value: ari.BlockMessage{}},
+	{value: channelmanager.AvailabilityBlock{}},
+	{value: channelmanager.BlockMessage{}},
 	{value: connection.Credentials{}},
 	{value: connection.IntegrationEvent{}},
 	{value: connection.Monitor{}},
@@ -57,15 +57,17 @@ var secretHolders = []struct {
 	{value: inbound.Message{}},
 	{value: inbound.PricesUpdate{}},
 	{value: inbound.RestrictionsUpdate{}},
+	{value: live.Sync{}},
 	{value: pins.Credential{}, extra: []string{"Value"}},
-	{value: properties.ConnectionInfo{}},
-	{value: properties.PropertyConfiguration{}},
-	{value: properties.PropertyInfo{}},
-	{value: reservations.CardNumber{}},
-	{value: reservations.CardSecret{}},
+	{value: channelmanager.Connection{}},
+	{value: channelmanager.Configuration{}},
+	{value: channelmanager.Property{}},
+	{value: channelmanager.CardNumber{}},
+	{value: channelmanager.CardSecret{}},
 	{value: reservations.ChangeFeed{}},
-	{value: reservations.Group{}},
-	{value: reservations.PaymentCard{}},
+	{value: channelmanager.Group{}},
+	{value: channelmanager.PaymentCard{}},
+	{value: channelmanager.ProcessGroupParams{}},
 	{value: webhooks.Handler{}},
 }
 
@@ -79,8 +81,8 @@ const (
 var (
 	tokenType      = reflect.TypeFor[mews.Token]()
 	httpSecretType = reflect.TypeFor[httpin.Secret]()
-	cardNumberType = reflect.TypeFor[reservations.CardNumber]()
-	cardSecretType = reflect.TypeFor[reservations.CardSecret]()
+	cardNumberType = reflect.TypeFor[channelmanager.CardNumber]()
+	cardSecretType = reflect.TypeFor[channelmanager.CardSecret]()
 	// secretName matches the names of string fields that hold a secret.
 	secretName = regexp.MustCompile(`(?i)(token|secret|password|passwd|cvv|apikey|api_key|pin)$`)
 )
@@ -120,14 +122,14 @@ func fill(t *testing.T, v reflect.Value, extra []string, depth int) int {
 		v.Set(reflect.ValueOf(httpin.NewSecret(walkSecret)))
 		return 1
 	case cardNumberType:
-		n, err := reservations.NewCardNumber(walkCardNumber)
+		n, err := channelmanager.NewCardNumber(walkCardNumber)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v.Set(reflect.ValueOf(n))
 		return 1
 	case cardSecretType:
-		v.Set(reflect.ValueOf(reservations.NewCardSecret(walkSecret)))
+		v.Set(reflect.ValueOf(channelmanager.NewCardSecret(walkSecret)))
 		return 1
 	}
 	n := 0
@@ -238,7 +240,7 @@ func secretHoldingTypesInSource(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	// The roots: the secret types, and the PIN, whose field is named Value.
-	holds := map[string]bool{"mews.Token": true, "httpin.Secret": true, "reservations.CardNumber": true, "reservations.CardSecret": true, "pins.Credential": true}
+	holds := map[string]bool{"mews.Token": true, "httpin.Secret": true, "channelmanager.CardNumber": true, "channelmanager.CardSecret": true, "pins.Credential": true}
 	for changed := true; changed; {
 		changed = false
 		for name, expr := range types {

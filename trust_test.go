@@ -30,7 +30,7 @@ func TestAnOperationWithoutSafetyIsTreatedAsAWrite(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				m := newMocked(t)
 				m.mt.RegisterResponder("POST", addTokenURL, jsonResponder(503, `{"Message":"Down."}`).Then(jsonResponder(200, `{}`)))
-				err := m.hotel.Do(t.Context(), op, nil, nil)
+				err := m.hotel.CallConnector(t.Context(), op, nil, nil)
 				if !errors.Is(err, mews.ErrSystem) || m.calls(addTokenURL) != 1 {
 					t.Errorf("err = %v after %d calls; want the 503 after one call (a write may have been stored)", err, m.calls(addTokenURL))
 				}
@@ -84,8 +84,8 @@ func TestAPICallsNeverFollowRedirects(t *testing.T) {
 				hotel, _ := client.Connector(testAccessToken)
 				conn, _ := client.ChannelManager(testConnectionToken)
 				for _, err := range []error{
-					hotel.Do(t.Context(), readOp, nil, &struct{}{}),
-					conn.Do(t.Context(), cmOp, nil, &struct{}{}),
+					hotel.CallConnector(t.Context(), readOp, nil, &struct{}{}),
+					conn.CallChannelManager(t.Context(), cmOp, nil, &struct{}{}),
 				} {
 					var apiErr *mews.APIError
 					if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
@@ -112,7 +112,7 @@ func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 	m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	m.mt.RegisterResponder("POST", getConfigCMURL,
 		jsonResponder(200, `{"success":false,"errors":[{"code":"`+testConnectionToken+`","message":"bad"}]}`))
-	err := m.conn.Do(t.Context(), cmOp, nil, nil)
+	err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil)
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -132,7 +132,7 @@ func TestTheSnippetIsScrubbedBeforeItIsCut(t *testing.T) {
 			m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 			body := strings.Repeat(" ", lead) + "<p>" + testAccessToken + "</p>"
 			m.mt.RegisterResponder("POST", configurationURL, httpmock.NewStringResponder(200, body))
-			err := m.hotel.Do(t.Context(), readOp, nil, &struct{}{})
+			err := m.hotel.CallConnector(t.Context(), readOp, nil, &struct{}{})
 			if !errors.Is(err, mews.ErrBadResponse) {
 				t.Fatalf("err = %v, want ErrBadResponse", err)
 			}
@@ -187,7 +187,7 @@ func TestACutOffSuccessBodyIsRetriedForReads(t *testing.T) {
 	}
 	hotel, _ := client.Connector(testAccessToken)
 	var out struct{ Enterprise struct{ Name string } }
-	if err := hotel.Do(t.Context(), readOp, nil, &out); err != nil || out.Enterprise.Name != "Whole" || calls.Load() != 2 {
+	if err := hotel.CallConnector(t.Context(), readOp, nil, &out); err != nil || out.Enterprise.Name != "Whole" || calls.Load() != 2 {
 		t.Errorf("err = %v, out = %+v after %d calls; want the whole answer of the second", err, out, calls.Load())
 	}
 }
@@ -209,7 +209,7 @@ func TestACutOffSuccessBodyThatOutlastsTheRetriesIsBadResponse(t *testing.T) {
 				t.Fatal(err)
 			}
 			hotel, _ := client.Connector(testAccessToken)
-			err = hotel.Do(t.Context(), tt.op, nil, &struct{}{})
+			err = hotel.CallConnector(t.Context(), tt.op, nil, &struct{}{})
 			if !errors.Is(err, mews.ErrBadResponse) || calls.Load() != tt.wantCalls {
 				t.Errorf("err = %v after %d calls; want ErrBadResponse after %d", err, calls.Load(), tt.wantCalls)
 			}
@@ -223,7 +223,7 @@ func TestAnOverflowingRetryAfterIsClampedToTheCap(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL,
 			jsonResponder(429, `{"Message":"Too many requests."}`, "Retry-After", "99999999999999999999").Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if waited := time.Since(start); waited < 30*time.Second || waited > 31*time.Second {
@@ -247,7 +247,7 @@ func TestAChannelManagerAnswerWithoutTheEnvelopeIsNeverAnAuthenticationFailure(t
 		t.Run(tt.name, func(t *testing.T) {
 			m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 			m.mt.RegisterResponder("POST", getConfigCMURL, httpmock.NewStringResponder(tt.status, tt.body))
-			err := m.conn.Do(t.Context(), cmOp, nil, nil)
+			err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil)
 			if errors.Is(err, mews.ErrInvalidAuthentication) || errors.Is(err, mews.ErrProcessing) || !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v and not ErrInvalidAuthentication", err, tt.want)
 			}
@@ -258,7 +258,7 @@ func TestAChannelManagerAnswerWithoutTheEnvelopeIsNeverAnAuthenticationFailure(t
 func TestAChannelManagerEnvelopeOnANon200StillCounts(t *testing.T) {
 	m := newMocked(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(401, `{"success":false,"errors":[{"code":8,"message":"Invalid token."}]}`))
-	if err := m.conn.Do(t.Context(), cmOp, nil, nil); !errors.Is(err, mews.ErrInvalidAuthentication) {
+	if err := m.conn.CallChannelManager(t.Context(), cmOp, nil, nil); !errors.Is(err, mews.ErrInvalidAuthentication) {
 		t.Errorf("err = %v, want code 8 to mean ErrInvalidAuthentication", err)
 	}
 }
@@ -268,16 +268,16 @@ func TestAByteOrderMarkBeforeValidJSONIsAccepted(t *testing.T) {
 	m.mt.RegisterResponder("POST", configurationURL, jsonResponder(200, "\uFEFF{\"Enterprise\":{\"Name\":\"Grand\"}}"))
 	m.mt.RegisterResponder("POST", getConfigCMURL, jsonResponder(200, "\uFEFF{\"success\":true,\"property\":{\"name\":\"Grand\"}}"))
 	var cn struct{ Enterprise struct{ Name string } }
-	if err := m.hotel.Do(t.Context(), readOp, nil, &cn); err != nil || cn.Enterprise.Name != "Grand" {
+	if err := m.hotel.CallConnector(t.Context(), readOp, nil, &cn); err != nil || cn.Enterprise.Name != "Grand" {
 		t.Errorf("Connector: %+v, %v", cn, err)
 	}
 	var cm struct {
 		Property struct{ Name string } `json:"property"`
 	}
-	if err := m.conn.Do(t.Context(), cmOp, nil, &cm); err != nil || cm.Property.Name != "Grand" {
+	if err := m.conn.CallChannelManager(t.Context(), cmOp, nil, &cm); err != nil || cm.Property.Name != "Grand" {
 		t.Errorf("Channel Manager: %+v, %v", cm, err)
 	}
-	if err := m.hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+	if err := m.hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 		t.Errorf("Connector without out: %v", err)
 	}
 }
@@ -287,7 +287,7 @@ func TestAnOperationThatShrinksOnTimeoutGetsA408AtOnce(t *testing.T) {
 		m := newMocked(t)
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(408, `{"Message":"Request timeout."}`).Then(jsonResponder(200, `{}`)))
 		start := time.Now()
-		err := m.hotel.Do(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read, ShrinkOnTimeout: true}, nil, nil)
+		err := m.hotel.CallConnector(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read, ShrinkOnTimeout: true}, nil, nil)
 		if !errors.Is(err, mews.ErrTimeout) || m.calls(configurationURL) != 1 || time.Since(start) != 0 {
 			t.Errorf("err = %v after %d calls and %v; want the 408 at once", err, m.calls(configurationURL), time.Since(start))
 		}
@@ -311,7 +311,7 @@ func TestALimiterThatEndsTheRetryKeepsMewsLastAnswer(t *testing.T) {
 		m.mt.RegisterResponder("POST", configurationURL, jsonResponder(503, `{"Message":"Down."}`))
 		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
 		defer cancel()
-		err := m.hotel.Do(ctx, readOp, nil, nil)
+		err := m.hotel.CallConnector(ctx, readOp, nil, nil)
 		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, mews.ErrSystem) {
 			t.Errorf("err = %v, want DeadlineExceeded and the 503 it was retrying", err)
 		}
@@ -345,7 +345,7 @@ func TestTheUserClientsJarAndTimeoutStillApply(t *testing.T) {
 	}
 	hotel, _ := client.Connector(testAccessToken)
 	for range 2 {
-		if err := hotel.Do(t.Context(), readOp, nil, nil); err != nil {
+		if err := hotel.CallConnector(t.Context(), readOp, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -353,7 +353,7 @@ func TestTheUserClientsJarAndTimeoutStillApply(t *testing.T) {
 		t.Error("the second call did not carry the cookie the jar stored")
 	}
 	slow := mews.Operation{Name: "configuration/get", URL: srv.URL + "/slow", Safety: mews.Read}
-	err = hotel.Do(t.Context(), slow, nil, nil)
+	err = hotel.CallConnector(t.Context(), slow, nil, nil)
 	var netErr net.Error
 	if !errors.As(err, &netErr) || !netErr.Timeout() {
 		t.Errorf("err = %v, want the client's timeout", err)

@@ -1,9 +1,6 @@
 package mews
 
-import (
-	"fmt"
-	"net/url"
-)
+import "net/url"
 
 // webSocketPath is where Mews serves Connector WebSocket events on its WebSocket host.
 const webSocketPath = "/ws/connector"
@@ -32,23 +29,7 @@ func checkWebSocketURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
-	}
-	switch u.Scheme {
-	case "wss":
-		return nil
-	case "ws":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%q uses plain ws; use wss (plain ws is accepted only for loopback hosts)", raw)
-	}
-	return fmt.Errorf("%q: unsupported scheme %q (want wss)", raw, u.Scheme)
+	return checkSecureURL(raw, "wss", "ws")
 }
 
 // ClientToken returns the Connector ClientToken (redacting). The events package needs

@@ -22,19 +22,18 @@ func TestCallsOnZeroOrNilHandlesFailWithAnInputError(t *testing.T) {
 	op := mews.Operation{Name: "things/getAll", Safety: mews.Read}
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"zero Connector":                    func() error { return (&mews.Connector{}).Do(ctx, op, nil, nil) },
-		"nil Connector":                     func() error { return (*mews.Connector)(nil).Do(ctx, op, nil, nil) },
-		"nil Connector WithLanguage":        func() error { return (*mews.Connector)(nil).WithLanguage("en-US", "en-US").Do(ctx, op, nil, nil) },
-		"zero ChannelManager":               func() error { return (&mews.ChannelManager{}).Do(ctx, op, nil, nil) },
-		"nil ChannelManager":                func() error { return (*mews.ChannelManager)(nil).Do(ctx, op, nil, nil) },
-		"zero Client ChannelManagerDo":      func() error { return zeroClient.ChannelManagerDo(ctx, op, nil, nil) },
-		"nil Client ChannelManagerDo":       func() error { return (*mews.Client)(nil).ChannelManagerDo(ctx, op, nil, nil) },
-		"Connector of the zero Client":      func() error { return fromZeroClient.Do(ctx, op, nil, nil) },
-		"ChannelManager of the zero Client": func() error { return cmFromZeroClient.Do(ctx, op, nil, nil) },
-		"Connector of the nil Client":       func() error { _, err := (*mews.Client)(nil).Connector("x"); return err },
-		"ChannelManager of the nil Client":  func() error { _, err := (*mews.Client)(nil).ChannelManager("x"); return err },
-		"zero Pager":                        func() error { _, err := (&mews.Pager[int]{}).Collect(ctx); return err },
-		"nil Pager":                         func() error { _, err := (*mews.Pager[int])(nil).PageSize(5).Collect(ctx); return err },
+		"zero Connector":                       func() error { return (&mews.Connector{}).CallConnector(ctx, op, nil, nil) },
+		"nil Connector":                        func() error { return (*mews.Connector)(nil).CallConnector(ctx, op, nil, nil) },
+		"zero ChannelManager":                  func() error { return (&mews.ChannelManager{}).CallChannelManager(ctx, op, nil, nil) },
+		"nil ChannelManager":                   func() error { return (*mews.ChannelManager)(nil).CallChannelManager(ctx, op, nil, nil) },
+		"zero Client CallChannelManagerClient": func() error { return zeroClient.CallChannelManagerClient(ctx, op, nil, nil) },
+		"nil Client CallChannelManagerClient":  func() error { return (*mews.Client)(nil).CallChannelManagerClient(ctx, op, nil, nil) },
+		"Connector of the zero Client":         func() error { return fromZeroClient.CallConnector(ctx, op, nil, nil) },
+		"ChannelManager of the zero Client":    func() error { return cmFromZeroClient.CallChannelManager(ctx, op, nil, nil) },
+		"Connector of the nil Client":          func() error { _, err := (*mews.Client)(nil).Connector("x"); return err },
+		"ChannelManager of the nil Client":     func() error { _, err := (*mews.Client)(nil).ChannelManager("x"); return err },
+		"zero Pager":                           func() error { _, err := (&mews.Pager[int]{}).Collect(ctx); return err },
+		"nil Pager":                            func() error { _, err := (*mews.Pager[int])(nil).PageSize(5).Collect(ctx); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

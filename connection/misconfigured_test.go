@@ -154,6 +154,11 @@ func TestMonitorWrongClientTokenFromTheStartLeavesConnectionsUnknown(t *testing.
 		clients := &clientRecorder{}
 		m, rec := newMonitor(t, client, connection.Config{Interval: interval, OnClientEvent: clients.record})
 		const n = 1000
+		// The premise is a Monitor watching all n connections when the answers come. A
+		// check that came back before the second Add would find a lone connection, which
+		// is Broken at once by design; so the first sweep's answers wait until every
+		// connection is added (no fake time passes while the test adds them).
+		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: time.Second, Times: n})
 		fleet(t, srv, m, n)
 		advance(3 * interval)
 		if s := m.Stats(); s.Unknown != n {

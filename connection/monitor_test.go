@@ -169,7 +169,7 @@ func TestMonitorEndpointPermission401DoesNotBreakAHealthyConnection(t *testing.T
 		if err != nil {
 			t.Fatal(err)
 		}
-		callErr := cn.Do(t.Context(), mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{}, nil)
+		callErr := cn.CallConnector(t.Context(), mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{}, nil)
 		if !errors.Is(callErr, mews.ErrInvalidAuthentication) {
 			t.Fatalf("own call: %v, want a 401", callErr)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/properties"
 )
 
@@ -97,21 +98,21 @@ func Validate(ctx context.Context, client *mews.Client, creds Credentials) (Resu
 // check runs the canonical check for valid credentials.
 func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 	if creds.API == mews.ChannelManagerAPI {
-		cm, err := client.ChannelManager(creds.Token.Reveal())
+		cm, err := client.ChannelManager(creds.Token.Reveal(), mews.WithPriority(mews.PriorityHealthCheck))
 		if err != nil {
 			return Result{Reason: err}
 		}
-		cfg, err := properties.GetPropertyConfiguration(ctx, cm.WithPriority(mews.PriorityHealthCheck), properties.ConfigurationExtent{})
+		cfg, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{})
 		if err != nil {
 			return failed(err)
 		}
 		return Result{Status: Connected, Property: cfg.Property.Name}
 	}
-	cn, err := client.Connector(creds.Token.Reveal())
+	cn, err := client.Connector(creds.Token.Reveal(), mews.WithPriority(mews.PriorityHealthCheck))
 	if err != nil {
 		return Result{Reason: err}
 	}
-	cfg, err := properties.GetConfiguration(ctx, cn.WithPriority(mews.PriorityHealthCheck))
+	cfg, err := properties.GetConfiguration(ctx, cn)
 	if err != nil {
 		return failed(err)
 	}

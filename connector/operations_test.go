@@ -156,11 +156,11 @@ type recorder struct {
 	ops []mews.Operation
 }
 
-func (r *recorder) Do(ctx context.Context, op mews.Operation, in, out any) error {
+func (r *recorder) CallConnector(ctx context.Context, op mews.Operation, in, out any) error {
 	r.mu.Lock()
 	r.ops = append(r.ops, op)
 	r.mu.Unlock()
-	return r.Caller.Do(ctx, op, in, out)
+	return r.Caller.CallConnector(ctx, op, in, out)
 }
 
 func newConnector(t *testing.T) (*mewstest.Server, *mews.Connector) {

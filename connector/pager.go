@@ -6,6 +6,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
+	"github.com/mewskit/mews-go/internal/months"
 )
 
 // This file is the one place where generated operations build pagers and split time
@@ -43,15 +44,15 @@ func windows[P any](op string, qs []P, ws ...window[P]) ([]P, error) {
 }
 
 // splitMonths cuts iv into consecutive half-open windows of at most months calendar
-// months, counted the way Mews counts them (mews.AddMonths). An instant is one window.
-func splitMonths(iv mews.TimeInterval, months int) []mews.TimeInterval {
+// months, counted the way Mews counts them (months.Add). An instant is one window.
+func splitMonths(iv mews.TimeInterval, n int) []mews.TimeInterval {
 	start, end := iv.StartUtc.UTC(), iv.EndUtc.UTC()
-	if !start.Before(end) || !end.After(mews.AddMonths(start, months)) {
+	if !start.Before(end) || !end.After(months.Add(start, n)) {
 		return []mews.TimeInterval{{StartUtc: start, EndUtc: end}}
 	}
 	var out []mews.TimeInterval
 	for start.Before(end) {
-		next := mews.AddMonths(start, months)
+		next := months.Add(start, n)
 		if next.After(end) {
 			next = end
 		}

@@ -11981,8 +11981,6 @@ type ReservationUpdateOptionsParameters struct {
 
 // ReservationUpdateParameters is Mews' schema ReservationUpdateParameters (Reservation updates).
 type ReservationUpdateParameters struct {
-	// Access token of the client application.
-	AccessToken string `json:"AccessToken"`
 	// Identifier of the assigned `Resource`. If the assigned resource is locked, see `AssignedResourceLocked` for updating the assigned resource. (`null` if the assigned resource should not be updated)
 	AssignedResourceID *GuidNullableUpdateValue `json:"AssignedResourceId,omitempty"`
 	// Whether the reservation should be locked to the assigned `Resource`. To reassign the reservation to a new `Resource`, first set `AssignedResourceLocked` to `false` to unlock the resource. Then, assign the reservation to a new `Resource` by setting `AssignedResourceId` to the new resource ID. (`null` if the lock should not be updated)
@@ -11995,10 +11993,6 @@ type ReservationUpdateParameters struct {
 	BusinessSegmentID *GuidNullableUpdateValue `json:"BusinessSegmentId,omitempty"`
 	// Number of the reservation within the Channel (i.e. OTA, GDS, CRS, etc) in case the reservation group originates there (e.g. Booking.com confirmation number) (or `null` if the channel number should not be updated).
 	ChannelNumber *StringUpdateValue `json:"ChannelNumber,omitempty"`
-	// Name and version of the client application.
-	Client string `json:"Client"`
-	// Token identifying the client application.
-	ClientToken string `json:"ClientToken"`
 	// Identifier of the `Company` on behalf of which the reservation was made (or `null` if company should not be updated).
 	CompanyID *GuidNullableUpdateValue `json:"CompanyId,omitempty"`
 	// Identifier of `CreditCard` belonging to `Customer` who owns the reservation.  (or `null` if the credit card should not be updated).

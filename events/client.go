@@ -386,10 +386,11 @@ func (c *Client) pingLoop(ctx context.Context, conn *websocket.Conn) error {
 		err := conn.Ping(pctx)
 		cancel()
 		if err != nil {
-			if ctx.Err() != nil {
+			ended := ctx.Err() != nil // before closing: closing ends serve, which cancels ctx
+			conn.CloseNow()           // also when ctx ended during the ping: the read waits on conn only
+			if ended {
 				return nil
 			}
-			conn.CloseNow()
 			return fmt.Errorf("events: no pong within %v: %w", c.ping, err)
 		}
 	}

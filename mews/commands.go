@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
 	"github.com/mewskit/mews-go/connection"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/pins"
@@ -79,7 +80,7 @@ func (a *app) properties(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.close()
-	props, err := properties.GetProperties(ctx, s.client, *email)
+	props, err := channelmanager.GetProperties(ctx, s.client, channelmanager.GetPropertiesParams{Email: *email})
 	if err != nil {
 		return err
 	}

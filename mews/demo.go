@@ -10,8 +10,9 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/connection"
-	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/pins"
 	"github.com/mewskit/mews-go/properties"
@@ -175,8 +176,8 @@ func (d *demoRun) pins(ctx context.Context) error {
 // channelManager plays the Channel Manager side: the property's connection, its
 // configuration, and a booking pushed and confirmed.
 func (d *demoRun) channelManager(ctx context.Context) error {
-	d.step("Channel Manager: properties", "properties.GetProperties → getProperties")
-	props, err := properties.GetProperties(ctx, d.client, mewstest.EmployeeEmail)
+	d.step("Channel Manager: properties", "channelmanager.GetProperties → getProperties")
+	props, err := channelmanager.GetProperties(ctx, d.client, channelmanager.GetPropertiesParams{Email: mewstest.EmployeeEmail})
 	if err != nil {
 		return err
 	}
@@ -197,8 +198,8 @@ func (d *demoRun) channelManager(ctx context.Context) error {
 		return err
 	}
 
-	d.step("Channel Manager: configuration", "properties.GetPropertyConfiguration → getConfiguration")
-	cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.ConfigurationExtent{IncludeAgeCategories: true})
+	d.step("Channel Manager: configuration", "channelmanager.GetConfiguration → getConfiguration")
+	cfg, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{IncludeAgeCategories: true})
 	if err != nil {
 		return err
 	}
@@ -210,23 +211,23 @@ func (d *demoRun) channelManager(ctx context.Context) error {
 		return errors.New("demo: the sandbox configuration has no inventory mapping or age category")
 	}
 
-	d.step("Channel Manager: a booking pushed and confirmed", "reservations.ProcessGroup → processGroup; Mews → confirmGroup")
+	d.step("Channel Manager: a booking pushed and confirmed", "channelmanager.ProcessGroup → processGroup; Mews → confirmGroup")
 	arrival := mews.DateOf(d.today).AddDays(14)
 	night := mews.NewAmount(12900, 2)
-	total := reservations.GrossCharge(night.MulInt(2))
-	g := &reservations.Group{
+	total := channelmanager.GrossCharge(night.MulInt(2))
+	g := channelmanager.Group{
 		MessageID: demoMessageID, ChannelID: "BDC-4815162342", ChannelManagerID: "CHM-DEMO-1", CurrencyCode: mewstest.PropertyCurrency,
-		Customer:    &reservations.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
-		PaymentType: reservations.PaymentPrepaid, TotalAmount: &total,
-		Reservations: []reservations.GroupReservation{{
+		Customer:    &channelmanager.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
+		PaymentType: channelmanager.PaymentPrepaid, TotalAmount: &total,
+		Reservations: []channelmanager.Reservation{{
 			Code: "01", From: arrival, To: arrival.AddDays(2),
 			SpaceTypeCode: cfg.InventoryMappings[0].SpaceTypeCode, RatePlanCode: cfg.InventoryMappings[0].RatePlanCode,
-			GuestCounts: []reservations.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
-			Amounts:     []reservations.Charge{reservations.GrossCharge(night), reservations.GrossCharge(night)},
+			GuestCounts: []channelmanager.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
+			Amounts:     []channelmanager.Charge{channelmanager.GrossCharge(night), channelmanager.GrossCharge(night)},
 			TotalAmount: &total,
 		}},
 	}
-	messageID, err := reservations.ProcessGroup(ctx, cm, g)
+	messageID, err := channelmanager.ProcessGroup(ctx, cm, channelmanager.ProcessGroupParams{Group: g})
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type StoredGroup struct {
 	Canceled         bool   // every reservation is canceled
 	Reservations     []StoredReservation
 	// Body is the last accepted message without its tokens; decode it into
-	// reservations.Group to inspect it.
+	// channelmanager.Group to inspect it.
 	Body json.RawMessage
 }
 

@@ -38,6 +38,7 @@ func (s *Server) registerConnector() {
 	s.connectorOps["resourceAccessTokens/add"] = s.tokensAdd
 	s.connectorOps["resourceAccessTokens/update"] = s.tokensUpdate
 	s.connectorOps["resourceAccessTokens/delete"] = s.tokensDelete
+	s.registerDevices() // connector_devices.go
 }
 
 // connector returns the Connector data, seeding it first if needed. Caller holds s.mu.

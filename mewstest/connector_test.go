@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/months"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -26,8 +27,8 @@ func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector
 func TestConnectorOperationsValidateLikeMews(t *testing.T) {
 	t.Parallel()
 	day := mewstest.SeedEpoch()
-	interval := func(months int) map[string]string {
-		return map[string]string{"StartUtc": day.Format(time.RFC3339), "EndUtc": mews.AddMonths(day, months).Add(time.Second).Format(time.RFC3339)}
+	interval := func(n int) map[string]string {
+		return map[string]string{"StartUtc": day.Format(time.RFC3339), "EndUtc": months.Add(day, n).Add(time.Second).Format(time.RFC3339)}
 	}
 	lim := map[string]int{"Count": 10}
 	for _, tc := range []struct {
@@ -58,7 +59,7 @@ func TestConnectorOperationsValidateLikeMews(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, conn := connectorFor(t, mewstest.AccessToken)
-			err := conn.Do(context.Background(), mews.Operation{Name: tc.op}, tc.body, nil)
+			err := conn.CallConnector(context.Background(), mews.Operation{Name: tc.op}, tc.body, nil)
 			var apiErr *mews.APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Message, "Invalid "+tc.field) {
 				t.Errorf("err = %v, want a 400 whose message names %s", err, tc.field)
@@ -72,7 +73,7 @@ func TestConnectorTokenValueLengthIsCheckedByTheServer(t *testing.T) {
 	srv, conn := connectorFor(t, mewstest.AccessToken)
 	res := srv.Reservations()[0]
 	add := func(value string) error {
-		return conn.Do(context.Background(), mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{
+		return conn.CallConnector(context.Background(), mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{
 			"ResourceAccessTokenParameters": []map[string]any{{
 				"ServiceOrderId": res.ID, "Type": "RfidTag", "Value": value,
 				"ValidityStartUtc": "2026-01-01T00:00:00Z", "ValidityEndUtc": "2026-01-02T00:00:00Z", "Permissions": map[string]any{},
@@ -149,7 +150,7 @@ func TestAddedRoomsAndReservationsAreServed(t *testing.T) {
 		CreatedUtc: mewstest.SeedEpoch().AddDate(0, 0, -10),
 	})
 	var rooms struct{ Resources []struct{ Id, Name string } }
-	err := conn.Do(context.Background(), mews.Operation{Name: "resources/getAll"}, map[string]any{
+	err := conn.CallConnector(context.Background(), mews.Operation{Name: "resources/getAll"}, map[string]any{
 		"Extent": map[string]bool{"Resources": true}, "Names": []string{"601"}, "Limitation": map[string]int{"Count": 10},
 	}, &rooms)
 	if err != nil || len(rooms.Resources) != 1 || rooms.Resources[0].Id != room.ID {
@@ -158,7 +159,7 @@ func TestAddedRoomsAndReservationsAreServed(t *testing.T) {
 	var got struct {
 		Reservations []struct{ Id, State, AssignedResourceId string }
 	}
-	err = conn.Do(context.Background(), mews.Operation{Name: "reservations/getAll/2023-06-06"}, map[string]any{
+	err = conn.CallConnector(context.Background(), mews.Operation{Name: "reservations/getAll/2023-06-06"}, map[string]any{
 		"ReservationIds": []string{res.ID}, "Limitation": map[string]int{"Count": 10},
 	}, &got)
 	if err != nil || len(got.Reservations) != 1 || got.Reservations[0].State != "Started" || got.Reservations[0].AssignedResourceId != room.ID {

@@ -31,6 +31,12 @@
 //     any other; SetWebSocketFaults refuses upgrades, delays or duplicates messages;
 //     DropWebSockets drops every socket. It works through Transport (over net.Pipe, so
 //     inside synctest bubbles) and on the listener;
+//   - devices and commands: a key cutter (KeyCutterID) and a printer (devices/getAll);
+//     AddKeyCutterCommand queues a key as the front desk does, AddCommand and
+//     UpdateCommand steer commands in any state, and commands/getAllActive (Pending
+//     and Received only, like Mews), getAllByIds, update and addKeyCutter are served;
+//     every command change sends a DeviceCommand event, and Command().Updates records
+//     each accepted commands/update;
 //   - recording: Requests and RequestsFor;
 //   - extension: HandleConnector and HandleChannelManager serve operations it does not
 //     know yet;

@@ -15,7 +15,7 @@ import (
 
 // addPIN sends one resourceAccessTokens/add for res through conn, as a Write.
 func addPIN(ctx context.Context, conn *mews.Connector, res mewstest.Reservation, value string) error {
-	return conn.Do(ctx, mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{
+	return conn.CallConnector(ctx, mews.Operation{Name: "resourceAccessTokens/add", Safety: mews.Write}, map[string]any{
 		"ResourceAccessTokenParameters": []map[string]any{{
 			"ServiceOrderId": res.ID, "Type": "PinCode", "Value": value,
 			"ValidityStartUtc": "2026-01-01T00:00:00Z", "ValidityEndUtc": "2026-01-02T00:00:00Z", "Permissions": map[string]any{},

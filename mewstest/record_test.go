@@ -16,10 +16,10 @@ func TestRedactedBodyHidesEveryCredential(t *testing.T) {
 	client, _ := srv.NewClient()
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	conn, _ := client.ChannelManager(mewstest.ConnectionToken)
-	if err := hotel.Do(t.Context(), mews.Operation{Name: "echo/get"}, map[string]string{"Note": "kept"}, nil); err != nil {
+	if err := hotel.CallConnector(t.Context(), mews.Operation{Name: "echo/get"}, map[string]string{"Note": "kept"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.Do(t.Context(), mews.Operation{Name: "echo"}, nil, nil); err != nil {
+	if err := conn.CallChannelManager(t.Context(), mews.Operation{Name: "echo"}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range srv.Requests() {

@@ -53,6 +53,7 @@ type Server struct {
 	connector      connectorState
 	channelManager channelManagerState
 	ws             webSocketState
+	devices        deviceState
 }
 
 // ServerOption configures NewServer.
@@ -345,8 +346,10 @@ func (s *Server) serveConnector(req *Request, rid string) reply {
 	}
 	cred := s.accessTokens[auth.AccessToken]
 	okClient := s.clientTokens[auth.ClientToken]
+	// Read under the lock: Revoke and Restore change a credential while requests run.
+	valid := cred != nil && !cred.revoked
 	retryAfter := time.Duration(0)
-	if okClient && cred != nil && !cred.revoked {
+	if okClient && valid {
 		req.EnterpriseID = cred.owner
 		retryAfter = s.admit(auth.AccessToken, req.Time)
 	}
@@ -357,7 +360,7 @@ func (s *Server) serveConnector(req *Request, rid string) reply {
 	switch {
 	case h == nil:
 		return fail(http.StatusNotFound, "Operation "+req.Operation+" not found.")
-	case !okClient || cred == nil || cred.revoked:
+	case !okClient || !valid:
 		return fail(http.StatusUnauthorized, "Invalid ClientToken or AccessToken, or the integration is disabled.")
 	case auth.Client == nil || strings.TrimSpace(*auth.Client) == "":
 		return fail(http.StatusBadRequest, "Invalid Client.")
@@ -415,6 +418,12 @@ func (s *Server) serveChannelManager(req *Request) reply {
 	if auth.ConnectionToken != nil {
 		cred = s.connections[*auth.ConnectionToken]
 	}
+	// Read under the lock: Revoke, Restore and Deactivate change a credential while
+	// requests run.
+	revoked, inactive, owner := true, false, ""
+	if cred != nil {
+		revoked, inactive, owner = cred.revoked, cred.inactive, cred.owner
+	}
 	s.mu.Unlock()
 	fail := func(code mews.ErrorCode, msg string) reply {
 		return reply{status: http.StatusOK, body: envelopeBody(nil, []mews.ErrorDetail{{Code: code, Message: msg}})}
@@ -426,13 +435,13 @@ func (s *Server) serveChannelManager(req *Request) reply {
 		return fail(mews.CodeInvalidAuthentication, "Invalid 'clientToken' or 'connectionToken'.")
 	case auth.ConnectionToken == nil && !clientLevelOperation(req.Operation):
 		return fail(mews.CodeInvalidAuthentication, "Missing 'connectionToken'.")
-	case auth.ConnectionToken != nil && (cred == nil || cred.revoked):
+	case auth.ConnectionToken != nil && revoked:
 		return fail(mews.CodeInvalidAuthentication, "Invalid 'clientToken' or 'connectionToken'.")
-	case cred != nil && cred.inactive:
+	case cred != nil && inactive:
 		return fail(mews.CodeConnectionNotFound, "Connection not found.")
 	}
 	if cred != nil {
-		req.PropertyID, req.ConnectionToken = cred.owner, *auth.ConnectionToken
+		req.PropertyID, req.ConnectionToken = owner, *auth.ConnectionToken
 	}
 	v, err := h(req)
 	if err != nil {

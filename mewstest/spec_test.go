@@ -31,7 +31,7 @@ func specConnector(t *testing.T) *mews.Connector {
 func TestSpecOperationsAnswerWithTheExample(t *testing.T) {
 	conn := specConnector(t)
 	var out struct{ Countries []struct{ Code string } }
-	if err := conn.Do(context.Background(), mews.Operation{Name: "countries/getAll", Safety: mews.Read}, nil, &out); err != nil {
+	if err := conn.CallConnector(context.Background(), mews.Operation{Name: "countries/getAll", Safety: mews.Read}, nil, &out); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.Countries) == 0 || out.Countries[0].Code == "" {
@@ -57,7 +57,7 @@ func TestSpecOperationsRefuseInvalidRequestsNamingTheField(t *testing.T) {
 		{"nested required field", "companies/getAll", "Limitation.Count", map[string]any{"Limitation": map[string]any{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := conn.Do(context.Background(), mews.Operation{Name: tc.op}, tc.in, nil)
+			err := conn.CallConnector(context.Background(), mews.Operation{Name: tc.op}, tc.in, nil)
 			var ae *mews.APIError
 			if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
 				t.Fatalf("err = %v, want a 400", err)
@@ -76,7 +76,7 @@ func TestSpecOperationsEndPagersAfterTheExample(t *testing.T) {
 		Companies []any
 		Cursor    *string
 	}
-	if err := conn.Do(context.Background(), mews.Operation{Name: "companies/getAll", Safety: mews.Read}, map[string]any{"Limitation": map[string]any{"Count": 10}}, &out); err != nil {
+	if err := conn.CallConnector(context.Background(), mews.Operation{Name: "companies/getAll", Safety: mews.Read}, map[string]any{"Limitation": map[string]any{"Count": 10}}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.Companies) == 0 || out.Cursor == nil {
@@ -85,7 +85,7 @@ func TestSpecOperationsEndPagersAfterTheExample(t *testing.T) {
 	out.Companies, out.Cursor = nil, nil
 	cursor := "the-example-cursor"
 	in := map[string]any{"Limitation": map[string]any{"Count": 10, "Cursor": cursor}}
-	if err := conn.Do(context.Background(), mews.Operation{Name: "companies/getAll", Safety: mews.Read}, in, &out); err != nil {
+	if err := conn.CallConnector(context.Background(), mews.Operation{Name: "companies/getAll", Safety: mews.Read}, in, &out); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.Companies) != 0 || out.Cursor != nil {

@@ -224,7 +224,7 @@ func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
 // package goes through it and states its Safety, so that renaming the handle's method
 // (Do, CallConnector after the redesign) is a one-line change.
 func call(ctx context.Context, conn *mews.Connector, op mews.Operation, in, out any) error {
-	return conn.Do(ctx, op, in, out)
+	return conn.CallConnector(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {

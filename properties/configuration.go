@@ -7,6 +7,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/timezone"
 )
 
 // opConfiguration is the Connector operation behind GetConfiguration.
@@ -83,7 +84,7 @@ type Enterprise struct {
 // hotel's local dates and back. An empty identifier or "Local" is an error rather than
 // UTC or this machine's zone, which would silently shift every local date.
 func (e Enterprise) Location() (*time.Location, error) {
-	return loadTimeZone(e.TimeZoneIdentifier)
+	return timezone.Load(e.TimeZoneIdentifier)
 }
 
 // DefaultCurrency returns the enterprise's default currency code ("" if none is marked).
@@ -172,7 +173,7 @@ func getConfiguration(ctx context.Context, conn *mews.Connector, enterpriseID st
 		EnterpriseID string `json:"EnterpriseId,omitempty"`
 	}{enterpriseID}
 	var cfg Configuration
-	if err := conn.Do(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
+	if err := conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
 		return nil, err
 	}
 	cfg.NowUtc = cfg.NowUtc.UTC()

@@ -55,7 +55,7 @@ func ListEnterprises(conn *mews.Connector, f EnterpriseFilter) *mews.Pager[Enter
 		req := queries[q]
 		req.Limitation = lim
 		var res result
-		if err := conn.Do(ctx, mews.Operation{Name: opEnterprises, Safety: mews.Read}, &req, &res); err != nil {
+		if err := conn.CallConnector(ctx, mews.Operation{Name: opEnterprises, Safety: mews.Read}, &req, &res); err != nil {
 			return nil, nil, err
 		}
 		for i := range res.Enterprises {

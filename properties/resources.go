@@ -151,7 +151,7 @@ func ListResources(conn *mews.Connector, f ResourceFilter) *mews.Pager[Resource]
 		req := queries[q]
 		req.Limitation = lim
 		var res result
-		if err := conn.Do(ctx, mews.Operation{Name: opResources, Safety: mews.Read}, &req, &res); err != nil {
+		if err := conn.CallConnector(ctx, mews.Operation{Name: opResources, Safety: mews.Read}, &req, &res); err != nil {
 			return nil, nil, err
 		}
 		for i := range res.Resources {

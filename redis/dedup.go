@@ -5,7 +5,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	goredis "github.com/redis/go-redis/v9"
 )
 

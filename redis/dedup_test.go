@@ -6,7 +6,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/redis"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/redis"
 )

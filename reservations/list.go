@@ -120,7 +120,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 			req := queries[i]
 			req.Limitation = lim
 			var res result
-			if err := conn.Do(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
+			if err := conn.CallConnector(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
 				return nil, nil, err
 			}
 			for j := range res.Reservations {

@@ -170,7 +170,7 @@ func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
 	var cfg struct {
 		NowUtc time.Time `json:"NowUtc"`
 	}
-	if err := c.conn.Do(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
+	if err := c.conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
 		return time.Time{}, err
 	}
 	if cfg.NowUtc.IsZero() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/months"
 	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
@@ -87,7 +88,7 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 		rooms := someRooms(srv, 6) // a few rooms keep a year of changes small
 		only := reservations.Filter{AssignedResourceIDs: rooms}
 		feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Filter: only, Now: clk.Now, PageSize: 10})
-		secondWindowEnd := mews.AddMonths(mews.AddMonths(since, 3), 3)
+		secondWindowEnd := months.Add(months.Add(since, 3), 3)
 		var first []string
 		failing := false
 		for r, err := range feed.All(context.Background()) {

@@ -17,7 +17,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mewskit/mews-go/inbound"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
@@ -105,7 +106,13 @@ func run(ctx context.Context, out io.Writer) error {
 	go func() {
 		select {
 		case req := <-recv.prices:
-			confirmed <- inbound.Confirm(ctx, client, req, inbound.Outcome{})
+			// Confirm through the handle of the push's connection.
+			cm, err := client.ChannelManager(req.ConnectionToken.Reveal())
+			if err != nil {
+				confirmed <- err
+				return
+			}
+			confirmed <- inbound.Confirm(ctx, cm, req, channelmanager.Confirmation{Success: true})
 		case <-ctx.Done():
 			confirmed <- ctx.Err()
 		}

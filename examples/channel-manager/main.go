@@ -24,11 +24,10 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/channelmanager"
+	"github.com/mewskit/mews-go/channelmanager/inbound"
 	"github.com/mewskit/mews-go/examples/internal/exampleenv"
-	"github.com/mewskit/mews-go/inbound"
 	"github.com/mewskit/mews-go/mewstest"
-	"github.com/mewskit/mews-go/properties"
-	"github.com/mewskit/mews-go/reservations"
 )
 
 // main runs the example on the sandbox, or reads from Mews and pushes only with -write.
@@ -53,7 +52,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) er
 	}
 
 	// The configuration: what the property sells, under which mapping codes.
-	cfg, err := properties.GetPropertyConfiguration(ctx, cm, properties.FullExtent())
+	cfg, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.FullExtent())
 	if err != nil {
 		return err
 	}
@@ -74,7 +73,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool) er
 		fmt.Fprintf(out, "\nwould push booking %s (run with -write)\n", g.ChannelManagerID)
 		return nil
 	}
-	messageID, err := reservations.ProcessGroup(ctx, cm, g)
+	messageID, err := channelmanager.ProcessGroup(ctx, cm, channelmanager.ProcessGroupParams{Group: g})
 	if err != nil {
 		return err // *mews.InputError before sending, or Mews' refusal (*mews.APIError)
 	}
@@ -114,7 +113,7 @@ func findConnection(ctx context.Context, env *exampleenv.Env, out io.Writer) (st
 		fmt.Fprintf(out, "(set %s to list the properties)\n", exampleenv.VarEmployeeEmail)
 		return env.ConnectionToken, exampleenv.Require(env.ConnectionToken, exampleenv.VarConnectionToken)
 	}
-	props, err := properties.GetProperties(ctx, env.Client, env.EmployeeEmail)
+	props, err := channelmanager.GetProperties(ctx, env.Client, channelmanager.GetPropertiesParams{Email: env.EmployeeEmail})
 	if err != nil {
 		return "", err
 	}
@@ -131,7 +130,7 @@ func findConnection(ctx context.Context, env *exampleenv.Env, out io.Writer) (st
 }
 
 // booking is a two-night stay for two adults, paid at the OTA.
-func booking(cfg *properties.PropertyConfiguration, arrival mews.Date) *reservations.Group {
+func booking(cfg *channelmanager.Configuration, arrival mews.Date) channelmanager.Group {
 	pair := cfg.InventoryMappings[0]
 	currency := mewstest.PropertyCurrency
 	for _, r := range cfg.RatePlans {
@@ -139,20 +138,20 @@ func booking(cfg *properties.PropertyConfiguration, arrival mews.Date) *reservat
 			currency = r.CurrencyCode
 		}
 	}
-	night := reservations.GrossCharge(mews.NewAmount(11950, 2))
-	total := reservations.GrossCharge(mews.NewAmount(11950, 2).MulInt(2))
+	night := channelmanager.GrossCharge(mews.NewAmount(11950, 2))
+	total := channelmanager.GrossCharge(mews.NewAmount(11950, 2).MulInt(2))
 	primary := 1 // Booking.com
-	return &reservations.Group{
+	return channelmanager.Group{
 		ChannelID: "BDC-5551234", ChannelManagerID: "CHM-2026-0001", CurrencyCode: currency,
-		Customer:    &reservations.Customer{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.com", LanguageCode: "en-US"},
-		Sources:     []reservations.Source{{Code: &primary, Name: "Booking.com", Type: reservations.SourceOnlineTravelAgency, IsPrimary: true}},
-		PaymentType: reservations.PaymentPrepaid,
+		Customer:    &channelmanager.Customer{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.com", LanguageCode: "en-US"},
+		Sources:     []channelmanager.Source{{Code: &primary, Name: "Booking.com", Type: channelmanager.SourceOnlineTravelAgency, IsPrimary: true}},
+		PaymentType: channelmanager.PaymentPrepaid,
 		TotalAmount: &total,
-		Reservations: []reservations.GroupReservation{{
+		Reservations: []channelmanager.Reservation{{
 			Code: "1", From: arrival, To: arrival.AddDays(2),
 			SpaceTypeCode: pair.SpaceTypeCode, RatePlanCode: pair.RatePlanCode,
-			GuestCounts: []reservations.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
-			Amounts:     []reservations.Charge{night, night},
+			GuestCounts: []channelmanager.GuestCount{{Code: cfg.AgeCategories[0].Code, Count: 2}},
+			Amounts:     []channelmanager.Charge{night, night},
 			TotalAmount: &total,
 		}},
 	}
@@ -215,9 +214,9 @@ func mewsConfirms(ctx context.Context, srv *mewstest.Server, endpoint *inbound.H
 	if !ok {
 		return errors.New("the sandbox did not store the booking")
 	}
-	var numbers []reservations.ReservationConfirmation
+	var numbers []channelmanager.ReservationConfirmation
 	for _, r := range stored.Reservations {
-		numbers = append(numbers, reservations.ReservationConfirmation{Code: r.Code, ConfirmationNumber: r.ConfirmationNumber})
+		numbers = append(numbers, channelmanager.ReservationConfirmation{Code: r.Code, ConfirmationNumber: r.ConfirmationNumber})
 	}
 	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(endpoint))
 	d, err := fakeMews.Push(ctx, inbound.PathConfirmGroup, map[string]any{

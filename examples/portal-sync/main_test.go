@@ -19,7 +19,7 @@ func runSandbox(t *testing.T, write bool) (srv *mewstest.Server, out string) {
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		srv, out = exampleenv.Output(t, func(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
-			return run(ctx, env, out, write)
+			return run(ctx, env, out, write, 0)
 		})
 	})
 	return srv, out
@@ -28,7 +28,7 @@ func runSandbox(t *testing.T, write bool) (srv *mewstest.Server, out string) {
 func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
 	t.Parallel()
 	srv, out := runSandbox(t, true)
-	initial, incremental, ok := strings.Cut(out, "initial sync:")
+	initial, later, ok := strings.Cut(out, "initial sync:")
 	if !ok {
 		t.Fatalf("no initial sync:\n%s", out)
 	}
@@ -54,9 +54,9 @@ func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
 	for _, r := range srv.Reservations() {
 		byNumber[r.Number] = r.ID
 	}
-	canceled := regexp.MustCompile(`reservation (\d+) was canceled: 1 PIN\(s\) deleted`).FindStringSubmatch(incremental)
+	canceled := regexp.MustCompile(`reservation (\d+) was canceled: 1 PIN\(s\) deleted`).FindStringSubmatch(later)
 	if canceled == nil {
-		t.Fatalf("the incremental pass deleted no PIN of a canceled reservation:\n%s", incremental)
+		t.Fatalf("no PIN of a canceled reservation was deleted:\n%s", later)
 	}
 	for _, m := range regexp.MustCompile(`PIN for reservation (\d+)`).FindAllStringSubmatch(out, -1) {
 		want := 1
@@ -67,19 +67,47 @@ func TestRun_SetsPINsForMappedArrivalsAndSkipsUnmappedRooms(t *testing.T) {
 			t.Errorf("reservation %s has %d active PINs, want %d", m[1], n, want)
 		}
 	}
+	if n := strings.Count(later, "PIN for reservation"); n != 2 {
+		t.Errorf("after the initial sync %d PINs were set, want 2 (the changes only):\n%s", n, later)
+	}
+}
 
-	// The incremental pass sees the move to a room with a door, the cancellation and the walk-in.
-	moved := regexp.MustCompile(`moves reservation (\d+) from room \d+ to room 305`).FindStringSubmatch(incremental)
+func TestRun_AMoveReachesItsDoorThroughAnEventWithItsLatency(t *testing.T) {
+	t.Parallel()
+	_, out := runSandbox(t, true)
+	_, later, _ := strings.Cut(out, "initial sync:")
+	moved := regexp.MustCompile(`moves reservation (\d+) from room \d+ to room 305`).FindStringSubmatch(later)
 	if moved == nil {
 		t.Fatalf("the hotel moved no guest:\n%s", out)
 	}
-	for _, want := range []string{"PIN for reservation " + moved[1] + ": room 305", ": room 112, door-112", "incremental sync:"} {
-		if !strings.Contains(incremental, want) {
-			t.Errorf("the incremental pass lacks %q:\n%s", want, incremental)
+	want := regexp.MustCompile(`PIN for reservation ` + moved[1] + `: room 305, door-305, valid [^\[]+ \[event, \S+ after the change\]`)
+	if !want.MatchString(later) {
+		t.Errorf("the move's PIN did not come through an event with its latency:\n%s", later)
+	}
+}
+
+func TestRun_SurvivesASocketDropAndCatchesUpOnWhatChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	srv, out := runSandbox(t, true)
+	_, dropped, ok := strings.Cut(out, "(the socket drops: 1 closed")
+	if !ok {
+		t.Fatalf("the socket was not dropped:\n%s", out)
+	}
+	canceled := regexp.MustCompile(`reservation (\d+) was canceled: 1 PIN\(s\) deleted \[resync, `).FindStringSubmatch(dropped)
+	walkIn := regexp.MustCompile(`walk-in books room 112: reservation (\d+)`).FindStringSubmatch(dropped)
+	if canceled == nil || walkIn == nil {
+		t.Fatalf("the cancellation and the walk-in made while disconnected were not caught up:\n%s", dropped)
+	}
+	if !regexp.MustCompile(`PIN for reservation ` + walkIn[1] + `: room 112, door-112, .*\[resync, `).MatchString(dropped) {
+		t.Errorf("the walk-in got no PIN through the resync:\n%s", dropped)
+	}
+	for _, want := range []string{"reconnected (socket 2)", "every change reached its door"} {
+		if !strings.Contains(dropped, want) {
+			t.Errorf("output lacks %q:\n%s", want, dropped)
 		}
 	}
-	if n := strings.Count(incremental, "PIN for reservation"); n != 2 {
-		t.Errorf("the incremental pass set %d PINs, want 2 (the changes only):\n%s", n, incremental)
+	if n := srv.WebSocketUpgrades(); n != 2 {
+		t.Errorf("%d sockets were opened, want 2 (the first and the reconnect)", n)
 	}
 }
 
@@ -117,7 +145,7 @@ func skipsAnArrivalInARoomMissingFromTheMap(t *testing.T) {
 		ScheduledStartUtc: now.Add(2 * time.Hour), ScheduledEndUtc: now.Add(26 * time.Hour),
 	})
 	var out strings.Builder
-	if err := run(t.Context(), env, &out, true); err != nil {
+	if err := run(t.Context(), env, &out, true, 0); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	want := "skipped reservation " + r.Number + ": room " + inactive.ID + " (not an active room) is not mapped to a door\n"

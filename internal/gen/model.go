@@ -249,6 +249,13 @@ func (g *gen) fieldsOf(t *goType, s *openapi3.Schema, request bool) {
 			hasCurrency = true
 		}
 	}
+	// A schema that carries both tokens is a credential envelope wherever it stands:
+	// Mews' spec reuses request schemas as items of other requests
+	// (ReservationUpdateParameters inside reservations/update), and the pipeline merges
+	// the credentials only at the top, so such items must not expose them either.
+	_, clientToken := s.Properties["ClientToken"]
+	_, accessToken := s.Properties["AccessToken"]
+	request = request || clientToken && accessToken
 	seen := map[string]string{}
 	for _, pn := range slices.Sorted(func(yield func(string) bool) {
 		for k := range s.Properties {

@@ -15,7 +15,7 @@ func TestNew_ConnectsToItsOwnSeededHotel(t *testing.T) {
 	var out struct {
 		Enterprise struct{ ID string } `json:"Enterprise"`
 	}
-	if err := conn.Do(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, &out); err != nil {
+	if err := conn.CallConnector(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.RequestsFor("configuration/get")); n != 1 {
@@ -26,7 +26,7 @@ func TestNew_ConnectsToItsOwnSeededHotel(t *testing.T) {
 func TestNewFor_SendsTheGivenToken(t *testing.T) {
 	for _, tok := range []string{mewstest.AccessToken, mewstest.PortfolioAccessToken} {
 		srv, conn := testhotel.NewFor(t, tok)
-		if err := conn.Do(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, nil); err != nil {
+		if err := conn.CallConnector(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, nil); err != nil {
 			t.Fatalf("configuration/get: %v", err)
 		}
 		var sent struct{ AccessToken string }
@@ -73,7 +73,7 @@ func TestRefusedBeforeSending(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)
 			if tc.send {
-				if err := conn.Do(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, nil); err != nil {
+				if err := conn.CallConnector(t.Context(), mews.Operation{Name: "configuration/get", Safety: mews.Read}, struct{}{}, nil); err != nil {
 					t.Fatal(err)
 				}
 			}
