@@ -23,7 +23,8 @@ var ErrUnavailable = errors.New("mews redis: Redis is unreachable")
 // long until the oldest one that blocks it leaves the window.
 //
 // ARGV: window (µs), capacity for this request's priority.
-// Returns {1, 0} when admitted, {0, wait µs} otherwise.
+// Returns {1, 0, admissions in the window} when admitted, {0, wait µs, admissions}
+// otherwise.
 var admitScript = goredis.NewScript(`
 local key = KEYS[1]
 local window = tonumber(ARGV[1])
@@ -41,10 +42,10 @@ if n < capacity then
   if tail and tonumber(tail) > now then now = tonumber(tail) end
   redis.call('RPUSH', key, string.format('%d', now))
   redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1)
-  return {1, 0}
+  return {1, 0, n + 1}
 end
 local blocker = tonumber(redis.call('LINDEX', key, n - capacity))
-return {0, blocker + window - now}
+return {0, blocker + window - now, n}
 `)
 
 // backfillScript writes a replica's own admissions back into a key's window after an
@@ -142,14 +143,18 @@ func (l *Limiter) Wait(ctx context.Context, r mews.LimitRequest) error {
 		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
+				l.endProbe()
 				return ctxErr
 			}
 			l.markDown(err)
 			return l.degraded(ctx, key, err)
 		}
 		l.markUp()
-		if len(res) == 2 && res[0] == 1 {
-			l.local.record(key, time.Now())
+		if len(res) != 3 {
+			return fmt.Errorf("mews redis: unexpected answer from the limiter script: %v", res)
+		}
+		l.local.saw(key, int(res[2]), res[0] == 1)
+		if res[0] == 1 {
 			return nil
 		}
 		wait := time.Duration(max(res[1], 1)) * time.Microsecond
@@ -190,7 +195,7 @@ func (l *Limiter) degraded(ctx context.Context, key string, cause error) error {
 	if l.onFallback != nil {
 		l.onFallback()
 	}
-	return l.local.wait(ctx, key, l.share)
+	return l.local.wait(ctx, key, l.share, l.s.rule.Limit, l.s.replicas)
 }
 
 // backfill writes this replica's admissions of key back to Redis once after each
@@ -240,6 +245,14 @@ func (l *Limiter) useRedis() bool {
 	}
 	l.probing = true
 	return true
+}
+
+// endProbe lets another request probe Redis when this one gave up (its ctx ended)
+// before Redis answered.
+func (l *Limiter) endProbe() {
+	l.mu.Lock()
+	l.probing = false
+	l.mu.Unlock()
 }
 
 func (l *Limiter) markDown(err error) {

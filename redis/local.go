@@ -13,11 +13,23 @@ import (
 // add a share on top of what it had just spent through Redis; and on recovery the
 // fallback's admissions (and, if Redis lost its data, all of them) are written back to
 // Redis, so the shared window knows what Mews has seen.
+//
+// Right after an outage begins, the shared window may already be nearly full, and the
+// other replicas' recent admissions are not in this replica's record. So, within one
+// window of its last answer from Redis about a key, a replica also keeps its fallback
+// admissions within its part (1/N) of the room that answer said was left.
 type localWindows struct {
 	mu        sync.Mutex
 	window    time.Duration
 	keys      map[string][]admission // oldest first
+	shared    map[string]sharedCount
 	lastSweep time.Time
+}
+
+// sharedCount is how many admissions the shared window held at the last answer.
+type sharedCount struct {
+	n  int
+	at time.Time
 }
 
 type admission struct {
@@ -26,7 +38,7 @@ type admission struct {
 }
 
 func newLocalWindows(window time.Duration) *localWindows {
-	return &localWindows{window: window, keys: make(map[string][]admission)}
+	return &localWindows{window: window, keys: make(map[string][]admission), shared: make(map[string]sharedCount)}
 }
 
 // expire drops key's admissions older than the window, and now and then forgets the
@@ -37,6 +49,11 @@ func (w *localWindows) expire(key string, now time.Time) []admission {
 		for k, a := range w.keys {
 			if len(a) == 0 || now.Sub(a[len(a)-1].at) >= w.window {
 				delete(w.keys, k)
+			}
+		}
+		for k, c := range w.shared {
+			if now.Sub(c.at) >= w.window {
+				delete(w.shared, k)
 			}
 		}
 	}
@@ -52,26 +69,47 @@ func (w *localWindows) expire(key string, now time.Time) []admission {
 	return a
 }
 
-// record notes an admission Redis granted.
-func (w *localWindows) record(key string, now time.Time) {
+// saw notes Redis' answer for key: n admissions in the shared window, and whether
+// this request was one of them.
+func (w *localWindows) saw(key string, n int, admitted bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.keys[key] = append(w.expire(key, now), admission{at: now})
+	now := time.Now()
+	a := w.expire(key, now)
+	if admitted {
+		w.keys[key] = append(a, admission{at: now})
+	}
+	w.shared[key] = sharedCount{n: n, at: now}
 }
 
 // wait admits a request for key under the fallback rule: at most share admissions of
-// this replica in any window.
-func (w *localWindows) wait(ctx context.Context, key string, share int) error {
+// this replica in any window, and within a window of the last answer from Redis, at
+// most 1/replicas of the room it left.
+func (w *localWindows) wait(ctx context.Context, key string, share, limit, replicas int) error {
 	for {
 		w.mu.Lock()
 		now := time.Now()
 		a := w.expire(key, now)
-		if len(a) < share {
+		wait := time.Duration(0)
+		if len(a) >= share {
+			wait = a[len(a)-share].at.Add(w.window).Sub(now)
+		}
+		if c, ok := w.shared[key]; ok && now.Sub(c.at) < w.window {
+			since := 0
+			for _, x := range a {
+				if x.fallback && !x.at.Before(c.at) {
+					since++
+				}
+			}
+			if since >= max(limit-c.n, 0)/replicas {
+				wait = max(wait, c.at.Add(w.window).Sub(now))
+			}
+		}
+		if wait <= 0 {
 			w.keys[key] = append(a, admission{at: now, fallback: true})
 			w.mu.Unlock()
 			return nil
 		}
-		wait := a[len(a)-share].at.Add(w.window).Sub(now)
 		w.mu.Unlock()
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("mews redis: wait of %v would pass the context deadline: %w", wait.Round(time.Millisecond), context.DeadlineExceeded)
