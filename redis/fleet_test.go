@@ -33,7 +33,14 @@ const (
 // childEnv selects what a re-executed test binary does instead of running tests.
 const childEnv = "MEWS_FLEET_CHILD"
 
+// quietRedis drops go-redis' own log lines (dial failures the outage tests cause on
+// purpose); the package's outages are logged and asserted through WithLogger.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
 func TestMain(m *testing.M) {
+	goredis.SetLogger(quietRedis{})
 	switch os.Getenv(childEnv) {
 	case "":
 		os.Exit(m.Run())
