@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mewskit/mews-go/internal/inputerr"
 )
 
 // API names which of the two Mews APIs a call went to; the same code means different
@@ -77,7 +79,7 @@ var (
 	// (a proxy's page).
 	ErrBadResponse = errors.New("mews: bad response")
 	// ErrInvalidInput: the SDK refused a request before sending it. See *InputError.
-	ErrInvalidInput = errors.New("mews: invalid input")
+	ErrInvalidInput = inputerr.ErrInvalidInput
 )
 
 // ErrorCode is a Channel Manager error code (1–14).
@@ -372,26 +374,10 @@ func codeSentinel(from API, code ErrorCode) error {
 
 // InputError reports a request that the SDK refused to send because it would fail or
 // do harm: an empty token, an invalid PIN, a validity that ends before it starts.
-// Nothing was sent. It matches ErrInvalidInput.
-type InputError struct {
-	Operation string // the operation that was not sent, if any
-	Field     string // the offending field
-	Reason    string // what is wrong and what to do
-}
-
-// Error reads "mews: <operation>: <field> <reason>".
-func (e *InputError) Error() string {
-	var b strings.Builder
-	b.WriteString("mews: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation + ": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field + " ")
-	}
-	b.WriteString(e.Reason)
-	return b.String()
-}
-
-// Is makes every InputError match ErrInvalidInput.
-func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+// Nothing was sent. It matches ErrInvalidInput. Its fields are Operation (the
+// operation that was not sent, if any), Field (the offending field) and Reason (what
+// is wrong and what to do); Error reads "mews: <operation>: <field> <reason>".
+//
+// It is defined in an internal package so that the pager, which the root package
+// imports from internal/paging, can return it too.
+type InputError = inputerr.InputError

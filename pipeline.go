@@ -108,7 +108,7 @@ func (c *Client) do(ctx context.Context, api API, op Operation, auth []authField
 	}
 	st := &call{
 		client: c, api: api, op: op, limiter: lim, limitKey: key, secrets: secretsOf(auth, op), out: out,
-		shrinkOnTimeout: op.ShrinkOnTimeout || shrinksOnTimeout(ctx),
+		shrinkOnTimeout: op.ShrinkOnTimeout,
 	}
 	start := time.Now()
 	parent := ctx

@@ -17,6 +17,8 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
+	"github.com/mewskit/mews-go/internal/paging"
 )
 
 const (
@@ -616,7 +618,7 @@ func TestAPagerShrinksA408PageAtOnceInsteadOfRepeatingIt(t *testing.T) {
 		const url = demo + "/api/connector/v1/things/getAll"
 		var counts []int
 		m.mt.RegisterResponder("POST", url, func(r *http.Request) (*http.Response, error) {
-			var in struct{ Limitation mews.Limitation }
+			var in struct{ Limitation paging.Limitation }
 			_ = json.NewDecoder(r.Body).Decode(&in)
 			counts = append(counts, in.Limitation.Count)
 			if in.Limitation.Count > 250 {
@@ -624,16 +626,14 @@ func TestAPagerShrinksA408PageAtOnceInsteadOfRepeatingIt(t *testing.T) {
 			}
 			return jsonResponder(200, `{"Things":["a","b"],"Cursor":null}`)(r)
 		})
-		pager := mews.NewPager(mews.PagerConfig[string]{
-			Operation: "things/getAll",
-			Fetch: func(ctx context.Context, _ int, lim mews.Limitation) ([]string, *string, error) {
-				var out struct {
-					Things []string
-					Cursor *string
-				}
-				err := m.hotel.CallConnector(ctx, mews.Operation{Name: "things/getAll", Safety: mews.Read}, map[string]any{"Limitation": lim}, &out)
-				return out.Things, out.Cursor, err
-			},
+		type things struct {
+			Things []string
+			Cursor *string
+		}
+		pager := listfilter.Pager(m.hotel, listfilter.GetAll[struct{}, things, string]{
+			Operation: mews.Operation{Name: "things/getAll", Safety: mews.Read},
+			Queries:   []struct{}{{}},
+			Read:      func(p *things) ([]string, *string) { return p.Things, p.Cursor },
 		})
 		start := time.Now()
 		got, err := pager.Collect(t.Context())

@@ -144,10 +144,9 @@ func TestAHealthCheckIsNotHeldUpByABusyApplication(t *testing.T) {
 			})
 		}
 		time.Sleep(time.Second)
-		creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		start := time.Now()
-		res, err := connection.Validate(ctx, client, creds)
+		res, err := connection.Validate(ctx, hotel)
 		took := time.Since(start)
 		cancel()
 		stopApp()
@@ -416,10 +415,9 @@ func TestWithoutAHealthCheckShareABusyTokenHoldsUpItsCheck(t *testing.T) {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}
-		creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		res, _ := connection.Validate(ctx, client, creds)
+		res, _ := connection.Validate(ctx, hotel)
 		if res.Status != connection.Unknown || !errors.Is(res.Reason, context.DeadlineExceeded) {
 			t.Errorf("check with no reserve on a spent token = %v, %v; want Unknown, deadline exceeded", res.Status, res.Reason)
 		}

@@ -78,11 +78,11 @@ func TestHandlersPrintNoSecretUnderAnyVerb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := connection.NewMonitor(client, connection.Config{})
+	m, err := connection.NewMonitor(client)
 	if err != nil {
 		t.Fatal(err)
 	}
-	integration, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, redactWebhookSecret)})
+	integration, err := m.WebhookHandler(mustToken(t, redactWebhookSecret))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,6 @@ import (
 	"github.com/mewskit/mews-go/internal/httpin"
 	"github.com/mewskit/mews-go/internal/leakscan"
 	"github.com/mewskit/mews-go/pins"
-	"github.com/mewskit/mews-go/reservations"
-	"github.com/mewskit/mews-go/reservations/live"
 	"github.com/mewskit/mews-go/webhooks"
 )
 
@@ -46,7 +44,6 @@ var secretHolders = []struct {
 	{value: connection.Credentials{}},
 	{value: connection.IntegrationEvent{}},
 	{value: connection.Monitor{}},
-	{value: connection.WebhookConfig{}},
 	{value: events.Client{}},
 	{value: inbound.AvailabilityBlockPush{}},
 	{value: inbound.AvailabilityUpdate{}},
@@ -57,17 +54,16 @@ var secretHolders = []struct {
 	{value: inbound.Message{}},
 	{value: inbound.PricesUpdate{}},
 	{value: inbound.RestrictionsUpdate{}},
-	{value: live.Sync{}},
 	{value: pins.Credential{}, extra: []string{"Value"}},
 	{value: channelmanager.Connection{}},
 	{value: channelmanager.Configuration{}},
 	{value: channelmanager.Property{}},
 	{value: channelmanager.CardNumber{}},
 	{value: channelmanager.CardSecret{}},
-	{value: reservations.ChangeFeed{}},
 	{value: channelmanager.Group{}},
 	{value: channelmanager.PaymentCard{}},
 	{value: channelmanager.ProcessGroupParams{}},
+	{value: pins.SetParams{}, extra: []string{"Value"}},
 	{value: webhooks.Handler{}},
 }
 

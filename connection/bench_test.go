@@ -54,14 +54,11 @@ func BenchmarkMonitorSweep(b *testing.B) {
 	for b.Loop() {
 		var connected atomic.Int64
 		done := make(chan struct{})
-		m, err := connection.NewMonitor(client, connection.Config{
-			Interval: time.Hour, Concurrency: concurrency,
-			OnEvent: func(ev connection.Event) {
-				if ev.Status == connection.Connected && connected.Add(1) == conns {
-					close(done)
-				}
-			},
-		})
+		m, err := connection.NewMonitor(client, connection.WithInterval(time.Hour), connection.WithConcurrency(concurrency), connection.WithOnEvent(func(ev connection.Event) {
+			if ev.Status == connection.Connected && connected.Add(1) == conns {
+				close(done)
+			}
+		}))
 		if err != nil {
 			b.Fatal(err)
 		}

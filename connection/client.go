@@ -9,7 +9,7 @@ import (
 	mews "github.com/mewskit/mews-go"
 )
 
-// DefaultMisconfiguredShare is the default of Config.MisconfiguredShare.
+// DefaultMisconfiguredShare is the default of WithMisconfiguredShare.
 const DefaultMisconfiguredShare = 0.9
 
 // ErrClientRejected is matched (errors.Is) by the Reason of a Misconfigured ClientEvent:
@@ -100,7 +100,7 @@ func (m *Monitor) clientOf(e *entry) *clientHealth {
 
 // quorum is the number of rejected connections that makes the client misconfigured.
 func (m *Monitor) quorum(c *clientHealth) int {
-	return max(2, int(math.Ceil(m.cfg.MisconfiguredShare*float64(c.watched))))
+	return max(2, int(math.Ceil(m.cfg.misconfiguredShare*float64(c.watched))))
 }
 
 // forget drops what e contributed to its client's health, before e's credentials
@@ -156,7 +156,7 @@ func (m *Monitor) askWitness(c *clientHealth, suspect *entry, now time.Time) {
 	if w == nil || w == suspect || w.removed || w.where != waiting {
 		return
 	}
-	at := w.checked.Add(m.cfg.ConfirmDelay)
+	at := w.checked.Add(m.cfg.confirmDelay)
 	if at.Before(now) {
 		at = now
 	}
@@ -209,7 +209,7 @@ func (m *Monitor) misconfigure(c *clientHealth, reason error, now time.Time) {
 			r.where = idle
 		}
 	}
-	c.backoff = m.cfg.ConfirmDelay
+	c.backoff = m.cfg.confirmDelay
 	m.scheduleProbe(c, now)
 }
 
@@ -250,12 +250,12 @@ func (m *Monitor) scheduleProbe(c *clientHealth, now time.Time) {
 		m.nudge()
 	}
 	c.probe = p
-	c.backoff = min(2*c.backoff, m.cfg.Interval)
+	c.backoff = min(2*c.backoff, m.cfg.interval)
 }
 
 // pushClient queues a client event; m.mu is held.
 func (m *Monitor) pushClient(ev ClientEvent) {
-	if m.events != nil && m.cfg.OnClientEvent != nil {
+	if m.events != nil && m.cfg.onClientEvent != nil {
 		m.events.pushClient(ev)
 	}
 }

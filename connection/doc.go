@@ -5,13 +5,16 @@
 // expect the integration to show Connected, and to show Broken as soon as the property
 // revokes or regenerates it. This package provides the three pieces for that:
 //
-//   - Validate checks one set of credentials now, for the connect form: Connected with
-//     the enterprise (configuration/get) or property (getConfiguration); Broken when
-//     Mews rejects them (Connector 401, Channel Manager code 8 or 3); undecided, with the
-//     error, when Mews could not be asked (rate limit, timeout, 5xx, network).
-//   - Monitor re-checks thousands of connections periodically with a fixed pool of
-//     workers, one scheduler goroutine and one timer, and reports status changes
-//     (Unknown, Connected, Degraded, Broken) as events and snapshots.
+//   - Validate (a Connector handle) and ValidateChannelManager (a Channel Manager
+//     handle) check one connection now, for the connect form: Connected with the
+//     enterprise (configuration/get) or property (getConfiguration); Broken when Mews
+//     rejects the token (Connector 401, Channel Manager code 8 or 3); undecided, with
+//     the error, when Mews could not be asked (rate limit, timeout, 5xx, network).
+//     They take the handle interfaces, so a stub answers them in your tests.
+//   - Monitor re-checks thousands of connections (Credentials) periodically with a
+//     fixed pool of workers, one scheduler goroutine and one timer, and reports status
+//     changes (Unknown, Connected, Degraded, Broken) as events and snapshots. NewMonitor
+//     takes functional options (WithInterval, WithOnEvent, …), each validated.
 //   - Monitor.WebhookHandler receives Mews integration webhooks, so a disabled, canceled
 //     or deleted integration turns Broken at once and a regenerated key is picked up
 //     without a restart.
@@ -23,13 +26,13 @@
 // one ClientEvent instead of thousands of Broken connections, keeps their statuses, and
 // re-checks with backoff until the client token works again.
 //
-// Example:
+// Example, the connect form and the status page:
 //
-//	creds, err := connection.ConnectorCredentials(pasted)
+//	conn, err := client.Connector(pasted)
 //	if err != nil {
-//		return err // show inline: the paste was empty or garbled
+//		return err // show inline: the paste was empty
 //	}
-//	res, err := connection.Validate(ctx, client, creds)
+//	res, err := connection.Validate(ctx, conn)
 //	switch {
 //	case err != nil:
 //		return err
@@ -40,4 +43,7 @@
 //	default:
 //		fmt.Println("Mews could not be reached, try again:", res.Reason)
 //	}
+//
+//	m, err := connection.NewMonitor(client, connection.WithInterval(time.Minute),
+//		connection.WithOnEvent(func(ev connection.Event) { log.Println(ev.Key, ev.Status) }))
 package connection

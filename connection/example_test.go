@@ -22,12 +22,12 @@ func ExampleValidate() {
 	ctx := context.Background()
 
 	pasted := "  " + mewstest.AccessToken + "\n" // as copied from an email
-	creds, err := connection.ConnectorCredentials(pasted)
+	conn, err := client.Connector(pasted)
 	if err != nil {
 		fmt.Println("inline error:", err)
 		return
 	}
-	res, err := connection.Validate(ctx, client, creds)
+	res, err := connection.Validate(ctx, conn)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -35,7 +35,7 @@ func ExampleValidate() {
 	fmt.Println(res.Status, "to", res.Enterprise.Name)
 
 	srv.Revoke(mewstest.AccessToken) // the property revokes the token in Mews
-	res, _ = connection.Validate(ctx, client, creds)
+	res, _ = connection.Validate(ctx, conn)
 	fmt.Println(res.Status, errors.Is(res.Reason, mews.ErrInvalidAuthentication))
 	// Output:
 	// Connected to Mewstest Grand Hotel
@@ -52,9 +52,7 @@ func ExampleMonitor() {
 		return
 	}
 	changes := make(chan connection.Event, 8)
-	m, err := connection.NewMonitor(client, connection.Config{
-		OnEvent: func(ev connection.Event) { changes <- ev },
-	})
+	m, err := connection.NewMonitor(client, connection.WithOnEvent(func(ev connection.Event) { changes <- ev }))
 	if err != nil {
 		fmt.Println(err)
 		return

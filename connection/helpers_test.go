@@ -1,6 +1,7 @@
 package connection_test
 
 import (
+	"context"
 	"runtime"
 	"strings"
 	"sync"
@@ -61,13 +62,11 @@ func (r *recorder) transitions(key string) []string {
 }
 
 // newMonitor starts a monitor whose events go to a recorder and closes it at cleanup.
-func newMonitor(t *testing.T, client *mews.Client, cfg connection.Config) (*connection.Monitor, *recorder) {
+// Options given replace the recorder's WithOnEvent.
+func newMonitor(t *testing.T, client *mews.Client, opts ...connection.Option) (*connection.Monitor, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	if cfg.OnEvent == nil {
-		cfg.OnEvent = rec.record
-	}
-	m, err := connection.NewMonitor(client, cfg)
+	m, err := connection.NewMonitor(client, append([]connection.Option{connection.WithOnEvent(rec.record)}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewMonitor: %v", err)
 	}
@@ -128,4 +127,21 @@ func mustAdd(t *testing.T, m *connection.Monitor, key string, creds connection.C
 	if err := m.Add(key, creds); err != nil {
 		t.Fatalf("Add(%q): %v", key, err)
 	}
+}
+
+// validate validates creds through the handle client makes for them, the way a connect
+// form does.
+func validate(ctx context.Context, client *mews.Client, creds connection.Credentials) (connection.Result, error) {
+	if creds.API == mews.ChannelManagerAPI {
+		cm, err := client.ChannelManager(creds.Token.Reveal())
+		if err != nil {
+			return connection.Result{}, err
+		}
+		return connection.ValidateChannelManager(ctx, cm)
+	}
+	cn, err := client.Connector(creds.Token.Reveal())
+	if err != nil {
+		return connection.Result{}, err
+	}
+	return connection.Validate(ctx, cn)
 }

@@ -88,7 +88,7 @@ func TestMonitorWrongClientTokenIsOneClientEventAndLeavesConnectionsAlone(t *tes
 			t.Fatal(err)
 		}
 		rec, clients := &recorder{}, &clientRecorder{}
-		m, err := connection.NewMonitor(client, connection.Config{Interval: interval, Concurrency: 16, OnEvent: rec.record, OnClientEvent: clients.record})
+		m, err := connection.NewMonitor(client, connection.WithInterval(interval), connection.WithConcurrency(16), connection.WithOnEvent(rec.record), connection.WithOnClientEvent(clients.record))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestMonitorWrongClientTokenFromTheStartLeavesConnectionsUnknown(t *testing.
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t, mews.WithClientToken(wrongClientToken))
 		clients := &clientRecorder{}
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval, OnClientEvent: clients.record})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval), connection.WithOnClientEvent(clients.record))
 		const n = 1000
 		// The premise is a Monitor watching all n connections when the answers come. A
 		// check that came back before the second Add would find a lone connection, which
@@ -177,7 +177,7 @@ func TestMonitorOneRevokedTokenAmongManyHealthyStillTurnsBroken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		clients := &clientRecorder{}
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval, OnClientEvent: clients.record})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval), connection.WithOnClientEvent(clients.record))
 		keys := fleet(t, srv, m, 1000)
 		revoked := keys[500]
 		srv.Revoke(revoked)
@@ -200,7 +200,7 @@ func TestMonitorOneRevokedTokenAmongManyHealthyStillTurnsBroken(t *testing.T) {
 func TestMonitorRevokedTokenFirstInLineTurnsBrokenOnceAnotherIsAccepted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour, Concurrency: 1})
+		m, _ := newMonitor(t, client, connection.WithInterval(time.Hour), connection.WithConcurrency(1))
 		revoked := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(revoked)
 		mustAdd(t, m, revoked, connector(t, revoked))
@@ -220,7 +220,7 @@ func TestMonitorMisconfiguredClientSurvivesRemoveUpdateAndCheckOfParkedConnectio
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _ := newMonitor(t, client, connection.Config{Interval: interval})
+		m, _ := newMonitor(t, client, connection.WithInterval(interval))
 		keys := fleet(t, srv, m, 20)
 		sw.wrong.Store(true)
 		advance(2 * interval)

@@ -1,9 +1,9 @@
 package connection
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -13,7 +13,7 @@ import (
 	mews "github.com/mewskit/mews-go"
 )
 
-// Defaults for the zero values of Config.
+// Defaults of a Monitor's settings, for the options that leave them out.
 const (
 	DefaultInterval      = 5 * time.Minute
 	DefaultConcurrency   = 8
@@ -28,72 +28,138 @@ var ErrNotWatched = errors.New("connection: key is not watched")
 // ErrClosed is returned by a Monitor after Close.
 var ErrClosed = errors.New("connection: monitor is closed")
 
-// Config tunes a Monitor. The zero value gives the defaults above.
-type Config struct {
-	// Interval is the longest time between two checks of one connection.
-	Interval time.Duration
-	// Jitter makes each next check come up to Jitter earlier than Interval, so checks of
-	// connections added together spread out. Default Interval/10; must be below Interval.
-	Jitter time.Duration
-	// Concurrency is the number of checks in flight at most (the worker pool size).
-	Concurrency int
-	// DegradedAfter is the number of consecutive transient failures that turn a
-	// connection Degraded.
-	DegradedAfter int
-	// CheckTimeout bounds one check, retries included.
-	CheckTimeout time.Duration
-	// ConfirmDelay is the shortest gap between a check and a confirming check triggered
-	// by Report, so a stream of errors from an endpoint without permission costs at most
-	// one configuration/get per ConfirmDelay.
-	ConfirmDelay time.Duration
-	// OnEvent receives every status change, one at a time, on a single goroutine of the
-	// Monitor. It may be slow: checks never wait for it, and events of the same connection
-	// that pile up meanwhile are coalesced (see Event). Nil means no events.
-	OnEvent func(Event)
-	// OnClientEvent receives client-level faults (see ClientEvent) on the goroutine that
-	// delivers OnEvent, before the connection events queued with them. Nil means none;
-	// the Monitor treats a misconfigured client the same either way.
-	OnClientEvent func(ClientEvent)
-	// MisconfiguredShare is the share of the watched connections of one API that must be
-	// rejected, with none accepted in between, before the Monitor blames the client
-	// token instead of the connections (see ClientEvent). Default
-	// DefaultMisconfiguredShare; it must lie in (0, 1]. At least two rejections are
-	// needed, so a Monitor watching a single connection of an API turns it Broken.
-	MisconfiguredShare float64
+// settings are a Monitor's settings after its options; the zero value of each field
+// means its default.
+type settings struct {
+	interval, jitter, checkTimeout, confirmDelay time.Duration
+	concurrency, degradedAfter                   int
+	onEvent                                      func(Event)
+	onClientEvent                                func(ClientEvent)
+	misconfiguredShare                           float64
 }
 
-func (c Config) withDefaults() (Config, error) {
-	if c.Interval < 0 || c.Jitter < 0 || c.Concurrency < 0 || c.DegradedAfter < 0 || c.CheckTimeout < 0 || c.ConfirmDelay < 0 {
-		return c, &mews.InputError{Operation: "connection.NewMonitor", Field: "Config", Reason: "durations and counts must not be negative"}
+// Option tunes a Monitor. Each is validated; NewMonitor fails with a *mews.InputError
+// naming the first invalid one. Options are order-independent.
+type Option func(*settings) error
+
+// invalid is the error of an option NewMonitor refuses.
+func invalid(field, reason string) error {
+	return &mews.InputError{Operation: "connection.NewMonitor", Field: field, Reason: reason}
+}
+
+// positive sets *dst to v when v is above zero, and refuses it otherwise.
+func positive[N int | time.Duration](field string, v N, dst *N) error {
+	if v <= 0 {
+		return invalid(field, "must be positive")
 	}
-	if c.MisconfiguredShare < 0 || c.MisconfiguredShare > 1 || math.IsNaN(c.MisconfiguredShare) {
-		return c, &mews.InputError{Operation: "connection.NewMonitor", Field: "MisconfiguredShare", Reason: "must lie between 0 and 1"}
+	*dst = v
+	return nil
+}
+
+// WithInterval sets the longest time between two checks of one connection (default
+// DefaultInterval).
+func WithInterval(d time.Duration) Option {
+	return func(s *settings) error { return positive("Interval", d, &s.interval) }
+}
+
+// WithJitter makes each next check come up to d earlier than the interval, so checks of
+// connections added together spread out. The default is a tenth of the interval; d must
+// be shorter than the interval.
+func WithJitter(d time.Duration) Option {
+	return func(s *settings) error { return positive("Jitter", d, &s.jitter) }
+}
+
+// WithConcurrency sets the number of checks in flight at most, the worker pool's size
+// (default DefaultConcurrency).
+func WithConcurrency(n int) Option {
+	return func(s *settings) error { return positive("Concurrency", n, &s.concurrency) }
+}
+
+// WithDegradedAfter sets the number of consecutive transient failures that turn a
+// connection Degraded (default DefaultDegradedAfter).
+func WithDegradedAfter(n int) Option {
+	return func(s *settings) error { return positive("DegradedAfter", n, &s.degradedAfter) }
+}
+
+// WithCheckTimeout bounds one check, retries included (default DefaultCheckTimeout).
+func WithCheckTimeout(d time.Duration) Option {
+	return func(s *settings) error { return positive("CheckTimeout", d, &s.checkTimeout) }
+}
+
+// WithConfirmDelay sets the shortest gap between a check and a confirming check
+// triggered by Report, so that a stream of errors from an endpoint without permission
+// costs at most one configuration/get per d (default DefaultConfirmDelay).
+func WithConfirmDelay(d time.Duration) Option {
+	return func(s *settings) error { return positive("ConfirmDelay", d, &s.confirmDelay) }
+}
+
+// WithOnEvent has f receive every status change, one at a time, on a single goroutine
+// of the Monitor. f may be slow: checks never wait for it, and events of the same
+// connection that pile up meanwhile are coalesced (see Event). Without it there are no
+// events.
+func WithOnEvent(f func(Event)) Option {
+	return func(s *settings) error {
+		if f == nil {
+			return invalid("OnEvent", "is nil; leave the option out for no events")
+		}
+		s.onEvent = f
+		return nil
 	}
-	if c.MisconfiguredShare == 0 {
-		c.MisconfiguredShare = DefaultMisconfiguredShare
+}
+
+// WithOnClientEvent has f receive client-level faults (see ClientEvent) on the
+// goroutine that delivers OnEvent, before the connection events queued with them. The
+// Monitor treats a misconfigured client the same with or without it.
+func WithOnClientEvent(f func(ClientEvent)) Option {
+	return func(s *settings) error {
+		if f == nil {
+			return invalid("OnClientEvent", "is nil; leave the option out for no client events")
+		}
+		s.onClientEvent = f
+		return nil
 	}
-	if c.Interval == 0 {
-		c.Interval = DefaultInterval
+}
+
+// WithMisconfiguredShare sets the share of the watched connections of one API that
+// must be rejected, with none accepted in between, before the Monitor blames the client
+// token instead of the connections (see ClientEvent). It must lie in (0, 1]; the
+// default is DefaultMisconfiguredShare. At least two rejections are needed, so a
+// Monitor watching a single connection of an API turns it Broken.
+func WithMisconfiguredShare(share float64) Option {
+	return func(s *settings) error {
+		if !(share > 0 && share <= 1) { // also refuses NaN
+			return invalid("MisconfiguredShare", "must lie in (0, 1]")
+		}
+		s.misconfiguredShare = share
+		return nil
 	}
-	if c.Jitter == 0 {
-		c.Jitter = c.Interval / 10
+}
+
+// newSettings applies opts, then fills in the defaults and checks what depends on
+// several options, so that their order does not matter.
+func newSettings(opts []Option) (settings, error) {
+	var s settings
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return s, err
+		}
 	}
-	if c.Jitter >= c.Interval {
-		return c, &mews.InputError{Operation: "connection.NewMonitor", Field: "Jitter", Reason: "must be shorter than Interval"}
+	s.interval = cmp.Or(s.interval, DefaultInterval)
+	s.concurrency = cmp.Or(s.concurrency, DefaultConcurrency)
+	s.degradedAfter = cmp.Or(s.degradedAfter, DefaultDegradedAfter)
+	s.checkTimeout = cmp.Or(s.checkTimeout, DefaultCheckTimeout)
+	s.confirmDelay = cmp.Or(s.confirmDelay, DefaultConfirmDelay)
+	s.misconfiguredShare = cmp.Or(s.misconfiguredShare, DefaultMisconfiguredShare)
+	if s.jitter == 0 {
+		s.jitter = s.interval / 10
 	}
-	if c.Concurrency == 0 {
-		c.Concurrency = DefaultConcurrency
+	if s.jitter >= s.interval {
+		return s, invalid("Jitter", "must be shorter than the interval")
 	}
-	if c.DegradedAfter == 0 {
-		c.DegradedAfter = DefaultDegradedAfter
-	}
-	if c.CheckTimeout == 0 {
-		c.CheckTimeout = DefaultCheckTimeout
-	}
-	if c.ConfirmDelay == 0 {
-		c.ConfirmDelay = DefaultConfirmDelay
-	}
-	return c, nil
+	return s, nil
 }
 
 // State is what the Monitor knows about one connection.
@@ -154,7 +220,7 @@ type entry struct {
 // workers, keeps their statuses, and reports changes. One goroutine schedules every
 // connection from a heap of due times with a single timer; nothing runs per connection.
 type Monitor struct {
-	cfg    Config
+	cfg    settings
 	client *mews.Client
 
 	mu            sync.Mutex
@@ -178,11 +244,11 @@ type Monitor struct {
 
 // NewMonitor starts a Monitor that checks connections through client (so the client's
 // per-token rate limiter, retry policy and timeouts apply). Close it when done.
-func NewMonitor(client *mews.Client, cfg Config) (*Monitor, error) {
+func NewMonitor(client *mews.Client, opts ...Option) (*Monitor, error) {
 	if client == nil {
-		return nil, &mews.InputError{Operation: "connection.NewMonitor", Field: "client", Reason: "is nil; create one with mews.NewClient"}
+		return nil, invalid("client", "is nil; create one with mews.NewClient")
 	}
-	cfg, err := cfg.withDefaults()
+	cfg, err := newSettings(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -199,17 +265,17 @@ func NewMonitor(client *mews.Client, cfg Config) (*Monitor, error) {
 		cancel:        cancel,
 	}
 	m.work = sync.NewCond(&m.mu)
-	m.wg.Add(1 + cfg.Concurrency)
+	m.wg.Add(1 + cfg.concurrency)
 	go m.schedule()
-	for range cfg.Concurrency {
+	for range cfg.concurrency {
 		go m.worker()
 	}
-	if cfg.OnEvent != nil || cfg.OnClientEvent != nil {
+	if cfg.onEvent != nil || cfg.onClientEvent != nil {
 		m.events = newEventQueue()
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			m.events.deliver(m.done, cfg.OnEvent, cfg.OnClientEvent)
+			m.events.deliver(m.done, cfg.onEvent, cfg.onClientEvent)
 		}()
 	}
 	return m, nil
@@ -343,7 +409,7 @@ func (m *Monitor) Report(key string, err error) bool {
 	case queued, running:
 		return true
 	case waiting:
-		at := e.checked.Add(m.cfg.ConfirmDelay)
+		at := e.checked.Add(m.cfg.confirmDelay)
 		if now := time.Now(); at.Before(now) {
 			at = now
 		}
@@ -535,7 +601,7 @@ func (m *Monitor) setStatus(e *entry, s Status, reason error, now time.Time) {
 		return
 	}
 	e.status, e.changed = s, now
-	if m.events != nil && m.cfg.OnEvent != nil {
+	if m.events != nil && m.cfg.onEvent != nil {
 		m.events.push(Event{Key: e.key, Previous: prev, Status: s, Reason: reason, Time: now})
 	}
 }
@@ -590,7 +656,7 @@ func (m *Monitor) worker() {
 		if !ok {
 			return
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, m.cfg.CheckTimeout)
+		ctx, cancel := context.WithTimeout(m.ctx, m.cfg.checkTimeout)
 		res := check(ctx, m.client, creds)
 		cancel()
 		m.mu.Lock()
@@ -658,7 +724,7 @@ func (m *Monitor) finish(e *entry, gen uint32, res Result, now time.Time) {
 		return
 	}
 	e.where = waiting
-	e.next = nextCheck(now, m.cfg.Interval, m.cfg.Jitter, rand.N[time.Duration])
+	e.next = nextCheck(now, m.cfg.interval, m.cfg.jitter, rand.N[time.Duration])
 	m.heap.push(e)
 	if e.hidx == 0 {
 		m.nudge()
@@ -680,7 +746,7 @@ func (m *Monitor) apply(e *entry, res Result, now time.Time) {
 		m.rejectedCheck(e, res.Reason, now)
 	default:
 		e.failures++
-		if e.status != Broken && e.failures >= m.cfg.DegradedAfter {
+		if e.status != Broken && e.failures >= m.cfg.degradedAfter {
 			m.setStatus(e, Degraded, res.Reason, now)
 		}
 	}

@@ -2,6 +2,7 @@ package connection_test
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ const interval = time.Minute
 func TestMonitorNewConnectionTurnsConnectedRightAway(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, client := newServer(t)
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval))
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		st, _ := m.State("hotel")
@@ -56,7 +57,7 @@ func TestMonitorRevokedCredentialsTurnBrokenWithinOneInterval(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv, client := newServer(t)
-				m, rec := newMonitor(t, client, connection.Config{Interval: interval, Jitter: 10 * time.Second})
+				m, rec := newMonitor(t, client, connection.WithInterval(interval), connection.WithJitter(10*time.Second))
 				tok := tt.add(srv)
 				mustAdd(t, m, "hotel", connection.Credentials{API: tt.api, Token: mustToken(t, tok)})
 				synctest.Wait()
@@ -83,7 +84,7 @@ func TestMonitorRevokedCredentialsTurnBrokenWithinOneInterval(t *testing.T) {
 func TestMonitorTransientFaultsGiveDegradedNeverBroken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 2})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval), connection.WithDegradedAfter(2))
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		faults := []mewstest.Fault{
@@ -107,7 +108,7 @@ func TestMonitorTransientFaultsGiveDegradedNeverBroken(t *testing.T) {
 func TestMonitorDegradedConnectionReportsTheLastError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
-		m, _ := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 3})
+		m, _ := newMonitor(t, client, connection.WithInterval(interval), connection.WithDegradedAfter(3))
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Times: -1, Status: http.StatusInternalServerError})
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
@@ -126,7 +127,7 @@ func TestMonitorDegradedConnectionReportsTheLastError(t *testing.T) {
 func TestMonitorBrokenStaysBrokenOnTransientFailures(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t, mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
-		m, _ := newMonitor(t, client, connection.Config{Interval: interval, DegradedAfter: 1})
+		m, _ := newMonitor(t, client, connection.WithInterval(interval), connection.WithDegradedAfter(1))
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(tok)
 		mustAdd(t, m, "hotel", connector(t, tok))
@@ -143,7 +144,7 @@ func TestMonitorBrokenStaysBrokenOnTransientFailures(t *testing.T) {
 func TestMonitorRestoredTokenComesBackConnected(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval))
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(tok)
 		mustAdd(t, m, "hotel", connector(t, tok))
@@ -162,7 +163,7 @@ func TestMonitorEndpointPermission401DoesNotBreakAHealthyConnection(t *testing.T
 		srv.HandleConnector("resourceAccessTokens/add", func(*mewstest.Request) (any, error) {
 			return nil, mewstest.ConnectorError(http.StatusUnauthorized, "You are not authorized to use this operation.")
 		})
-		m, rec := newMonitor(t, client, connection.Config{Interval: time.Hour, ConfirmDelay: time.Minute})
+		m, rec := newMonitor(t, client, connection.WithInterval(time.Hour), connection.WithConfirmDelay(time.Minute))
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		cn, err := client.Connector(mewstest.AccessToken)
@@ -189,7 +190,7 @@ func TestMonitorEndpointPermission401DoesNotBreakAHealthyConnection(t *testing.T
 func TestMonitorReportConfirmsARevocationBeforeTheInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour, ConfirmDelay: time.Minute})
+		m, _ := newMonitor(t, client, connection.WithInterval(time.Hour), connection.WithConfirmDelay(time.Minute))
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait()
@@ -208,7 +209,7 @@ func TestMonitorReportConfirmsARevocationBeforeTheInterval(t *testing.T) {
 func TestMonitorReportIgnoresTransientErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour})
+		m, _ := newMonitor(t, client, connection.WithInterval(time.Hour))
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		for _, err := range []error{nil, mews.ErrRateLimited, mews.ErrSystem, errors.New("boom")} {
@@ -227,7 +228,7 @@ func TestMonitorCheckJumpsAheadOfDueChecks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: time.Second})
-		m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour, Concurrency: 1})
+		m, _ := newMonitor(t, client, connection.WithInterval(time.Hour), connection.WithConcurrency(1))
 		tokens := make([]string, 20)
 		for i := range tokens {
 			tokens[i] = srv.AddAccessToken(mewstest.EnterpriseID)
@@ -255,7 +256,7 @@ func TestMonitorCheckJumpsAheadOfDueChecks(t *testing.T) {
 func TestMonitorUpdateSwitchesToTheNewTokenAndChecksAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, rec := newMonitor(t, client, connection.Config{Interval: time.Hour})
+		m, rec := newMonitor(t, client, connection.WithInterval(time.Hour))
 		old := srv.AddAccessToken(mewstest.EnterpriseID)
 		mustAdd(t, m, "hotel", connector(t, old))
 		synctest.Wait()
@@ -278,7 +279,7 @@ func TestMonitorUpdateSwitchesToTheNewTokenAndChecksAtOnce(t *testing.T) {
 func TestMonitorAddUpdateRemoveErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{})
+		m, _ := newMonitor(t, client)
 		creds := connector(t, mewstest.AccessToken)
 		if err := m.Add("", creds); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("Add with an empty key: %v, want ErrInvalidInput", err)
@@ -313,7 +314,7 @@ func TestMonitorAddUpdateRemoveErrors(t *testing.T) {
 func TestMonitorRemovedConnectionIsNoLongerChecked(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{Interval: interval})
+		m, _ := newMonitor(t, client, connection.WithInterval(interval))
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		m.Remove("hotel")
@@ -330,7 +331,7 @@ func TestMonitorRemovedConnectionIsNoLongerChecked(t *testing.T) {
 func TestMonitorSnapshotListsEveryConnectionByKey(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, _ := newMonitor(t, client, connection.Config{Interval: interval})
+		m, _ := newMonitor(t, client, connection.WithInterval(interval))
 		revoked := srv.AddAccessToken(mewstest.EnterpriseID)
 		srv.Revoke(revoked)
 		cm, err := connection.ChannelManagerCredentials(mewstest.ConnectionToken)
@@ -374,13 +375,12 @@ func TestMonitorSlowConsumerDoesNotBlockChecksAndGetsCoalescedEvents(t *testing.
 		var delivered []connection.Event
 		var blocked atomic.Bool
 		blocked.Store(true)
-		cfg := connection.Config{Interval: interval, Jitter: time.Nanosecond, OnEvent: func(ev connection.Event) {
+		m, _ := newMonitor(t, client, connection.WithInterval(interval), connection.WithJitter(time.Nanosecond), connection.WithOnEvent(func(ev connection.Event) {
 			if blocked.Load() {
 				<-release
 			}
 			delivered = append(delivered, ev)
-		}}
-		m, _ := newMonitor(t, client, cfg)
+		}))
 		tok := srv.AddAccessToken(mewstest.EnterpriseID)
 		mustAdd(t, m, "hotel", connector(t, tok))
 		synctest.Wait() // Unknown>Connected is being delivered and blocks the consumer
@@ -414,7 +414,7 @@ func TestMonitorSlowConsumerDoesNotBlockChecksAndGetsCoalescedEvents(t *testing.
 func TestMonitorKeepsAFixedNumberOfGoroutines(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, err := connection.NewMonitor(client, connection.Config{Interval: interval, Concurrency: 4, OnEvent: func(connection.Event) {}})
+		m, err := connection.NewMonitor(client, connection.WithInterval(interval), connection.WithConcurrency(4), connection.WithOnEvent(func(connection.Event) {}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -439,7 +439,7 @@ func TestMonitorCloseCancelsChecksInFlight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: time.Hour})
-		m, _ := newMonitor(t, client, connection.Config{})
+		m, _ := newMonitor(t, client)
 		mustAdd(t, m, "hotel", connector(t, mewstest.AccessToken))
 		synctest.Wait()
 		start := time.Now()
@@ -450,20 +450,39 @@ func TestMonitorCloseCancelsChecksInFlight(t *testing.T) {
 	})
 }
 
+func TestNewMonitorOptionsDoNotDependOnTheirOrder(t *testing.T) {
+	_, client := newServer(t)
+	for name, opts := range map[string][]connection.Option{
+		"interval first": {connection.WithInterval(time.Hour), connection.WithJitter(10 * time.Minute)},
+		"jitter first":   {connection.WithJitter(10 * time.Minute), connection.WithInterval(time.Hour)},
+	} {
+		m, err := connection.NewMonitor(client, opts...)
+		if err != nil {
+			t.Errorf("%s: %v, want a jitter below the interval accepted", name, err)
+			continue
+		}
+		m.Close()
+	}
+}
+
 func TestNewMonitorRejectsBadConfig(t *testing.T) {
 	_, client := newServer(t)
-	for name, cfg := range map[string]connection.Config{
-		"negative interval":             {Interval: -time.Second},
-		"jitter not below interval":     {Interval: time.Minute, Jitter: time.Minute},
-		"negative concurrency":          {Concurrency: -1},
-		"misconfigured share above one": {MisconfiguredShare: 1.5},
-		"negative misconfigured share":  {MisconfiguredShare: -0.1},
+	for name, opts := range map[string][]connection.Option{
+		"negative interval":             {connection.WithInterval(-time.Second)},
+		"zero check timeout":            {connection.WithCheckTimeout(0)},
+		"jitter not below interval":     {connection.WithInterval(time.Minute), connection.WithJitter(time.Minute)},
+		"jitter given before interval":  {connection.WithJitter(time.Minute), connection.WithInterval(time.Minute)},
+		"negative concurrency":          {connection.WithConcurrency(-1)},
+		"misconfigured share above one": {connection.WithMisconfiguredShare(1.5)},
+		"negative misconfigured share":  {connection.WithMisconfiguredShare(-0.1)},
+		"NaN misconfigured share":       {connection.WithMisconfiguredShare(math.NaN())},
+		"nil event handler":             {connection.WithOnEvent(nil)},
 	} {
-		if _, err := connection.NewMonitor(client, cfg); !errors.Is(err, mews.ErrInvalidInput) {
+		if _, err := connection.NewMonitor(client, opts...); !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: %v, want ErrInvalidInput", name, err)
 		}
 	}
-	if _, err := connection.NewMonitor(nil, connection.Config{}); !errors.Is(err, mews.ErrInvalidInput) {
+	if _, err := connection.NewMonitor(nil); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("nil client: %v, want ErrInvalidInput", err)
 	}
 }
@@ -472,7 +491,7 @@ func TestMonitorIgnoresTheResultOfACheckWithReplacedCredentials(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
 		srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Delay: 10 * time.Second})
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval))
 		old := srv.AddAccessToken(mewstest.EnterpriseID)
 		mustAdd(t, m, "hotel", connector(t, old))
 		synctest.Wait() // the first check is waiting for its slow answer

@@ -55,7 +55,7 @@ func TestValidateDoesNotCallAChannelManagerConnectionBrokenForAProxyStatus(t *te
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := connection.Validate(t.Context(), client, creds)
+			res, err := validate(t.Context(), client, creds)
 			if err != nil {
 				t.Fatal(err)
 			}

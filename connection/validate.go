@@ -5,8 +5,6 @@ import (
 	"errors"
 
 	mews "github.com/mewskit/mews-go"
-	"github.com/mewskit/mews-go/channelmanager"
-	"github.com/mewskit/mews-go/properties"
 )
 
 // Credentials identify one connection to Mews: a Connector AccessToken or a Channel
@@ -76,47 +74,86 @@ type Result struct {
 // neither accept nor reject the credentials yet (e.g. show "try again" instead of an error).
 func (r Result) Undecided() bool { return r.Status == Unknown }
 
-// Validate checks credentials now, as a connect form does after "Save": a Connector token
-// with configuration/get, a Channel Manager connection with getConfiguration. It returns an
-// error only when nothing could be sent (*mews.InputError): the credentials are unusable,
-// or the client lacks the client token of that API, which no retry would fix. Every
-// answer from Mews, or lack of one, is in the Result.
-func Validate(ctx context.Context, client *mews.Client, creds Credentials) (Result, error) {
-	if client == nil {
-		return Result{}, &mews.InputError{Operation: "connection.Validate", Field: "client", Reason: "is nil; create one with mews.NewClient"}
+// Validate checks a Connector connection now, as a connect form does after "Save":
+// configuration/get through h, the Connector of the pasted AccessToken
+// (client.Connector(token) refuses an empty one with a *mews.InputError). It returns an
+// error only when nothing could be sent (*mews.InputError: a nil handle, or a client
+// without a Connector ClientToken), which no retry would fix. Every answer from Mews,
+// or lack of one, is in the Result. The call uses the health-check share of the
+// token's rate budget.
+func Validate(ctx context.Context, h mews.ConnectorCaller) (Result, error) {
+	if h == nil {
+		return Result{}, &mews.InputError{Operation: "connection.Validate", Field: "handle", Reason: "is nil; pass client.Connector(accessToken)"}
 	}
-	if err := creds.validate("connection.Validate"); err != nil {
-		return Result{}, err
+	return decided(checkConnector(ctx, h))
+}
+
+// ValidateChannelManager checks a Channel Manager connection now: getConfiguration
+// through h, the ChannelManager of the pasted connectionToken. Its errors and Result
+// are those of Validate.
+func ValidateChannelManager(ctx context.Context, h mews.ChannelManagerCaller) (Result, error) {
+	if h == nil {
+		return Result{}, &mews.InputError{Operation: "connection.ValidateChannelManager", Field: "handle", Reason: "is nil; pass client.ChannelManager(connectionToken)"}
 	}
-	res := check(ctx, client, creds)
+	return decided(checkChannelManager(ctx, h))
+}
+
+// decided turns a check that could not be sent into the error Validate returns.
+func decided(res Result) (Result, error) {
 	if errors.Is(res.Reason, mews.ErrInvalidInput) {
 		return Result{}, res.Reason
 	}
 	return res, nil
 }
 
-// check runs the canonical check for valid credentials.
+// check runs the canonical check for valid credentials through client's handles.
 func check(ctx context.Context, client *mews.Client, creds Credentials) Result {
 	if creds.API == mews.ChannelManagerAPI {
-		cm, err := client.ChannelManager(creds.Token.Reveal(), mews.WithPriority(mews.PriorityHealthCheck))
+		cm, err := client.ChannelManager(creds.Token.Reveal())
 		if err != nil {
 			return Result{Reason: err}
 		}
-		cfg, err := channelmanager.GetConfiguration(ctx, cm, channelmanager.ConfigurationExtent{})
-		if err != nil {
-			return failed(err)
-		}
-		return Result{Status: Connected, Property: cfg.Property.Name}
+		return checkChannelManager(ctx, cm)
 	}
-	cn, err := client.Connector(creds.Token.Reveal(), mews.WithPriority(mews.PriorityHealthCheck))
+	cn, err := client.Connector(creds.Token.Reveal())
 	if err != nil {
 		return Result{Reason: err}
 	}
-	cfg, err := properties.GetConfiguration(ctx, cn)
-	if err != nil {
+	return checkConnector(ctx, cn)
+}
+
+// checkConnector is the canonical Connector check: configuration/get, reading only
+// the enterprise.
+func checkConnector(ctx context.Context, h mews.ConnectorCaller) Result {
+	var cfg struct {
+		Enterprise struct {
+			ID   string `json:"Id"`
+			Name string `json:"Name"`
+		} `json:"Enterprise"`
+	}
+	op := mews.Operation{Name: "configuration/get", Safety: mews.Read, Priority: mews.PriorityHealthCheck}
+	if err := h.CallConnector(ctx, op, struct{}{}, &cfg); err != nil {
 		return failed(err)
 	}
 	return Result{Status: Connected, Enterprise: Enterprise{ID: cfg.Enterprise.ID, Name: cfg.Enterprise.Name}}
+}
+
+// checkChannelManager is the canonical Channel Manager check: getConfiguration with
+// the smallest extent, reading only the property's name.
+func checkChannelManager(ctx context.Context, h mews.ChannelManagerCaller) Result {
+	in := struct {
+		Extent struct{} `json:"extent"`
+	}{}
+	var cfg struct {
+		Property struct {
+			Name string `json:"name"`
+		} `json:"property"`
+	}
+	op := mews.Operation{Name: "getConfiguration", Safety: mews.Read, Priority: mews.PriorityHealthCheck}
+	if err := h.CallChannelManager(ctx, op, in, &cfg); err != nil {
+		return failed(err)
+	}
+	return Result{Status: Connected, Property: cfg.Property.Name}
 }
 
 // failed classifies a failed canonical check: only an explicit rejection of the

@@ -15,7 +15,7 @@ import (
 
 func TestValidateConnectorTokenIsConnectedWithItsEnterprise(t *testing.T) {
 	_, client := newServer(t)
-	res, err := connection.Validate(t.Context(), client, connector(t, "  "+mewstest.AccessToken+"\n"))
+	res, err := validate(t.Context(), client, connector(t, "  "+mewstest.AccessToken+"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestValidateChannelManagerConnectionIsConnectedWithItsProperty(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := connection.Validate(t.Context(), client, creds)
+	res, err := validate(t.Context(), client, creds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestValidateRejectedCredentialsAreBrokenWithTheSentinel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, client := newServer(t)
-			res, err := connection.Validate(t.Context(), client, tt.creds(srv))
+			res, err := validate(t.Context(), client, tt.creds(srv))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestValidateTransientFailuresAreUndecided(t *testing.T) {
 				srv, client := newServer(t)
 				tt.fault.Operation, tt.fault.Times = "configuration/get", -1
 				srv.InjectFault(tt.fault)
-				res, err := connection.Validate(t.Context(), client, connector(t, mewstest.AccessToken))
+				res, err := validate(t.Context(), client, connector(t, mewstest.AccessToken))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +116,7 @@ func TestValidateCanceledContextIsUndecided(t *testing.T) {
 	_, client := newServer(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	res, err := connection.Validate(ctx, client, connector(t, mewstest.AccessToken))
+	res, err := validate(ctx, client, connector(t, mewstest.AccessToken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,19 +127,15 @@ func TestValidateCanceledContextIsUndecided(t *testing.T) {
 
 func TestValidateRejectsUnusableInputBeforeSending(t *testing.T) {
 	srv, client := newServer(t)
-	tests := []struct {
-		name   string
-		client *mews.Client
-		creds  connection.Credentials
-	}{
-		{"nil client", nil, connector(t, mewstest.AccessToken)},
-		{"zero token", client, connection.Credentials{API: mews.ConnectorAPI}},
-		{"no API", client, connection.Credentials{Token: mustToken(t, mewstest.AccessToken)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := connection.Validate(t.Context(), tt.client, tt.creds)
-			if !errors.Is(err, mews.ErrInvalidInput) {
+	for name, call := range map[string]func() (connection.Result, error){
+		"nil Connector handle":      func() (connection.Result, error) { return connection.Validate(t.Context(), nil) },
+		"nil ChannelManager handle": func() (connection.Result, error) { return connection.ValidateChannelManager(t.Context(), nil) },
+		"zero token": func() (connection.Result, error) {
+			return validate(t.Context(), client, connection.Credentials{API: mews.ConnectorAPI})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := call(); !errors.Is(err, mews.ErrInvalidInput) {
 				t.Errorf("err = %v, want ErrInvalidInput", err)
 			}
 		})
@@ -175,7 +171,7 @@ func TestValidateWithAClientLackingTheClientTokenIsAnErrorNotUndecided(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := connection.Validate(t.Context(), client, creds)
+	res, err := validate(t.Context(), client, creds)
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("Validate = %v (%v), %v; want ErrInvalidInput: no retry fixes a missing client token", res.Status, res.Reason, err)
 	}

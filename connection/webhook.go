@@ -176,22 +176,46 @@ func ParseIntegrationEvent(body []byte) (IntegrationEvent, error) {
 // DefaultMaxWebhookBytes bounds an integration webhook body; real ones are well under 2 KiB.
 const DefaultMaxWebhookBytes = 64 << 10
 
-// WebhookConfig configures the integration webhook handler.
-type WebhookConfig struct {
-	// Secret is the value you put in the webhook URL you gave Mews, as ?Token=<Secret>.
-	// Mews signs nothing; this shared secret is the only authentication.
-	Secret mews.Token
-	// MaxBodyBytes bounds the request body; default DefaultMaxWebhookBytes.
-	MaxBodyBytes int64
-	// OnEvent, if set, sees every valid integration event after the Monitor acted on it,
-	// with the key it was routed to ("" when no watched connection matched). It runs
-	// before the response is written, so keep it well under Mews' 5 seconds: e.g.
-	// persist the new token of IntegrationApiKeyCreated (Mews sends it only here), or
-	// queue IntegrationCreated to start watching it. An error answers 503, so Mews
-	// delivers the webhook again later; the Monitor's side of a redelivery is harmless.
-	// Concurrent deliveries call it concurrently.
-	OnEvent func(ev IntegrationEvent, key string) error
+// webhookSettings are the integration webhook handler's settings after its options.
+type webhookSettings struct {
+	maxBodyBytes int64
+	onEvent      func(ev IntegrationEvent, key string) error
 }
+
+// WebhookOption tunes Monitor.WebhookHandler. Each is validated; WebhookHandler fails
+// with a *mews.InputError naming the first invalid one.
+type WebhookOption func(*webhookSettings) error
+
+// WithWebhookMaxBodyBytes bounds the request body (default DefaultMaxWebhookBytes).
+func WithWebhookMaxBodyBytes(n int64) WebhookOption {
+	return func(s *webhookSettings) error {
+		if n <= 0 {
+			return &mews.InputError{Operation: opWebhookHandler, Field: "MaxBodyBytes", Reason: "must be positive"}
+		}
+		s.maxBodyBytes = n
+		return nil
+	}
+}
+
+// WithOnIntegrationEvent has f see every valid integration event after the Monitor
+// acted on it, with the key it was routed to ("" when no watched connection matched).
+// f runs before the response is written, so keep it well under Mews' 5 seconds: e.g.
+// persist the new token of IntegrationApiKeyCreated (Mews sends it only here), or queue
+// IntegrationCreated to start watching it. An error answers 503, so Mews delivers the
+// webhook again later; the Monitor's side of a redelivery is harmless. Concurrent
+// deliveries call f concurrently.
+func WithOnIntegrationEvent(f func(ev IntegrationEvent, key string) error) WebhookOption {
+	return func(s *webhookSettings) error {
+		if f == nil {
+			return &mews.InputError{Operation: opWebhookHandler, Field: "OnIntegrationEvent", Reason: "is nil; leave the option out"}
+		}
+		s.onEvent = f
+		return nil
+	}
+}
+
+// opWebhookHandler names WebhookHandler in its errors.
+const opWebhookHandler = "connection.Monitor.WebhookHandler"
 
 // WebhookHandler returns an http.Handler for Mews integration webhooks that feeds this
 // Monitor. It accepts only POST with the right URL Token (compared in constant time),
@@ -205,26 +229,36 @@ type WebhookConfig struct {
 //     webhooks.WithIntegrationWebhooks);
 //   - 400 (*WebhookError text), 401, 405, 413, or 503 (monitor closed, or OnEvent
 //     failed) otherwise.
-func (m *Monitor) WebhookHandler(cfg WebhookConfig) (http.Handler, error) {
-	if cfg.Secret.IsZero() {
-		return nil, &mews.InputError{Operation: "connection.Monitor.WebhookHandler", Field: "Secret", Reason: "is empty; choose a long random secret and put it in the webhook URL as ?Token="}
+//
+// secret is the value you put in the webhook URL you gave Mews, as ?Token=<secret>.
+// Mews signs nothing; this shared secret is the only authentication.
+func (m *Monitor) WebhookHandler(secret mews.Token, opts ...WebhookOption) (http.Handler, error) {
+	if secret.IsZero() {
+		return nil, &mews.InputError{Operation: opWebhookHandler, Field: "secret", Reason: "is empty; choose a long random secret and put it in the webhook URL as ?Token="}
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxWebhookBytes
+	cfg := webhookSettings{maxBodyBytes: DefaultMaxWebhookBytes}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
 	}
-	return &webhookHandler{m: m, cfg: cfg, secret: httpin.NewSecret(cfg.Secret.Reveal())}, nil
+	return &webhookHandler{m: m, cfg: cfg, token: secret, secret: httpin.NewSecret(secret.Reveal())}, nil
 }
 
 type webhookHandler struct {
 	m      *Monitor
-	cfg    WebhookConfig
+	cfg    webhookSettings
+	token  mews.Token // for String, redacted
 	secret httpin.Secret
 }
 
 // String identifies the handler by its redacted secret, so that printing it (any fmt
 // verb goes through Format) never shows the secret or its digest.
 func (h *webhookHandler) String() string {
-	return "connection.WebhookHandler(secret " + h.cfg.Secret.String() + ")"
+	return "connection.WebhookHandler(secret " + h.token.String() + ")"
 }
 
 // Format prints String under every verb, %q quoted.
@@ -246,7 +280,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusUnauthorized, "missing or wrong Token in the URL")
 		return
 	}
-	body, err := httpin.ReadBody(w, r, h.cfg.MaxBodyBytes)
+	body, err := httpin.ReadBody(w, r, h.cfg.maxBodyBytes)
 	if err != nil {
 		if errors.Is(err, httpin.ErrBodyTooLarge) {
 			reply(w, http.StatusRequestEntityTooLarge, "body is too large")
@@ -269,8 +303,8 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusServiceUnavailable, "not accepting webhooks now; retry later")
 		return
 	}
-	if h.cfg.OnEvent != nil && ev.Action.Known() {
-		if err := h.cfg.OnEvent(ev, key); err != nil {
+	if h.cfg.onEvent != nil && ev.Action.Known() {
+		if err := h.cfg.onEvent(ev, key); err != nil {
 			reply(w, http.StatusServiceUnavailable, "the event could not be stored; send it again later")
 			return
 		}

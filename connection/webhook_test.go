@@ -100,11 +100,11 @@ func TestParseIntegrationEventReturnsUnknownActionsWithoutError(t *testing.T) {
 
 func TestWebhookHandlerAnswers(t *testing.T) {
 	_, client := newServer(t)
-	m, _ := newMonitor(t, client, connection.Config{Interval: time.Hour})
+	m, _ := newMonitor(t, client, connection.WithInterval(time.Hour))
 	creds := connector(t, mewstest.AccessToken)
 	creds.IntegrationID = exampleIntegration
 	mustAdd(t, m, "hotel", creds)
-	h, err := m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), MaxBodyBytes: 1024})
+	h, err := m.WebhookHandler(mustToken(t, secret), connection.WithWebhookMaxBodyBytes(1024))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,9 +141,22 @@ func TestWebhookHandlerAnswers(t *testing.T) {
 
 func TestWebhookHandlerNeedsASecret(t *testing.T) {
 	_, client := newServer(t)
-	m, _ := newMonitor(t, client, connection.Config{})
-	if _, err := m.WebhookHandler(connection.WebhookConfig{}); !errors.Is(err, mews.ErrInvalidInput) {
+	m, _ := newMonitor(t, client)
+	if _, err := m.WebhookHandler(mews.Token{}); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want ErrInvalidInput", err)
+	}
+}
+
+func TestWebhookHandlerRefusesInvalidOptions(t *testing.T) {
+	_, client := newServer(t)
+	m, _ := newMonitor(t, client)
+	for name, opt := range map[string]connection.WebhookOption{
+		"zero body limit":    connection.WithWebhookMaxBodyBytes(0),
+		"nil event function": connection.WithOnIntegrationEvent(nil),
+	} {
+		if _, err := m.WebhookHandler(mustToken(t, secret), opt); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
+		}
 	}
 }
 
@@ -164,17 +177,17 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 	t.Helper()
 	srv, client := newServer(t)
 	r := &webhookRig{srv: srv, token: srv.AddAccessToken(mewstest.EnterpriseID)}
-	r.m, r.rec = newMonitor(t, client, connection.Config{Interval: interval})
+	r.m, r.rec = newMonitor(t, client, connection.WithInterval(interval))
 	creds := connector(t, r.token)
 	if withIntegrationID {
 		creds.IntegrationID = mewstest.IntegrationID
 	}
 	mustAdd(t, r.m, "hotel", creds)
-	h, err := r.m.WebhookHandler(connection.WebhookConfig{Secret: mustToken(t, secret), OnEvent: func(ev connection.IntegrationEvent, key string) error {
+	h, err := r.m.WebhookHandler(mustToken(t, secret), connection.WithOnIntegrationEvent(func(ev connection.IntegrationEvent, key string) error {
 		r.seen = append(r.seen, ev)
 		r.routed = append(r.routed, key)
 		return r.storeErr
-	}})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,7 @@ func TestPagerTakesPageSizeAndResumeCursorFromTheParams(t *testing.T) {
 		return connector.ResourceAccessTokenResult{ResourceAccessTokens: []connector.ResourceAccessToken{{ID: "c"}}}
 	}))
 	resume := "cursor-the-caller-kept"
-	p := connector.ResourceAccessTokenFilterParameters{Limitation: mews.Limitation{Count: 2, Cursor: &resume}}
+	p := connector.ResourceAccessTokenFilterParameters{Limitation: connector.Limitation{Count: 2, Cursor: &resume}}
 	got, err := connector.GetAllResourceAccessTokens(conn, p).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)

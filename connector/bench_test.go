@@ -81,7 +81,7 @@ func BenchmarkCustomersPage1000(b *testing.B) {
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	url := srv.URL + "/api/connector/v1/customers/getAll"
-	params := connector.CustomerFilterParameters{Limitation: mews.Limitation{Count: 1000}}
+	params := connector.CustomerFilterParameters{Limitation: connector.Limitation{Count: 1000}}
 
 	sdk := func() {
 		n := 0

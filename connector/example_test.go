@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/connector"
 	"github.com/mewskit/mews-go/mewstest"
 )
@@ -26,7 +25,7 @@ func Example() {
 
 	// The fake answers companies/getAll from the spec's example; the pager follows
 	// the Cursor until Mews has no more.
-	for company, err := range connector.GetAllCompanies(conn, connector.CompanyFilterParameters{Limitation: mews.Limitation{Count: 100}}).All(ctx) {
+	for company, err := range connector.GetAllCompanies(conn, connector.CompanyFilterParameters{Limitation: connector.Limitation{Count: 100}}).All(ctx) {
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -4,10 +4,18 @@ import (
 	"context"
 	"encoding/json"
 
+	"errors"
+
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
 	"github.com/mewskit/mews-go/internal/months"
+	"github.com/mewskit/mews-go/internal/paging"
 )
+
+// Limitation is the paging object of a getAll request: Count is the page size (1–1000;
+// 0 takes mews.DefaultPageSize), and Cursor, when set, resumes a listing where an
+// earlier response's Cursor left it. The pager fills it for every page after the first.
+type Limitation = paging.Limitation
 
 // This file is the one place where generated operations build pagers and split time
 // filters, so that moving the pager to internal/paging changes only this file.
@@ -66,15 +74,18 @@ func splitMonths(iv mews.TimeInterval, n int) []mews.TimeInterval {
 // Count, when set, is the page size, and its Cursor resumes the first query. items
 // takes a page's items and Cursor out of a response; key, when not nil, identifies an
 // item so that one found by several windows is yielded once.
-func pager[P, R, T any](h Caller, op mews.Operation, qs []P, first mews.Limitation,
-	setLimitation func(*P, mews.Limitation), items func(*R) ([]T, *string), key func(T) string) *mews.Pager[T] {
+func pager[P, R, T any](h Caller, op mews.Operation, qs []P, first Limitation,
+	setLimitation func(*P, Limitation), items func(*R) ([]T, *string), key func(T) string) *mews.Pager[T] {
 	if h == nil {
 		return failed[T](&mews.InputError{Operation: op.Name, Field: "h", Reason: "is nil; pass a *mews.Connector from Client.Connector"})
 	}
-	p := mews.NewPager(mews.PagerConfig[T]{
+	op.ShrinkOnTimeout = true // the pager answers a 408 with a smaller page itself
+	return paging.New(paging.Config[T]{
 		Operation: op.Name,
 		Queries:   len(qs),
-		Fetch: func(ctx context.Context, i int, lim mews.Limitation) ([]T, *string, error) {
+		PageSize:  first.Count,
+		Shrink:    func(err error) bool { return errors.Is(err, mews.ErrTimeout) },
+		Fetch: func(ctx context.Context, i int, lim Limitation) ([]T, *string, error) {
 			q := qs[i]
 			if i == 0 && lim.Cursor == nil && first.Cursor != nil {
 				lim.Cursor = first.Cursor
@@ -89,14 +100,10 @@ func pager[P, R, T any](h Caller, op mews.Operation, qs []P, first mews.Limitati
 		},
 		Key: key,
 	})
-	if first.Count > 0 {
-		p = p.PageSize(first.Count)
-	}
-	return p
 }
 
 // failed is a pager that yields only err, for params refused before sending.
-func failed[T any](err error) *mews.Pager[T] { return mews.ErrorPager[T](err) }
+func failed[T any](err error) *mews.Pager[T] { return paging.Failed[T](err) }
 
 // cursorOf turns a Cursor a schema declares as a plain string into the pager's form.
 func cursorOf(s string) *string {

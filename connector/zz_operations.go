@@ -52,7 +52,7 @@ func GetAllAccountNotes(h Caller, params AccountNoteFilterParameters) *mews.Page
 		return failed[AccountNote](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *AccountNoteFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *AccountNoteFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *AccountNoteResult) ([]AccountNote, *string) { return r.AccountNotes, r.Cursor },
 		func(x AccountNote) string { return x.ID })
 }
@@ -88,7 +88,7 @@ func GetAllAccountingCategories(h Caller, params AccountingCategoryFilterParamet
 		return failed[AccountingCategory](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *AccountingCategoryFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *AccountingCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *AccountingCategoryResult) ([]AccountingCategory, *string) {
 			return r.AccountingCategories, r.Cursor
 		},
@@ -201,7 +201,7 @@ func GetAllAddresses(h Caller, params AddressFilterParameters) *mews.Pager[Accou
 		return failed[AccountAddress](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *AddressFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *AddressFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *AddressResultPage) ([]AccountAddress, *string) { return r.Addresses, r.Cursor },
 		func(x AccountAddress) string { return deref(x.ID) })
 }
@@ -237,7 +237,7 @@ func GetAllAgeCategories(h Caller, params AgeCategoryParameters) *mews.Pager[Age
 		return failed[AgeCategory](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *AgeCategoryParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *AgeCategoryParameters, lim Limitation) { q.Limitation = lim },
 		func(r *AgeCategoryResult) ([]AgeCategory, *string) { return r.AgeCategories, r.Cursor },
 		func(x AgeCategory) string { return x.ID })
 }
@@ -260,7 +260,7 @@ func GetAllAvailabilityAdjustments(h Caller, params AvailabilityAdjustmentParame
 		return failed[AvailabilityAdjustment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *AvailabilityAdjustmentParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *AvailabilityAdjustmentParameters, lim Limitation) { q.Limitation = lim },
 		func(r *AvailabilityAdjustmentResult) ([]AvailabilityAdjustment, *string) {
 			return r.AvailabilityAdjustments, r.Cursor
 		},
@@ -378,7 +378,7 @@ func GetAllBillingAutomations(h Caller, params BillingAutomationFilterParameters
 		return failed[BillingAutomation](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *BillingAutomationFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *BillingAutomationFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *BillingAutomationResult) ([]BillingAutomation, *string) { return r.BillingAutomations, r.Cursor },
 		func(x BillingAutomation) string { return x.ID })
 }
@@ -470,7 +470,7 @@ func GetAllBills(h Caller, params BillFilterParameters) *mews.Pager[Bill] {
 		return failed[Bill](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *BillFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *BillFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *BillsResult) ([]Bill, *string) { return r.Bills, r.Cursor },
 		func(x Bill) string { return x.ID })
 }
@@ -520,7 +520,7 @@ func GetAllBusinessSegments(h Caller, params BusinessSegmentFilterParameters) *m
 		return failed[BusinessSegment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *BusinessSegmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *BusinessSegmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *BusinessSegmentResult) ([]BusinessSegment, *string) { return r.BusinessSegments, r.Cursor },
 		func(x BusinessSegment) string { return x.ID })
 }
@@ -545,7 +545,7 @@ func GetAllCancellationPolicies(h Caller, params CancellationPolicyFilterParamet
 		return failed[CancellationPolicy](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CancellationPolicyFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CancellationPolicyFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CancellationPolicyResult) ([]CancellationPolicy, *string) {
 			return r.CancellationPolicies, r.Cursor
 		},
@@ -599,7 +599,7 @@ func GetAllCashierTransactions(h Caller, params CashierTransactionParameters) *m
 		return failed[CashierTransaction](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CashierTransactionParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CashierTransactionParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CashierTransactionResult) ([]CashierTransaction, *string) {
 			return r.CashierTransactions, r.Cursor
 		},
@@ -623,7 +623,7 @@ func GetAllCashiers(h Caller, params CashierParameters) *mews.Pager[Cashier] {
 		return failed[Cashier](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CashierParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CashierParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CashierResult) ([]Cashier, *string) { return r.Cashiers, r.Cursor },
 		func(x Cashier) string { return x.ID })
 }
@@ -756,7 +756,7 @@ func GetAllCompanies(h Caller, params CompanyFilterParameters) *mews.Pager[Compa
 		return failed[Company](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CompanyFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CompanyFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CompanyResult) ([]Company, *string) { return r.Companies, r.Cursor },
 		func(x Company) string { return x.ID })
 }
@@ -834,7 +834,7 @@ func GetAllCompanyContracts(h Caller, params CompanyContractFilterParameters) *m
 		return failed[TravelAgencyContract](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CompanyContractFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CompanyContractFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ContractResult) ([]TravelAgencyContract, *string) { return r.TravelAgencyContracts, r.Cursor },
 		func(x TravelAgencyContract) string { return x.ID })
 }
@@ -883,7 +883,7 @@ func GetAllCounters(h Caller, params CounterFilterParameters) *mews.Pager[Counte
 		return failed[Counter](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CounterFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CounterFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CounterResult) ([]Counter, *string) { return r.Counters, r.Cursor },
 		func(x Counter) string { return x.ID })
 }
@@ -960,7 +960,7 @@ func GetAllCreditCards(h Caller, params CreditCardFilterParameters) *mews.Pager[
 		return failed[CreditCard](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CreditCardFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CreditCardFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CreditCardResult) ([]CreditCard, *string) { return r.CreditCards, r.Cursor },
 		func(x CreditCard) string { return x.ID })
 }
@@ -1028,7 +1028,7 @@ func GetAllCustomers(h Caller, params CustomerFilterParameters) *mews.Pager[Cust
 		return failed[Customer](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CustomerFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CustomerFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CustomerResult) ([]Customer, *string) { return r.Customers, r.Cursor },
 		func(x Customer) string { return x.ID })
 }
@@ -1050,7 +1050,7 @@ func GetRelationshipsCustomers(h Caller, params CustomerRelationshipFilterParame
 		return failed[CustomerRelationship](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *CustomerRelationshipFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *CustomerRelationshipFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *CustomerRelationshipResult) ([]CustomerRelationship, *string) {
 			return r.CustomerRelationships, r.Cursor
 		},
@@ -1101,7 +1101,7 @@ func GetAllDepartments(h Caller, params DepartmentFilterParameters) *mews.Pager[
 		return failed[Department](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *DepartmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *DepartmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *DepartmentResult) ([]Department, *string) { return r.Departments, r.Cursor },
 		func(x Department) string { return x.ID })
 }
@@ -1137,7 +1137,7 @@ func GetAllEnterprises(h Caller, params EnterpriseFilterParameters) *mews.Pager[
 		return failed[EnterprisePortfolio](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *EnterpriseFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *EnterpriseFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *EnterpriseResult) ([]EnterprisePortfolio, *string) { return r.Enterprises, r.Cursor },
 		func(x EnterprisePortfolio) string { return x.ID })
 }
@@ -1256,7 +1256,7 @@ func GetAllIdentityDocuments(h Caller, params IdentityDocumentFilterParameters) 
 		return failed[IdentityDocumentV20241025](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *IdentityDocumentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *IdentityDocumentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *IdentityDocumentResult) ([]IdentityDocumentV20241025, *string) {
 			return r.IdentityDocuments, r.Cursor
 		},
@@ -1330,7 +1330,7 @@ func GetAllLedgerBalances(h Caller, params LedgerBalanceParameters) *mews.Pager[
 		return failed[LedgerBalance](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *LedgerBalanceParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *LedgerBalanceParameters, lim Limitation) { q.Limitation = lim },
 		func(r *LedgerBalanceResult) ([]LedgerBalance, *string) { return r.LedgerBalances, r.Cursor },
 		nil)
 }
@@ -1379,7 +1379,7 @@ func GetAllLoyaltyMemberships(h Caller, params LoyaltyMembershipFilterParameters
 		return failed[LoyaltyMembership](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyMembershipFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *LoyaltyMembershipFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *LoyaltyMembershipResult) ([]LoyaltyMembership, *string) { return r.LoyaltyMemberships, r.Cursor },
 		func(x LoyaltyMembership) string { return x.ID })
 }
@@ -1441,7 +1441,7 @@ func GetAllLoyaltyPrograms(h Caller, params LoyaltyProgramFilterParameters) *mew
 		return failed[LoyaltyProgram](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyProgramFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *LoyaltyProgramFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *LoyaltyProgramResult) ([]LoyaltyProgram, *string) { return r.LoyaltyPrograms, r.Cursor },
 		func(x LoyaltyProgram) string { return x.ID })
 }
@@ -1502,7 +1502,7 @@ func GetAllLoyaltyTiers(h Caller, params LoyaltyTierFilterParameters) *mews.Page
 		return failed[LoyaltyTier](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *LoyaltyTierFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *LoyaltyTierFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *LoyaltyTierResult) ([]LoyaltyTier, *string) { return r.LoyaltyTiers, r.Cursor },
 		func(x LoyaltyTier) string { return x.ID })
 }
@@ -1551,7 +1551,7 @@ func GetAllMessageThreads(h Caller, params MessageThreadFilterParameters) *mews.
 		return failed[MessageThread](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *MessageThreadFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *MessageThreadFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *MessageThreadResult) ([]MessageThread, *string) { return r.MessageThreads, r.Cursor },
 		func(x MessageThread) string { return x.ID })
 }
@@ -1586,7 +1586,7 @@ func GetAllMessages(h Caller, params MessageFilterParameters) *mews.Pager[Messag
 		return failed[Message](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *MessageFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *MessageFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *MessageResult) ([]Message, *string) { return r.Messages, r.Cursor },
 		func(x Message) string { return x.ID })
 }
@@ -1627,7 +1627,7 @@ func GetAllOrderItems(h Caller, params OrderItemFilterParameters) *mews.Pager[Or
 		return failed[OrderItem](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *OrderItemFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *OrderItemFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *OrderItemResult) ([]OrderItem, *string) { return r.OrderItems, r.Cursor },
 		func(x OrderItem) string { return x.ID })
 }
@@ -1695,7 +1695,7 @@ func GetAllOutlets(h Caller, params OutletFilterParameters) *mews.Pager[Outlet] 
 		return failed[Outlet](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *OutletFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *OutletFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *OutletResult) ([]Outlet, *string) { return r.Outlets, r.Cursor },
 		func(x Outlet) string { return x.ID })
 }
@@ -1776,7 +1776,7 @@ func GetAllPaymentRequests(h Caller, params PaymentRequestFilterParameters) *mew
 		return failed[PaymentRequest](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *PaymentRequestFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *PaymentRequestFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *PaymentRequestResult) ([]PaymentRequest, *string) { return r.PaymentRequests, r.Cursor },
 		func(x PaymentRequest) string { return x.ID })
 }
@@ -1845,7 +1845,7 @@ func GetAllPayments(h Caller, params PaymentFilterParameters) *mews.Pager[Paymen
 		return failed[Payment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *PaymentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *PaymentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *PaymentResult) ([]Payment, *string) { return r.Payments, r.Cursor },
 		func(x Payment) string { return x.ID })
 }
@@ -1897,7 +1897,7 @@ func GetAllProductCategories(h Caller, params ProductCategoryFilterParameters) *
 		return failed[ProductCategory](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ProductCategoryFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ProductCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ProductCategoryResult) ([]ProductCategory, *string) { return r.ProductCategories, r.Cursor },
 		func(x ProductCategory) string { return x.ID })
 }
@@ -1919,7 +1919,7 @@ func GetAllProductServiceOrders(h Caller, params ProductServiceOrderFilterParame
 		return failed[ServiceOrder](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ProductServiceOrderFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ProductServiceOrderFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ProductServiceOrderResult) ([]ServiceOrder, *string) { return r.ProductServiceOrders, r.Cursor },
 		func(x ServiceOrder) string { return x.ID })
 }
@@ -1997,7 +1997,7 @@ func GetAllRateGroups(h Caller, params RateGroupFilterParameters) *mews.Pager[Ra
 		return failed[RateGroup](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *RateGroupFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *RateGroupFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *RateGroupResult) ([]RateGroup, *string) { return r.RateGroups, r.Cursor },
 		func(x RateGroup) string { return x.ID })
 }
@@ -2045,7 +2045,7 @@ func GetAllRates(h Caller, params RateFilterParameters) *mews.Pager[Rate] {
 		return failed[Rate](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *RateFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *RateFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *RateResult) ([]Rate, *string) { return r.Rates, r.Cursor },
 		func(x Rate) string { return x.ID })
 }
@@ -2122,7 +2122,7 @@ func GetAllReservationGroups(h Caller, params ReservationGroupFilterParameters) 
 		return failed[ReservationGroup](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ReservationGroupFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ReservationGroupFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ReservationGroupResult) ([]ReservationGroup, *string) { return r.ReservationGroups, r.Cursor },
 		func(x ReservationGroup) string { return x.ID })
 }
@@ -2228,7 +2228,7 @@ func GetAllReservations(h Caller, params ReservationServiceOrderFilterParameters
 		return failed[Reservation](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ReservationServiceOrderFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ReservationServiceOrderFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ReservationServiceOrderResult) ([]Reservation, *string) { return r.Reservations, r.Cursor },
 		func(x Reservation) string { return x.ID })
 }
@@ -2385,7 +2385,7 @@ func GetAllResourceAccessTokens(h Caller, params ResourceAccessTokenFilterParame
 		return failed[ResourceAccessToken](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceAccessTokenFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceAccessTokenFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceAccessTokenResult) ([]ResourceAccessToken, *string) {
 			return r.ResourceAccessTokens, r.Cursor
 		},
@@ -2457,7 +2457,7 @@ func GetAllResourceBlocks(h Caller, params ResourceBlockParameters) *mews.Pager[
 		return failed[ResourceBlock](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceBlockParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceBlockParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceBlockResult) ([]ResourceBlock, *string) { return r.ResourceBlocks, r.Cursor },
 		func(x ResourceBlock) string { return x.ID })
 }
@@ -2479,7 +2479,7 @@ func GetAllResourceCategories(h Caller, params ResourceCategoryFilterParameters)
 		return failed[ResourceCategory](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceCategoryFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceCategoryResult) ([]ResourceCategory, *string) { return r.ResourceCategories, r.Cursor },
 		func(x ResourceCategory) string { return x.ID })
 }
@@ -2499,7 +2499,7 @@ func GetAllResourceCategoryAssignments(h Caller, params ResourceCategoryAssignme
 		return failed[ResourceCategoryAssignment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryAssignmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceCategoryAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceCategoryAssignmentResult) ([]ResourceCategoryAssignment, *string) {
 			return r.ResourceCategoryAssignments, r.Cursor
 		},
@@ -2521,7 +2521,7 @@ func GetAllResourceCategoryImageAssignments(h Caller, params ResourceCategoryIma
 		return failed[ResourceCategoryImageAssignment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceCategoryImageAssignmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceCategoryImageAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceCategoryImageAssignmentResult) ([]ResourceCategoryImageAssignment, *string) {
 			return r.ResourceCategoryImageAssignments, r.Cursor
 		},
@@ -2545,7 +2545,7 @@ func GetAllResourceFeatureAssignments(h Caller, params ResourceFeatureAssignment
 		return failed[ResourceFeatureAssignment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFeatureAssignmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceFeatureAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceFeatureAssignmentResult) ([]ResourceFeatureAssignment, *string) {
 			return r.ResourceFeatureAssignments, r.Cursor
 		},
@@ -2569,7 +2569,7 @@ func GetAllResourceFeatures(h Caller, params ResourceFeatureFilterParameters) *m
 		return failed[ResourceFeature](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFeatureFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceFeatureFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceFeatureResult) ([]ResourceFeature, *string) { return r.ResourceFeatures, r.Cursor },
 		func(x ResourceFeature) string { return x.ID })
 }
@@ -2593,7 +2593,7 @@ func GetAllResources(h Caller, params ResourceFilterParameters) *mews.Pager[Reso
 		return failed[Resource](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ResourceFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ResourceFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ResourceResult) ([]Resource, *string) { return r.Resources, r.Cursor },
 		func(x Resource) string { return x.ID })
 }
@@ -2657,7 +2657,7 @@ func GetAllRestrictions(h Caller, params RestrictionFilterParameters) *mews.Page
 		return failed[Restriction](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *RestrictionFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *RestrictionFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *RestrictionResult) ([]Restriction, *string) { return r.Restrictions, r.Cursor },
 		func(x Restriction) string { return x.ID })
 }
@@ -2739,7 +2739,7 @@ func GetAllServiceOrderNotes(h Caller, params ServiceOrderNoteFilterParameters) 
 		return failed[OrderNote](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceOrderNoteFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ServiceOrderNoteFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ServiceOrderNoteResult) ([]OrderNote, *string) { return r.ServiceOrderNotes, r.Cursor },
 		func(x OrderNote) string { return deref(x.ID) })
 }
@@ -2791,7 +2791,7 @@ func GetAllServiceOverbookingLimits(h Caller, params ServiceOverbookingLimitFilt
 		return failed[ServiceOverbookingLimit](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceOverbookingLimitFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ServiceOverbookingLimitFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ServiceOverbookingLimitResult) ([]ServiceOverbookingLimit, *string) {
 			return r.ServiceOverbookingLimits, r.Cursor
 		},
@@ -2831,7 +2831,7 @@ func GetAllServices(h Caller, params ServiceFilterParameters) *mews.Pager[Servic
 		return failed[Service](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *ServiceFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *ServiceFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *ServiceResult) ([]Service, *string) { return r.Services, r.Cursor },
 		func(x Service) string { return x.ID })
 }
@@ -2894,7 +2894,7 @@ func GetAllSourceAssignments(h Caller, params SourceAssignmentFilterParameters) 
 		return failed[SourceAssignment](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *SourceAssignmentFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *SourceAssignmentFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *SourceAssignmentResult) ([]SourceAssignment, *string) {
 			return r.SourceAssignments, cursorOf(r.Cursor)
 		},
@@ -2920,7 +2920,7 @@ func GetAllSourceAssignmentsV20240920(h Caller, params SourceAssignmentFilterPar
 		return failed[SourceAssignmentV20240920](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *SourceAssignmentFilterParametersV20240920, lim mews.Limitation) { q.Limitation = lim },
+		func(q *SourceAssignmentFilterParametersV20240920, lim Limitation) { q.Limitation = lim },
 		func(r *SourceAssignmentResultV20240920) ([]SourceAssignmentV20240920, *string) {
 			return r.SourceAssignments, r.Cursor
 		},
@@ -2944,7 +2944,7 @@ func GetAllSources(h Caller, params SourceFilterParameters) *mews.Pager[Source] 
 		return failed[Source](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *SourceFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *SourceFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *SourceResult) ([]Source, *string) { return r.Sources, r.Cursor },
 		func(x Source) string { return x.ID })
 }
@@ -2996,7 +2996,7 @@ func GetAllTasks(h Caller, params TaskFilterParameters) *mews.Pager[Task] {
 		return failed[Task](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *TaskFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *TaskFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *TaskResult) ([]Task, *string) { return r.Tasks, r.Cursor },
 		func(x Task) string { return deref(x.ID) })
 }
@@ -3070,7 +3070,7 @@ func GetAllVoucherCodes(h Caller, params VoucherCodeFilterParameters) *mews.Page
 		return failed[VoucherCode](err)
 	}
 	return pager(h, op, qs, params.Limitation,
-		func(q *VoucherCodeFilterParameters, lim mews.Limitation) { q.Limitation = lim },
+		func(q *VoucherCodeFilterParameters, lim Limitation) { q.Limitation = lim },
 		func(r *VoucherCodeResult) ([]VoucherCode, *string) { return r.VoucherCodes, r.Cursor },
 		func(x VoucherCode) string { return x.ID })
 }

@@ -309,7 +309,7 @@ type AccountNoteFilterParameters struct {
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval of Account note's last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -538,7 +538,7 @@ type AccountingCategoryFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Last update date and time of the accounting category in UTC timezone in ISO 8601 format.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -901,7 +901,7 @@ type AddressFilterParameters struct {
 	// Unique identifiers of `Chain`. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval of Address last update date and time. Required if no other filter is provided.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -1049,7 +1049,7 @@ type AgeCategoryParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the age categories. If not provided, defaults to all bookable services.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the age category was updated.
@@ -1295,7 +1295,7 @@ type AvailabilityAdjustmentParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which the availability adjustments were updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -1562,7 +1562,7 @@ type AvailabilityBlockParameters struct {
 	// Identifiers of `Availability blocks` from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which the `Availability blocks`are released.
 	ReleasedUtc *mews.TimeInterval `json:"ReleasedUtc,omitempty"`
 	// Unique identifiers of the `Services` to which `Availability blocks` are assigned.
@@ -2075,7 +2075,7 @@ type BillFilterParameters struct {
 	// Interval in which the `Bill` was issued.
 	IssuedUtc *mews.TimeInterval `json:"IssuedUtc,omitempty"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which the `Bill` was paid.
 	PaidUtc *mews.TimeInterval `json:"PaidUtc,omitempty"`
 	// State the bills should be in. If not specified, `Open` and `Closed` bills are returned.
@@ -2708,7 +2708,7 @@ type BillingAutomationFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 }
 
 // BillingAutomationItemTypesParameters is Mews' schema BillingAutomationItemTypesParameters (Billing automation item types parameters).
@@ -2993,7 +2993,7 @@ type BusinessSegmentFilterParameters struct {
 	// Unique identifiers of the requested `Business segment`.
 	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Services` from which the business segments are requested.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval of `Business segment` last update date and time.
@@ -3201,7 +3201,7 @@ type CancellationPolicyFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/rates/#rategroup). Required if no other filter is provided.
 	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
@@ -3254,7 +3254,7 @@ type CashierParameters struct {
 	// Unique identifiers of the requested [Cashier](https://mews-systems.gitbook.io/connector-api/operations/#cashier).
 	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which `Cashier` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -3306,7 +3306,7 @@ type CashierTransactionParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 }
 
 // CashierTransactionResult is Mews' schema CashierTransactionResult.
@@ -3492,7 +3492,7 @@ type CompanionshipFilterParameters struct {
 	// Extent of data to be returned. E.g. it is possible to specify that together with the companionships, customers, reservations, and reservation groups should be also returned.
 	Extent CompanionshipExtent `json:"Extent"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ReservationGroup`. Required if no other filter is provided.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Unique identifiers of `Reservation`. Required if no other filter is provided.
@@ -3782,7 +3782,7 @@ type CompanyContractFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` where the Travel agency contracts belong to.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the Travel agency contracts were updated.
@@ -3806,7 +3806,7 @@ type CompanyFilterParameters struct {
 	// Unique identifiers of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
 	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of mother `Company`.
 	MotherCompanyIDs []string `json:"MotherCompanyIds,omitzero"`
 	// Names of [Companies](https://mews-systems.gitbook.io/connector-api/operations/#company).
@@ -4048,7 +4048,7 @@ type CounterFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Type of the counter. If not specified, the operation returns all types.
 	Type json.RawMessage `json:"Type,omitzero"`
 	// Interval in which `Counter` was updated.
@@ -4193,7 +4193,7 @@ type CreditCardFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which `CreditCard` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -4919,7 +4919,7 @@ type CustomerFilterParameters struct {
 	// Last names of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
 	LastNames []string `json:"LastNames,omitzero"`
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Loyalty codes of the [Customers](https://mews-systems.gitbook.io/connector-api/operations/#customer).
 	LoyaltyCodes []string `json:"LoyaltyCodes,omitzero"`
 	// Interval in which Customer was updated.
@@ -5040,7 +5040,7 @@ type CustomerRelationshipFilterParameters struct {
 	// Unique identifiers of `Customer`.
 	CustomerIDs []string `json:"CustomerIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 }
 
 // CustomerRelationshipResult is Mews' schema CustomerRelationshipResult.
@@ -5317,7 +5317,7 @@ type DepartmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which `Department` was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -5429,7 +5429,7 @@ type DeviceCommandFilterParameters struct {
 	// Unique identifiers of [Commands](https://mews-systems.gitbook.io/connector-api/operations/#command) to be returned.
 	CommandIDs []string `json:"CommandIds,omitzero"`
 	// Limitation on the quantity of data returned.
-	Limitation *mews.Limitation `json:"Limitation,omitempty"`
+	Limitation *Limitation `json:"Limitation,omitempty"`
 }
 
 // DeviceCommandResult is Mews' schema DeviceCommandResult.
@@ -5679,7 +5679,7 @@ type EnterpriseFilterParameters struct {
 	// Identifiers of the [Enterprise](https://mews-systems.gitbook.io/connector-api/operations/#enterprise) from external system.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which enterprises were linked.
 	LinkedUtc *mews.TimeInterval `json:"LinkedUtc,omitempty"`
 	// Interval in which enterprises were updated.
@@ -6490,7 +6490,7 @@ type GetAllFiscalMachineCommandsParams struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation *mews.Limitation `json:"Limitation,omitempty"`
+	Limitation *Limitation `json:"Limitation,omitempty"`
 	// States of the commands to filter by.
 	States []DeviceCommandStateEnum `json:"States,omitzero"`
 	// Interval in which the commands were updated.
@@ -6636,7 +6636,7 @@ type IdentityDocumentFilterParameters struct {
 	// Unique identifiers of `Identity document`.
 	IdentityDocumentIDs []string `json:"IdentityDocumentIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Type of the identity document.
 	Types []IdentityDocumentTypeEnum `json:"Types,omitzero"`
 }
@@ -7011,7 +7011,7 @@ type LedgerBalanceParameters struct {
 	// Accounting ledger types to which ledger balances belong.
 	LedgerTypes []AccountingLedgerTypeEnum `json:"LedgerTypes,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 }
 
 // LedgerBalanceResult is Mews' schema LedgerBalanceResult.
@@ -7190,7 +7190,7 @@ type LoyaltyMembershipFilterParameters struct {
 	// The time interval during which the membership was created.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty memberships](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-membership).
 	LoyaltyMembershipIDs []string `json:"LoyaltyMembershipIds,omitzero"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/loyaltyprograms/#loyalty-program).
@@ -7349,7 +7349,7 @@ type LoyaltyProgramFilterParameters struct {
 	// Interval of `LoyaltyProgram` creation date and time.
 	CreatedUtc *mews.TimeInterval `json:"CreatedUtc,omitempty"`
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `LoyaltyProgram`.
 	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Interval of `LoyaltyProgram` last update date and time.
@@ -7471,7 +7471,7 @@ type LoyaltyTierFilterParameters struct {
 	// Unique identifiers of the chain. If not specified, the operation returns data for all chains within scope of the Access Token.
 	ChainIDs []string `json:"ChainIds,omitzero"`
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Loyalty programs](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-program).
 	LoyaltyProgramIDs []string `json:"LoyaltyProgramIds,omitzero"`
 	// Unique identifiers of [Loyalty tiers](https://mews-systems.gitbook.io/connector-api/operations/#loyalty-tier).
@@ -7559,7 +7559,7 @@ type MessageFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`s from where to return messages.
 	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
 }
@@ -7622,7 +7622,7 @@ type MessageThreadFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `MessageThread`. Required if no other filter is provided.
 	MessageThreadIDs []string `json:"MessageThreadIds,omitzero"`
 	// Interval in which the `MessageThread` was updated. Required if no other filter is provided.
@@ -8477,7 +8477,7 @@ type OrderItemFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Order items](https://mews-systems.gitbook.io/connector-api/operations/orderitems/#order-item). Required if no other filter is provided.
 	OrderItemIDs []string `json:"OrderItemIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if no other filter is provided.
@@ -8845,7 +8845,7 @@ type OutletFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Outlets](https://mews-systems.gitbook.io/connector-api/operations/#outlet).
 	OutletIDs []string `json:"OutletIds,omitzero"`
 	// Interval in which the outlets were updated.
@@ -8962,7 +8962,7 @@ type OutletItemsFilterParameters struct {
 	// Unique identifiers of the [Outlet items](#outlet-item). If not specified, the operation returns data for all [Outlet items](#outlet-item) within scope of the Access Token.
 	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval in which the [Outlet bill](#outlet-bill) was updated.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 }
@@ -9364,7 +9364,7 @@ type PaymentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of specific `Payment` items. Required if no other filter is provided.
 	PaymentIDs []string `json:"PaymentIds,omitzero"`
 	// Unique identifiers of specific `Reservations` to which payments belong. Required if no other filter is provided.
@@ -9850,7 +9850,7 @@ type PaymentRequestFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested payment requests.
 	PaymentRequestIDs []string `json:"PaymentRequestIds,omitzero"`
 	// Unique identifiers of `Reservation` to which the payment requests belong.
@@ -10293,7 +10293,7 @@ type ProductCategoryFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ProductCategory`.
 	ProductCategoryIDs []string `json:"ProductCategoryIds,omitzero"`
 	// Unique identifiers of `Service` to which the product categories belong.
@@ -10379,7 +10379,7 @@ type ProductFilterParameters struct {
 	// Whether or not to include default products for the service, i.e. products which are standard includes and not true extras. For example, the night's stay would be the default product for a room reservation. These may be useful for accounting purposes but should not be displayed to customers for selection. If `ProductIds` are provided, `IncludeDefault` defaults to true, otherwise it defaults to false.
 	IncludeDefault *bool `json:"IncludeDefault,omitempty"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the product.
 	ProductIDs []string `json:"ProductIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
@@ -10588,7 +10588,7 @@ type ProductServiceOrderFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of linked Reservations.
 	LinkedReservationIDs []string `json:"LinkedReservationIds,omitzero"`
 	// Unique identifiers of the Product service order.
@@ -10856,7 +10856,7 @@ type RateFilterParameters struct {
 	// Identifiers of [Rate](https://mews-systems.gitbook.io/connector-api/operations/#rate) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested [Rates](https://mews-systems.gitbook.io/connector-api/operations/rates/#rate).
 	RateIDs []string `json:"RateIds,omitzero"`
 	// Unique identifiers of the [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) from which the rates are requested.
@@ -10965,7 +10965,7 @@ type RateGroupFilterParameters struct {
 	// Identifiers of [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the [Rate group](https://mews-systems.gitbook.io/connector-api/operations/#rate-group). Required if ServiceIds filter is not provided.
 	RateGroupIDs []string `json:"RateGroupIds,omitzero"`
 	// Unique identifiers of the [Service](https://mews-systems.gitbook.io/connector-api/operations/services/#service). Required if RateGroupIds filter is not provided.
@@ -11578,7 +11578,7 @@ type ReservationGroupFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `ReservationGroup`. Required if no other filter is provided.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval in which the `ReservationGroup` was updated. Required if no other filter is provided.
@@ -11907,7 +11907,7 @@ type ReservationServiceOrderFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Reservation confirmation numbers.
 	Numbers []string `json:"Numbers,omitzero"`
 	// Unique identifiers of the `Companies` on behalf of which the reservations were made.
@@ -12174,7 +12174,7 @@ type ResourceAccessTokenFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of resource access token. Required if no other filter is provided.
 	ResourceAccessTokenIDs []string `json:"ResourceAccessTokenIds,omitzero"`
 	// Unique identifiers of reservations. Required if no other filter is provided.
@@ -12430,7 +12430,7 @@ type ResourceBlockParameters struct {
 	// Deprecated: Use ActivityStates with `["Active", "Deleted"]` instead.
 	Extent *ResourceBlockExtent `json:"Extent,omitempty"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the requested resource block.
 	ResourceBlockIDs []string `json:"ResourceBlockIds,omitzero"`
 	// Interval in which the resource block was updated.
@@ -12521,7 +12521,7 @@ type ResourceCategoryAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource category assignment](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-assignment).
 	ResourceCategoryAssignmentIDs []string `json:"ResourceCategoryAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category) to which the resource category assignment belong.
@@ -12574,7 +12574,7 @@ type ResourceCategoryFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/#resource-category).
 	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) to which the resource categories belong.
@@ -12619,7 +12619,7 @@ type ResourceCategoryImageAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Resource categories](https://mews-systems.gitbook.io/connector-api/operations/resources/#resource-category) to which the resource category image assignments belong.
 	ResourceCategoryIDs []string `json:"ResourceCategoryIds,omitzero"`
 	// Unique identifiers of [Resource category image assignments](https://mews-systems.gitbook.io/connector-api/operations/resourcecategories/#resource-category-image-assignment).
@@ -12940,8 +12940,8 @@ type ResourceFeatureAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation                   mews.Limitation `json:"Limitation"`
-	ResourceFeatureAssignmentIDs []string        `json:"ResourceFeatureAssignmentIds,omitzero"`
+	Limitation                   Limitation `json:"Limitation"`
+	ResourceFeatureAssignmentIDs []string   `json:"ResourceFeatureAssignmentIds,omitzero"`
 	// Unique identifiers of [Resource features](https://mews-systems.gitbook.io/connector-api/operations/#resource-feature) to which the resource feature assignments belong.
 	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Interval in which the resource feature assignments were updated.
@@ -12993,7 +12993,7 @@ type ResourceFeatureFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `ResourceFeature`.
 	ResourceFeatureIDs []string `json:"ResourceFeatureIds,omitzero"`
 	// Unique identifiers of `Service` to which the resource features belong.
@@ -13021,7 +13021,7 @@ type ResourceFilterParameters struct {
 	// Extent of data to be returned.
 	Extent ResourceExtent `json:"Extent"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Names of the requested resources.
 	Names []string `json:"Names,omitzero"`
 	// Unique identifiers of the requested resources.
@@ -13424,7 +13424,7 @@ type RestrictionFilterParameters struct {
 	// Unique identifiers of `Rate`. Returns only those restrictions which have matching `ExactRateId` set in `Restriction Condition`.
 	ExactRateIDs []string `json:"ExactRateIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Restriction origin. Returns only those restrictions which have matching Origin or all if not specified.
 	Origin json.RawMessage `json:"Origin,omitzero"`
 	// Unique identifiers of `Rate`. Returns all restrictions that affect the given rates, i.e. ones without any `Restriction Conditions`, ones assigned directly to specified rates, ones assigned to `Rate group` of specified rates, or ones inherited from base rates.`.
@@ -13764,7 +13764,7 @@ type RuleFilterParameters struct {
 	// Unique identifiers of the `Rule`.
 	IDs []string `json:"Ids,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Service`.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which `Rule` was updated.
@@ -14056,7 +14056,7 @@ type ServiceFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service).
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Filter services by type.
@@ -14285,7 +14285,7 @@ type ServiceOrderNoteFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service order`. Reservation IDs or Order IDs can be used as service order identifiers.
 	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of `Service order note`. Use this property if you want to fetch specific service order notes.
@@ -14498,7 +14498,7 @@ type ServiceOverbookingLimitFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Service` associated with the service overbooking limits.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Unique identifiers of the service overbooking limits.
@@ -14617,7 +14617,7 @@ type SourceAssignmentFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of the `Reservation group`.
 	ReservationGroupIDs []string `json:"ReservationGroupIds,omitzero"`
 	// Interval of `Reservation group` last update date and time.
@@ -14631,7 +14631,7 @@ type SourceAssignmentFilterParametersV20240920 struct {
 	// Unique identifiers of the Enterprises. Required when using Portfolio Access Tokens, ignored otherwise.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of `Reservation`.
 	ReservationIDs []string `json:"ReservationIds,omitzero"`
 	// Interval of source assignment last update date and time.
@@ -14681,7 +14681,7 @@ func (x SourceAssignmentV20240920) MarshalJSON() ([]byte, error) {
 // The credentials, client name and language are merged in by the pipeline.
 type SourceFilterParameters struct {
 	// Limitation on the quantity of data returned.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Sources](https://mews-systems.gitbook.io/connector-api/operations/sources/#source).
 	SourceIDs []string `json:"SourceIds,omitzero"`
 	// Interval in which the source was updated.
@@ -14851,7 +14851,7 @@ type TaskFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of service orders (reservations or product service orders).
 	ServiceOrderIDs []string `json:"ServiceOrderIds,omitzero"`
 	// Unique identifiers of [Tasks](https://mews-systems.gitbook.io/connector-api/operations/#task).
@@ -15426,7 +15426,7 @@ type VoucherCodeFilterParameters struct {
 	// Unique identifiers of the Enterprises. If not specified, the operation returns data for all enterprises within scope of the Access Token.
 	EnterpriseIDs []string `json:"EnterpriseIds,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Interval of voucher code's last update date and time.
 	UpdatedUtc *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
 	// Unique identifiers of the voucher codes.
@@ -15478,7 +15478,7 @@ type VoucherFilterParameters struct {
 	// Identifiers of [Voucher](https://mews-systems.gitbook.io/connector-api/operations/#voucher) from external systems.
 	ExternalIdentifiers []string `json:"ExternalIdentifiers,omitzero"`
 	// Limitation on the quantity of data returned and optional Cursor for the starting point of data.
-	Limitation mews.Limitation `json:"Limitation"`
+	Limitation Limitation `json:"Limitation"`
 	// Unique identifiers of [Services](https://mews-systems.gitbook.io/connector-api/operations/services/#service) where the vouchers belong to.
 	ServiceIDs []string `json:"ServiceIds,omitzero"`
 	// Interval in which the vouchers were updated.

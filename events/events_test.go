@@ -36,7 +36,7 @@ type portal struct {
 func newPortal(conn *mews.Connector) *portal {
 	return &portal{
 		conn:  conn,
-		feed:  reservations.Changes(conn, reservations.NewWatermark(time.Now()), reservations.SyncOptions{Lag: -1}),
+		feed:  reservations.Changes(conn, reservations.NewWatermark(time.Now()), reservations.ChangesParams{Lag: -1}),
 		state: make(map[string]reservations.State),
 	}
 }
@@ -571,7 +571,7 @@ func TestARefusalThatRetryingCannotCureEndsTheRangeWithTheAPIError(t *testing.T)
 func TestTheRangesAuthenticationErrorTurnsTheConnectionBrokenInAMonitor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := hotel(t)
-		m, err := connection.NewMonitor(conn.Client(), connection.Config{})
+		m, err := connection.NewMonitor(conn.Client())
 		if err != nil {
 			t.Fatal(err)
 		}

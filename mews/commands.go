@@ -33,20 +33,28 @@ func (a *app) check(ctx context.Context, args []string) error {
 	}
 	defer s.close()
 	flagValue, variable, seeded, what := a.cfg.accessToken, envAccessToken, mewstest.AccessToken, "the hotel's Connector access token"
-	credentials := connection.ConnectorCredentials
+	validate := func(tok string) (connection.Result, error) {
+		cn, err := s.client.Connector(tok)
+		if err != nil {
+			return connection.Result{}, err
+		}
+		return connection.Validate(ctx, cn)
+	}
 	if *cm {
 		flagValue, variable, seeded, what = a.cfg.connectionToken, envConnectionToken, mewstest.ConnectionToken, "the Channel Manager connection token"
-		credentials = connection.ChannelManagerCredentials
+		validate = func(tok string) (connection.Result, error) {
+			h, err := s.client.ChannelManager(tok)
+			if err != nil {
+				return connection.Result{}, err
+			}
+			return connection.ValidateChannelManager(ctx, h)
+		}
 	}
 	tok, err := s.token(a, flagValue, variable, seeded, what)
 	if err != nil {
 		return err
 	}
-	creds, err := credentials(tok)
-	if err != nil {
-		return err
-	}
-	res, err := connection.Validate(ctx, s.client, creds)
+	res, err := validate(tok)
 	switch {
 	case err != nil:
 		return err
@@ -117,7 +125,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	f := reservations.Filter{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
+	f := reservations.ListParams{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
 	if len(states) > 0 {
 		if f.States, err = parseStates(op, states); err != nil {
 			return err
@@ -165,7 +173,7 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "NAME", "FLOOR", "STATE", "ID")
-		return listAll(out, properties.ListResources(conn, properties.ResourceFilter{}).All(ctx), func(r properties.Resource) []string {
+		return listAll(out, properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx), func(r properties.Resource) []string {
 			return []string{r.Name, orDash(r.Floor()), string(r.State), r.ID}
 		})
 	})
@@ -184,7 +192,7 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
-		return listAll(out, pins.List(conn, pins.Filter{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
+		return listAll(out, pins.List(conn, pins.ListParams{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
 			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive)}
 		})
 	})
@@ -235,7 +243,7 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		if !end.IsZero() {
 			want.ValidityEndUtc = end
 		}
-		got, err := pins.Set(ctx, conn, want)
+		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
 		if err != nil {
 			return err
 		}
@@ -350,7 +358,7 @@ func stateNames() string {
 // roomNames maps resource ids to names, for tables that show rooms.
 func roomNames(ctx context.Context, conn *mews.Connector) (map[string]string, error) {
 	names := make(map[string]string)
-	for r, err := range properties.ListResources(conn, properties.ResourceFilter{IncludeInactive: true}).All(ctx) {
+	for r, err := range properties.ListResources(conn, properties.ListResourcesParams{IncludeInactive: true}).All(ctx) {
 		if err != nil {
 			return nil, err
 		}

@@ -74,20 +74,24 @@ func (d *demoRun) step(title, calls string) {
 // hotel's Connector handle.
 func (d *demoRun) connect(ctx context.Context) error {
 	d.step("Connect a hotel", "connection.Validate → configuration/get")
-	creds, err := connection.ConnectorCredentials(mewstest.AccessToken)
+	conn, err := d.client.Connector(mewstest.AccessToken)
 	if err != nil {
 		return err
 	}
-	res, err := connection.Validate(ctx, d.client, creds)
+	res, err := connection.Validate(ctx, conn)
 	if err != nil {
 		return err
 	}
 	if res.Status != connection.Connected {
 		return fmt.Errorf("demo: the sandbox hotel is %s: %w", res.Status, res.Reason)
 	}
-	fmt.Fprintf(d.w, "%s: %s (%s), access token %v\n", res.Status, res.Enterprise.Name, res.Enterprise.ID, creds.Token)
-	d.conn, err = d.client.Connector(mewstest.AccessToken)
-	return err
+	token, err := mews.NewToken(mewstest.AccessToken)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "%s: %s (%s), access token %v\n", res.Status, res.Enterprise.Name, res.Enterprise.ID, token)
+	d.conn = conn
+	return nil
 }
 
 // rooms lists the hotel's rooms by floor and remembers their names.
@@ -97,7 +101,7 @@ func (d *demoRun) rooms(ctx context.Context) error {
 	perFloor := map[string][]string{}
 	var floors []string
 	n := 0
-	for r, err := range properties.ListResources(d.conn, properties.ResourceFilter{}).All(ctx) {
+	for r, err := range properties.ListResources(d.conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -123,7 +127,7 @@ func (d *demoRun) rooms(ctx context.Context) error {
 func (d *demoRun) reservations(ctx context.Context) error {
 	d.step("Arrivals today and tomorrow", "reservations.List → reservations/getAll, any interval length")
 	next := mews.Interval(d.today, d.today.AddDate(0, 0, 2))
-	f := reservations.Filter{ScheduledStartUtc: &next, States: []reservations.State{reservations.StateConfirmed}}
+	f := reservations.ListParams{ScheduledStartUtc: &next, States: []reservations.State{reservations.StateConfirmed}}
 	all, err := reservations.List(d.conn, f).Collect(ctx)
 	if err != nil {
 		return err
@@ -162,7 +166,7 @@ func (d *demoRun) pins(ctx context.Context) error {
 			continue
 		}
 		pin := fmt.Sprintf("%04d", (i*7919+4711)%10000)
-		got, err := pins.Set(ctx, d.conn, pins.ForReservation(&r, pins.PinCode, pin))
+		got, err := pins.Set(ctx, d.conn, pins.SetParams{Credential: pins.ForReservation(&r, pins.PinCode, pin)})
 		if err != nil {
 			return err
 		}
@@ -303,7 +307,7 @@ func (c confirmations) ConfirmGroup(_ context.Context, req *inbound.BookingConfi
 func (d *demoRun) health(ctx context.Context) error {
 	d.step("Health", "connection.Monitor: Connected → Broken when revoked → Connected after rotation")
 	events := make(chan connection.Event, 4)
-	m, err := connection.NewMonitor(d.client, connection.Config{OnEvent: func(ev connection.Event) { events <- ev }})
+	m, err := connection.NewMonitor(d.client, connection.WithOnEvent(func(ev connection.Event) { events <- ev }))
 	if err != nil {
 		return err
 	}

@@ -60,12 +60,6 @@ type Credential struct {
 	UpdatedUtc       time.Time   `json:"UpdatedUtc,omitzero"`
 	// IsActive is false once the credential was deleted (Mews deletes softly).
 	IsActive bool `json:"IsActive"`
-
-	// Settle is read by Set only and never sent: how long Set keeps looking, after an
-	// add whose outcome it cannot know, for Mews to store that add late before it adds
-	// again. 0 means DefaultSettle; negative is refused. Credentials returned by this
-	// package have it 0.
-	Settle time.Duration `json:"-"`
 }
 
 // ForReservation describes a credential of type t with value for a reservation: valid

@@ -26,14 +26,14 @@ func ExampleSet() {
 		return
 	}
 	srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true})
-	pin, err := pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, "4711"))
+	pin, err := pins.Set(ctx, conn, pins.SetParams{Credential: pins.ForReservation(r, pins.PinCode, "4711")})
 	if err != nil {
 		fmt.Println("error:", err)
 		return
 	}
 	fmt.Println(pin.Type, "valid from", pin.ValidityStartUtc.Format("2006-01-02 15:04"), "to", pin.ValidityEndUtc.Format("2006-01-02 15:04"))
 
-	pin, _ = pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, "0815")) // the guest asked for a new PIN
+	pin, _ = pins.Set(ctx, conn, pins.SetParams{Credential: pins.ForReservation(r, pins.PinCode, "0815")}) // the guest asked for a new PIN
 	fmt.Println("active PINs:", len(srv.ActiveResourceAccessTokens(id)), "value:", srv.ActiveResourceAccessTokens(id)[0].Value == pin.Value)
 	// Output:
 	// PinCode valid from 2026-03-07 14:00 to 2026-03-08 11:00

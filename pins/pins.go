@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,104 +35,67 @@ const (
 	Deleted ActivityState = "Deleted"
 )
 
-// Filter selects credentials for List. At least one of IDs, ReservationIDs,
-// CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists of any length are
-// asked for in chunks of 1000; intervals longer than three months are split, and a
-// credential valid in two CollidingUtc windows is yielded once.
-type Filter struct {
-	EnterpriseIDs  []string           // portfolio tokens: limit to these hotels, max 1000
-	IDs            []string           // credential ids
-	ReservationIDs []string           // the reservations' credentials
-	CollidingUtc   *mews.TimeInterval // credentials valid at some time in the interval
-	UpdatedUtc     *mews.TimeInterval // credentials changed in the interval
-	States         []ActivityState    // default: both active and deleted
+// ListParams selects credentials for List, and sets the page size. At least one of
+// IDs, ReservationIDs, CollidingUtc and UpdatedUtc is required (a Mews rule). Id lists
+// of any length are asked for in chunks of 1000; intervals longer than three months
+// are split, and a credential valid in two CollidingUtc windows is yielded once. The
+// JSON tags are the request's.
+type ListParams struct {
+	EnterpriseIDs  []string           `json:"EnterpriseIds,omitempty"`          // portfolio tokens: limit to these hotels, max 1000
+	IDs            []string           `json:"ResourceAccessTokenIds,omitempty"` // credential ids
+	ReservationIDs []string           `json:"ServiceOrderIds,omitempty"`        // the reservations' credentials
+	CollidingUtc   *mews.TimeInterval `json:"CollidingUtc,omitempty"`           // credentials valid at some time in the interval
+	UpdatedUtc     *mews.TimeInterval `json:"UpdatedUtc,omitempty"`             // credentials changed in the interval
+	States         []ActivityState    `json:"ActivityStates,omitempty"`         // default: both active and deleted
+
+	// PageSize is how many credentials each request asks for: 0 means
+	// mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped.
+	PageSize int `json:"-"`
 }
 
-// List returns a pager over the credentials that match f. Nothing is sent until the
-// pager is ranged over; an invalid filter then yields a *mews.InputError first.
-func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
-	type request struct {
-		EnterpriseIDs          []string           `json:"EnterpriseIds,omitempty"`
-		ResourceAccessTokenIDs []string           `json:"ResourceAccessTokenIds,omitempty"`
-		ServiceOrderIDs        []string           `json:"ServiceOrderIds,omitempty"`
-		CollidingUtc           *mews.TimeInterval `json:"CollidingUtc,omitempty"`
-		UpdatedUtc             *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-		ActivityStates         []ActivityState    `json:"ActivityStates,omitempty"`
-		Limitation             mews.Limitation    `json:"Limitation"`
-	}
+// List returns a pager over the credentials that match p. Nothing is sent until the
+// pager is ranged over; invalid params then yield a *mews.InputError first.
+func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Credential] {
 	type result struct {
 		ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		Cursor               *string      `json:"Cursor"`
 	}
 	fail := func(field, reason string) *mews.Pager[Credential] {
-		return mews.ErrorPager[Credential](&mews.InputError{Operation: opGetAll, Field: field, Reason: reason})
+		return listfilter.Fail[Credential](&mews.InputError{Operation: opGetAll, Field: field, Reason: reason})
 	}
 	switch {
-	case conn == nil:
-		return fail("conn", "is nil; pass a *mews.Connector from Client.Connector")
-	case len(f.IDs)+len(f.ReservationIDs) == 0 && f.CollidingUtc == nil && f.UpdatedUtc == nil:
+	case len(p.IDs)+len(p.ReservationIDs) == 0 && p.CollidingUtc == nil && p.UpdatedUtc == nil:
 		return fail("ServiceOrderIds", "or ResourceAccessTokenIds, CollidingUtc or UpdatedUtc is required by Mews")
-	}
-	if err := listfilter.Check(opGetAll, listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxBatch}); err != nil {
-		return mews.ErrorPager[Credential](err)
-	}
-	if slices.ContainsFunc(f.States, func(s ActivityState) bool { return s != Active && s != Deleted }) {
+	case slices.ContainsFunc(p.States, func(s ActivityState) bool { return s != Active && s != Deleted }):
 		return fail("ActivityStates", "may only contain pins.Active and pins.Deleted")
 	}
-	var queries []request
-	add := func(r request) { queries = append(queries, r) }
-	add(request{EnterpriseIDs: f.EnterpriseIDs, ActivityStates: f.States})
-	for _, dim := range []struct {
-		name string
-		iv   *mews.TimeInterval
-		set  func(*request, *mews.TimeInterval)
-	}{
-		{"CollidingUtc", f.CollidingUtc, func(r *request, w *mews.TimeInterval) { r.CollidingUtc = w }},
-		{"UpdatedUtc", f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w }},
-	} {
-		var err error
-		if queries, err = listfilter.Windows(opGetAll, dim.name, queries, dim.iv, dim.set); err != nil {
-			return mews.ErrorPager[Credential](err)
-		}
+	if err := listfilter.Check(opGetAll,
+		listfilter.List{Field: "EnterpriseIds", Items: p.EnterpriseIDs, Max: maxBatch},
+		listfilter.List{Field: "ResourceAccessTokenIds", Items: p.IDs},
+		listfilter.List{Field: "ServiceOrderIds", Items: p.ReservationIDs},
+	); err != nil {
+		return listfilter.Fail[Credential](err)
 	}
-	for _, dim := range []struct {
-		name string
-		ids  []string
-		set  func(*request, []string)
-	}{
-		{"ResourceAccessTokenIds", f.IDs, func(r *request, c []string) { r.ResourceAccessTokenIDs = c }},
-		{"ServiceOrderIds", f.ReservationIDs, func(r *request, c []string) { r.ServiceOrderIDs = c }},
-	} {
-		if len(dim.ids) == 0 {
-			continue
-		}
-		if err := listfilter.Check(opGetAll, listfilter.List{Field: dim.name, Items: dim.ids}); err != nil {
-			return mews.ErrorPager[Credential](err)
-		}
-		ids := slices.Compact(slices.Sorted(slices.Values(dim.ids)))
-		queries = listfilter.Multiply(queries, slices.Collect(slices.Chunk(ids, maxBatch)), dim.set)
+	base := p
+	base.IDs, base.ReservationIDs = nil, nil
+	queries := []ListParams{base}
+	var err error
+	if queries, err = listfilter.Windows(opGetAll, "CollidingUtc", queries, p.CollidingUtc, func(r *ListParams, w *mews.TimeInterval) { r.CollidingUtc = w }); err != nil {
+		return listfilter.Fail[Credential](err)
 	}
-	return mews.NewPager(mews.PagerConfig[Credential]{
-		Operation: opGetAll,
-		Queries:   len(queries),
-		Fetch: func(ctx context.Context, q int, lim mews.Limitation) ([]Credential, *string, error) {
-			req := queries[q]
-			req.Limitation = lim
-			var res result
-			if err := call(ctx, conn, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
-				return nil, nil, err
-			}
-			for i := range res.ResourceAccessTokens {
-				res.ResourceAccessTokens[i].normalize()
-			}
-			return res.ResourceAccessTokens, res.Cursor, nil
-		},
-		Key: func(c Credential) string { return c.ID },
+	if queries, err = listfilter.Windows(opGetAll, "UpdatedUtc", queries, p.UpdatedUtc, func(r *ListParams, w *mews.TimeInterval) { r.UpdatedUtc = w }); err != nil {
+		return listfilter.Fail[Credential](err)
+	}
+	queries = listfilter.Chunks(queries, p.IDs, maxBatch, func(r *ListParams, c []string) { r.IDs = c })
+	queries = listfilter.Chunks(queries, p.ReservationIDs, maxBatch, func(r *ListParams, c []string) { r.ReservationIDs = c })
+	return listfilter.Pager(h, listfilter.GetAll[ListParams, result, Credential]{
+		Operation: mews.Operation{Name: opGetAll, Safety: mews.Read},
+		Queries:   queries,
+		PageSize:  p.PageSize,
+		Read:      func(res *result) ([]Credential, *string) { return res.ResourceAccessTokens, res.Cursor },
+		Normalize: (*Credential).normalize,
+		Key:       func(c Credential) string { return c.ID },
 		Carry: func(c Credential, q int) bool {
-			// Only a credential valid past its CollidingUtc window can collide with a
-			// later one; remembering every credential would make memory grow with the
-			// listing. One changed while the listing runs may come again in a later
-			// UpdatedUtc window, with its new values.
 			w := queries[q].CollidingUtc
 			return w != nil && c.ValidityEndUtc.After(w.EndUtc)
 		},
@@ -147,7 +111,7 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Credential] {
 // twice. Add is therefore never retried after a failure that may have reached Mews
 // (a timeout, a dropped connection, a 5xx). Use Set to store a reservation's
 // credential safely.
-func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+func Add(ctx context.Context, h mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	params := make([]addParams, len(creds))
 	for i := range creds {
 		if err := creds[i].validate(opAdd, false); err != nil {
@@ -161,7 +125,7 @@ func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Cred
 			ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 		}
 		in := struct{ ResourceAccessTokenParameters []addParams }{chunk}
-		if err := call(ctx, conn, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
+		if err := listfilter.Call(ctx, h, mews.Operation{Name: opAdd, Safety: mews.Write}, in, &res); err != nil {
 			return out, err
 		}
 		out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -173,7 +137,7 @@ func Add(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Cred
 // (matched by ID) and returns them as stored. Mews cannot change a credential's type,
 // reservation, room, guest or serial number: delete it and add a new one (Set does).
 // With a portfolio token, each credential's EnterpriseID is passed on to Mews.
-func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]Credential, error) {
+func Update(ctx context.Context, h mews.ConnectorCaller, creds ...Credential) ([]Credential, error) {
 	byEnterprise := map[string][]updateParams{}
 	var order []string
 	for i := range creds {
@@ -196,7 +160,7 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 			var res struct {
 				ResourceAccessTokens []Credential `json:"ResourceAccessTokens"`
 			}
-			if err := call(ctx, conn, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
+			if err := listfilter.Call(ctx, h, mews.Operation{Name: opUpdate, Safety: mews.IdempotentWrite}, in, &res); err != nil {
 				return out, err
 			}
 			out = append(out, normalized(res.ResourceAccessTokens)...)
@@ -207,24 +171,17 @@ func Update(ctx context.Context, conn *mews.Connector, creds ...Credential) ([]C
 
 // Delete deletes credentials by id; Mews keeps them with IsActive false. More than 1000
 // ids are sent in chunks.
-func Delete(ctx context.Context, conn *mews.Connector, ids ...string) error {
+func Delete(ctx context.Context, h mews.ConnectorCaller, ids ...string) error {
 	if err := listfilter.Check(opDelete, listfilter.List{Field: "Ids", Items: ids}); err != nil {
 		return err
 	}
 	for chunk := range slices.Chunk(ids, maxBatch) {
 		in := struct{ Ids []string }{chunk}
-		if err := call(ctx, conn, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
+		if err := listfilter.Call(ctx, h, mews.Operation{Name: opDelete, Safety: mews.IdempotentWrite}, in, nil); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// call sends one operation through the Connector's pipeline. Every operation of this
-// package goes through it and states its Safety, so that renaming the handle's method
-// (Do, CallConnector after the redesign) is a one-line change.
-func call(ctx context.Context, conn *mews.Connector, op mews.Operation, in, out any) error {
-	return conn.CallConnector(ctx, op, in, out)
 }
 
 func normalized(cs []Credential) []Credential {
@@ -238,7 +195,7 @@ func normalized(cs []Credential) []Credential {
 const maxAddAttempts = 3
 
 // DefaultSettle is how long Set waits, after an add whose outcome it cannot know, for
-// Mews to store that add late before it adds again (Credential.Settle overrides it).
+// Mews to store that add late before it adds again (SetParams.Settle overrides it).
 // A gateway can answer 504 while Mews goes on and stores the credential a moment later.
 const DefaultSettle = 5 * time.Second
 
@@ -262,7 +219,7 @@ const (
 // Mews has no idempotency keys, so after an add fails in a way that may have reached
 // Mews (a timeout, a dropped connection, a 5xx, an unreadable answer) Set never adds
 // again at once: it looks for the credential, and keeps looking until the settle
-// period (want.Settle, default DefaultSettle) has passed since the failure, because a
+// period (p.Settle, default DefaultSettle) has passed since the failure, because a
 // gateway may have given up on a request that Mews stores later. Only when a look made
 // after the settle period still finds nothing does Set add again. When several
 // credentials open the same room, Set keeps the oldest, so that concurrent and later
@@ -276,33 +233,62 @@ const (
 // credential: every call removes twins, keeping the oldest, so the reservation
 // converges to exactly one active credential. For a gateway known to commit slowly,
 // raise Settle; a ctx deadline shorter than Settle ends the wait with an error.
-func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential, error) {
+//
+// It returns the credential it kept, and with an error that says the credential is
+// stored but a later step failed, that credential too.
+func Set(ctx context.Context, h mews.ConnectorCaller, p SetParams) (*Credential, error) {
+	want := p.Credential
 	if want.Type == "" {
 		want.Type = PinCode
 	}
 	if err := want.validate(opSet, false); err != nil {
-		return Credential{}, err
+		return nil, err
 	}
-	if want.Settle < 0 {
-		return Credential{}, &mews.InputError{Operation: opSet, Field: "Settle", Reason: "is negative; use 0 for pins.DefaultSettle"}
+	if p.Settle < 0 {
+		return nil, &mews.InputError{Operation: opSet, Field: "Settle", Reason: "is negative; use 0 for pins.DefaultSettle"}
 	}
-	settle := want.Settle
+	settle := p.Settle
 	if settle == 0 {
 		settle = DefaultSettle
 	}
-	current, err := activeLike(ctx, conn, want)
+	kept, err := set(ctx, h, want, settle)
+	if kept.ID == "" {
+		return nil, err
+	}
+	return &kept, err
+}
+
+// SetParams is what Set stores, and how long it waits for a late commit.
+type SetParams struct {
+	// Credential is the credential the reservation should have; ForReservation builds
+	// one from a reservation.
+	Credential Credential
+	// Settle is how long Set keeps looking, after an add whose outcome it cannot know,
+	// for Mews to store that add late before it adds again. 0 means DefaultSettle;
+	// negative is refused.
+	Settle time.Duration
+}
+
+// LogValue logs the params without the credential's value.
+func (p SetParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("credential", p.Credential), slog.Duration("settle", p.Settle))
+}
+
+// set is Set after its params were checked.
+func set(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
+	current, err := activeLike(ctx, h, want)
 	if err != nil {
 		return Credential{}, err
 	}
 	keep := oldestTwin(current, want)
 	if keep == nil {
-		added, err := addOnce(ctx, conn, want, settle)
+		added, err := addOnce(ctx, h, want, settle)
 		if err != nil {
 			return Credential{}, err
 		}
 		// Another Set may have added a twin since the first read: read again, so that
 		// every caller keeps the same, oldest one.
-		if current, err = activeLike(ctx, conn, want); err != nil {
+		if current, err = activeLike(ctx, h, want); err != nil {
 			return added, fmt.Errorf("mews: %s: the credential is stored, but checking the reservation for duplicates failed (call Set again): %w", opSet, err)
 		}
 		if !slices.ContainsFunc(current, func(c Credential) bool { return c.ID == added.ID }) {
@@ -314,9 +300,9 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 	if !sameContent(result, want) {
 		next := result
 		next.Value, next.ValidityStartUtc, next.ValidityEndUtc, next.Permissions = want.Value, want.ValidityStartUtc, want.ValidityEndUtc, want.Permissions
-		updated, err := Update(ctx, conn, next)
+		updated, err := Update(ctx, h, next)
 		if err != nil {
-			return settled(ctx, conn, want, err)
+			return settled(ctx, h, want, err)
 		}
 		result = next
 		if len(updated) > 0 {
@@ -330,8 +316,8 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 		}
 	}
 	if len(stale) > 0 {
-		if err := Delete(ctx, conn, stale...); err != nil {
-			if c, err := settled(ctx, conn, want, err); err == nil {
+		if err := Delete(ctx, h, stale...); err != nil {
+			if c, err := settled(ctx, h, want, err); err == nil {
 				return c, nil
 			}
 			return result, fmt.Errorf("mews: %s: the credential is stored, but %d other one(s) of the reservation could not be deleted (call Set again): %w", opSet, len(stale), err)
@@ -344,11 +330,11 @@ func Set(ctx context.Context, conn *mews.Connector, want Credential) (Credential
 // Mews (an unreadable answer, a dropped connection, a 5xx the pipeline gave up on): it
 // reads the reservation's credentials once more and returns the one credential when
 // want is in place and alone. Otherwise it returns err.
-func settled(ctx context.Context, conn *mews.Connector, want Credential, err error) (Credential, error) {
+func settled(ctx context.Context, h mews.ConnectorCaller, want Credential, err error) (Credential, error) {
 	if !ambiguous(ctx, err) {
 		return Credential{}, err
 	}
-	current, lerr := activeLike(ctx, conn, want)
+	current, lerr := activeLike(ctx, h, want)
 	if lerr != nil || len(current) != 1 || oldestTwin(current, want) == nil || !sameContent(current[0], want) {
 		return Credential{}, err
 	}
@@ -374,9 +360,9 @@ func oldestTwin(current []Credential, want Credential) *Credential {
 
 // addOnce adds want. After a failure that may have reached Mews it adds again only
 // when awaitStored, looking until the settle period is over, found no twin.
-func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (Credential, error) {
+func addOnce(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (Credential, error) {
 	for attempt := 1; ; attempt++ {
-		added, err := Add(ctx, conn, want)
+		added, err := Add(ctx, h, want)
 		if err == nil && len(added) == 1 {
 			return added[0], nil
 		}
@@ -386,7 +372,7 @@ func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle 
 		if !ambiguous(ctx, err) {
 			return Credential{}, err
 		}
-		twin, lerr := awaitStored(ctx, conn, want, settle)
+		twin, lerr := awaitStored(ctx, h, want, settle)
 		switch {
 		case lerr != nil:
 			return Credential{}, fmt.Errorf("mews: %s: adding failed (%w) and the check whether Mews stored it anyway failed too; it may still appear (call Set again): %w", opSet, err, lerr)
@@ -403,12 +389,12 @@ func addOnce(ctx context.Context, conn *mews.Connector, want Credential, settle 
 // returns the oldest twin as soon as one appears, and nil only after a look that began
 // when the settle period was over found none. A failed look before then is passed
 // over (the next one may succeed); a failed last look, or the end of ctx, is an error.
-func awaitStored(ctx context.Context, conn *mews.Connector, want Credential, settle time.Duration) (*Credential, error) {
+func awaitStored(ctx context.Context, h mews.ConnectorCaller, want Credential, settle time.Duration) (*Credential, error) {
 	end := time.Now().Add(settle)
 	pause := firstRecheck
 	for {
 		last := !time.Now().Before(end)
-		current, err := activeLike(ctx, conn, want)
+		current, err := activeLike(ctx, h, want)
 		if err == nil {
 			if twin := oldestTwin(current, want); twin != nil {
 				return twin, nil
@@ -440,10 +426,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // activeLike lists the reservation's active credentials of want's type and guest.
-func activeLike(ctx context.Context, conn *mews.Connector, want Credential) ([]Credential, error) {
-	f := Filter{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}}
+func activeLike(ctx context.Context, h mews.ConnectorCaller, want Credential) ([]Credential, error) {
+	f := ListParams{ReservationIDs: []string{want.ReservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
 	var out []Credential
-	for c, err := range List(conn, f).PageSize(mews.MaxPageSize).All(ctx) {
+	for c, err := range List(h, f).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -481,12 +467,12 @@ func ambiguous(ctx context.Context, err error) bool {
 // Clear deletes every active credential of a reservation — what a Portal does when a
 // reservation is canceled or checked out — and returns the credentials it deleted.
 // Clearing a reservation without credentials sends only the lookup.
-func Clear(ctx context.Context, conn *mews.Connector, reservationID string) ([]Credential, error) {
+func Clear(ctx context.Context, h mews.ConnectorCaller, reservationID string) ([]Credential, error) {
 	if strings.TrimSpace(reservationID) == "" {
 		return nil, &mews.InputError{Operation: opDelete, Field: "ServiceOrderIds", Reason: "is empty; pass the reservation's id"}
 	}
-	f := Filter{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}}
-	active, err := List(conn, f).PageSize(mews.MaxPageSize).Collect(ctx)
+	f := ListParams{ReservationIDs: []string{reservationID}, States: []ActivityState{Active}, PageSize: mews.MaxPageSize}
+	active, err := List(h, f).Collect(ctx)
 	if err != nil || len(active) == 0 {
 		return nil, err
 	}
@@ -494,7 +480,7 @@ func Clear(ctx context.Context, conn *mews.Connector, reservationID string) ([]C
 	for i, c := range active {
 		ids[i] = c.ID
 	}
-	if err := Delete(ctx, conn, ids...); err != nil {
+	if err := Delete(ctx, h, ids...); err != nil {
 		return nil, err
 	}
 	return active, nil

@@ -45,11 +45,11 @@ func upcoming(t *testing.T, srv *mewstest.Server, conn *mews.Connector, skip int
 // setPIN sets res's PIN code to value with pins.Set and fails t if that fails.
 func setPIN(t *testing.T, conn *mews.Connector, res *reservations.Reservation, value string) pins.Credential {
 	t.Helper()
-	c, err := pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, value))
+	c, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: pins.ForReservation(res, pins.PinCode, value)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return *c
 }
 
 // onlyActive returns the one active credential the hotel holds for the reservation, or
@@ -90,7 +90,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 	}
 	srv, conn := testhotel.New(t)
 	srv.HandleConnector("resourceAccessTokens/getAll", func(*mewstest.Request) (any, error) { return json.RawMessage(body), nil })
-	got, err := pins.List(conn, pins.Filter{ReservationIDs: []string{"35d4b117-4e60-44a3-9580-c582117eff98"}}).Collect(context.Background())
+	got, err := pins.List(conn, pins.ListParams{ReservationIDs: []string{"35d4b117-4e60-44a3-9580-c582117eff98"}}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 			c := good
 			tc.edit(&c)
 			_, addErr := pins.Add(context.Background(), conn, good, c)
-			_, setErr := pins.Set(context.Background(), conn, c)
+			_, setErr := pins.Set(context.Background(), conn, pins.SetParams{Credential: c})
 			testhotel.RefusedBeforeSending(t, srv, tc.field, addErr, setErr)
 		})
 	}
@@ -260,7 +260,7 @@ func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
 	if _, err := pins.Add(ctx, conn, c, c, c); err != nil { // Mews stores all three
 		t.Fatal(err)
 	}
-	if _, err := pins.Set(ctx, conn, c); err != nil {
+	if _, err := pins.Set(ctx, conn, pins.SetParams{Credential: c}); err != nil {
 		t.Fatal(err)
 	}
 	onlyActive(t, srv, res.ID)
@@ -352,7 +352,7 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 		}
 		var last error
 		for try := 0; try < 6; try++ {
-			if _, last = pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "4711")); last == nil {
+			if _, last = pins.Set(context.Background(), conn, pins.SetParams{Credential: pins.ForReservation(res, pins.PinCode, "4711")}); last == nil {
 				break
 			}
 		}
@@ -375,7 +375,7 @@ func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 		errs := make([]error, 2)
 		for i, value := range []string{"1111", "2222"} {
 			wg.Go(func() {
-				_, errs[i] = pins.Set(context.Background(), conn, pins.ForReservation(res, pins.PinCode, value))
+				_, errs[i] = pins.Set(context.Background(), conn, pins.SetParams{Credential: pins.ForReservation(res, pins.PinCode, value)})
 			})
 		}
 		wg.Wait()
@@ -396,14 +396,14 @@ func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 	srv, conn := testhotel.New(t)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
-	c, err := pins.Set(ctx, conn, pins.ForReservation(res, pins.RfidTag, "04:A2:2B:1C"))
+	c, err := pins.Set(ctx, conn, pins.SetParams{Credential: pins.ForReservation(res, pins.RfidTag, "04:A2:2B:1C")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := pins.Delete(ctx, conn, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	deleted, err := pins.List(conn, pins.Filter{ReservationIDs: []string{res.ID}, States: []pins.ActivityState{pins.Deleted}}).Collect(ctx)
+	deleted, err := pins.List(conn, pins.ListParams{ReservationIDs: []string{res.ID}, States: []pins.ActivityState{pins.Deleted}}).Collect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	iv := mews.Interval(start.AddDate(0, -1, 0), start.AddDate(1, 0, 0))
-	got, err := pins.List(conn, pins.Filter{CollidingUtc: &iv}).Collect(ctx)
+	got, err := pins.List(conn, pins.ListParams{CollidingUtc: &iv}).Collect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,13 +443,13 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
-		f     pins.Filter
+		f     pins.ListParams
 		field string
 	}{
-		{"no filter", pins.Filter{States: []pins.ActivityState{pins.Active}}, "ServiceOrderIds"},
-		{"unknown activity state", pins.Filter{ReservationIDs: []string{"r"}, States: []pins.ActivityState{"active"}}, "ActivityStates"},
-		{"empty enterprise id", pins.Filter{ReservationIDs: []string{"r"}, EnterpriseIDs: []string{" "}}, "EnterpriseIds"},
-		{"empty reservation id", pins.Filter{ReservationIDs: []string{""}}, "ServiceOrderIds"},
+		{"no filter", pins.ListParams{States: []pins.ActivityState{pins.Active}}, "ServiceOrderIds"},
+		{"unknown activity state", pins.ListParams{ReservationIDs: []string{"r"}, States: []pins.ActivityState{"active"}}, "ActivityStates"},
+		{"empty enterprise id", pins.ListParams{ReservationIDs: []string{"r"}, EnterpriseIDs: []string{" "}}, "EnterpriseIds"},
+		{"empty reservation id", pins.ListParams{ReservationIDs: []string{""}}, "ServiceOrderIds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)
@@ -472,7 +472,7 @@ func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *te
 		time.Sleep(100 * 24 * time.Hour) // the credential's UpdatedUtc is now in the first of two windows
 		updated := mews.Interval(start.Add(-time.Hour), time.Now().Add(time.Hour))
 		var values []string
-		for c, err := range pins.List(conn, pins.Filter{UpdatedUtc: &updated}).All(ctx) {
+		for c, err := range pins.List(conn, pins.ListParams{UpdatedUtc: &updated}).All(ctx) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -494,14 +494,14 @@ func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	ctx := context.Background()
-	if _, err := pins.List(conn, pins.Filter{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
+	if _, err := pins.List(conn, pins.ListParams{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want an input error", err)
 	}
 	ids := make([]string, 2500)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 	}
-	if _, err := pins.List(conn, pins.Filter{ReservationIDs: ids}).Collect(ctx); err != nil {
+	if _, err := pins.List(conn, pins.ListParams{ReservationIDs: ids}).Collect(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.RequestsFor("resourceAccessTokens/getAll")); n != 3 {
@@ -555,7 +555,7 @@ func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
 		pins.ForReservation(res, pins.PinCode, "1111"), pins.ForReservation(res, pins.RfidTag, "TAG-1"),
 		pins.ForReservation(other, pins.PinCode, "2222"),
 	} {
-		if _, err := pins.Set(ctx, conn, c); err != nil {
+		if _, err := pins.Set(ctx, conn, pins.SetParams{Credential: c}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -601,8 +601,7 @@ func TestSetAddsAgainOnlyAfterTheSettlePeriodLookingInBetween(t *testing.T) {
 				// Mews never stores this add: Set must wait the whole period before the next.
 				srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", Status: http.StatusInternalServerError})
 				want := pins.ForReservation(res, pins.PinCode, "4711")
-				want.Settle = settle
-				got, err := pins.Set(context.Background(), conn, want)
+				got, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: want, Settle: settle})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -641,8 +640,7 @@ func TestSetAgainConvergesAfterACommitLaterThanTheSettlePeriod(t *testing.T) {
 		res := upcoming(t, srv, conn, 0)
 		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 3 * time.Second})
 		want := pins.ForReservation(res, pins.PinCode, "4711")
-		want.Settle = time.Second
-		first, err := pins.Set(context.Background(), conn, want)
+		first, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: want, Settle: time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -650,7 +648,7 @@ func TestSetAgainConvergesAfterACommitLaterThanTheSettlePeriod(t *testing.T) {
 		if n := len(srv.ActiveResourceAccessTokens(res.ID)); n != 2 {
 			t.Fatalf("%d active credentials, want 2: the test needs the commit to land after Set gave up waiting", n)
 		}
-		again, err := pins.Set(context.Background(), conn, want)
+		again, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: want, Settle: time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -669,7 +667,7 @@ func TestSetCutShortByItsContextDuringTheSettlePeriodFailsAndSetAgainAddsNothing
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		want := pins.ForReservation(res, pins.PinCode, "4711")
-		if _, err := pins.Set(ctx, conn, want); !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := pins.Set(ctx, conn, pins.SetParams{Credential: want}); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want the deadline", err)
 		}
 		if n := len(srv.RequestsFor("resourceAccessTokens/add")); n != 1 {
@@ -721,7 +719,7 @@ func TestSetKeepsTheOldestOfPreexistingTwinsWhateverFaultStrikesTheDelete(t *tes
 				}
 				var last error
 				for try := 0; try < 10; try++ {
-					if _, last = pins.Set(ctx, conn, c); last == nil {
+					if _, last = pins.Set(ctx, conn, pins.SetParams{Credential: c}); last == nil {
 						break
 					}
 				}
@@ -741,8 +739,8 @@ func TestSetRefusesANegativeSettlePeriodBeforeSending(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	start := mewstest.SeedEpoch()
-	c := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour), Settle: -time.Second}
-	_, err := pins.Set(context.Background(), conn, c)
+	c := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)}
+	_, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: c, Settle: -time.Second})
 	testhotel.RefusedBeforeSending(t, srv, "Settle", err)
 }
 
@@ -754,7 +752,7 @@ func TestOnlyAddIsNeverRepeatedAfterAFailureThatMayHaveReachedMews(t *testing.T)
 		sends int // requests for one call under one 500
 	}{
 		{"resourceAccessTokens/getAll", func(ctx context.Context, conn *mews.Connector, r *reservations.Reservation, _ pins.Credential) error {
-			_, err := pins.List(conn, pins.Filter{ReservationIDs: []string{r.ID}}).Collect(ctx)
+			_, err := pins.List(conn, pins.ListParams{ReservationIDs: []string{r.ID}}).Collect(ctx)
 			return err
 		}, 2},
 		{"resourceAccessTokens/add", func(ctx context.Context, conn *mews.Connector, r *reservations.Reservation, _ pins.Credential) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 	"github.com/mewskit/mews-go/internal/timezone"
 )
 
@@ -155,25 +156,25 @@ type Service struct {
 // (errors.Is(err, mews.ErrInvalidAuthentication)) means they were revoked or are wrong.
 // With a portfolio token it describes the portfolio itself (Enterprise.IsPortfolio);
 // use GetEnterpriseConfiguration for one of its hotels.
-func GetConfiguration(ctx context.Context, conn *mews.Connector) (*Configuration, error) {
-	return getConfiguration(ctx, conn, "")
+func GetConfiguration(ctx context.Context, h mews.ConnectorCaller) (*Configuration, error) {
+	return getConfiguration(ctx, h, "")
 }
 
 // GetEnterpriseConfiguration calls configuration/get for one enterprise of a portfolio
 // token (enterprises/getAll lists them). Single-hotel tokens ignore the id.
-func GetEnterpriseConfiguration(ctx context.Context, conn *mews.Connector, enterpriseID string) (*Configuration, error) {
+func GetEnterpriseConfiguration(ctx context.Context, h mews.ConnectorCaller, enterpriseID string) (*Configuration, error) {
 	if strings.TrimSpace(enterpriseID) == "" {
 		return nil, &mews.InputError{Operation: opConfiguration, Field: "EnterpriseId", Reason: "is empty; use GetConfiguration for the token's own enterprise"}
 	}
-	return getConfiguration(ctx, conn, enterpriseID)
+	return getConfiguration(ctx, h, enterpriseID)
 }
 
-func getConfiguration(ctx context.Context, conn *mews.Connector, enterpriseID string) (*Configuration, error) {
+func getConfiguration(ctx context.Context, h mews.ConnectorCaller, enterpriseID string) (*Configuration, error) {
 	in := struct {
 		EnterpriseID string `json:"EnterpriseId,omitempty"`
 	}{enterpriseID}
 	var cfg Configuration
-	if err := conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
+	if err := listfilter.Call(ctx, h, mews.Operation{Name: opConfiguration, Safety: mews.Read}, in, &cfg); err != nil {
 		return nil, err
 	}
 	cfg.NowUtc = cfg.NowUtc.UTC()

@@ -23,7 +23,7 @@ func ExampleListResources() {
 	fmt.Println(cfg.Enterprise.Name, "in", cfg.Enterprise.TimeZoneIdentifier)
 
 	perFloor := map[string]int{}
-	for room, err := range properties.ListResources(conn, properties.ResourceFilter{}).All(ctx) {
+	for room, err := range properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			fmt.Println("error:", err)
 			return

@@ -1,7 +1,6 @@
 package properties
 
 import (
-	"context"
 	"encoding/json"
 	"time"
 
@@ -96,68 +95,60 @@ func (d *ResourceData) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ResourceFilter selects resources for ListResources. Empty fields are left out.
-type ResourceFilter struct {
-	EnterpriseIDs []string // portfolio tokens: limit to these hotels, max 1000
-	ResourceIDs   []string // max 1000
-	Names         []string // e.g. room numbers, max 1000
+// ListResourcesParams selects resources for ListResources, and sets the page size.
+// Empty fields are left out; the JSON tags are the request's.
+type ListResourcesParams struct {
+	EnterpriseIDs []string `json:"EnterpriseIds,omitempty"` // portfolio tokens: limit to these hotels, max 1000
+	ResourceIDs   []string `json:"ResourceIds,omitempty"`   // max 1000
+	Names         []string `json:"Names,omitempty"`         // e.g. room numbers, max 1000
 	// IncludeInactive also returns resources the hotel has deactivated.
-	IncludeInactive bool
-	CreatedUtc      *mews.TimeInterval // split into three-month windows when longer
-	UpdatedUtc      *mews.TimeInterval // split into three-month windows when longer
+	IncludeInactive bool               `json:"-"`
+	CreatedUtc      *mews.TimeInterval `json:"CreatedUtc,omitempty"` // split into three-month windows when longer
+	UpdatedUtc      *mews.TimeInterval `json:"UpdatedUtc,omitempty"` // split into three-month windows when longer
+
+	// PageSize is how many resources each request asks for: 0 means
+	// mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped.
+	PageSize int `json:"-"`
 }
 
 // ListResources returns a pager over the hotel's rooms and other resources. Nothing is
-// sent until the pager is ranged over; an invalid filter then yields a
-// *mews.InputError first.
-func ListResources(conn *mews.Connector, f ResourceFilter) *mews.Pager[Resource] {
+// sent until the pager is ranged over; invalid params then yield a *mews.InputError
+// first.
+func ListResources(h mews.ConnectorCaller, p ListResourcesParams) *mews.Pager[Resource] {
 	type extent struct {
 		Resources bool `json:"Resources"`
 		Inactive  bool `json:"Inactive"`
 	}
 	type request struct {
-		EnterpriseIDs []string           `json:"EnterpriseIds,omitempty"`
-		ResourceIDs   []string           `json:"ResourceIds,omitempty"`
-		Names         []string           `json:"Names,omitempty"`
-		Extent        extent             `json:"Extent"`
-		CreatedUtc    *mews.TimeInterval `json:"CreatedUtc,omitempty"`
-		UpdatedUtc    *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-		Limitation    mews.Limitation    `json:"Limitation"`
+		ListResourcesParams
+		Extent extent `json:"Extent"`
 	}
 	type result struct {
 		Resources []Resource `json:"Resources"`
 		Cursor    *string    `json:"Cursor"`
 	}
 	if err := listfilter.Check(opResources,
-		listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxListItems},
-		listfilter.List{Field: "ResourceIds", Items: f.ResourceIDs, Max: maxListItems},
-		listfilter.List{Field: "Names", Items: f.Names, Max: maxListItems},
+		listfilter.List{Field: "EnterpriseIds", Items: p.EnterpriseIDs, Max: maxListItems},
+		listfilter.List{Field: "ResourceIds", Items: p.ResourceIDs, Max: maxListItems},
+		listfilter.List{Field: "Names", Items: p.Names, Max: maxListItems},
 	); err != nil {
-		return mews.ErrorPager[Resource](err)
+		return listfilter.Fail[Resource](err)
 	}
 	queries, err := listfilter.Windows(opResources, "CreatedUtc",
-		[]request{{
-			EnterpriseIDs: f.EnterpriseIDs, ResourceIDs: f.ResourceIDs, Names: f.Names,
-			Extent: extent{Resources: true, Inactive: f.IncludeInactive},
-		}},
-		f.CreatedUtc, func(r *request, w *mews.TimeInterval) { r.CreatedUtc = w })
+		[]request{{ListResourcesParams: p, Extent: extent{Resources: true, Inactive: p.IncludeInactive}}},
+		p.CreatedUtc, func(r *request, w *mews.TimeInterval) { r.CreatedUtc = w })
 	if err == nil {
-		queries, err = listfilter.Windows(opResources, "UpdatedUtc", queries, f.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
+		queries, err = listfilter.Windows(opResources, "UpdatedUtc", queries, p.UpdatedUtc, func(r *request, w *mews.TimeInterval) { r.UpdatedUtc = w })
 	}
 	if err != nil {
-		return mews.ErrorPager[Resource](err)
+		return listfilter.Fail[Resource](err)
 	}
-	return listPager(conn, opResources, len(queries), func(ctx context.Context, q int, lim mews.Limitation) ([]Resource, *string, error) {
-		req := queries[q]
-		req.Limitation = lim
-		var res result
-		if err := conn.CallConnector(ctx, mews.Operation{Name: opResources, Safety: mews.Read}, &req, &res); err != nil {
-			return nil, nil, err
-		}
-		for i := range res.Resources {
-			r := &res.Resources[i]
-			r.CreatedUtc, r.UpdatedUtc = r.CreatedUtc.UTC(), r.UpdatedUtc.UTC()
-		}
-		return res.Resources, res.Cursor, nil
-	}, func(r Resource) string { return r.ID })
+	return listfilter.Pager(h, listfilter.GetAll[request, result, Resource]{
+		Operation: mews.Operation{Name: opResources, Safety: mews.Read},
+		Queries:   queries,
+		PageSize:  p.PageSize,
+		Read:      func(res *result) ([]Resource, *string) { return res.Resources, res.Cursor },
+		Normalize: func(r *Resource) { r.CreatedUtc, r.UpdatedUtc = r.CreatedUtc.UTC(), r.UpdatedUtc.UTC() },
+		Key:       func(r Resource) string { return r.ID },
+	})
 }

@@ -17,7 +17,7 @@ import (
 func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 	t.Parallel()
 	conn, fs := newFixtureConnector(t, "resources_getall.json")
-	got, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
+	got, err := properties.ListResources(conn, properties.ListResourcesParams{PageSize: 10}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
-	rooms, err := properties.ListResources(conn, properties.ResourceFilter{}).PageSize(10).Collect(context.Background())
+	rooms, err := properties.ListResources(conn, properties.ListResourcesParams{PageSize: 10}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 	if len(floors) < mewstest.Floors {
 		t.Errorf("rooms on floors %v, want %d floors", floors, mewstest.Floors)
 	}
-	all, err := properties.ListResources(conn, properties.ResourceFilter{IncludeInactive: true}).Collect(context.Background())
+	all, err := properties.ListResources(conn, properties.ListResourcesParams{IncludeInactive: true}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 	t.Parallel()
 	_, conn := testhotel.New(t)
-	got, err := properties.ListResources(conn, properties.ResourceFilter{Names: []string{"203"}}).Collect(context.Background())
+	got, err := properties.ListResources(conn, properties.ListResourcesParams{Names: []string{"203"}}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	iv := mews.Interval(mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch())
-	got, err := properties.ListResources(conn, properties.ResourceFilter{UpdatedUtc: &iv}).Collect(context.Background())
+	got, err := properties.ListResources(conn, properties.ListResourcesParams{UpdatedUtc: &iv}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
-	_, err := properties.ListResources(conn, properties.ResourceFilter{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
+	_, err := properties.ListResources(conn, properties.ListResourcesParams{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v", err)
 	}
@@ -119,7 +119,7 @@ func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
 func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
 	t.Parallel()
 	conn, _ := newFixtureConnector(t, "enterprises_getall.json")
-	got, err := properties.ListEnterprises(conn, properties.EnterpriseFilter{}).Collect(context.Background())
+	got, err := properties.ListEnterprises(conn, properties.ListEnterprisesParams{}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 	if !cfg.Enterprise.IsPortfolio {
 		t.Error("a portfolio token's own configuration is not marked IsPortfolio")
 	}
-	hotels, err := properties.ListEnterprises(conn, properties.EnterpriseFilter{}).Collect(ctx)
+	hotels, err := properties.ListEnterprises(conn, properties.ListEnterprisesParams{}).Collect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func ExampleList() {
 	conn, _ := srv.Connector(mewstest.AccessToken)
 
 	stay := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0))
-	f := reservations.Filter{
+	f := reservations.ListParams{
 		CollidingUtc: &stay,
 		States:       []reservations.State{reservations.StateConfirmed, reservations.StateStarted},
 	}
@@ -52,7 +52,7 @@ func ExampleChanges() {
 
 	var wm reservations.Watermark
 	_ = wm.UnmarshalText(saved)
-	feed := reservations.Changes(conn, wm, reservations.SyncOptions{Now: clock})
+	feed := reservations.Changes(conn, wm, reservations.ChangesParams{Now: clock})
 	for pass := 1; pass <= 2; pass++ {
 		changed := 0
 		for _, err := range feed.All(context.Background()) {

@@ -19,64 +19,46 @@ const (
 	maxSmallIDs = 100  // PartnerCompanyIds, TravelAgencyIds, ChannelNumbers, AvailabilityBlockIds
 )
 
-// Filter selects reservations for List. Every field is optional; empty lists and nil
-// intervals are left out of the request. The SDK does the chores Mews leaves to
-// callers: intervals longer than three months are split into consecutive windows
-// (a stay found in two CollidingUtc windows is yielded once), and more than 1000
-// ReservationIDs are asked for in chunks. The other intervals match one instant of a
-// reservation, which lies in one window; a reservation changed while the listing runs
-// may come again in a later window, with its new values. The SDK does not remember
-// every reservation to hide that, so that memory stays flat however long the listing.
+// ListParams selects reservations for List, and sets the page size. Every filter field
+// is optional; empty lists and nil intervals are left out of the request. The SDK does
+// the chores Mews leaves to callers: intervals longer than three months are split into
+// consecutive windows (a stay found in two CollidingUtc windows is yielded once), and
+// more than 1000 ReservationIDs are asked for in chunks. The other intervals match one
+// instant of a reservation, which lies in one window; a reservation changed while the
+// listing runs may come again in a later window, with its new values. The SDK does not
+// remember every reservation to hide that, so that memory stays flat however long the
+// listing.
 //
 // Mews does not say which states it returns when States is empty; set States when it
-// matters (AllStates returns them all).
-type Filter struct {
-	EnterpriseIDs        []string // portfolio tokens: limit to these hotels (default: all in scope)
-	ReservationIDs       []string // any number; chunked by 1000
-	ServiceIDs           []string // max 1000
-	ReservationGroupIDs  []string // max 1000
-	AccountIDs           []string // owners (customers or companies), max 1000
-	PartnerCompanyIDs    []string // max 100
-	TravelAgencyIDs      []string // max 100
-	Numbers              []string // confirmation numbers, max 1000
-	ChannelNumbers       []string // max 100
-	AssignedResourceIDs  []string // rooms, max 1000
-	AvailabilityBlockIDs []string // max 100
-	States               []State  // StateEnquired is sent as StateInquired
+// matters (AllStates returns them all). The JSON tags are the request's: the params
+// are sent as they are, split into windows and chunks.
+type ListParams struct {
+	EnterpriseIDs        []string `json:"EnterpriseIds,omitempty"`        // portfolio tokens: limit to these hotels (default: all in scope)
+	ReservationIDs       []string `json:"ReservationIds,omitempty"`       // any number; chunked by 1000
+	ServiceIDs           []string `json:"ServiceIds,omitempty"`           // max 1000
+	ReservationGroupIDs  []string `json:"ReservationGroupIds,omitempty"`  // max 1000
+	AccountIDs           []string `json:"AccountIds,omitempty"`           // owners (customers or companies), max 1000
+	PartnerCompanyIDs    []string `json:"PartnerCompanyIds,omitempty"`    // max 100
+	TravelAgencyIDs      []string `json:"TravelAgencyIds,omitempty"`      // max 100
+	Numbers              []string `json:"Numbers,omitempty"`              // confirmation numbers, max 1000
+	ChannelNumbers       []string `json:"ChannelNumbers,omitempty"`       // max 100
+	AssignedResourceIDs  []string `json:"AssignedResourceIds,omitempty"`  // rooms, max 1000
+	AvailabilityBlockIDs []string `json:"AvailabilityBlockIds,omitempty"` // max 100
+	States               []State  `json:"States,omitempty"`               // StateEnquired is sent as StateInquired
 
 	// Time intervals, each half-open [StartUtc, EndUtc). CollidingUtc matches stays
 	// that overlap the interval; the others match one instant of the reservation.
-	CreatedUtc        *mews.TimeInterval
-	UpdatedUtc        *mews.TimeInterval
-	CollidingUtc      *mews.TimeInterval
-	ScheduledStartUtc *mews.TimeInterval // not together with ActualStartUtc
-	ActualStartUtc    *mews.TimeInterval // not together with ScheduledStartUtc
-	ScheduledEndUtc   *mews.TimeInterval // not together with ActualEndUtc
-	ActualEndUtc      *mews.TimeInterval // not together with ScheduledEndUtc
-}
+	CreatedUtc        *mews.TimeInterval `json:"CreatedUtc,omitempty"`
+	UpdatedUtc        *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
+	CollidingUtc      *mews.TimeInterval `json:"CollidingUtc,omitempty"`
+	ScheduledStartUtc *mews.TimeInterval `json:"ScheduledStartUtc,omitempty"` // not together with ActualStartUtc
+	ActualStartUtc    *mews.TimeInterval `json:"ActualStartUtc,omitempty"`    // not together with ScheduledStartUtc
+	ScheduledEndUtc   *mews.TimeInterval `json:"ScheduledEndUtc,omitempty"`   // not together with ActualEndUtc
+	ActualEndUtc      *mews.TimeInterval `json:"ActualEndUtc,omitempty"`      // not together with ScheduledEndUtc
 
-// request is the wire form of one query of a Filter.
-type request struct {
-	EnterpriseIDs        []string           `json:"EnterpriseIds,omitempty"`
-	ReservationIDs       []string           `json:"ReservationIds,omitempty"`
-	ServiceIDs           []string           `json:"ServiceIds,omitempty"`
-	ReservationGroupIDs  []string           `json:"ReservationGroupIds,omitempty"`
-	AccountIDs           []string           `json:"AccountIds,omitempty"`
-	PartnerCompanyIDs    []string           `json:"PartnerCompanyIds,omitempty"`
-	TravelAgencyIDs      []string           `json:"TravelAgencyIds,omitempty"`
-	Numbers              []string           `json:"Numbers,omitempty"`
-	ChannelNumbers       []string           `json:"ChannelNumbers,omitempty"`
-	AssignedResourceIDs  []string           `json:"AssignedResourceIds,omitempty"`
-	AvailabilityBlockIDs []string           `json:"AvailabilityBlockIds,omitempty"`
-	CreatedUtc           *mews.TimeInterval `json:"CreatedUtc,omitempty"`
-	UpdatedUtc           *mews.TimeInterval `json:"UpdatedUtc,omitempty"`
-	CollidingUtc         *mews.TimeInterval `json:"CollidingUtc,omitempty"`
-	ScheduledStartUtc    *mews.TimeInterval `json:"ScheduledStartUtc,omitempty"`
-	ActualStartUtc       *mews.TimeInterval `json:"ActualStartUtc,omitempty"`
-	ScheduledEndUtc      *mews.TimeInterval `json:"ScheduledEndUtc,omitempty"`
-	ActualEndUtc         *mews.TimeInterval `json:"ActualEndUtc,omitempty"`
-	States               []State            `json:"States,omitempty"`
-	Limitation           mews.Limitation    `json:"Limitation"`
+	// PageSize is how many reservations each request asks for: 0 means
+	// mews.DefaultPageSize (500), more than mews.MaxPageSize (1000) is clamped.
+	PageSize int `json:"-"`
 }
 
 // result is the wire form of a reservations/getAll page.
@@ -88,48 +70,36 @@ type result struct {
 // interval names one of the filter's intervals, for validation and splitting.
 type interval struct {
 	name string
-	get  func(*request) **mews.TimeInterval
+	get  func(*ListParams) **mews.TimeInterval
 }
 
 var intervals = []interval{
-	{"CreatedUtc", func(r *request) **mews.TimeInterval { return &r.CreatedUtc }},
-	{"UpdatedUtc", func(r *request) **mews.TimeInterval { return &r.UpdatedUtc }},
-	{"CollidingUtc", func(r *request) **mews.TimeInterval { return &r.CollidingUtc }},
-	{"ScheduledStartUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledStartUtc }},
-	{"ActualStartUtc", func(r *request) **mews.TimeInterval { return &r.ActualStartUtc }},
-	{"ScheduledEndUtc", func(r *request) **mews.TimeInterval { return &r.ScheduledEndUtc }},
-	{"ActualEndUtc", func(r *request) **mews.TimeInterval { return &r.ActualEndUtc }},
+	{"CreatedUtc", func(r *ListParams) **mews.TimeInterval { return &r.CreatedUtc }},
+	{"UpdatedUtc", func(r *ListParams) **mews.TimeInterval { return &r.UpdatedUtc }},
+	{"CollidingUtc", func(r *ListParams) **mews.TimeInterval { return &r.CollidingUtc }},
+	{"ScheduledStartUtc", func(r *ListParams) **mews.TimeInterval { return &r.ScheduledStartUtc }},
+	{"ActualStartUtc", func(r *ListParams) **mews.TimeInterval { return &r.ActualStartUtc }},
+	{"ScheduledEndUtc", func(r *ListParams) **mews.TimeInterval { return &r.ScheduledEndUtc }},
+	{"ActualEndUtc", func(r *ListParams) **mews.TimeInterval { return &r.ActualEndUtc }},
 }
 
-// List returns a pager over the reservations that match f. Nothing is sent until the
-// pager is ranged over; an invalid filter then yields a *mews.InputError first.
+// List returns a pager over the reservations that match p. Nothing is sent until the
+// pager is ranged over; invalid params then yield a *mews.InputError first.
 //
-//	for r, err := range reservations.List(conn, f).All(ctx) { … }
-func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
-	queries, err := f.queries()
-	if err == nil && conn == nil {
-		err = &mews.InputError{Operation: opGetAll, Field: "conn", Reason: "is nil; pass a *mews.Connector from Client.Connector"}
-	}
+//	for r, err := range reservations.List(conn, reservations.ListParams{CollidingUtc: &week}).All(ctx) { … }
+func List(h mews.ConnectorCaller, p ListParams) *mews.Pager[Reservation] {
+	queries, err := p.queries()
 	if err != nil {
-		return mews.ErrorPager[Reservation](err)
+		return listfilter.Fail[Reservation](err)
 	}
-	return mews.NewPager(mews.PagerConfig[Reservation]{
-		Operation: opGetAll,
-		Queries:   len(queries),
-		Fetch: func(ctx context.Context, i int, lim mews.Limitation) ([]Reservation, *string, error) {
-			req := queries[i]
-			req.Limitation = lim
-			var res result
-			if err := conn.CallConnector(ctx, mews.Operation{Name: opGetAll, Safety: mews.Read}, &req, &res); err != nil {
-				return nil, nil, err
-			}
-			for j := range res.Reservations {
-				res.Reservations[j].normalize()
-			}
-			return res.Reservations, res.Cursor, nil
-		},
-		Key:   func(r Reservation) string { return r.ID },
-		Bound: func(i int) int { return len(queries[i].ReservationIDs) },
+	return listfilter.Pager(h, listfilter.GetAll[ListParams, result, Reservation]{
+		Operation: mews.Operation{Name: opGetAll, Safety: mews.Read},
+		Queries:   queries,
+		PageSize:  p.PageSize,
+		Read:      func(res *result) ([]Reservation, *string) { return res.Reservations, res.Cursor },
+		Normalize: (*Reservation).normalize,
+		Key:       func(r Reservation) string { return r.ID },
+		Bound:     func(i int) int { return len(queries[i].ReservationIDs) },
 		Carry: func(r Reservation, i int) bool {
 			// Only a stay that reaches past its CollidingUtc window can collide with a
 			// later one. The other intervals match one instant of a reservation, so their
@@ -143,11 +113,11 @@ func List(conn *mews.Connector, f Filter) *mews.Pager[Reservation] {
 
 // Get returns the reservation with the given id, whatever its state. A reservation
 // Mews does not know gives an error matching mews.ErrReservationNotFound.
-func Get(ctx context.Context, conn *mews.Connector, id string) (*Reservation, error) {
+func Get(ctx context.Context, h mews.ConnectorCaller, id string) (*Reservation, error) {
 	if strings.TrimSpace(id) == "" {
 		return nil, &mews.InputError{Operation: opGetAll, Field: "ReservationIds", Reason: "is empty; pass the reservation's id"}
 	}
-	found, err := GetMany(ctx, conn, []string{id})
+	found, err := GetMany(ctx, h, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -160,49 +130,38 @@ func Get(ctx context.Context, conn *mews.Connector, id string) (*Reservation, er
 // GetMany returns the reservations with the given ids, in any state, in the order
 // Mews returns them; ids Mews does not know are left out. Any number of ids may be
 // passed: they are asked for 1000 at a time.
-func GetMany(ctx context.Context, conn *mews.Connector, ids []string) ([]Reservation, error) {
+func GetMany(ctx context.Context, h mews.ConnectorCaller, ids []string) ([]Reservation, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return List(conn, Filter{ReservationIDs: ids, States: AllStates()}).PageSize(mews.MaxPageSize).Collect(ctx)
+	return List(h, ListParams{ReservationIDs: ids, States: AllStates(), PageSize: mews.MaxPageSize}).Collect(ctx)
 }
 
-// queries validates the filter and expands it into the requests that cover it: one
-// per combination of the intervals' windows and the chunks of ReservationIDs.
-func (f Filter) queries() ([]request, error) {
-	base := request{
-		EnterpriseIDs: f.EnterpriseIDs, ServiceIDs: f.ServiceIDs, ReservationGroupIDs: f.ReservationGroupIDs,
-		AccountIDs: f.AccountIDs, PartnerCompanyIDs: f.PartnerCompanyIDs, TravelAgencyIDs: f.TravelAgencyIDs,
-		Numbers: f.Numbers, ChannelNumbers: f.ChannelNumbers, AssignedResourceIDs: f.AssignedResourceIDs,
-		AvailabilityBlockIDs: f.AvailabilityBlockIDs,
-		CreatedUtc:           f.CreatedUtc, UpdatedUtc: f.UpdatedUtc, CollidingUtc: f.CollidingUtc,
-		ScheduledStartUtc: f.ScheduledStartUtc, ActualStartUtc: f.ActualStartUtc,
-		ScheduledEndUtc: f.ScheduledEndUtc, ActualEndUtc: f.ActualEndUtc,
-	}
-	if err := f.validate(); err != nil {
+// queries validates the params and expands them into the requests that cover them:
+// one per combination of the intervals' windows and the chunks of ReservationIDs.
+func (p ListParams) queries() ([]ListParams, error) {
+	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	for _, s := range f.States {
+	base := p
+	base.States = nil
+	for _, s := range p.States {
 		if n := s.Normalize(); !slices.Contains(base.States, n) {
 			base.States = append(base.States, n)
 		}
 	}
-	qs := []request{base}
+	qs := []ListParams{base}
 	for _, iv := range intervals {
 		var err error
-		if qs, err = listfilter.Windows(opGetAll, iv.name, qs, *iv.get(&base), func(q *request, w *mews.TimeInterval) { *iv.get(q) = w }); err != nil {
+		if qs, err = listfilter.Windows(opGetAll, iv.name, qs, *iv.get(&base), func(q *ListParams, w *mews.TimeInterval) { *iv.get(q) = w }); err != nil {
 			return nil, err
 		}
 	}
-	ids := slices.Compact(slices.Sorted(slices.Values(f.ReservationIDs)))
-	if len(ids) > 0 {
-		qs = listfilter.Multiply(qs, slices.Collect(slices.Chunk(ids, maxIDs)), func(q *request, c []string) { q.ReservationIDs = c })
-	}
-	return qs, nil
+	return listfilter.Chunks(qs, p.ReservationIDs, maxIDs, func(q *ListParams, c []string) { q.ReservationIDs = c }), nil
 }
 
 // validate checks the filter against Mews' documented limits.
-func (f Filter) validate() error {
+func (f ListParams) validate() error {
 	if err := listfilter.Check(opGetAll,
 		listfilter.List{Field: "EnterpriseIds", Items: f.EnterpriseIDs, Max: maxIDs},
 		listfilter.List{Field: "ServiceIds", Items: f.ServiceIDs, Max: maxIDs},

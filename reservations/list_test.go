@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/paging"
 	"github.com/mewskit/mews-go/internal/testhotel"
 	"github.com/mewskit/mews-go/mewstest"
 	"github.com/mewskit/mews-go/reservations"
@@ -82,7 +83,7 @@ func TestReservationDecodesTheDocumentedExample(t *testing.T) {
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(body), nil
 	})
-	got, err := reservations.List(conn, reservations.Filter{}).Collect(context.Background())
+	got, err := reservations.List(conn, reservations.ListParams{}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testin
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(`{"Reservations":[{"Id":"a","State":"Enquired","ScheduledStartUtc":"2025-01-01T15:00:00+01:00","ActualStartUtc":"2025-01-01T16:00:00+01:00"}],"Cursor":null}`), nil
 	})
-	got, err := reservations.List(conn, reservations.Filter{}).Collect(context.Background())
+	got, err := reservations.List(conn, reservations.ListParams{}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +146,8 @@ func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testin
 func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
-	f := reservations.Filter{States: []reservations.State{reservations.StateCanceled, reservations.StateRequested}}
-	got, err := reservations.List(conn, f).PageSize(50).Collect(context.Background())
+	f := reservations.ListParams{States: []reservations.State{reservations.StateCanceled, reservations.StateRequested}}
+	got, err := reservations.List(conn, withPageSize(f, 50)).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 		t.Fatalf("only %d pages; the seed should need more", len(reqs))
 	}
 	for i, r := range reqs[1:] {
-		var lim mews.Limitation
+		var lim paging.Limitation
 		_ = json.Unmarshal(r["Limitation"], &lim)
 		if lim.Cursor == nil || *lim.Cursor != got[(i+1)*50-1].ID {
 			t.Fatalf("page %d asked with cursor %v, want the id of the last item of the previous page", i+2, lim.Cursor)
@@ -170,8 +171,8 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 	from, to := mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch().AddDate(0, 6, 0)
 	colliding := mews.Interval(from, to)
 	rooms := someRooms(srv, 4) // a few rooms keep the listing small; their stays still cross every window edge
-	f := reservations.Filter{CollidingUtc: &colliding, AssignedResourceIDs: rooms, States: reservations.AllStates()}
-	got, err := reservations.List(conn, f).PageSize(20).Collect(context.Background())
+	f := reservations.ListParams{CollidingUtc: &colliding, AssignedResourceIDs: rooms, States: reservations.AllStates()}
+	got, err := reservations.List(conn, withPageSize(f, 20)).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testi
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	arrivals := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0)) // two windows
-	f := reservations.Filter{ScheduledStartUtc: &arrivals, AssignedResourceIDs: someRooms(srv, 2), States: reservations.AllStates()}
+	f := reservations.ListParams{ScheduledStartUtc: &arrivals, AssignedResourceIDs: someRooms(srv, 2), States: reservations.AllStates()}
 	later := mewstest.SeedEpoch().AddDate(0, 4, 0).Add(14 * time.Hour)
 	var moved string
 	var got []reservations.Reservation
@@ -238,7 +239,7 @@ func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 		mews.Interval(time.Date(2023, 11, 30, 12, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)),
 		mews.Interval(time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 23, 59, 59, 0, time.UTC)),
 	} {
-		f := reservations.Filter{ScheduledStartUtc: &iv, States: []reservations.State{reservations.StateRequested}}
+		f := reservations.ListParams{ScheduledStartUtc: &iv, States: []reservations.State{reservations.StateRequested}}
 		if _, err := reservations.List(conn, f).Collect(context.Background()); err != nil {
 			t.Errorf("%v: %v", iv, err)
 		}
@@ -256,13 +257,14 @@ func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	upd := mews.Interval(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 5, 5, 0, 0, 0, 0, time.UTC))
-	f := reservations.Filter{
+	f := reservations.ListParams{
 		EnterpriseIDs: []string{mewstest.EnterpriseID}, ReservationIDs: []string{"r1"}, ServiceIDs: []string{"s1"},
 		ReservationGroupIDs: []string{"g1"}, AccountIDs: []string{"a1"}, PartnerCompanyIDs: []string{"p1"},
 		TravelAgencyIDs: []string{"t1"}, Numbers: []string{"52"}, ChannelNumbers: []string{"TW48ZP"},
 		AssignedResourceIDs: []string{"room"}, AvailabilityBlockIDs: []string{"b1"},
 		States:     []reservations.State{reservations.StateEnquired, reservations.StateInquired, reservations.StateConfirmed},
 		CreatedUtc: &upd, UpdatedUtc: &upd, CollidingUtc: &upd, ScheduledStartUtc: &upd, ScheduledEndUtc: &upd,
+		PageSize: 250, // a setting of the call, not a filter: only Limitation.Count carries it
 	}
 	if _, err := reservations.List(conn, f).Collect(context.Background()); err != nil {
 		t.Fatal(err)
@@ -280,6 +282,9 @@ func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("request fields (-want +got):\n%s", diff)
 	}
+	if got := string(body["Limitation"]); got != `{"Count":250}` {
+		t.Errorf("Limitation = %s, want the PageSize as Count", got)
+	}
 	if got := string(body["States"]); got != `["Inquired","Confirmed"]` {
 		t.Errorf("States = %s, want Enquired sent as Inquired, once", got)
 	}
@@ -295,17 +300,17 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 	backwards := mews.Interval(day, day.AddDate(0, 0, -1))
 	for _, tc := range []struct {
 		name  string
-		f     reservations.Filter
+		f     reservations.ListParams
 		field string
 	}{
-		{"scheduled and actual start", reservations.Filter{ScheduledStartUtc: &iv, ActualStartUtc: &iv}, "ActualStartUtc"},
-		{"scheduled and actual end", reservations.Filter{ScheduledEndUtc: &iv, ActualEndUtc: &iv}, "ActualEndUtc"},
-		{"interval ends before it starts", reservations.Filter{UpdatedUtc: &backwards}, "UpdatedUtc"},
-		{"half an interval", reservations.Filter{CollidingUtc: &mews.TimeInterval{StartUtc: day}}, "CollidingUtc"},
-		{"too many accounts", reservations.Filter{AccountIDs: make([]string, 1001)}, "AccountIds"},
-		{"too many travel agencies", reservations.Filter{TravelAgencyIDs: slices.Repeat([]string{"x"}, 101)}, "TravelAgencyIds"},
-		{"empty reservation id", reservations.Filter{ReservationIDs: []string{"a", " "}}, "ReservationIds"},
-		{"empty state", reservations.Filter{States: []reservations.State{""}}, "States"},
+		{"scheduled and actual start", reservations.ListParams{ScheduledStartUtc: &iv, ActualStartUtc: &iv}, "ActualStartUtc"},
+		{"scheduled and actual end", reservations.ListParams{ScheduledEndUtc: &iv, ActualEndUtc: &iv}, "ActualEndUtc"},
+		{"interval ends before it starts", reservations.ListParams{UpdatedUtc: &backwards}, "UpdatedUtc"},
+		{"half an interval", reservations.ListParams{CollidingUtc: &mews.TimeInterval{StartUtc: day}}, "CollidingUtc"},
+		{"too many accounts", reservations.ListParams{AccountIDs: make([]string, 1001)}, "AccountIds"},
+		{"too many travel agencies", reservations.ListParams{TravelAgencyIDs: slices.Repeat([]string{"x"}, 101)}, "TravelAgencyIds"},
+		{"empty reservation id", reservations.ListParams{ReservationIDs: []string{"a", " "}}, "ReservationIds"},
+		{"empty state", reservations.ListParams{States: []reservations.State{""}}, "States"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)
@@ -356,15 +361,15 @@ func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, conn := testhotel.New(t)
 		srv.InjectFault(mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusRequestTimeout})
-		f := reservations.Filter{States: []reservations.State{reservations.StateCanceled}}
-		got, err := reservations.List(conn, f).PageSize(200).Collect(context.Background())
+		f := reservations.ListParams{States: []reservations.State{reservations.StateCanceled}}
+		got, err := reservations.List(conn, withPageSize(f, 200)).Collect(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		sameSet(t, seededIDs(srv, func(r mewstest.Reservation) bool { return r.State == "Canceled" }), ids(got))
 		var counts []int
 		for _, r := range getAllRequests(t, srv) {
-			var lim mews.Limitation
+			var lim paging.Limitation
 			_ = json.Unmarshal(r["Limitation"], &lim)
 			counts = append(counts, lim.Count)
 		}
@@ -381,7 +386,7 @@ func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 	srv, conn := testhotel.New(t)
 	srv.Revoke(mewstest.AccessToken)
 	n := 0
-	for _, err := range reservations.List(conn, reservations.Filter{}).All(context.Background()) {
+	for _, err := range reservations.List(conn, reservations.ListParams{}).All(context.Background()) {
 		n++
 		switch {
 		case strings.Contains(fmt.Sprint(err), mewstest.AccessToken):
@@ -400,7 +405,7 @@ func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
 	srv, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken)
 	harbour := srv.AddReservation(mewstest.Reservation{EnterpriseID: mewstest.SecondEnterpriseID,
 		ScheduledStartUtc: mewstest.SeedEpoch(), ScheduledEndUtc: mewstest.SeedEpoch().AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch()})
-	f := reservations.Filter{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}
+	f := reservations.ListParams{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}
 	got, err := reservations.List(conn, f).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -408,4 +413,10 @@ func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
 	if len(got) != 1 || got[0].ID != harbour.ID {
 		t.Errorf("got %d reservations, want only the Harbour Inn's", len(got))
 	}
+}
+
+// withPageSize returns p asking for n reservations per page.
+func withPageSize(p reservations.ListParams, n int) reservations.ListParams {
+	p.PageSize = n
+	return p
 }

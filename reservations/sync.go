@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/listfilter"
 )
 
 // DefaultSyncLag is how far behind the clock a change feed stops by default. Mews
@@ -60,11 +61,11 @@ func (w *Watermark) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// SyncOptions tunes a change feed. The zero value is ready to use.
-type SyncOptions struct {
-	// Filter narrows the changes (EnterpriseIDs, States, AssignedResourceIDs…). Its
-	// UpdatedUtc must be nil: the feed sets it.
-	Filter Filter
+// ChangesParams tunes a change feed. The zero value is ready to use.
+type ChangesParams struct {
+	// Filter narrows the changes (EnterpriseIDs, States, AssignedResourceIDs…) and sets
+	// the page size. Its UpdatedUtc must be nil: the feed sets it.
+	Filter ListParams
 	// Lag is how far behind Mews' clock each pass stops (default DefaultSyncLag).
 	// Negative means no lag.
 	Lag time.Duration
@@ -74,8 +75,6 @@ type SyncOptions struct {
 	// runs ahead would move the watermark past changes not yet made, and one that runs
 	// behind would deliver them late. Never pass the host's time.Now here.
 	Now func() time.Time
-	// PageSize is the Limitation.Count of each request (default mews.DefaultPageSize).
-	PageSize int
 }
 
 // ChangeFeed delivers the reservations changed since a watermark, pass after pass.
@@ -92,8 +91,8 @@ type SyncOptions struct {
 //
 // A ChangeFeed is safe for concurrent use, but passes must not overlap.
 type ChangeFeed struct {
-	conn *mews.Connector
-	opts SyncOptions
+	conn mews.ConnectorCaller
+	opts ChangesParams
 
 	mu sync.Mutex
 	wm Watermark
@@ -101,14 +100,14 @@ type ChangeFeed struct {
 
 // Changes returns a change feed for the connection, starting at since. Nothing is
 // sent until All is ranged over.
-func Changes(conn *mews.Connector, since Watermark, opts SyncOptions) *ChangeFeed {
+func Changes(h mews.ConnectorCaller, since Watermark, p ChangesParams) *ChangeFeed {
 	switch {
-	case opts.Lag == 0:
-		opts.Lag = DefaultSyncLag
-	case opts.Lag < 0:
-		opts.Lag = 0
+	case p.Lag == 0:
+		p.Lag = DefaultSyncLag
+	case p.Lag < 0:
+		p.Lag = 0
 	}
-	return &ChangeFeed{conn: conn, opts: opts, wm: since}
+	return &ChangeFeed{conn: h, opts: p, wm: since}
 }
 
 // Watermark returns the feed's current watermark: the point to resume from.
@@ -145,7 +144,7 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 		for _, w := range mews.Interval(start, until).Split() {
 			f := c.opts.Filter
 			f.UpdatedUtc = &w
-			for r, err := range List(c.conn, f).PageSize(c.opts.PageSize).All(ctx) {
+			for r, err := range List(c.conn, f).All(ctx) {
 				if !yield(r, err) || err != nil {
 					return
 				}
@@ -160,7 +159,7 @@ func (c *ChangeFeed) All(ctx context.Context) iter.Seq2[Reservation, error] {
 // opConfiguration is the operation whose NowUtc is Mews' clock.
 const opConfiguration = "configuration/get"
 
-// mewsNow returns Mews' clock: SyncOptions.Now if set, otherwise NowUtc from
+// mewsNow returns Mews' clock: ChangesParams.Now if set, otherwise NowUtc from
 // configuration/get. (The properties package wraps configuration/get fully, but it
 // imports this package, so the feed reads only the one field it needs.)
 func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
@@ -170,7 +169,7 @@ func (c *ChangeFeed) mewsNow(ctx context.Context) (time.Time, error) {
 	var cfg struct {
 		NowUtc time.Time `json:"NowUtc"`
 	}
-	if err := c.conn.CallConnector(ctx, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
+	if err := listfilter.Call(ctx, c.conn, mews.Operation{Name: opConfiguration, Safety: mews.Read}, struct{}{}, &cfg); err != nil {
 		return time.Time{}, err
 	}
 	if cfg.NowUtc.IsZero() {
@@ -185,7 +184,7 @@ func (c *ChangeFeed) check(from Watermark) error {
 	case from.IsZero():
 		return &mews.InputError{Operation: opGetAll, Field: "Watermark", Reason: "is zero; start a feed with NewWatermark(time) — for a first full load use List with CollidingUtc"}
 	case c.opts.Filter.UpdatedUtc != nil:
-		return &mews.InputError{Operation: opGetAll, Field: "UpdatedUtc", Reason: "is set by the change feed; leave SyncOptions.Filter.UpdatedUtc nil"}
+		return &mews.InputError{Operation: opGetAll, Field: "UpdatedUtc", Reason: "is set by the change feed; leave ChangesParams.Filter.UpdatedUtc nil"}
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func TestChangesFollowsMewsClockWhateverTheLocalClock(t *testing.T) {
 					return map[string]any{"NowUtc": mewsNow().Truncate(time.Second)}, nil
 				})
 				const lag = time.Minute
-				feed := reservations.Changes(conn, reservations.NewWatermark(mewsNow()), reservations.SyncOptions{Lag: lag})
+				feed := reservations.Changes(conn, reservations.NewWatermark(mewsNow()), reservations.ChangesParams{Lag: lag})
 				delivered := map[string]bool{}
 				runPass := func() {
 					for r, err := range feed.All(context.Background()) {

@@ -40,7 +40,7 @@ func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 	srv, conn := testhotel.New(t)
 	since := mewstest.SeedEpoch().AddDate(0, 0, -7)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
-	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Now: clk.Now})
+	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.ChangesParams{Now: clk.Now})
 	got := pass(t, feed)
 	sameSet(t, seededIDs(srv, func(r mewstest.Reservation) bool { return !r.UpdatedUtc.Before(since) }), got)
 	if len(got) == 0 {
@@ -55,7 +55,7 @@ func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 	t.Parallel()
 	srv, conn := testhotel.New(t)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
-	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Now: clk.Now, Lag: time.Minute})
+	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.ChangesParams{Now: clk.Now, Lag: time.Minute})
 	if got := pass(t, feed); len(got) != 0 {
 		t.Fatalf("nothing changed after the seed, got %d", len(got))
 	}
@@ -86,8 +86,8 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 		since := mewstest.SeedEpoch().AddDate(-1, 0, 0)
 		clk := &clock{now: mewstest.SeedEpoch()}
 		rooms := someRooms(srv, 6) // a few rooms keep a year of changes small
-		only := reservations.Filter{AssignedResourceIDs: rooms}
-		feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.SyncOptions{Filter: only, Now: clk.Now, PageSize: 10})
+		only := reservations.ListParams{AssignedResourceIDs: rooms}
+		feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.ChangesParams{Filter: withPageSize(only, 10), Now: clk.Now})
 		secondWindowEnd := months.Add(months.Add(since, 3), 3)
 		var first []string
 		failing := false
@@ -116,7 +116,7 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.ClearFaults()
-		rest := pass(t, reservations.Changes(conn, restored, reservations.SyncOptions{Filter: only, Now: clk.Now}))
+		rest := pass(t, reservations.Changes(conn, restored, reservations.ChangesParams{Filter: only, Now: clk.Now}))
 		settled := clk.now.Add(-reservations.DefaultSyncLag)
 		want := seededIDs(srv, func(r mewstest.Reservation) bool {
 			return slices.Contains(rooms, r.RoomID) && !r.UpdatedUtc.Before(since) && r.UpdatedUtc.Before(settled)
@@ -134,7 +134,7 @@ func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 	srv, conn := testhotel.New(t)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour + 123456789*time.Nanosecond)}
 	since := reservations.NewWatermark(mewstest.SeedEpoch().Add(987654321 * time.Nanosecond))
-	feed := reservations.Changes(conn, since, reservations.SyncOptions{Now: clk.Now})
+	feed := reservations.Changes(conn, since, reservations.ChangesParams{Now: clk.Now})
 	pass(t, feed)
 	if want := mewstest.SeedEpoch().Add(59 * time.Minute); !feed.Watermark().Time().Equal(want) {
 		t.Errorf("watermark = %s, want %s: now minus the lag, in whole seconds", feed.Watermark(), want)
@@ -152,11 +152,11 @@ func TestChangesRefusesBadInputWithoutSending(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		since reservations.Watermark
-		opts  reservations.SyncOptions
+		opts  reservations.ChangesParams
 		field string // "" for any input error
 	}{
-		{"a zero watermark", reservations.Watermark{}, reservations.SyncOptions{}, ""},
-		{"an UpdatedUtc filter", reservations.NewWatermark(mewstest.SeedEpoch()), reservations.SyncOptions{Filter: reservations.Filter{UpdatedUtc: &iv}}, "UpdatedUtc"},
+		{"a zero watermark", reservations.Watermark{}, reservations.ChangesParams{}, ""},
+		{"an UpdatedUtc filter", reservations.NewWatermark(mewstest.SeedEpoch()), reservations.ChangesParams{Filter: reservations.ListParams{UpdatedUtc: &iv}}, "UpdatedUtc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, conn := testhotel.New(t)

@@ -7,7 +7,9 @@
 // answer within 5 seconds. Handler checks the token in constant time, queues the
 // message and answers 202 at once; a bounded pool of workers runs your function with
 // its own deadline. When the queue is full it answers 503 and Mews re-sends later.
-// FetchReservations turns a message's reservation events into reservations. When Mews
+// FetchReservations turns a message's reservation events into reservations; like every
+// Connector operation it takes a context, a mews.ConnectorCaller and its input (the
+// message, by value), and returns several results as a slice. When Mews
 // also sends Integration Webhooks to this URL, WithIntegrationWebhooks passes them on
 // (for example to connection.Monitor.WebhookHandler). A body must arrive within
 // DefaultBodyReadTimeout and fit in DefaultMaxBodyBytes (WithBodyReadTimeout,
@@ -16,7 +18,7 @@
 //
 //	h, err := webhooks.NewHandler(os.Getenv("MEWS_WEBHOOK_TOKEN"), func(ctx context.Context, m *webhooks.Message) error {
 //		conn := connectorFor(m.EnterpriseID) // the *mews.Connector of that hotel
-//		changed, err := webhooks.FetchReservations(ctx, conn, m)
+//		changed, err := webhooks.FetchReservations(ctx, conn, *m)
 //		if err != nil {
 //			return err
 //		}

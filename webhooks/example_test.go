@@ -11,7 +11,7 @@ import (
 func ExampleNewHandler() {
 	h, err := webhooks.NewHandler("my-webhook-secret", func(ctx context.Context, m *webhooks.Message) error {
 		fmt.Println("changed reservations:", m.ReservationIDs())
-		return nil // here: webhooks.FetchReservations(ctx, connectorFor(m.EnterpriseID), m)
+		return nil // here: webhooks.FetchReservations(ctx, connectorFor(m.EnterpriseID), *m)
 	})
 	if err != nil {
 		panic(err)

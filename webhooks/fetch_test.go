@@ -29,7 +29,7 @@ func TestFetchReservations_FetchesTheReservationsAWebhookNames(t *testing.T) {
 
 		fetched := make(chan []reservations.Reservation, 1)
 		process := func(ctx context.Context, m *webhooks.Message) error {
-			rs, err := webhooks.FetchReservations(ctx, conn, m)
+			rs, err := webhooks.FetchReservations(ctx, conn, *m)
 			fetched <- rs
 			return err
 		}
@@ -60,7 +60,7 @@ func TestFetchReservations_SkipsTheRequestWithoutReservationEvents(t *testing.T)
 	client, _ := srv.NewClient()
 	conn, _ := client.Connector(mewstest.AccessToken)
 	m := &webhooks.Message{Events: []webhooks.Event{{Discriminator: webhooks.ResourceUpdated, Value: webhooks.EventValue{ID: "r"}}}}
-	rs, err := webhooks.FetchReservations(t.Context(), conn, m)
+	rs, err := webhooks.FetchReservations(t.Context(), conn, *m)
 	if err != nil || len(rs) != 0 || len(srv.Requests()) != 0 {
 		t.Errorf("got %v, %v after %d requests; want nothing and no request", rs, err, len(srv.Requests()))
 	}

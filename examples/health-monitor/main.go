@@ -62,17 +62,14 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	}
 	page := &statusPage{out: out}
 	changes := make(chan connection.Event, 16)
-	m, err := connection.NewMonitor(env.Client, connection.Config{
-		Interval: 5 * time.Minute,
-		OnEvent: func(ev connection.Event) {
-			line := fmt.Sprintf("%-28s %s → %s", ev.Key, ev.Previous, ev.Status)
-			if ev.Reason != nil {
-				line += ": " + ev.Reason.Error()
-			}
-			page.printf("%s", line)
-			changes <- ev
-		},
-	})
+	m, err := connection.NewMonitor(env.Client, connection.WithInterval(5*time.Minute), connection.WithOnEvent(func(ev connection.Event) {
+		line := fmt.Sprintf("%-28s %s → %s", ev.Key, ev.Previous, ev.Status)
+		if ev.Reason != nil {
+			line += ": " + ev.Reason.Error()
+		}
+		page.printf("%s", line)
+		changes <- ev
+	}))
 	if err != nil {
 		return err
 	}
@@ -111,18 +108,15 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	webhooks, err := m.WebhookHandler(connection.WebhookConfig{
-		Secret: secret,
-		OnEvent: func(ev connection.IntegrationEvent, key string) error {
-			page.printf("webhook %-24s for %s", ev.Action, orNone(key))
-			if ev.Action == connection.IntegrationAPIKeyCreated {
-				// Persist ev.APIKey.Reveal() here (Mews sends it only in this webhook); an
-				// error makes Mews send the webhook again. The Monitor already uses it.
-				page.printf("        new access token %v stored", ev.APIKey)
-			}
-			return nil
-		},
-	})
+	webhooks, err := m.WebhookHandler(secret, connection.WithOnIntegrationEvent(func(ev connection.IntegrationEvent, key string) error {
+		page.printf("webhook %-24s for %s", ev.Action, orNone(key))
+		if ev.Action == connection.IntegrationAPIKeyCreated {
+			// Persist ev.APIKey.Reveal() here (Mews sends it only in this webhook); an
+			// error makes Mews send the webhook again. The Monitor already uses it.
+			page.printf("        new access token %v stored", ev.APIKey)
+		}
+		return nil
+	}))
 	if err != nil {
 		return err
 	}

@@ -256,7 +256,7 @@ func reached(ctx context.Context, ws ...*watch) error {
 // have a door.
 func (p *portal) mapDoors(ctx context.Context) error {
 	p.rooms, p.doors = make(map[string]string), make(map[string]string)
-	for room, err := range properties.ListResources(p.conn, properties.ResourceFilter{}).All(ctx) {
+	for room, err := range properties.ListResources(p.conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -311,7 +311,7 @@ func (p *portal) apply(ctx context.Context, r *reservations.Reservation, how str
 		p.out.printf("would set a PIN for reservation %s: room %s, %s (run with -write)%s\n", r.Number, room, door, how)
 		return nil
 	}
-	cred, err := pins.Set(ctx, p.conn, pins.ForReservation(r, pins.PinCode, pin))
+	cred, err := pins.Set(ctx, p.conn, pins.SetParams{Credential: pins.ForReservation(r, pins.PinCode, pin)})
 	if err != nil {
 		return fmt.Errorf("reservation %s: %w", r.Number, err)
 	}

@@ -25,7 +25,11 @@ func credentialsFromPaste(pasted string) (connection.Credentials, error) {
 // validate asks Mews about the credentials (configuration/get). Every answer from Mews,
 // or the lack of one, is in the Result; err means nothing could be sent.
 func validate(ctx context.Context, client *mews.Client, creds connection.Credentials) (connection.Result, error) {
-	return connection.Validate(ctx, client, creds)
+	hotel, err := client.Connector(creds.Token.Reveal())
+	if err != nil {
+		return connection.Result{}, err
+	}
+	return connection.Validate(ctx, hotel)
 }
 
 // watcher is the part of a connection.Monitor the Portal uses.
@@ -40,11 +44,11 @@ type watcher interface {
 // startMonitor starts the Monitor that re-checks the saved token every interval, and
 // the handler of the integration webhooks that feed it. onEvent sees every status change.
 func startMonitor(client *mews.Client, interval time.Duration, secret mews.Token, onEvent func(connection.Event)) (watcher, http.Handler, error) {
-	m, err := connection.NewMonitor(client, connection.Config{Interval: interval, OnEvent: onEvent})
+	m, err := connection.NewMonitor(client, connection.WithInterval(interval), connection.WithOnEvent(onEvent))
 	if err != nil {
 		return nil, nil, err
 	}
-	webhooks, err := m.WebhookHandler(connection.WebhookConfig{Secret: secret})
+	webhooks, err := m.WebhookHandler(secret)
 	if err != nil {
 		m.Close()
 		return nil, nil, err
@@ -84,15 +88,15 @@ func loadHotel(ctx context.Context, client *mews.Client, token mews.Token, from,
 		return nil, err
 	}
 	d := &hotelData{Location: loc, Rooms: map[string]properties.Resource{}, PINs: map[string]pins.Credential{}}
-	for room, err := range properties.ListResources(conn, properties.ResourceFilter{}).All(ctx) {
+	for room, err := range properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
 		d.Rooms[room.ID] = room
 	}
 	stay := mews.Interval(from, to)
-	f := reservations.Filter{CollidingUtc: &stay, States: []reservations.State{reservations.StateConfirmed, reservations.StateStarted}}
-	for r, err := range reservations.List(conn, f).All(ctx) {
+	p := reservations.ListParams{CollidingUtc: &stay, States: []reservations.State{reservations.StateConfirmed, reservations.StateStarted}}
+	for r, err := range reservations.List(conn, p).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +112,7 @@ func loadHotel(ctx context.Context, client *mews.Client, token mews.Token, from,
 	for i, r := range d.Reservations {
 		ids[i] = r.ID
 	}
-	for c, err := range pins.List(conn, pins.Filter{ReservationIDs: ids, States: []pins.ActivityState{pins.Active}}).All(ctx) {
+	for c, err := range pins.List(conn, pins.ListParams{ReservationIDs: ids, States: []pins.ActivityState{pins.Active}}).All(ctx) {
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +134,6 @@ func sendPIN(ctx context.Context, client *mews.Client, token mews.Token, reserva
 	if err != nil {
 		return err
 	}
-	_, err = pins.Set(ctx, conn, pins.ForReservation(r, pins.PinCode, pin))
+	_, err = pins.Set(ctx, conn, pins.SetParams{Credential: pins.ForReservation(r, pins.PinCode, pin)})
 	return err
 }

@@ -35,11 +35,11 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	}
 
 	// 1. Validate the token, as a connect form does after "Save".
-	creds, err := connection.ConnectorCredentials(env.AccessToken)
+	conn, err := env.Client.Connector(env.AccessToken)
 	if err != nil {
 		return err // empty or garbled: nothing was sent
 	}
-	res, err := connection.Validate(ctx, env.Client, creds)
+	res, err := connection.Validate(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -49,10 +49,6 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	fmt.Fprintf(out, "Connected to %s\n", res.Enterprise.Name)
 
 	// 2. Today's arrivals, in the hotel's time zone.
-	conn, err := env.Client.Connector(env.AccessToken)
-	if err != nil {
-		return err
-	}
 	cfg, err := properties.GetConfiguration(ctx, conn)
 	if err != nil {
 		return err
@@ -63,7 +59,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 	}
 	today := mews.DateOf(env.Now().In(loc))
 	day := mews.Interval(today.In(loc), today.AddDays(1).In(loc))
-	f := reservations.Filter{
+	f := reservations.ListParams{
 		ScheduledStartUtc: &day,
 		States:            []reservations.State{reservations.StateConfirmed, reservations.StateStarted},
 	}

@@ -128,7 +128,7 @@ func (g *gen) plan(op *operation) (*plan, error) {
 	}
 	var lim *field
 	for _, f := range pt.fields {
-		if f.json == "Limitation" && f.typ == "mews.Limitation" && !f.ptr {
+		if f.json == "Limitation" && f.typ == "Limitation" && !f.ptr {
 			lim = f
 		}
 		if f.maxInterval > 0 && f.typ == "mews.TimeInterval" {
@@ -369,7 +369,7 @@ func emitOps(plans []*plan) []byte {
 		if p.key != "" {
 			key = fmt.Sprintf("func(x %s) string { return %s }", p.item, p.key)
 		}
-		fmt.Fprintf(&b, "\treturn pager(h, op, qs, params.Limitation,\n\t\tfunc(q *%s, lim mews.Limitation) { q.Limitation = lim },\n\t\tfunc(r *%s) ([]%s, *string) { return r.%s, %s },\n\t\t%s)\n}\n\n",
+		fmt.Fprintf(&b, "\treturn pager(h, op, qs, params.Limitation,\n\t\tfunc(q *%s, lim Limitation) { q.Limitation = lim },\n\t\tfunc(r *%s) ([]%s, *string) { return r.%s, %s },\n\t\t%s)\n}\n\n",
 			p.params, p.result, p.item, p.itemsField, cursor, key)
 	}
 	b.WriteString("// operations describes every generated operation, for the tests, the fake and the README.\nvar operations = []operationInfo{\n")

@@ -18,7 +18,7 @@ var authFields = []string{"ClientToken", "AccessToken", "Client", "LanguageCode"
 // builtin maps schemas onto the SDK's own types, which already carry Mews' wire rules.
 var builtin = map[string]string{
 	"TimeFilterInterval": "mews.TimeInterval",
-	"Limitation":         "mews.Limitation",
+	"Limitation":         "Limitation",
 }
 
 // moneyName matches number properties that hold money even without a Currency next to

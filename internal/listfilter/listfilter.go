@@ -61,3 +61,13 @@ func Windows[R any](op, field string, reqs []R, iv *mews.TimeInterval, set func(
 	}
 	return Multiply(reqs, iv.Split(), func(r *R, w mews.TimeInterval) { set(r, &w) }), nil
 }
+
+// Chunks multiplies reqs by the chunks of at most size of the sorted, de-duplicated
+// ids, set putting one chunk into a copy. No ids leave reqs as they are.
+func Chunks[R any](reqs []R, ids []string, size int, set func(*R, []string)) []R {
+	if len(ids) == 0 {
+		return reqs
+	}
+	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
+	return Multiply(reqs, slices.Collect(slices.Chunk(unique, size)), set)
+}

@@ -12,7 +12,7 @@ import (
 // source is the one place that calls the reservations package, so that a change of its
 // signatures is a change here only.
 type source struct {
-	conn *mews.Connector
+	conn mews.ConnectorCaller
 }
 
 // get reads reservations by id, in any state.
@@ -23,8 +23,8 @@ func (s source) get(ctx context.Context, ids []string) ([]reservations.Reservati
 // colliding lists the reservations, in any state, whose stay overlaps [from, to).
 func (s source) colliding(ctx context.Context, from, to time.Time) iter.Seq2[reservations.Reservation, error] {
 	iv := mews.Interval(from, to)
-	f := reservations.Filter{CollidingUtc: &iv, States: reservations.AllStates()}
-	return reservations.List(s.conn, f).All(ctx)
+	p := reservations.ListParams{CollidingUtc: &iv, States: reservations.AllStates()}
+	return reservations.List(s.conn, p).All(ctx)
 }
 
 // feed is a change feed from since, with the given lag and clock (nil: Mews' clock).
@@ -32,5 +32,5 @@ func (s source) feed(since reservations.Watermark, lag time.Duration, now func()
 	if lag == 0 {
 		lag = -1 // the feed reads 0 as its default lag
 	}
-	return reservations.Changes(s.conn, since, reservations.SyncOptions{Lag: lag, Now: now, Filter: reservations.Filter{States: reservations.AllStates()}})
+	return reservations.Changes(s.conn, since, reservations.ChangesParams{Lag: lag, Now: now, Filter: reservations.ListParams{States: reservations.AllStates()}})
 }

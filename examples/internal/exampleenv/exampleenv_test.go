@@ -57,11 +57,11 @@ func TestOpen_ReadsTheChannelManagerClientTokenLikeTheMewsCommand(t *testing.T) 
 		t.Fatal(err)
 	}
 	t.Cleanup(env.Close)
-	creds, err := connection.ChannelManagerCredentials(env.ConnectionToken)
+	cm, err := env.Client.ChannelManager(env.ConnectionToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := connection.Validate(t.Context(), env.Client, creds)
+	res, err := connection.ValidateChannelManager(t.Context(), cm)
 	if err != nil || res.Status != connection.Connected {
 		t.Errorf("the Channel Manager check: %v %v, want Connected", res.Status, err)
 	}

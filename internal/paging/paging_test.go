@@ -1,4 +1,4 @@
-package mews_test
+package paging_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/paging"
 )
 
 // fakeListing serves items in pages the way Mews does: the response cursor is the id
@@ -18,12 +19,12 @@ import (
 // after it.
 type fakeListing struct {
 	queries  [][]string
-	calls    []mews.Limitation
+	calls    []paging.Limitation
 	timeouts map[int]bool // Count values that get a 408
 }
 
-func (f *fakeListing) fetch(_ context.Context, q int, lim mews.Limitation) ([]string, *string, error) {
-	f.calls = append(f.calls, mews.Limitation{Count: lim.Count, Cursor: lim.Cursor})
+func (f *fakeListing) fetch(_ context.Context, q int, lim paging.Limitation) ([]string, *string, error) {
+	f.calls = append(f.calls, paging.Limitation{Count: lim.Count, Cursor: lim.Cursor})
 	if f.timeouts[lim.Count] {
 		return nil, nil, &mews.APIError{API: mews.ConnectorAPI, StatusCode: 408}
 	}
@@ -41,6 +42,14 @@ func (f *fakeListing) fetch(_ context.Context, q int, lim mews.Limitation) ([]st
 		return page, nil, nil
 	}
 	return page, &page[len(page)-1], nil
+}
+
+// newPager builds a Pager that asks for size items per page and shrinks a page that
+// timed out, as the getAll pagers do.
+func newPager(cfg paging.Config[string], size int) *paging.Pager[string] {
+	cfg.PageSize = size
+	cfg.Shrink = func(err error) bool { return errors.Is(err, mews.ErrTimeout) }
+	return paging.New(cfg)
 }
 
 func numbered(prefix string, n int) []string {
@@ -67,7 +76,7 @@ func TestPagerYieldsEveryItemOnceAcrossPages(t *testing.T) {
 	for _, n := range []int{0, 1, 9, 10, 11, 25, 30} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			f := &fakeListing{queries: [][]string{numbered("r", n)}}
-			p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10)
+			p := newPager(paging.Config[string]{Fetch: f.fetch}, 10)
 			if diff := cmp.Diff(f.queries[0], collect(t, p.All(context.Background())), cmp.Comparer(func(a, b []string) bool {
 				return slices.Equal(a, b) || len(a)+len(b) == 0
 			})); diff != "" {
@@ -79,8 +88,8 @@ func TestPagerYieldsEveryItemOnceAcrossPages(t *testing.T) {
 
 func TestPagerSendsTheTopLevelCursorOfThePreviousResponse(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 25)}}
-	collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()))
-	want := []mews.Limitation{{Count: 10}, {Count: 10, Cursor: cursorOf("r9")}, {Count: 10, Cursor: cursorOf("r19")}}
+	collect(t, newPager(paging.Config[string]{Fetch: f.fetch}, 10).All(context.Background()))
+	want := []paging.Limitation{{Count: 10}, {Count: 10, Cursor: cursorOf("r9")}, {Count: 10, Cursor: cursorOf("r19")}}
 	if diff := cmp.Diff(want, f.calls); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
@@ -88,10 +97,10 @@ func TestPagerSendsTheTopLevelCursorOfThePreviousResponse(t *testing.T) {
 
 func TestPagerStopsOnANullCursorEvenAfterAFullPage(t *testing.T) {
 	calls := 0
-	p := mews.NewPager(mews.PagerConfig[string]{Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+	p := newPager(paging.Config[string]{Fetch: func(context.Context, int, paging.Limitation) ([]string, *string, error) {
 		calls++
 		return []string{"a", "b"}, nil, nil
-	}}).PageSize(2)
+	}}, 2)
 	if got := collect(t, p.All(context.Background())); len(got) != 2 || calls != 1 {
 		t.Errorf("got %v in %d calls, want 2 items in 1 call", got, calls)
 	}
@@ -99,29 +108,29 @@ func TestPagerStopsOnANullCursorEvenAfterAFullPage(t *testing.T) {
 
 func TestPagerStopsAfterAFullPageFollowedByAnEmptyOne(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 20)}}
-	collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()))
+	collect(t, newPager(paging.Config[string]{Fetch: f.fetch}, 10).All(context.Background()))
 	if len(f.calls) != 3 {
 		t.Errorf("%d requests, want 3 (two full pages, then an empty one)", len(f.calls))
 	}
 }
 
 func TestPagerPageSizeIsClampedToMewsLimits(t *testing.T) {
-	for _, tc := range []struct{ asked, sent int }{{0, mews.DefaultPageSize}, {-5, mews.DefaultPageSize}, {1, 1}, {1000, 1000}, {5000, 1000}} {
+	for _, tc := range []struct{ asked, sent int }{{0, paging.DefaultPageSize}, {-5, paging.DefaultPageSize}, {1, 1}, {1000, 1000}, {5000, 1000}} {
 		f := &fakeListing{queries: [][]string{nil}}
-		collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(tc.asked).All(context.Background()))
+		collect(t, newPager(paging.Config[string]{Fetch: f.fetch}, tc.asked).All(context.Background()))
 		if f.calls[0].Count != tc.sent {
-			t.Errorf("PageSize(%d) sent Count %d, want %d", tc.asked, f.calls[0].Count, tc.sent)
+			t.Errorf("PageSize %d sent Count %d, want %d", tc.asked, f.calls[0].Count, tc.sent)
 		}
 	}
 }
 
 func TestPagerRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 12)}, timeouts: map[int]bool{8: true, 4: true}}
-	got := collect(t, mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(8).All(context.Background()))
+	got := collect(t, newPager(paging.Config[string]{Fetch: f.fetch}, 8).All(context.Background()))
 	if !slices.Equal(got, f.queries[0]) {
 		t.Errorf("items = %v", got)
 	}
-	want := []mews.Limitation{
+	want := []paging.Limitation{
 		{Count: 8}, {Count: 4}, {Count: 2}, // shrink until Mews copes
 		{Count: 2, Cursor: cursorOf("r1")}, {Count: 2, Cursor: cursorOf("r3")}, {Count: 2, Cursor: cursorOf("r5")},
 		{Count: 2, Cursor: cursorOf("r7")}, {Count: 2, Cursor: cursorOf("r9")}, {Count: 2, Cursor: cursorOf("r11")},
@@ -134,7 +143,7 @@ func TestPagerRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 func TestPagerGivesUpWhenEvenOneItemTimesOut(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 3)}, timeouts: map[int]bool{4: true, 2: true, 1: true}}
 	var errs []error
-	for _, err := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(4).All(context.Background()) {
+	for _, err := range newPager(paging.Config[string]{Fetch: f.fetch}, 4).All(context.Background()) {
 		errs = append(errs, err)
 	}
 	if len(errs) != 1 || !errors.Is(errs[0], mews.ErrTimeout) {
@@ -147,7 +156,7 @@ func TestPagerGivesUpWhenEvenOneItemTimesOut(t *testing.T) {
 
 func TestPagerYieldsAnItemThatMatchesSeveralQueriesOnce(t *testing.T) {
 	f := &fakeListing{queries: [][]string{{"a", "b", "long"}, {"long", "c"}, {"long", "d", "c"}}}
-	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 3, Key: func(s string) string { return s }}).PageSize(2)
+	p := newPager(paging.Config[string]{Fetch: f.fetch, Queries: 3, Key: func(s string) string { return s }}, 2)
 	if got, want := collect(t, p.All(context.Background())), []string{"a", "b", "long", "c", "d"}; !slices.Equal(got, want) {
 		t.Errorf("items = %v, want %v", got, want)
 	}
@@ -157,10 +166,10 @@ func TestPagerForgetsItemsThatCannotComeBack(t *testing.T) {
 	// Carry says only "long" spans windows; an item that Carry rejects is not
 	// remembered, so were it to come back it would be yielded again.
 	f := &fakeListing{queries: [][]string{{"a", "long"}, {"long", "a"}}}
-	p := mews.NewPager(mews.PagerConfig[string]{
+	p := newPager(paging.Config[string]{
 		Fetch: f.fetch, Queries: 2, Key: func(s string) string { return s },
 		Carry: func(s string, _ int) bool { return s == "long" },
-	})
+	}, 0)
 	if got, want := collect(t, p.All(context.Background())), []string{"a", "long", "a"}; !slices.Equal(got, want) {
 		t.Errorf("items = %v, want %v", got, want)
 	}
@@ -168,7 +177,7 @@ func TestPagerForgetsItemsThatCannotComeBack(t *testing.T) {
 
 func TestPagerStopsFetchingWhenTheLoopBreaks(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 100)}}
-	for item := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch}).PageSize(10).All(context.Background()) {
+	for item := range newPager(paging.Config[string]{Fetch: f.fetch}, 10).All(context.Background()) {
 		if item == "r12" {
 			break
 		}
@@ -180,7 +189,7 @@ func TestPagerStopsFetchingWhenTheLoopBreaks(t *testing.T) {
 
 func TestPagerStartsOverOnEveryIteration(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("r", 5)}}
-	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch})
+	p := newPager(paging.Config[string]{Fetch: f.fetch}, 0)
 	first, _ := p.Collect(context.Background())
 	second, _ := p.Collect(context.Background())
 	if !slices.Equal(first, second) || len(first) != 5 {
@@ -190,10 +199,10 @@ func TestPagerStartsOverOnEveryIteration(t *testing.T) {
 
 func TestPagerRefusesACursorThatDoesNotAdvance(t *testing.T) {
 	calls := 0
-	p := mews.NewPager(mews.PagerConfig[string]{Operation: "things/getAll", Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+	p := newPager(paging.Config[string]{Operation: "things/getAll", Fetch: func(context.Context, int, paging.Limitation) ([]string, *string, error) {
 		calls++
 		return []string{"x"}, cursorOf("x"), nil
-	}}).PageSize(1)
+	}}, 1)
 	_, err := p.Collect(context.Background())
 	if err == nil || calls != 2 {
 		t.Errorf("err = %v after %d calls, want an error after 2", err, calls)
@@ -202,14 +211,14 @@ func TestPagerRefusesACursorThatDoesNotAdvance(t *testing.T) {
 
 func TestPagerPagesReportTheirQueryAndCursor(t *testing.T) {
 	f := &fakeListing{queries: [][]string{{"a", "b", "c"}, {"d"}}}
-	var got []mews.Page[string]
-	for page, err := range mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 2}).PageSize(2).Pages(context.Background()) {
+	var got []paging.Page[string]
+	for page, err := range newPager(paging.Config[string]{Fetch: f.fetch, Queries: 2}, 2).Pages(context.Background()) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, page)
 	}
-	want := []mews.Page[string]{
+	want := []paging.Page[string]{
 		{Items: []string{"a", "b"}, Cursor: "b", Query: 0, Count: 2},
 		{Items: []string{"c"}, Cursor: "c", Query: 0, Count: 2},
 		{Items: []string{"d"}, Cursor: "d", Query: 1, Count: 2},
@@ -219,16 +228,16 @@ func TestPagerPagesReportTheirQueryAndCursor(t *testing.T) {
 	}
 }
 
-func TestErrorPagerYieldsItsErrorOnce(t *testing.T) {
+func TestFailedYieldsItsErrorOnce(t *testing.T) {
 	bad := &mews.InputError{Field: "States", Reason: "is wrong"}
 	var errs []error
-	for _, err := range mews.ErrorPager[string](bad).All(context.Background()) {
+	for _, err := range paging.Failed[string](bad).All(context.Background()) {
 		errs = append(errs, err)
 	}
 	if len(errs) != 1 || !errors.Is(errs[0], mews.ErrInvalidInput) {
 		t.Errorf("errors = %v", errs)
 	}
-	if mews.ErrorPager[string](bad).Err() != bad {
+	if paging.Failed[string](bad).Err() != bad {
 		t.Error("Err does not return the input error")
 	}
 }
@@ -237,7 +246,7 @@ func cursorOf(s string) *string { return &s }
 
 func TestPagerStopsAQueryThatReachedItsBound(t *testing.T) {
 	f := &fakeListing{queries: [][]string{numbered("a", 4), numbered("b", 3)}}
-	p := mews.NewPager(mews.PagerConfig[string]{Fetch: f.fetch, Queries: 2, Bound: func(q int) int { return []int{4, 0}[q] }}).PageSize(2)
+	p := newPager(paging.Config[string]{Fetch: f.fetch, Queries: 2, Bound: func(q int) int { return []int{4, 0}[q] }}, 2)
 	if got := collect(t, p.All(context.Background())); len(got) != 7 {
 		t.Errorf("got %v", got)
 	}
@@ -251,7 +260,7 @@ func TestPagerStopsAQueryThatReachedItsBound(t *testing.T) {
 // state the iterator shares (its captured ctx used to be reassigned on every range).
 func TestPagerMayBeRangedConcurrentlyAndAgain(t *testing.T) {
 	want := numbered("r", 25)
-	fetch := func(_ context.Context, _ int, lim mews.Limitation) ([]string, *string, error) {
+	fetch := func(_ context.Context, _ int, lim paging.Limitation) ([]string, *string, error) {
 		start := 0
 		if lim.Cursor != nil {
 			start = slices.Index(want, *lim.Cursor) + 1
@@ -262,7 +271,7 @@ func TestPagerMayBeRangedConcurrentlyAndAgain(t *testing.T) {
 		}
 		return page, &page[len(page)-1], nil
 	}
-	pages := mews.NewPager(mews.PagerConfig[string]{Fetch: fetch}).PageSize(10).Pages(context.Background())
+	pages := newPager(paging.Config[string]{Fetch: fetch}, 10).Pages(context.Background())
 	rangeOnce := func() []string {
 		var got []string
 		for page, err := range pages {
@@ -289,10 +298,10 @@ func TestPagerMayBeRangedConcurrentlyAndAgain(t *testing.T) {
 }
 
 func TestPagerRefusesANilContextWithAnInputError(t *testing.T) {
-	p := mews.NewPager(mews.PagerConfig[string]{Operation: "things/getAll", Fetch: func(context.Context, int, mews.Limitation) ([]string, *string, error) {
+	p := newPager(paging.Config[string]{Operation: "things/getAll", Fetch: func(context.Context, int, paging.Limitation) ([]string, *string, error) {
 		t.Error("Fetch was called with a nil context")
 		return nil, nil, nil
-	}})
+	}}, 0)
 	//lint:ignore SA1012 a nil context is the input under test
 	_, err := p.Collect(nil) //nolint:staticcheck
 	var ie *mews.InputError
@@ -308,7 +317,7 @@ func TestPagerRefusesANilContextWithAnInputError(t *testing.T) {
 }
 
 func TestTheZeroPagerYieldsAnInputErrorInsteadOfPanicking(t *testing.T) {
-	var p mews.Pager[string]
+	var p paging.Pager[string]
 	if _, err := p.Collect(context.Background()); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("Collect on the zero Pager = %v, want ErrInvalidInput", err)
 	}
