@@ -14,7 +14,7 @@ import (
 func TestHoldBreaksAConnectionAndStopsItsChecksUntilCheck(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, client := newServer(t)
-		m, rec := newMonitor(t, client, connection.Config{Interval: interval})
+		m, rec := newMonitor(t, client, connection.WithInterval(interval))
 		if err := m.Add("hotel", connector(t, mewstest.AccessToken)); err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestHoldBreaksAConnectionAndStopsItsChecksUntilCheck(t *testing.T) {
 
 func TestHoldRefusesANilReasonAndAnUnwatchedKey(t *testing.T) {
 	_, client := newServer(t)
-	m, _ := newMonitor(t, client, connection.Config{})
+	m, _ := newMonitor(t, client)
 	if err := m.Hold("hotel", nil); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("nil reason: err = %v, want ErrInvalidInput", err)
 	}

@@ -59,7 +59,7 @@ func BenchmarkFleetChecks(b *testing.B) {
 			srv := mewstest.NewServer(mewstest.InProcess())
 			tokens := hotels(srv, conns)
 			client, _ := srv.NewClient(mews.WithoutRateLimit())
-			m, err := connection.NewMonitor(client, connection.Config{Interval: 100 * time.Millisecond, Jitter: time.Millisecond, Concurrency: 24})
+			m, err := connection.NewMonitor(client, connection.WithInterval(100*time.Millisecond), connection.WithJitter(time.Millisecond), connection.WithConcurrency(24))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func BenchmarkFleetChecks(b *testing.B) {
 			for r := range 3 {
 				client, _ := srv.NewClient(mews.WithoutRateLimit())
 				m, err := redis.NewMonitor(newRedisClient(os.Getenv(redisAddrEnv)), client,
-					connection.Config{Interval: 100 * time.Millisecond, Jitter: time.Millisecond, Concurrency: 8},
+					redis.WithMonitorOptions(connection.WithInterval(100*time.Millisecond), connection.WithJitter(time.Millisecond), connection.WithConcurrency(8)),
 					redis.WithPrefix(prefix), redis.WithReplicaName(fmt.Sprint("r", r)), redis.WithLeaseTTL(time.Second))
 				if err != nil {
 					b.Fatal(err)

@@ -24,7 +24,7 @@
 //	lim, err := redis.NewLimiter(rdb, redis.WithReplicas(3))
 //	client, err := mews.NewClient(mews.WithClientToken(clientToken), mews.WithClientName(name),
 //		mews.WithLimiter(lim))
-//	mon, err := redis.NewMonitor(rdb, client, connection.Config{})
+//	mon, err := redis.NewMonitor(rdb, client, redis.WithMonitorOptions(connection.WithInterval(5*time.Minute)))
 //	for _, h := range hotelsFromYourDatabase {
 //		mon.Add(h.ID, h.Credentials) // every replica adds every hotel; tokens stay in the process
 //	}

@@ -69,7 +69,10 @@ func fleetLimiter(rdb goredis.UniversalClient, prefix string, extra ...redis.Opt
 // drive calls configuration/get with the seeded AccessToken from driveConcur goroutines
 // until the deadline, through client. It returns how many calls it started.
 func drive(client *mews.Client, until time.Time) int {
-	creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
+	conn, err := client.Connector(mewstest.AccessToken)
+	if err != nil {
+		panic(err) // the seeded token is valid
+	}
 	var mu sync.Mutex
 	sent := 0
 	var wg sync.WaitGroup
@@ -77,7 +80,7 @@ func drive(client *mews.Client, until time.Time) int {
 		wg.Go(func() {
 			for time.Now().Before(until) {
 				ctx, cancel := context.WithDeadline(context.Background(), until)
-				res, _ := connection.Validate(ctx, client, creds)
+				res, _ := connection.Validate(ctx, conn)
 				cancel()
 				if res.Status == connection.Connected {
 					mu.Lock()

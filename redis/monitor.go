@@ -139,12 +139,11 @@ type lease struct {
 }
 
 // NewMonitor starts this replica's part of a fleet Monitor. The checks go through
-// client (whose limiter should be a shared Limiter); cfg tunes the local
-// connection.Monitor, and cfg.OnEvent, if set, is called on the replica that stored a
-// change, so once per change in the whole fleet. Options: WithShards, WithLeaseTTL,
-// WithReplicaName, WithStatusChanges, WithLeadershipChanges, WithPrefix, WithLogger.
-// Close it when done: it gives its shards up at once.
-func NewMonitor(rdb goredis.UniversalClient, client *mews.Client, cfg connection.Config, opts ...Option) (*Monitor, error) {
+// client (whose limiter should be a shared Limiter). Options: WithMonitorOptions (the
+// local connection.Monitor's), WithOnEvent, WithShards, WithLeaseTTL, WithReplicaName,
+// WithStatusChanges, WithLeadershipChanges, WithPrefix, WithLogger. Close it when done:
+// it gives its shards up at once.
+func NewMonitor(rdb goredis.UniversalClient, client *mews.Client, opts ...Option) (*Monitor, error) {
 	s, err := newSettings("redis.NewMonitor", opts)
 	if err != nil {
 		return nil, err
@@ -157,10 +156,10 @@ func NewMonitor(rdb goredis.UniversalClient, client *mews.Client, cfg connection
 		host, _ := os.Hostname()
 		name = host + "-" + randomToken()[:8]
 	}
-	m := &Monitor{rdb: rdb, s: s, name: name, user: cfg.OnEvent,
+	m := &Monitor{rdb: rdb, s: s, name: name, user: s.onEvent,
 		conns: make(map[string]connection.Credentials), leading: make(map[int]*lease)}
-	cfg.OnEvent = m.store
-	if m.local, err = connection.NewMonitor(client, cfg); err != nil {
+	local := append(slices.Clone(s.monitorOpts), connection.WithOnEvent(m.store))
+	if m.local, err = connection.NewMonitor(client, local...); err != nil {
 		return nil, err
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())

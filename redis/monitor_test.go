@@ -32,7 +32,7 @@ func hotels(srv *mewstest.Server, n int) []string {
 func hotelKey(i int) string { return fmt.Sprintf("hotel-%d", i) }
 
 // startReplica starts one fleet Monitor watching every hotel, closed at cleanup.
-func startReplica(t *testing.T, srv *mewstest.Server, prefix, name string, tokens []string, cfg connection.Config, opts ...redis.Option) *redis.Monitor {
+func startReplica(t *testing.T, srv *mewstest.Server, prefix, name string, tokens []string, local []connection.Option, opts ...redis.Option) *redis.Monitor {
 	t.Helper()
 	rdb := newRedisClient(os.Getenv(redisAddrEnv))
 	t.Cleanup(func() { rdb.Close() })
@@ -40,12 +40,10 @@ func startReplica(t *testing.T, srv *mewstest.Server, prefix, name string, token
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Interval == 0 {
-		cfg.Interval = time.Minute
-	}
+	local = append([]connection.Option{connection.WithInterval(time.Minute)}, local...)
 	opts = append([]redis.Option{redis.WithPrefix(prefix), redis.WithShards(testShards),
 		redis.WithLeaseTTL(testLeaseTTL), redis.WithReplicaName(name)}, opts...)
-	m, err := redis.NewMonitor(rdb, client, cfg, opts...)
+	m, err := redis.NewMonitor(rdb, client, append(opts, redis.WithMonitorOptions(local...))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,9 +113,9 @@ func TestMonitor_EveryShardHasOneLeaderAndEveryReplicaSeesTheStatuses(t *testing
 		defer mu.Unlock()
 		changes[c.Key] = append(changes[c.Key], c.Previous.String()+">"+c.Status.String())
 	})
-	a := startReplica(t, srv, prefix, "a", tokens, connection.Config{}, onChange)
-	b := startReplica(t, srv, prefix, "b", tokens, connection.Config{})
-	c := startReplica(t, srv, prefix, "c", tokens, connection.Config{})
+	a := startReplica(t, srv, prefix, "a", tokens, nil, onChange)
+	b := startReplica(t, srv, prefix, "b", tokens, nil)
+	c := startReplica(t, srv, prefix, "c", tokens, nil)
 
 	eventually(t, 5*time.Second, "the three replicas do not share the shards", func() bool {
 		return balanced(a, b, c) && len(a.Leading()) == 2 && len(b.Leading()) == 2 && len(c.Leading()) == 2
@@ -142,14 +140,15 @@ func TestMonitor_TheFleetChecksEachConnectionOncePerInterval(t *testing.T) {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 12)
-	cfg := connection.Config{Interval: 500 * time.Millisecond, Jitter: time.Millisecond}
+	const interval = 500 * time.Millisecond
+	cfg := []connection.Option{connection.WithInterval(interval), connection.WithJitter(time.Millisecond)}
 	a := startReplica(t, srv, prefix, "a", tokens, cfg)
 	b := startReplica(t, srv, prefix, "b", tokens, cfg)
 	c := startReplica(t, srv, prefix, "c", tokens, cfg)
 	eventually(t, 5*time.Second, "the replicas do not share the shards", func() bool { return balanced(a, b, c) })
-	time.Sleep(cfg.Interval) // let the checks of the hand-overs at start settle
+	time.Sleep(interval) // let the checks of the hand-overs at start settle
 	srv.ResetRequests()
-	time.Sleep(4 * cfg.Interval)
+	time.Sleep(4 * interval)
 	checks := len(srv.RequestsFor("configuration/get"))
 	perHotel := float64(checks) / float64(len(tokens))
 	t.Logf("%.1f checks per hotel in 4 intervals with 3 replicas", perHotel)
@@ -168,7 +167,7 @@ func TestMonitor_AnExpiredLeaseIsTakenOverWithinTheTTLAndACheck(t *testing.T) {
 		rdb.Set(t.Context(), fmt.Sprintf("%slease:%d", prefix, shard), "dead|token", testLeaseTTL)
 	}
 	died := time.Now()
-	m := startReplica(t, srv, prefix, "survivor", tokens, connection.Config{})
+	m := startReplica(t, srv, prefix, "survivor", tokens, nil)
 	eventually(t, 3*time.Second, "the survivor did not take every shard", func() bool { return len(m.Leading()) == testShards })
 	took := time.Since(died)
 	eventually(t, 3*time.Second, "the survivor did not check and store every hotel", allStored(t, m, len(tokens), connection.Connected))
@@ -187,7 +186,7 @@ func TestMonitor_ReportAtAnyReplicaReachesTheLeader(t *testing.T) {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
-	cfg := connection.Config{Interval: time.Hour, ConfirmDelay: time.Millisecond}
+	cfg := []connection.Option{connection.WithInterval(time.Hour), connection.WithConfirmDelay(time.Millisecond)}
 	a := startReplica(t, srv, prefix, "a", tokens, cfg)
 	b := startReplica(t, srv, prefix, "b", tokens, cfg)
 	eventually(t, 5*time.Second, "the replicas do not share the shards", func() bool { return balanced(a, b) && len(a.Leading()) == 3 })
@@ -216,8 +215,8 @@ func TestMonitor_HoldAtAnyReplicaReachesTheLeader(t *testing.T) {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
-	a := startReplica(t, srv, prefix, "a", tokens, connection.Config{})
-	b := startReplica(t, srv, prefix, "b", tokens, connection.Config{})
+	a := startReplica(t, srv, prefix, "a", tokens, nil)
+	b := startReplica(t, srv, prefix, "b", tokens, nil)
 	eventually(t, 5*time.Second, "the replicas do not share the shards", func() bool { return balanced(a, b) && len(a.Leading()) == 3 })
 	eventually(t, 5*time.Second, "hotels not stored Connected", allStored(t, a, len(tokens), connection.Connected))
 	for i := range tokens {
@@ -240,8 +239,8 @@ func TestMonitor_ClosingAReplicaHandsItsShardsOverAtOnce(t *testing.T) {
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
-	a := startReplica(t, srv, prefix, "a", tokens, connection.Config{})
-	b := startReplica(t, srv, prefix, "b", tokens, connection.Config{})
+	a := startReplica(t, srv, prefix, "a", tokens, nil)
+	b := startReplica(t, srv, prefix, "b", tokens, nil)
 	eventually(t, 5*time.Second, "the replicas do not share the shards", func() bool { return balanced(a, b) && len(a.Leading()) == 3 })
 	a.Close()
 	eventually(t, 2*time.Second, "b did not take a's shards", func() bool { return len(b.Leading()) == testShards })
@@ -253,5 +252,26 @@ func TestMonitor_ClosingAReplicaHandsItsShardsOverAtOnce(t *testing.T) {
 		if name != "b" {
 			t.Errorf("shard %d is led by %q, want b", shard, name)
 		}
+	}
+}
+
+func TestNewMonitor_RejectsBadOptions(t *testing.T) {
+	rdb, _ := testRedis(t)
+	srv := mewstest.NewServer(mewstest.InProcess())
+	t.Cleanup(srv.Close)
+	client, _ := srv.NewClient()
+	for name, opt := range map[string]redis.Option{
+		"zero shards":        redis.WithShards(0),
+		"short lease":        redis.WithLeaseTTL(time.Millisecond),
+		"empty name":         redis.WithReplicaName(""),
+		"nil OnEvent":        redis.WithOnEvent(nil),
+		"bad monitor option": redis.WithMonitorOptions(connection.WithConcurrency(-1)),
+	} {
+		if _, err := redis.NewMonitor(rdb, client, opt); !errors.Is(err, mews.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
+		}
+	}
+	if _, err := redis.NewMonitor(nil, client); !errors.Is(err, mews.ErrInvalidInput) {
+		t.Errorf("nil Redis client: err = %v, want ErrInvalidInput", err)
 	}
 }

@@ -30,7 +30,7 @@ func runMonitorChild() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	m, err := redis.NewMonitor(rdb, client, connection.Config{Interval: processInterval},
+	m, err := redis.NewMonitor(rdb, client, redis.WithMonitorOptions(connection.WithInterval(processInterval)),
 		redis.WithPrefix(os.Getenv("MEWS_PREFIX")), redis.WithShards(testShards), redis.WithLeaseTTL(processLeaseTTL),
 		redis.WithReplicaName(os.Getenv("MEWS_CHILD_NAME")),
 		redis.WithLeadershipChanges(func(shard int, leading bool) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/connection"
 )
 
 // Defaults of the options below.
@@ -35,6 +36,10 @@ type settings struct {
 	leaseTTL     time.Duration
 	replicaName  string
 	onStatus     func(StatusChange)
+	onEvent      func(connection.Event)
+	monitorOpts  []connection.Option
+	webhookMax   int64
+	onWebhook    func(ev connection.IntegrationEvent, key string) error
 	onLeadership func(shard int, leading bool)
 }
 
@@ -208,4 +213,54 @@ func WithStatusChanges(fn func(StatusChange)) Option {
 // WithLeadershipChanges calls fn whenever this replica starts or stops leading a shard.
 func WithLeadershipChanges(fn func(shard int, leading bool)) Option {
 	return func(s *settings) error { s.onLeadership = fn; return nil }
+}
+
+// WithMonitorOptions configures the connection.Monitor each replica runs for the shards
+// it leads (interval, concurrency, …). Leave connection.WithOnEvent out: use WithOnEvent,
+// which the fleet calls once per change. connection.WithOnClientEvent fires on every
+// replica whose shards show the misconfigured client.
+func WithMonitorOptions(opts ...connection.Option) Option {
+	return func(s *settings) error {
+		s.monitorOpts = append(s.monitorOpts, opts...)
+		return nil
+	}
+}
+
+// WithOnEvent has f receive every status change the fleet stores, on the replica that
+// stored it, so once per change in the whole fleet (WithStatusChanges reaches every
+// replica instead).
+func WithOnEvent(f func(connection.Event)) Option {
+	return func(s *settings) error {
+		if f == nil {
+			return bad("OnEvent", "is nil; leave the option out for no events")
+		}
+		s.onEvent = f
+		return nil
+	}
+}
+
+// WithWebhookMaxBodyBytes bounds an integration webhook's body (default
+// connection.DefaultMaxWebhookBytes).
+func WithWebhookMaxBodyBytes(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return bad("webhook max body bytes", "must be positive")
+		}
+		s.webhookMax = n
+		return nil
+	}
+}
+
+// WithOnIntegrationEvent has the fleet's webhook handler pass every known integration
+// event to f with the key of its connection ("" for none), on the replica that received
+// it; an error answers 503 so Mews sends it again. Store an IntegrationApiKeyCreated's
+// new token here and Update every replica with it.
+func WithOnIntegrationEvent(f func(ev connection.IntegrationEvent, key string) error) Option {
+	return func(s *settings) error {
+		if f == nil {
+			return bad("OnIntegrationEvent", "is nil; leave the option out")
+		}
+		s.onWebhook = f
+		return nil
+	}
 }

@@ -90,7 +90,7 @@ func TestFleet_RedisRestartedMidRun(t *testing.T) {
 		if r.client, err = fleetClient(srv.URL, r.lim); err != nil {
 			t.Fatal(err)
 		}
-		r.mon, err = redis.NewMonitor(rdb, r.client, connection.Config{Interval: time.Hour}, redis.WithPrefix("fleet:"),
+		r.mon, err = redis.NewMonitor(rdb, r.client, redis.WithMonitorOptions(connection.WithInterval(time.Hour)), redis.WithPrefix("fleet:"),
 			redis.WithShards(testShards), redis.WithLeaseTTL(testLeaseTTL), redis.WithReplicaName("r"+strconv.Itoa(i)))
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -20,21 +21,25 @@ import (
 //
 // IntegrationApiKeyCreated carries the new AccessToken: this replica starts using it
 // and the leader checks the connection, but the other replicas learn it only from
-// you. Store it in cfg.OnEvent and call Update with it on every replica.
-func (m *Monitor) WebhookHandler(cfg connection.WebhookConfig) (http.Handler, error) {
-	if cfg.Secret.IsZero() {
-		return nil, &mews.InputError{Operation: "redis.Monitor.WebhookHandler", Field: "Secret", Reason: "is empty; choose a long random secret and put it in the webhook URL as ?Token="}
+// you. Store it in WithOnIntegrationEvent and call Update with it on every replica.
+// Options: WithWebhookMaxBodyBytes, WithOnIntegrationEvent.
+func (m *Monitor) WebhookHandler(secret mews.Token, opts ...Option) (http.Handler, error) {
+	if secret.IsZero() {
+		return nil, &mews.InputError{Operation: "redis.Monitor.WebhookHandler", Field: "secret", Reason: "is empty; choose a long random secret and put it in the webhook URL as ?Token="}
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = connection.DefaultMaxWebhookBytes
+	s, err := newSettings("redis.Monitor.WebhookHandler", opts)
+	if err != nil {
+		return nil, err
 	}
-	return &fleetWebhook{m: m, cfg: cfg, secret: httpin.NewSecret(cfg.Secret.Reveal())}, nil
+	return &fleetWebhook{m: m, maxBody: cmp.Or(s.webhookMax, connection.DefaultMaxWebhookBytes),
+		onEvent: s.onWebhook, secret: httpin.NewSecret(secret.Reveal())}, nil
 }
 
 type fleetWebhook struct {
-	m      *Monitor
-	cfg    connection.WebhookConfig
-	secret httpin.Secret
+	m       *Monitor
+	maxBody int64
+	onEvent func(ev connection.IntegrationEvent, key string) error
+	secret  httpin.Secret
 }
 
 func (h *fleetWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +52,7 @@ func (h *fleetWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnauthorized, "missing or wrong Token in the URL")
 		return
 	}
-	body, err := httpin.ReadBody(w, r, h.cfg.MaxBodyBytes)
+	body, err := httpin.ReadBody(w, r, h.maxBody)
 	if err != nil {
 		if errors.Is(err, httpin.ErrBodyTooLarge) {
 			answer(w, http.StatusRequestEntityTooLarge, "body is too large")
@@ -66,8 +71,8 @@ func (h *fleetWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusServiceUnavailable, "could not pass the event on; send it again later")
 		return
 	}
-	if h.cfg.OnEvent != nil && ev.Action.Known() {
-		if err := h.cfg.OnEvent(ev, key); err != nil {
+	if h.onEvent != nil && ev.Action.Known() {
+		if err := h.onEvent(ev, key); err != nil {
 			answer(w, http.StatusServiceUnavailable, "the event could not be stored; send it again later")
 			return
 		}

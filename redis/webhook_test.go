@@ -18,8 +18,8 @@ func TestWebhook_ReceivedByAnyReplicaReachesTheLeader(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 5)
 	tokens = append(tokens, mewstest.AccessToken) // hotel-5 is the seeded integration's
-	a := startReplica(t, srv, prefix, "a", tokens, connection.Config{})
-	b := startReplica(t, srv, prefix, "b", tokens, connection.Config{})
+	a := startReplica(t, srv, prefix, "a", tokens, nil)
+	b := startReplica(t, srv, prefix, "b", tokens, nil)
 	eventually(t, 5*time.Second, "the replicas do not share the shards", func() bool { return balanced(a, b) && len(a.Leading()) == 3 })
 	eventually(t, 5*time.Second, "hotels not stored Connected", allStored(t, a, len(tokens), connection.Connected))
 	// The webhook reaches the replica that does not lead hotel-5.
@@ -31,7 +31,7 @@ func TestWebhook_ReceivedByAnyReplicaReachesTheLeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := receiver.WebhookHandler(connection.WebhookConfig{Secret: secret})
+	h, err := receiver.WebhookHandler(secret)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func start(addr, prefix, name, url string, tokens []string) (*replica, error) {
 	if err != nil {
 		return nil, err
 	}
-	mon, err := redis.NewMonitor(rdb, client, connection.Config{Interval: interval}, redis.WithPrefix(prefix),
+	mon, err := redis.NewMonitor(rdb, client, redis.WithMonitorOptions(connection.WithInterval(interval)), redis.WithPrefix(prefix),
 		redis.WithShards(shards), redis.WithLeaseTTL(leaseTTL), redis.WithReplicaName(name))
 	if err != nil {
 		return nil, err
@@ -175,7 +175,10 @@ func start(addr, prefix, name, url string, tokens []string) (*replica, error) {
 // hammer calls configuration/get with the seeded token from 8 goroutines until the
 // deadline and returns how many calls went through.
 func hammer(client *mews.Client, until time.Time) int {
-	creds, _ := connection.ConnectorCredentials(mewstest.AccessToken)
+	conn, err := client.Connector(mewstest.AccessToken)
+	if err != nil {
+		panic(err) // the seeded token is valid
+	}
 	var mu sync.Mutex
 	n := 0
 	var wg sync.WaitGroup
@@ -183,7 +186,7 @@ func hammer(client *mews.Client, until time.Time) int {
 		wg.Go(func() {
 			for time.Now().Before(until) {
 				ctx, cancel := context.WithDeadline(context.Background(), until)
-				res, _ := connection.Validate(ctx, client, creds)
+				res, _ := connection.Validate(ctx, conn)
 				cancel()
 				if res.Status == connection.Connected {
 					mu.Lock()
