@@ -139,16 +139,17 @@ func TestFleet_RedisRestartedMidRun(t *testing.T) {
 	t.Logf("%d requests in %v with Redis down for %v, %d × 429; fallback answered %d, %d, %d requests",
 		ok, runFor, 3*ratePer/2, throttled, replicas[0].fallbacks.Load(), replicas[1].fallbacks.Load(), replicas[2].fallbacks.Load())
 	// Across a restart the replicas learn of each other's fallback admissions only as
-	// each notices Redis is back; a few 429s can remain (0 in most runs, up to 8 seen).
-	if throttled > rateN/5 {
-		t.Errorf("%d × 429 across the Redis restart, want at most %d", throttled, rateN/5)
+	// each notices Redis is back; a few 429s remain on a loaded machine (0 to 5 in most
+	// runs, 8 seen once), against 160 or more without a shared limiter.
+	if throttled > rateN/4 {
+		t.Errorf("%d × 429 across the Redis restart, want at most %d", throttled, rateN/4)
 	}
 	for i, r := range replicas {
 		if r.fallbacks.Load() == 0 {
 			t.Errorf("replica %d never used its fallback share while Redis was down", i)
 		}
-		if w := r.logs.count(slog.LevelWarn); w != 1 {
-			t.Errorf("replica %d logged %d warnings for one outage, want 1", i, w)
+		if w, info := r.logs.count(slog.LevelWarn), r.logs.count(slog.LevelInfo); w != 1 || info != 1 {
+			t.Errorf("replica %d logged %d warnings and %d recoveries for one outage, want 1 and 1", i, w, info)
 		}
 	}
 	eventually(t, 3*time.Second, "the statuses were not stored again after the restart", func() bool {
