@@ -16,6 +16,12 @@ import (
 // Version is the SDK's version; it appears in the default client name and User-Agent.
 const Version = "0.1.0"
 
+// DefaultClientName is the Connector "Client" field sent when WithClientName is not
+// given. Mews requires the field and uses it to tell integrations apart when it
+// reviews traffic, so name your own product; NewClient logs (at Info, once) when it
+// falls back to this name.
+const DefaultClientName = "mews-go " + Version
+
 const (
 	defaultMaxResponse = 64 << 20
 	connectorPath      = "/api/connector/v1/"
@@ -107,6 +113,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := s.checkConflicts(); err != nil {
 		return nil, err
 	}
+	if s.clientToken.IsZero() && s.cmClientToken.IsZero() {
+		return nil, &InputError{Operation: "NewClient", Field: "client token",
+			Reason: "is missing; give mews.WithClientToken (Connector) or mews.WithChannelManagerClientToken (Channel Manager), the token Mews issued for your integration"}
+	}
 	c := &Client{
 		env:           s.environment(),
 		clientToken:   s.clientToken,
@@ -117,7 +127,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxResponse:   s.maxResponse,
 	}
 	if c.clientName == "" {
-		c.clientName = "mews-go " + Version
+		c.clientName = DefaultClientName
 	}
 	c.userAgent = "mews-go/" + Version
 	if s.userAgent != "" {
@@ -125,6 +135,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.clientName == "" && !c.clientToken.IsZero() {
+		c.logger.Info("mews: no WithClientName: Mews sees this integration as the default client name; name your product and version",
+			slog.String("client", c.clientName))
 	}
 	if c.maxResponse == 0 {
 		c.maxResponse = defaultMaxResponse
@@ -237,6 +251,9 @@ func (c *Client) Connector(accessToken string, opts ...HandleOption) (*Connector
 	if c == nil {
 		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
 	}
+	if c.clientToken.IsZero() {
+		return nil, &InputError{Operation: op, Field: "client token", Reason: "is not configured for the Connector; give NewClient mews.WithClientToken"}
+	}
 	tok, err := newToken("access token", accessToken)
 	if err != nil {
 		return nil, err
@@ -256,6 +273,9 @@ func (c *Client) ChannelManager(connectionToken string, opts ...HandleOption) (*
 	const op = "Client.ChannelManager"
 	if c == nil {
 		return nil, nilHandle(Operation{Name: op}, "client", "mews.NewClient")
+	}
+	if c.cmClientToken.IsZero() {
+		return nil, &InputError{Operation: op, Field: "Channel Manager client token", Reason: "is not configured; give NewClient mews.WithChannelManagerClientToken"}
 	}
 	tok, err := newToken("connection token", connectionToken)
 	if err != nil {

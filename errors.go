@@ -227,17 +227,18 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" [RequestId " + e.RequestID + "]")
 	}
-	if hint := e.hint(); hint != "" {
-		b.WriteString("; " + hint)
-	}
 	return b.String()
 }
 
-// hint tells the reader what to do about the most common failures.
-func (e *APIError) hint() string {
+// Hint says what to do about the most common failures, in a sentence meant for a
+// person (a command's stderr, a status page), or "" when there is nothing to add. It
+// is kept out of Error, so that wrapped error chains and log lines stay short.
+func (e *APIError) Hint() string {
 	switch {
+	case e.Is(ErrInvalidAuthentication) && e.API == ConnectorAPI:
+		return "replace a revoked or regenerated access token and check the client token; a 401 can also mean that the integration lacks permission for this operation"
 	case e.Is(ErrInvalidAuthentication):
-		return "check the tokens (a revoked or regenerated token must be replaced); for the Connector, a 401 can also mean the integration lacks permission for this operation"
+		return "replace a revoked or regenerated connection token and check the client token"
 	case e.Is(ErrConnectionNotFound):
 		return "the property's connection is missing or deactivated; ask the property to re-enable it"
 	case e.Is(ErrRateLimited):

@@ -115,3 +115,25 @@ func TestInputErrorMatchesErrInvalidInput(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestAPIError_ErrorStaysShortAndHintCarriesTheAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		err             *mews.APIError
+		hint, notInHint string
+	}{
+		{"Connector 401", &mews.APIError{API: mews.ConnectorAPI, Operation: "configuration/get", StatusCode: 401, Message: "Invalid access token."}, "lacks permission", ""},
+		{"Channel Manager code 8", &mews.APIError{API: mews.ChannelManagerAPI, Operation: "getConfiguration", StatusCode: 200,
+			Errors: []mews.ErrorDetail{{Code: mews.CodeInvalidAuthentication, Message: "Invalid token."}}}, "connection token", "401"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hint := tc.err.Hint()
+			if !strings.Contains(hint, tc.hint) || (tc.notInHint != "" && strings.Contains(hint, tc.notInHint)) || strings.Contains(hint, "permission") != (tc.err.API == mews.ConnectorAPI) {
+				t.Errorf("Hint() = %q, want %q in it and no Connector-only advice for the Channel Manager", hint, tc.hint)
+			}
+			if strings.Contains(tc.err.Error(), hint) || strings.Count(tc.err.Error(), "mews:") != 1 {
+				t.Errorf("Error() = %q, want it without the advice and with one mews: prefix", tc.err.Error())
+			}
+		})
+	}
+}

@@ -41,7 +41,7 @@ func TestAHandleWithPriorityGivesItToEveryCall(t *testing.T) {
 }
 
 func TestRefusedHandleOptionsAreInputErrorsNamingTheOption(t *testing.T) {
-	client, err := mews.NewClient()
+	client, err := mews.NewClient(mews.WithClientToken(testClientToken), mews.WithChannelManagerClientToken(testCMClientToken))
 	if err != nil {
 		t.Fatal(err)
 	}

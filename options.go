@@ -193,8 +193,9 @@ func WithClientToken(token string) Option {
 }
 
 // WithClientName sets the Connector API "Client" field, the name and version of your
-// integration (e.g. "Acme Doors 2.1.0"). Mews requires it in every request and uses it
-// to review your traffic; the default names this SDK.
+// integration (e.g. "Acme Doors 2.1.0"). Mews requires the field in every request and
+// uses it to review your traffic. Without this option the SDK sends DefaultClientName,
+// which names the SDK rather than your product, and NewClient logs that once at Info.
 func WithClientName(name string) Option {
 	return option("WithClientName", func(s *settings) error {
 		name, err := printable(name)

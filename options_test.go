@@ -26,7 +26,7 @@ func TestPushURLsSurviveTheEnvironmentWhateverTheOrder(t *testing.T) {
 		"push URLs after production":  {mews.WithEnvironment(mews.Production()), push},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, err := mews.NewClient(opts...)
+			c, err := mews.NewClient(append(opts, mews.WithClientToken(testClientToken))...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func TestPushURLsSurviveTheEnvironmentWhateverTheOrder(t *testing.T) {
 }
 
 func TestOnePushURLOverrideKeepsTheEnvironmentsOther(t *testing.T) {
-	c, err := mews.NewClient(mews.WithPushURLs("", "https://push.example.com/blocks"), mews.WithEnvironment(mews.Production()))
+	c, err := mews.NewClient(mews.WithPushURLs("", "https://push.example.com/blocks"), mews.WithEnvironment(mews.Production()), mews.WithClientToken(testClientToken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestOptionsThatWouldUndoEachOtherAreRefusedInEitherOrder(t *testing.T) {
 }
 
 func TestAnHTTPClientWithoutTransportCombinesWithATransport(t *testing.T) {
-	if _, err := mews.NewClient(mews.WithHTTPClient(&http.Client{Timeout: time.Second}), mews.WithTransport(http.DefaultTransport)); err != nil {
+	if _, err := mews.NewClient(mews.WithHTTPClient(&http.Client{Timeout: time.Second}), mews.WithTransport(http.DefaultTransport), mews.WithClientToken(testClientToken)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -119,7 +119,7 @@ func TestRefusedOptionsAreInputErrorsNamingTheOption(t *testing.T) {
 }
 
 func TestTheSameOptionGivenTwiceKeepsTheLastOne(t *testing.T) {
-	c, err := mews.NewClient(mews.WithClientName("Defaults 1.0"), mews.WithClientName("Override 2.0"))
+	c, err := mews.NewClient(mews.WithClientName("Defaults 1.0"), mews.WithClientName("Override 2.0"), mews.WithClientToken(testClientToken))
 	if err != nil {
 		t.Fatal(err)
 	}

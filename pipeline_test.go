@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -183,15 +184,30 @@ func TestChannelManagerBodyMergesClientAndConnectionToken(t *testing.T) {
 	}
 }
 
-func TestMissingClientTokenFailsBeforeSending(t *testing.T) {
+func TestNewClient_RefusesAClientWithoutAClientToken(t *testing.T) {
+	_, err := mews.NewClient(mews.WithBaseURL("https://api.mews.example"))
+	var ie *mews.InputError
+	if !errors.As(err, &ie) || ie.Field != "client token" {
+		t.Errorf("err = %v, want an *InputError naming the client token", err)
+	}
+}
+
+func TestAHandleForAnAPIWithoutItsClientTokenIsRefusedWhenMade(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	c, _ := mews.NewClient(mews.WithTransport(mt))
-	hotel, _ := c.Connector(testAccessToken)
-	conn, _ := c.ChannelManager(testConnectionToken)
+	connectorOnly, err := mews.NewClient(mews.WithTransport(mt), mews.WithClientToken(testClientToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	channelManagerOnly, err := mews.NewClient(mews.WithTransport(mt), mews.WithChannelManagerClientToken(testCMClientToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, connectorErr := channelManagerOnly.Connector(testAccessToken)
+	_, channelManagerErr := connectorOnly.ChannelManager(testConnectionToken)
 	for name, err := range map[string]error{
-		"connector":       hotel.CallConnector(t.Context(), readOp, nil, nil),
-		"channel manager": conn.CallChannelManager(t.Context(), cmOp, nil, nil),
-		"client-level":    c.CallChannelManagerClient(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
+		"Connector of a Channel Manager client":               connectorErr,
+		"ChannelManager of a Connector client":                channelManagerErr,
+		"client-level Channel Manager call, Connector client": connectorOnly.CallChannelManagerClient(t.Context(), mews.Operation{Name: "getChannels"}, nil, nil),
 	} {
 		if !errors.Is(err, mews.ErrInvalidInput) {
 			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
@@ -199,6 +215,24 @@ func TestMissingClientTokenFailsBeforeSending(t *testing.T) {
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+func TestNewClient_LogsTheDefaultClientNameOnce(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	if _, err := mews.NewClient(mews.WithClientToken(testClientToken), mews.WithLogger(logger)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "WithClientName"); n != 1 || !strings.Contains(logs.String(), mews.DefaultClientName) {
+		t.Errorf("logs = %q, want one line naming the default %q", logs.String(), mews.DefaultClientName)
+	}
+	logs.Reset()
+	if _, err := mews.NewClient(mews.WithClientToken(testClientToken), mews.WithClientName("Acme Doors 2.1.0"), mews.WithLogger(logger)); err != nil {
+		t.Fatal(err)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("logs = %q, want nothing when the name is given", logs.String())
 	}
 }
 
@@ -218,7 +252,7 @@ func TestNewClientRejectsPlainHTTPExceptOnLoopback(t *testing.T) {
 		{"https://user:pass@api.mews.com", false},
 	}
 	for _, tt := range tests {
-		_, err := mews.NewClient(mews.WithBaseURL(tt.url))
+		_, err := mews.NewClient(mews.WithBaseURL(tt.url), mews.WithClientToken(testClientToken))
 		if (err == nil) != tt.ok {
 			t.Errorf("WithBaseURL(%q): err = %v, want ok=%v", tt.url, err, tt.ok)
 		}
@@ -226,7 +260,7 @@ func TestNewClientRejectsPlainHTTPExceptOnLoopback(t *testing.T) {
 }
 
 func TestEnvironmentsCarryThePushURLs(t *testing.T) {
-	c, err := mews.NewClient(mews.WithEnvironment(mews.Production()), mews.WithPushURLs("", "https://blocks.example/push"))
+	c, err := mews.NewClient(mews.WithEnvironment(mews.Production()), mews.WithPushURLs("", "https://blocks.example/push"), mews.WithClientToken(testClientToken))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestWebSocketURLIsValidatedLikeTheBaseURL(t *testing.T) {
 	for _, tt := range tests {
 		env := mews.Demo()
 		env.WebSocketURL = tt.url
-		_, err := mews.NewClient(mews.WithEnvironment(env))
+		_, err := mews.NewClient(mews.WithEnvironment(env), mews.WithClientToken(testClientToken))
 		if (err == nil) != tt.ok {
 			t.Errorf("WebSocketURL %q: err = %v, want ok=%v", tt.url, err, tt.ok)
 		}

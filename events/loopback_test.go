@@ -85,8 +85,6 @@ func TestNewRefusesWhatCannotWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	bareConn, _ := bare.Connector(mewstest.AccessToken)
-	noClientToken, _ := mews.NewClient(mews.WithBaseURL(srv.URL))
-	noClientTokenConn, _ := noClientToken.Connector(mewstest.AccessToken)
 	resync := events.WithResync(noResync)
 	tests := []struct {
 		name string
@@ -98,7 +96,6 @@ func TestNewRefusesWhatCannotWork(t *testing.T) {
 		{"nil connector", nil, []events.Option{resync}},
 		{"nil *mews.Connector", (*mews.Connector)(nil), []events.Option{resync}},
 		{"environment without WebSocketURL", bareConn, []events.Option{resync}},
-		{"no ClientToken", noClientTokenConn, []events.Option{resync}},
 		{"nil HTTP client", conn, []events.Option{resync, events.WithHTTPClient(nil)}},
 		{"nil logger", conn, []events.Option{resync, events.WithLogger(nil)}},
 		{"cookie header", conn, []events.Option{resync, events.WithHeader("cookie", "AccessToken=other")}},

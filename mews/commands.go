@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -22,7 +23,7 @@ import (
 
 // check validates the access token (or, with --channel-manager, the connection token).
 func (a *app) check(ctx context.Context, args []string) error {
-	fs := a.flagSet("check")
+	fs := a.flagSet("check", allFlags)
 	cm := fs.Bool("channel-manager", false, "check the Channel Manager connection token (getConfiguration) instead of the Connector access token")
 	if err := a.parse(fs, "[--channel-manager]", args); err != nil {
 		return err
@@ -74,7 +75,7 @@ func (a *app) check(ctx context.Context, args []string) error {
 
 // properties lists the properties an employee can access, with their connections.
 func (a *app) properties(ctx context.Context, args []string) error {
-	fs := a.flagSet("properties")
+	fs := a.flagSet("properties", channelManagerClientFlags)
 	email := fs.String("email", "", "a verified employee's email address (required; the sandbox's is "+mewstest.EmployeeEmail+")")
 	show := fs.Bool("show-tokens", false, "print the connection tokens in full (they are credentials: keep them secret)")
 	if err := a.parse(fs, "--email ADDRESS [--show-tokens]", args); err != nil {
@@ -90,7 +91,7 @@ func (a *app) properties(ctx context.Context, args []string) error {
 	defer s.close()
 	props, err := channelmanager.GetProperties(ctx, s.client, channelmanager.GetPropertiesParams{Email: *email})
 	if err != nil {
-		return err
+		return inFlags("properties", propertiesFlags, err)
 	}
 	tw := table(a.stdout, "PROPERTY", "NAME", "CONNECTION", "TOKEN")
 	for _, p := range props {
@@ -110,7 +111,7 @@ func (a *app) properties(ctx context.Context, args []string) error {
 
 // reservationsList prints every reservation colliding with [--from, --to).
 func (a *app) reservationsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("reservations list")
+	fs := a.flagSet("reservations list", connectorFlags)
 	from := fs.String("from", "", "start of the interval, inclusive (required)")
 	to := fs.String("to", "", "end of the interval, exclusive (required)")
 	var states, rooms listFlag
@@ -125,6 +126,9 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkIDs(op, "--room", rooms); err != nil {
+		return err
+	}
 	f := reservations.ListParams{CollidingUtc: iv, AssignedResourceIDs: rooms, States: reservations.AllStates()}
 	if len(states) > 0 {
 		if f.States, err = parseStates(op, states); err != nil {
@@ -133,7 +137,11 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		var names map[string]string
+		loc := time.UTC // JSON lines keep Mews' UTC times
 		if !*asJSON {
+			if loc, err = hotelZone(ctx, conn); err != nil {
+				return err
+			}
 			if names, err = roomNames(ctx, conn); err != nil {
 				return err
 			}
@@ -144,7 +152,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 		n := 0
 		for page, err := range reservations.List(conn, f).Pages(ctx) {
 			if err != nil {
-				return err
+				return inFlags(op, reservationsListFlags, err)
 			}
 			prog.clear() // JSON lines may go to the same terminal
 			for _, r := range page.Items {
@@ -152,7 +160,7 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 				if r.AssignedResourceID != nil {
 					room = orDefault(names[*r.AssignedResourceID], *r.AssignedResourceID)
 				}
-				if err := out.add(r, r.Number, string(r.State), stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), room, r.ID); err != nil {
+				if err := out.add(r, r.Number, string(r.State), stamp(r.ScheduledStartUtc, loc), stamp(r.ScheduledEndUtc, loc), room, r.ID); err != nil {
 					return err
 				}
 			}
@@ -166,14 +174,21 @@ func (a *app) reservationsList(ctx context.Context, args []string) error {
 
 // roomsList prints the hotel's active rooms and other spaces.
 func (a *app) roomsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("rooms list")
+	fs := a.flagSet("rooms list", connectorFlags)
 	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names")
 	if err := a.parse(fs, "[--json]", args); err != nil {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		out := a.listing(*asJSON, "NAME", "FLOOR", "STATE", "ID")
-		return listAll(out, properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx), func(r properties.Resource) []string {
+		rooms := func(yield func(properties.Resource, error) bool) {
+			for r, err := range properties.ListResources(conn, properties.ListResourcesParams{}).All(ctx) {
+				if (err != nil || r.IsRoom()) && !yield(r, err) {
+					return
+				}
+			}
+		}
+		return listAll(out, rooms, func(r properties.Resource) []string {
 			return []string{r.Name, orDash(r.Floor()), string(r.State), r.ID}
 		})
 	})
@@ -181,7 +196,7 @@ func (a *app) roomsList(ctx context.Context, args []string) error {
 
 // pinsList prints a reservation's door PINs and tags, deleted ones included.
 func (a *app) pinsList(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins list")
+	fs := a.flagSet("pins list", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	asJSON := fs.Bool("json", false, "one JSON object per line, with Mews' field names (values included)")
 	if err := a.parse(fs, "--reservation ID [--json]", args); err != nil {
@@ -191,16 +206,23 @@ func (a *app) pinsList(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.withConnector(func(conn *mews.Connector) error {
+		loc := time.UTC // JSON lines keep Mews' UTC times
+		if !*asJSON {
+			var err error
+			if loc, err = hotelZone(ctx, conn); err != nil {
+				return err
+			}
+		}
 		out := a.listing(*asJSON, "ID", "TYPE", "ROOM", "VALID FROM", "VALID TO", "ACTIVE")
 		return listAll(out, pins.List(conn, pins.ListParams{ReservationIDs: []string{*id}}).All(ctx), func(c pins.Credential) []string {
-			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc), stamp(c.ValidityEndUtc), fmt.Sprint(c.IsActive)}
+			return []string{c.ID, string(c.Type), orDash(c.ResourceID), stamp(c.ValidityStartUtc, loc), stamp(c.ValidityEndUtc, loc), fmt.Sprint(c.IsActive)}
 		})
 	})
 }
 
 // pinsSet makes a PIN the reservation's one active PIN and prints its id.
 func (a *app) pinsSet(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins set")
+	fs := a.flagSet("pins set", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	pin := fs.String("pin", "", "the PIN (required)")
 	room := fs.String("room", "", "the room id the PIN opens (default: the reservation's room)")
@@ -213,8 +235,16 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 	if err := required(op, "--reservation", *id); err != nil {
 		return err
 	}
-	if err := required(op, "--pin", *pin); err != nil {
-		return err
+	if *pin == "" {
+		return usagef("%s: --pin is required", op)
+	}
+	if err := pins.CheckValue(*pin); err != nil {
+		return inFlags(op, pinsSetFlags, err)
+	}
+	if *room != "" {
+		if err := checkIDs(op, "--room", []string{*room}); err != nil {
+			return err
+		}
 	}
 	var start, end time.Time
 	var err error
@@ -228,10 +258,18 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after --from"}
+	}
 	return a.withConnector(func(conn *mews.Connector) error {
 		r, err := reservations.Get(ctx, conn, *id)
 		if err != nil {
 			return err
+		}
+		switch r.State {
+		case reservations.StateCanceled, reservations.StateProcessed:
+			what := map[reservations.State]string{reservations.StateCanceled: "canceled", reservations.StateProcessed: "checked out"}[r.State]
+			return &rejectedError{msg: fmt.Sprintf("%s: reservation %s is %s (%s): a PIN for it would open a door for a guest who is not staying; nothing was set", op, r.Number, what, r.State)}
 		}
 		want := pins.ForReservation(r, pins.PinCode, *pin)
 		if *room != "" {
@@ -243,18 +281,65 @@ func (a *app) pinsSet(ctx context.Context, args []string) error {
 		if !end.IsZero() {
 			want.ValidityEndUtc = end
 		}
+		if !want.ValidityEndUtc.After(want.ValidityStartUtc) {
+			switch {
+			case end.IsZero():
+				return &mews.InputError{Operation: op, Field: "--from", Reason: "must be before the departure (" + stamp(want.ValidityEndUtc, time.UTC) + ")"}
+			case start.IsZero():
+				return &mews.InputError{Operation: op, Field: "--to", Reason: "must be after the arrival (" + stamp(want.ValidityStartUtc, time.UTC) + ")"}
+			}
+		}
 		got, err := pins.Set(ctx, conn, pins.SetParams{Credential: want})
 		if err != nil {
-			return err
+			return inFlags(op, pinsSetFlags, err)
 		}
 		fmt.Fprintln(a.stdout, got.ID)
+		if want.ResourceID == "" {
+			fmt.Fprintf(a.stderr, "warning: reservation %s has no room assigned yet: the PIN is stored, but no door opens with it until a room is assigned (or pass --room)\n", r.Number)
+		}
 		return nil
 	})
 }
 
+// The flags behind the request fields that the SDK may refuse, per command.
+var (
+	pinsSetFlags = map[string]string{
+		"Value": "--pin", "ValidityStartUtc": "--from", "ValidityEndUtc": "--to", "ResourceId": "--room", "ServiceOrderId": "--reservation",
+	}
+	reservationsListFlags = map[string]string{"AssignedResourceIds": "--room", "States": "--state", "CollidingUtc": "--from"}
+	propertiesFlags       = map[string]string{"email": "--email", "Email": "--email"}
+)
+
+// inFlags restates an *mews.InputError about a request field in the command's terms:
+// the flag (from flags, field → flag) and the command, not the wire field or the
+// operation's name.
+func inFlags(op string, flags map[string]string, err error) error {
+	var ie *mews.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	if flag, ok := flags[ie.Field]; ok {
+		return &mews.InputError{Operation: op, Field: flag, Reason: ie.Reason}
+	}
+	return err
+}
+
+// checkIDs refuses empty ids in a repeatable flag before anything is sent.
+func checkIDs(op, flag string, ids []string) error {
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return &mews.InputError{Operation: op, Field: flag, Reason: "is empty; give an id (mews rooms list shows the rooms' ids)"}
+		}
+	}
+	if len(ids) > 1000 {
+		return &mews.InputError{Operation: op, Field: flag, Reason: fmt.Sprintf("is given %d times; Mews takes at most 1000", len(ids))}
+	}
+	return nil
+}
+
 // pinsDelete deletes a reservation's active PINs and tags and prints their ids.
 func (a *app) pinsDelete(ctx context.Context, args []string) error {
-	fs := a.flagSet("pins delete")
+	fs := a.flagSet("pins delete", connectorFlags)
 	id := fs.String("reservation", "", "the reservation id (required)")
 	if err := a.parse(fs, "--reservation ID", args); err != nil {
 		return err
@@ -424,12 +509,23 @@ func row(tw *tabwriter.Writer, cells ...string) {
 	fmt.Fprintln(tw, strings.Join(cells, "\t"))
 }
 
-// stamp shows a time in UTC to the minute, or "-" when it is unset.
-func stamp(t time.Time) string {
+// stamp shows a time to a person: in loc (the hotel's time zone) to the minute,
+// labelled with the zone's abbreviation, or "-" when it is unset.
+func stamp(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// hotelZone is the hotel's time zone from configuration/get: every time a table shows
+// is in it, so that an arrival reads as the front desk sees it.
+func hotelZone(ctx context.Context, conn mews.ConnectorCaller) (*time.Location, error) {
+	cfg, err := properties.GetConfiguration(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Enterprise.Location()
 }
 
 // orDash shows an empty cell as "-", so that table columns never collapse.

@@ -32,17 +32,40 @@ type config struct {
 	sandbox                                                                           bool
 }
 
-// flagSet returns a flag set for a command, with the configuration flags every command
-// accepts. Values already parsed (before the command name) stay as defaults.
-func (a *app) flagSet(name string) *flag.FlagSet {
+// flagGroup is a set of configuration flags that a command reads.
+type flagGroup int
+
+const (
+	// connectorFlags: a hotel's Connector access token, the client token and name.
+	connectorFlags flagGroup = 1 << iota
+	// channelManagerClientFlags: the Channel Manager clientToken (or the client token).
+	channelManagerClientFlags
+	// connectionFlags: a Channel Manager connection token.
+	connectionFlags
+
+	allFlags = connectorFlags | channelManagerClientFlags | connectionFlags
+)
+
+// flagSet returns a flag set for a command with --environment, --sandbox and the
+// configuration flags of the groups it reads, so that its help shows only those.
+// Values already parsed (before the command name) stay as defaults.
+func (a *app) flagSet(name string, groups flagGroup) *flag.FlagSet {
 	fs := bareFlagSet(name)
 	c := &a.cfg
 	fs.StringVar(&c.environment, "environment", c.environment, "overrides "+envEnvironment)
-	fs.Var(secretFlag{&c.clientToken}, "client-token", "your integration's client `token` (overrides "+envClientToken+")")
-	fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "the Channel Manager client `token` (overrides "+envCMClientToken+")")
-	fs.Var(secretFlag{&c.accessToken}, "access-token", "the hotel's Connector access `token` (overrides "+envAccessToken+")")
-	fs.Var(secretFlag{&c.connectionToken}, "connection-token", "the Channel Manager connection `token` (overrides "+envConnectionToken+")")
-	fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
+	if groups&(connectorFlags|channelManagerClientFlags) != 0 {
+		fs.Var(secretFlag{&c.clientToken}, "client-token", "your integration's client `token` (overrides "+envClientToken+")")
+	}
+	if groups&channelManagerClientFlags != 0 {
+		fs.Var(secretFlag{&c.cmClientToken}, "channel-manager-client-token", "the Channel Manager client `token` (overrides "+envCMClientToken+")")
+	}
+	if groups&connectorFlags != 0 {
+		fs.Var(secretFlag{&c.accessToken}, "access-token", "the hotel's Connector access `token` (overrides "+envAccessToken+")")
+		fs.StringVar(&c.clientName, "client-name", c.clientName, "overrides "+envClientName)
+	}
+	if groups&connectionFlags != 0 {
+		fs.Var(secretFlag{&c.connectionToken}, "connection-token", "the Channel Manager connection `token` (overrides "+envConnectionToken+")")
+	}
 	fs.BoolVar(&c.sandbox, "sandbox", c.sandbox, "use the embedded sandbox instead of Mews (same as "+envEnvironment+"="+environmentSandbox+")")
 	return fs
 }
@@ -82,9 +105,19 @@ func (a *app) parse(fs *flag.FlagSet, synopsis string, args []string) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(a.stdout, "Usage: mews %s\n\nFlags:\n", strings.TrimSpace(fs.Name()+" "+synopsis))
-		fs.SetOutput(a.stdout)
-		fs.PrintDefaults()
+		fmt.Fprintf(a.stdout, "Usage: mews %s\n", strings.TrimSpace(fs.Name()+" "+synopsis))
+		for _, c := range commands() {
+			if c.name == fs.Name() {
+				fmt.Fprintf(a.stdout, "\n%s\n", c.about)
+			}
+		}
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprint(a.stdout, "\nFlags:\n")
+			fs.SetOutput(a.stdout)
+			fs.PrintDefaults()
+		}
 		return errHelpShown
 	case err != nil:
 		return usagef("%s: %v", fs.Name(), err)
@@ -102,9 +135,14 @@ func (a *app) setting(flagValue, variable string) string {
 	return strings.TrimSpace(a.getenv(variable))
 }
 
-// useSandbox reports whether the embedded sandbox replaces Mews.
-func (a *app) useSandbox() bool {
-	return a.cfg.sandbox || strings.EqualFold(a.setting(a.cfg.environment, envEnvironment), environmentSandbox)
+// useSandbox reports whether the embedded sandbox replaces Mews. --sandbox with an
+// --environment that names another environment is a contradiction, refused.
+func (a *app) useSandbox() (bool, error) {
+	flagEnv := strings.TrimSpace(a.cfg.environment)
+	if a.cfg.sandbox && flagEnv != "" && !strings.EqualFold(flagEnv, environmentSandbox) {
+		return false, usagef("--sandbox and --environment %s contradict each other: give one of them", flagEnv)
+	}
+	return a.cfg.sandbox || strings.EqualFold(a.setting(a.cfg.environment, envEnvironment), environmentSandbox), nil
 }
 
 // session is an open client for one command: on Mews, or on the embedded sandbox.
@@ -117,7 +155,9 @@ type session struct {
 // open builds the client the configuration describes. Configuration that is missing or
 // unusable is a usage error naming the variable.
 func (a *app) open() (*session, error) {
-	if a.useSandbox() {
+	if sandbox, err := a.useSandbox(); err != nil {
+		return nil, err
+	} else if sandbox {
 		return a.openSandbox()
 	}
 	name := a.setting(a.cfg.environment, envEnvironment)
@@ -164,31 +204,89 @@ func (a *app) open() (*session, error) {
 	return &session{client: client, close: func() {}}, nil
 }
 
-// openSandbox starts the embedded sandbox (or uses the one a test provided).
+// openSandbox starts the embedded sandbox (or uses the one a test provided). Given
+// credentials count there as they would on Mews, so a wrong one fails; the sandbox's
+// own apply only where none is given. The variables count when MEWS_ENVIRONMENT says
+// sandbox; when it names another environment (or none) they belong elsewhere, and
+// --sandbox says on stderr which ones it ignores.
 func (a *app) openSandbox() (*session, error) {
+	var opts []mews.Option
+	var ignored []string
+	for _, v := range []struct {
+		flagValue, variable string
+		option              func(string) mews.Option
+	}{
+		{a.cfg.clientToken, envClientToken, mews.WithClientToken},
+		{a.cfg.cmClientToken, envCMClientToken, mews.WithChannelManagerClientToken},
+		{a.cfg.accessToken, envAccessToken, nil},
+		{a.cfg.connectionToken, envConnectionToken, nil},
+		{a.cfg.clientName, envClientName, mews.WithClientName},
+	} {
+		value, ignoredVariable := a.sandboxSetting(v.flagValue, v.variable)
+		if ignoredVariable {
+			ignored = append(ignored, v.variable)
+		}
+		if value == "" || v.option == nil {
+			continue
+		}
+		if v.variable != envClientName {
+			if err := checkToken(v.flagValue, v.variable, value); err != nil {
+				return nil, err
+			}
+		}
+		opts = append(opts, v.option(value))
+		if v.variable == envClientToken && a.setting(a.cfg.cmClientToken, envCMClientToken) == "" {
+			opts = append(opts, mews.WithChannelManagerClientToken(value)) // as on Mews
+		}
+	}
+	if len(ignored) > 0 {
+		env := strings.TrimSpace(a.getenv(envEnvironment))
+		if env == "" {
+			env = "not set"
+		}
+		fmt.Fprintf(a.stderr, "mews: the sandbox ignores %s (%s is %s); set %s=%s to use them there\n",
+			strings.Join(ignored, ", "), envEnvironment, env, envEnvironment, environmentSandbox)
+	}
 	srv, closeSrv := a.sandbox, func() {}
 	if srv == nil {
 		srv = mewstest.NewServer(mewstest.InProcess())
 		closeSrv = srv.Close
 	}
-	var opts []mews.Option
-	if name := strings.TrimSpace(a.cfg.clientName); name != "" {
-		opts = append(opts, mews.WithClientName(name))
-	}
 	client, err := srv.NewClient(opts...)
 	if err != nil {
 		closeSrv()
-		return nil, usagef("%s", message(err))
+		return nil, err
 	}
 	return &session{client: client, sandbox: srv, close: closeSrv}, nil
 }
 
-// token returns a hotel token: the flag, else the variable; the sandbox ignores the
-// variables (so a shell configured for Mews can try it) and falls back to its seeded
-// token. A missing token is a usage error naming the variable.
+// sandboxSetting is a setting in the sandbox: the flag, else the variable when
+// MEWS_ENVIRONMENT is sandbox. ignored reports a variable that is set but belongs to
+// another environment.
+func (a *app) sandboxSetting(flagValue, variable string) (value string, ignored bool) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, false
+	}
+	v := strings.TrimSpace(a.getenv(variable))
+	if v == "" {
+		return "", false
+	}
+	if strings.EqualFold(strings.TrimSpace(a.getenv(envEnvironment)), environmentSandbox) {
+		return v, false
+	}
+	return "", true
+}
+
+// token returns a hotel token: the flag, else the variable. In the sandbox, a variable
+// counts only when MEWS_ENVIRONMENT is sandbox, and the seeded token stands in when
+// none is given. A missing token is a usage error naming the variable.
 func (s *session) token(a *app, flagValue, variable, seeded, what string) (string, error) {
-	if strings.TrimSpace(flagValue) == "" && s.sandbox != nil {
-		return seeded, nil
+	if s.sandbox != nil {
+		v, _ := a.sandboxSetting(flagValue, variable)
+		if v == "" {
+			return seeded, nil
+		}
+		return v, checkToken(flagValue, variable, v)
 	}
 	v := a.setting(flagValue, variable)
 	if v == "" {
@@ -205,14 +303,19 @@ func flagFor(variable string) string {
 // checkToken refuses a malformed token before anything is sent (exit 2), naming where
 // it came from, the flag when it was given or else the variable, and never the token.
 func checkToken(flagValue, variable, token string) error {
-	if _, err := mews.NewToken(token); err != nil {
-		source := variable
-		if strings.TrimSpace(flagValue) != "" {
-			source = flagFor(variable)
-		}
-		return fmt.Errorf("%s: %w", source, err)
+	_, err := mews.NewToken(token)
+	if err == nil {
+		return nil
 	}
-	return nil
+	source := variable
+	if strings.TrimSpace(flagValue) != "" {
+		source = flagFor(variable)
+	}
+	var ie *mews.InputError
+	if errors.As(err, &ie) {
+		return &mews.InputError{Field: source, Reason: ie.Reason}
+	}
+	return fmt.Errorf("%s: %w", source, err)
 }
 
 // connector opens the session and the Connector handle of the configured access token.
@@ -279,6 +382,11 @@ func (a *app) usage(w io.Writer) {
 		writeEntry(w, c)
 	}
 	fmt.Fprint(w, usageText)
+	fmt.Fprint(w, "\nExit codes:\n")
+	for _, e := range exitCodes {
+		fmt.Fprintf(w, "  %d  %s\n", e.code, e.meaning)
+	}
+	fmt.Fprint(w, usageExamples)
 }
 
 const usageText = `
@@ -293,22 +401,20 @@ Configuration (environment variables; each flag overrides its variable):
   MEWS_CLIENT_NAME      --client-name       the name Mews sees, e.g. "Acme Doors 2.1.0"
                                             (default "mews-go CLI VERSION")
   --sandbox             same as MEWS_ENVIRONMENT=sandbox: an embedded fake Mews with one
-                        seeded hotel, inside this process. It uses its own tokens unless a
-                        token flag is given, and forgets every change when the command ends.
+                        seeded hotel, inside this process, that forgets every change when the
+                        command ends. Given tokens count there as on Mews (a wrong one fails);
+                        its own apply where none is given. The variables count only with
+                        MEWS_ENVIRONMENT=sandbox; --sandbox names those it ignores on stderr.
 
 Tokens are never printed. Prefer the variables to the token flags, which other users of
 the machine can see in the process list.
 
-Times: yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+Times: give them as yyyy-mm-dd (midnight UTC) or RFC 3339 (2026-01-31T14:00:00Z).
+Tables show times in the hotel's time zone (configuration/get), labelled (CET);
+--json lines keep Mews' UTC times.
+`
 
-Exit codes:
-  0  ok
-  1  usage: unknown command or flag, a missing flag, missing configuration
-  2  invalid input: a value was refused before anything was sent
-  3  authentication: Mews rejected the credentials (broken), or the connection was not found
-  4  transient or other failure: rate limit, timeout, 5xx, network trouble, or any other
-     error from Mews
-
+const usageExamples = `
 Examples:
   mews demo
   MEWS_ENVIRONMENT=demo MEWS_CLIENT_TOKEN=... MEWS_ACCESS_TOKEN=... mews check

@@ -37,7 +37,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	started := time.Now()
-	a.cfg.sandbox = true
+	a.cfg = config{sandbox: true} // the demo reads no configuration
 	s, err := a.open()
 	if err != nil {
 		return err
@@ -61,6 +61,7 @@ type demoRun struct {
 	client    *mews.Client
 	conn      *mews.Connector
 	today     time.Time
+	loc       *time.Location // the hotel's time zone: every time shown is in it
 	arrivals  []reservations.Reservation
 	roomNames map[string]string
 }
@@ -73,7 +74,7 @@ func (d *demoRun) step(title, calls string) {
 // connect validates the seeded access token, as a connect form does, and opens the
 // hotel's Connector handle.
 func (d *demoRun) connect(ctx context.Context) error {
-	d.step("Connect a hotel", "connection.Validate → configuration/get")
+	d.step("Connect a hotel", "connection.Validate, properties.GetConfiguration → configuration/get")
 	conn, err := d.client.Connector(mewstest.AccessToken)
 	if err != nil {
 		return err
@@ -91,6 +92,14 @@ func (d *demoRun) connect(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.w, "%s: %s (%s), access token %v\n", res.Status, res.Enterprise.Name, res.Enterprise.ID, token)
 	d.conn = conn
+	cfg, err := properties.GetConfiguration(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if d.loc, err = cfg.Enterprise.Location(); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "Times below are in the hotel's time zone, %s.\n", d.loc)
 	return nil
 }
 
@@ -106,8 +115,8 @@ func (d *demoRun) rooms(ctx context.Context) error {
 			return err
 		}
 		d.roomNames[r.ID] = r.Name
-		if r.ParentResourceID != nil {
-			continue // a bed of a dormitory
+		if !r.IsRoom() {
+			continue // a bed of a dormitory, say: properties.Resource.IsRoom is the one definition
 		}
 		f := r.Floor()
 		if perFloor[f] == nil {
@@ -136,7 +145,7 @@ func (d *demoRun) reservations(ctx context.Context) error {
 	d.arrivals = all
 	tw := table(d.w, "  NUMBER", "ARRIVAL", "DEPARTURE", "ROOM")
 	for _, r := range all {
-		row(tw, "  "+r.Number, stamp(r.ScheduledStartUtc), stamp(r.ScheduledEndUtc), d.room(r))
+		row(tw, "  "+r.Number, stamp(r.ScheduledStartUtc, d.loc), stamp(r.ScheduledEndUtc, d.loc), d.room(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -172,7 +181,7 @@ func (d *demoRun) pins(ctx context.Context) error {
 		}
 		set++
 		fmt.Fprintf(d.w, "reservation %s, room %s: PIN set, valid %s to %s (id %s)\n",
-			r.Number, d.room(r), stamp(got.ValidityStartUtc), stamp(got.ValidityEndUtc), got.ID)
+			r.Number, d.room(r), stamp(got.ValidityStartUtc, d.loc), stamp(got.ValidityEndUtc, d.loc), got.ID)
 	}
 	return nil
 }

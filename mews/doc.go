@@ -7,8 +7,8 @@
 //
 // and run "mews help" for the commands, the configuration variables and the exit codes,
 // which scripts and monitoring may rely on: 0 ok, 1 usage, 2 invalid input (nothing was
-// sent), 3 authentication (broken, or connection not found), 4 transient or any other
-// failure.
+// sent), 3 authentication (broken, or connection not found), 4 transient (may pass on
+// a retry), 5 rejected by Mews (repeating it will not help).
 //
 // For example, a cron job that alerts when a hotel's token stops working:
 //

@@ -8,20 +8,37 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/mewstest"
 )
 
-// Exit codes: a contract with the scripts and monitors that call mews.
+// Exit codes: a contract with the scripts and monitors that call mews. A script may
+// repeat a command that exited 4; repeating one that exited 5 changes nothing.
 const (
 	exitOK        = 0 // done
 	exitUsage     = 1 // unknown command or flag, a missing flag, missing configuration
-	exitInput     = 2 // a value the SDK refused before sending anything
+	exitInput     = 2 // a value refused before anything was sent
 	exitAuth      = 3 // Mews rejected the credentials, or the connection does not exist
-	exitTransient = 4 // rate limit, timeout, 5xx, network trouble, or another Mews error
+	exitTransient = 4 // may pass on a retry: rate limit, timeout, 5xx, network trouble
+	exitRejected  = 5 // Mews refused the request: repeating it unchanged will not help
 )
+
+// exitCodes documents every exit code; 'mews help' prints this table and a test holds
+// the README's table to it.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "ok"},
+	{exitUsage, "usage: unknown command or flag, a missing flag, missing configuration"},
+	{exitInput, "invalid input: a value was refused before anything was sent"},
+	{exitAuth, "authentication: Mews rejected the credentials (broken), or the connection was not found"},
+	{exitTransient, "transient: may pass on a retry (rate limited, timeout, 5xx, network trouble, an unreadable answer)"},
+	{exitRejected, "rejected by Mews: not found, 400, 403, 409 and every other answer that repeating will not change"},
+}
 
 // main runs the command with the process's arguments, environment and streams, and
 // exits with its code; Ctrl-C cancels the work in progress.
@@ -72,7 +89,7 @@ connections (getProperties); tokens are redacted unless --show-tokens.`, (*app).
 		{"reservations list", "--from T --to T [--state S]... [--room ID]... [--json]",
 			`every reservation colliding with [from, to), for an interval of any length
 (all states unless --state); --json prints one object per line with Mews' field names.`, (*app).reservationsList},
-		{"rooms list", "[--json]", "the hotel's active rooms and other spaces.", (*app).roomsList},
+		{"rooms list", "[--json]", "the hotel's rooms: active spaces that no other space contains (beds excluded).", (*app).roomsList},
 		{"pins list", "--reservation ID [--json]", "a reservation's door PINs and tags, deleted ones included.", (*app).pinsList},
 		{"pins set", "--reservation ID --pin VALUE [--room ID] [--from T] [--to T]",
 			`makes VALUE the reservation's one active PIN (valid for the stay unless --from/--to)
@@ -88,7 +105,7 @@ and prints its id; running it again never leaves a second PIN.`, (*app).pinsSet}
 // runs it, and returns the exit code after reporting any error on stderr.
 func (a *app) run(ctx context.Context, args []string) int {
 	// Configuration flags may come before the command too: mews --sandbox rooms list.
-	fs := a.flagSet("mews")
+	fs := a.flagSet("mews", allFlags)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		a.usage(a.stdout)
 		return exitOK
@@ -150,6 +167,8 @@ func usagef(format string, args ...any) error {
 func exitCode(err error) int {
 	var ue *usageError
 	var broken *brokenError
+	var rejected *rejectedError
+	var apiErr *mews.APIError
 	switch {
 	case err == nil, errors.Is(err, errHelpShown):
 		return exitOK
@@ -161,10 +180,34 @@ func exitCode(err error) int {
 		return exitInput
 	case errors.Is(err, mews.ErrInvalidAuthentication), errors.Is(err, mews.ErrConnectionNotFound):
 		return exitAuth
-	default:
+	case errors.As(err, &rejected), slices.ContainsFunc(rejections, func(s error) bool { return errors.Is(err, s) }):
+		return exitRejected
+	case slices.ContainsFunc(transients, func(s error) bool { return errors.Is(err, s) }):
 		return exitTransient
+	case errors.As(err, &apiErr):
+		return exitRejected // another answer from Mews, such as a 404: it will not change
+	default:
+		return exitTransient // network trouble, a deadline: the request may not have arrived
 	}
 }
+
+// rejections are the SDK's sentinels for answers that repeating will not change.
+var rejections = []error{
+	mews.ErrReservationNotFound, mews.ErrValidation, mews.ErrProcessing, mews.ErrConflict,
+	mews.ErrDiscontinued, mews.ErrBodyTooLarge, mews.ErrOperationDisabled, mews.ErrRate,
+	mews.ErrCategory, mews.ErrRateCategory, mews.ErrAvailability, mews.ErrPrices,
+	mews.ErrRestrictions, mews.ErrSuperseded,
+}
+
+// transients are the SDK's sentinels for failures that may pass on a retry.
+var transients = []error{mews.ErrRateLimited, mews.ErrTimeout, mews.ErrSystem, mews.ErrBadResponse}
+
+// rejectedError is a request the command refuses for a reason Mews would also hold
+// against it, such as a PIN for a canceled reservation; it exits 5.
+type rejectedError struct{ msg string }
+
+// Error returns the reason.
+func (e *rejectedError) Error() string { return e.msg }
 
 // brokenError is a check that Mews decided against: stderr reads "broken: <reason>".
 type brokenError struct{ reason error }
@@ -175,12 +218,14 @@ func (e *brokenError) Error() string { return "broken: " + message(e.reason) }
 // Unwrap returns Mews' reason, so errors.Is finds the SDK's sentinels.
 func (e *brokenError) Unwrap() error { return e.reason }
 
-// fail reports err on stderr, in a form that names what to do, and returns its exit code.
+// fail reports err on stderr, in a form that names what to do, and returns its exit
+// code. Mews' advice, if any, goes on a line of its own after the error.
 func (a *app) fail(err error) int {
 	code := exitCode(err)
 	var broken *brokenError
 	switch {
 	case code == exitOK:
+		return code
 	case errors.As(err, &broken):
 		fmt.Fprintln(a.stderr, broken.Error())
 	case code == exitUsage:
@@ -188,12 +233,17 @@ func (a *app) fail(err error) int {
 	default:
 		fmt.Fprintf(a.stderr, "mews: %s\n", message(err))
 	}
+	var apiErr *mews.APIError
+	if errors.As(err, &apiErr) && apiErr.Hint() != "" {
+		fmt.Fprintf(a.stderr, "hint: %s\n", apiErr.Hint())
+	}
 	return code
 }
 
-// message is err's text without the SDK's own "mews: " prefix.
+// message is err's text without the SDK's "mews: " prefixes: the command prints its
+// own once, and a wrapped SDK error must not repeat it in the middle of the line.
 func message(err error) string {
-	return strings.TrimPrefix(err.Error(), "mews: ")
+	return strings.ReplaceAll(strings.TrimPrefix(err.Error(), "mews: "), ": mews: ", ": ")
 }
 
 // isTerminal reports whether w is a character device, such as an interactive terminal.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -200,6 +201,78 @@ func TestTransientFailuresExit4(t *testing.T) {
 	}
 }
 
+func TestRejectedByMewsExits5(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		fault mewstest.Fault
+	}{
+		{"400 on rooms", []string{"rooms", "list"}, mewstest.Fault{Operation: "resources/getAll", Status: http.StatusBadRequest, Times: -1}},
+		{"403 on pins list", []string{"pins", "list", "--reservation", "x"}, mewstest.Fault{Operation: "resourceAccessTokens/getAll", Status: http.StatusForbidden, Times: -1}},
+		{"404 on check", []string{"check"}, mewstest.Fault{Operation: "configuration/get", Status: http.StatusNotFound, Body: `{"Message":"Not found."}`, Times: -1}},
+		{"409 on reservations", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02"}, mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusConflict, Times: -1}},
+		{"Channel Manager code 6 on properties", []string{"properties", "--email", mewstest.EmployeeEmail}, mewstest.Fault{Operation: "getProperties", Status: http.StatusOK, Body: `{"success":false,"errors":[{"code":6,"message":"Invalid email."}]}`, Times: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := newCLI(t)
+				c.srv.InjectFault(tc.fault)
+				r := c.run(append([]string{"--sandbox"}, tc.args...)...).want(t, exitRejected)
+				if !strings.HasPrefix(r.stderr, "mews: ") {
+					t.Errorf("stderr = %q, want a mews: message", r.stderr)
+				}
+				if n := len(c.srv.Requests()); tc.name != "409 on reservations" && n > 2 {
+					t.Errorf("%d requests: a refusal was retried", n)
+				}
+			})
+		})
+	}
+}
+
+func TestExitCodes_READMEHelpAndCodeAgree(t *testing.T) {
+	t.Parallel()
+	var want []string
+	for _, e := range exitCodes {
+		want = append(want, fmt.Sprintf("%d %s", e.code, e.meaning))
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "| Exit code | Meaning |\n|---|---|\n")
+	if !ok {
+		t.Fatal("the README has no exit-code table")
+	}
+	var inREADME []string
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if !strings.HasPrefix(line, "|") || len(cells) != 2 {
+			break
+		}
+		inREADME = append(inREADME, strings.TrimSpace(cells[0])+" "+strings.TrimSpace(cells[1]))
+	}
+	if diff := cmp.Diff(want, inREADME); diff != "" {
+		t.Errorf("the README's exit codes (-code +README):\n%s", diff)
+	}
+
+	help := newCLI(t).run("help").want(t, exitOK).stdout
+	_, codes, ok := strings.Cut(help, "\nExit codes:\n")
+	if !ok {
+		t.Fatalf("mews help has no exit codes:\n%s", help)
+	}
+	var inHelp []string
+	for _, line := range strings.Split(codes, "\n") {
+		if line == "" {
+			break
+		}
+		inHelp = append(inHelp, strings.Join(strings.Fields(line), " "))
+	}
+	if diff := cmp.Diff(want, inHelp); diff != "" {
+		t.Errorf("mews help's exit codes (-code +help):\n%s", diff)
+	}
+}
+
 func TestUsageErrorsExit1AndSayWhatToDo(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -249,6 +322,9 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 		{"unknown state", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-02-01", "--state", "Happy"}, `--state "Happy" is not a state`},
 		{"token with a space inside", []string{"rooms", "list", "--access-token", "abc def"}, "token"},
 		{"PIN validity that is not a time", []string{"pins", "set", "--reservation", id, "--pin", "1234", "--to", "soon"}, `--to "soon" is not a time`},
+		{"an empty room id in reservations list", []string{"reservations", "list", "--from", "2026-01-01", "--to", "2026-01-02", "--room", " "}, "reservations list: --room is empty"},
+		{"an empty room id in pins set", []string{"pins", "set", "--reservation", id, "--pin", "1234", "--room", " "}, "pins set: --room is empty"},
+		{"an email that is not one", []string{"properties", "--email", "frontdesk"}, "properties: --email must be"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
@@ -294,13 +370,48 @@ func TestConfigurationFromTheEnvironment_RealEndpoint(t *testing.T) {
 	c.run("check", "--access-token", mewstest.PortfolioAccessToken).want(t, exitOK) // the flag wins
 }
 
-func TestSandbox_IgnoresTokenVariablesButHonoursTokenFlags(t *testing.T) {
+func TestSandbox_IgnoresAnotherEnvironmentsVariablesAndSaysSo(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
-	c.env = map[string]string{"MEWS_ENVIRONMENT": "production", "MEWS_ACCESS_TOKEN": "real-production-token-0000"}
-	c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"])
-	c.run("--sandbox", "check").want(t, exitOK)
-	c.run("--sandbox", "check", "--access-token", "unknown-token-00000000").want(t, exitAuth)
+	for _, environment := range []string{"production", ""} {
+		c := newCLI(t)
+		c.env = map[string]string{"MEWS_ENVIRONMENT": environment, "MEWS_ACCESS_TOKEN": "real-production-token-0000", "MEWS_CLIENT_TOKEN": "real-client-token-00000"}
+		c.secrets = append(c.secrets, c.env["MEWS_ACCESS_TOKEN"], c.env["MEWS_CLIENT_TOKEN"])
+		r := c.run("--sandbox", "check").want(t, exitOK)
+		if !strings.Contains(r.stderr, "the sandbox ignores MEWS_CLIENT_TOKEN, MEWS_ACCESS_TOKEN") {
+			t.Errorf("MEWS_ENVIRONMENT=%q: stderr = %q, want it to name the ignored variables", environment, r.stderr)
+		}
+		c.run("--sandbox", "check", "--access-token", "unknown-token-00000000").want(t, exitAuth)
+	}
+}
+
+func TestSandbox_CountsGivenCredentialsLikeMews(t *testing.T) {
+	t.Parallel()
+	const garbled, unknown = "bad token", "unknown-token-0000000000"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"garbled access token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_ACCESS_TOKEN": garbled}, []string{"check"}, exitInput},
+		{"unknown access token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_ACCESS_TOKEN": unknown}, []string{"check"}, exitAuth},
+		{"unknown client token variable", map[string]string{"MEWS_ENVIRONMENT": "sandbox", "MEWS_CLIENT_TOKEN": unknown}, []string{"check"}, exitAuth},
+		{"unknown connection token variable", map[string]string{"MEWS_ENVIRONMENT": "SANDBOX", "MEWS_CONNECTION_TOKEN": unknown}, []string{"check", "--channel-manager"}, exitAuth},
+		{"unknown client token flag", nil, []string{"--sandbox", "--client-token", "WRONG", "check"}, exitAuth},
+		{"unknown client token flag, Channel Manager", nil, []string{"--sandbox", "--client-token", "WRONG", "check", "--channel-manager"}, exitAuth},
+		{"unknown Channel Manager client token flag", nil, []string{"--sandbox", "properties", "--email", mewstest.EmployeeEmail, "--channel-manager-client-token", unknown}, exitAuth},
+		{"garbled client token flag", nil, []string{"--sandbox", "--client-token", garbled, "rooms", "list"}, exitInput},
+		{"the seeded tokens when none is given", map[string]string{"MEWS_ENVIRONMENT": "sandbox"}, []string{"check"}, exitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.secrets = append(c.secrets, garbled, unknown)
+			if tc.env != nil {
+				c.env = tc.env
+			}
+			c.run(tc.args...).want(t, tc.code)
+		})
+	}
 }
 
 // reservationLine is the part of a --json line the tests look at.
@@ -462,19 +573,14 @@ func TestReservationsList_ProgressGoesToATerminalStderrOnly(t *testing.T) {
 func TestRoomsList_TableAndJSON(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	var active int
-	for _, room := range c.srv.Rooms() {
-		if room.IsActive && room.EnterpriseID == mewstest.EnterpriseID {
-			active++
-		}
-	}
+	active := seededRooms(c.srv)
 	r := c.run("--sandbox", "rooms", "list").want(t, exitOK)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"NAME", "FLOOR", "STATE", "ID"}) {
 		t.Errorf("header = %q", lines[0])
 	}
 	if len(lines)-1 != active {
-		t.Errorf("%d rows, want %d active rooms", len(lines)-1, active)
+		t.Errorf("%d rows, want %d rooms", len(lines)-1, active)
 	}
 	if !slices.ContainsFunc(lines, func(l string) bool { return slices.Equal(strings.Fields(l)[:2], []string{"203", "2"}) }) {
 		t.Errorf("room 203 on floor 2 is missing:\n%s", r.stdout)
@@ -551,10 +657,10 @@ func TestPinsSet_RoomAndValidityFlags(t *testing.T) {
 	}
 }
 
-func TestPinsSet_UnknownReservationFailsWithoutAdding(t *testing.T) {
+func TestPinsSet_UnknownReservationExits5WithoutAdding(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitTransient)
+	r := c.run("--sandbox", "pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234").want(t, exitRejected)
 	if !strings.Contains(r.stderr, "not found") {
 		t.Errorf("stderr = %q, want it to say the reservation was not found", r.stderr)
 	}
@@ -586,7 +692,7 @@ func TestHelp(t *testing.T) {
 	r := c.run("help").want(t, exitOK)
 	for _, want := range []string{"check", "properties", "reservations list", "rooms list", "pins set", "pins delete", "demo",
 		"MEWS_ENVIRONMENT", "MEWS_CLIENT_TOKEN", "MEWS_ACCESS_TOKEN", "MEWS_CONNECTION_TOKEN", "MEWS_CLIENT_NAME", "--sandbox",
-		"0  ok", "1  usage", "2  invalid input", "3  authentication", "4  transient"} {
+		"0  ok", "1  usage", "2  invalid input", "3  authentication", "4  transient", "5  rejected by Mews"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("mews help lacks %q", want)
 		}
@@ -709,13 +815,13 @@ func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
 		args     []string
 		want     string
 	}{
-		{"client token variable", "MEWS_CLIENT_TOKEN", []string{"check"}, "MEWS_CLIENT_TOKEN: "},
-		{"Channel Manager client token variable", "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN: "},
-		{"access token variable", "MEWS_ACCESS_TOKEN", []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN: "},
-		{"connection token variable", "MEWS_CONNECTION_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN: "},
-		{"client token flag", "", []string{"--client-token", bad, "check"}, "--client-token: "},
-		{"access token flag", "", []string{"check", "--access-token", bad}, "--access-token: "},
-		{"access token flag in the sandbox", "", []string{"--sandbox", "check", "--access-token", bad}, "--access-token: "},
+		{"client token variable", "MEWS_CLIENT_TOKEN", []string{"check"}, "MEWS_CLIENT_TOKEN "},
+		{"Channel Manager client token variable", "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CHANNEL_MANAGER_CLIENT_TOKEN "},
+		{"access token variable", "MEWS_ACCESS_TOKEN", []string{"rooms", "list"}, "MEWS_ACCESS_TOKEN "},
+		{"connection token variable", "MEWS_CONNECTION_TOKEN", []string{"check", "--channel-manager"}, "MEWS_CONNECTION_TOKEN "},
+		{"client token flag", "", []string{"--client-token", bad, "check"}, "--client-token "},
+		{"access token flag", "", []string{"check", "--access-token", bad}, "--access-token "},
+		{"access token flag in the sandbox", "", []string{"--sandbox", "check", "--access-token", bad}, "--access-token "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
@@ -725,8 +831,8 @@ func TestMalformedTokenExits2NamingItsVariableOrFlag(t *testing.T) {
 				c.env[tc.variable] = bad
 			}
 			r := c.run(tc.args...).want(t, exitInput)
-			if !strings.HasPrefix(r.stderr, "mews: "+tc.want) || !strings.Contains(r.stderr, "whitespace") {
-				t.Errorf("stderr = %q, want it to start with %q and say what is wrong", r.stderr, "mews: "+tc.want)
+			if !strings.Contains(r.stderr, "mews: "+tc.want+"contains whitespace") || strings.Count(r.stderr, "mews:") != strings.Count(r.stderr, "\n") {
+				t.Errorf("stderr = %q, want a line %q… that says what is wrong, with one mews: prefix per line", r.stderr, "mews: "+tc.want)
 			}
 		})
 	}
@@ -798,4 +904,275 @@ func TestHelp_ForACommandGroupListsItsSubcommands(t *testing.T) {
 			t.Errorf("mews help pins lacks %q:\n%s", want, r.stdout)
 		}
 	}
+}
+
+func TestHelp_ACommandShowsOnlyTheFlagsItReads(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	for _, tc := range []struct {
+		command   []string
+		want, not []string
+	}{
+		{[]string{"rooms", "list"}, []string{"-access-token", "-client-token", "-client-name", "-environment", "-sandbox", "-json"}, []string{"-connection-token", "-channel-manager-client-token", "-email"}},
+		{[]string{"pins", "set"}, []string{"-access-token", "-reservation", "-pin"}, []string{"-connection-token", "-channel-manager-client-token"}},
+		{[]string{"properties"}, []string{"-channel-manager-client-token", "-client-token", "-email"}, []string{"-access-token", "-connection-token", "-client-name"}},
+		{[]string{"check"}, []string{"-access-token", "-connection-token", "-channel-manager", "-client-name"}, nil},
+	} {
+		r := c.run(append([]string{"help"}, tc.command...)...).want(t, exitOK)
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, "  "+w+" ") && !strings.Contains(r.stdout, "  "+w+"\n") {
+				t.Errorf("mews help %s lacks %s:\n%s", strings.Join(tc.command, " "), w, r.stdout)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(r.stdout, "  "+n) {
+				t.Errorf("mews help %s shows %s, which it does not read:\n%s", strings.Join(tc.command, " "), n, r.stdout)
+			}
+		}
+	}
+}
+
+func TestHelp_ACommandWithoutFlagsHasNoFlagsHeading(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	for _, command := range []string{"demo", "version"} {
+		r := c.run("help", command).want(t, exitOK)
+		if strings.Contains(r.stdout, "Flags:") {
+			t.Errorf("mews help %s has a Flags: heading:\n%s", command, r.stdout)
+		}
+		if strings.Count(r.stdout, "\n") < 3 {
+			t.Errorf("mews help %s does not say what the command does:\n%s", command, r.stdout)
+		}
+	}
+}
+
+func TestSandboxAndAnotherEnvironmentAreRefusedAsContradictory(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--environment", "demo", "--sandbox", "check"},
+		{"--sandbox", "rooms", "list", "--environment", "production"},
+	} {
+		c := newCLI(t)
+		c.refused(t, exitUsage, "contradict", args...)
+	}
+	newCLI(t).run("--environment", "sandbox", "--sandbox", "check").want(t, exitOK)
+}
+
+func TestREADME_CommandTableListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(string(readme), "| `mews "+c.name) {
+			t.Errorf("the README's command table lacks mews %s", c.name)
+		}
+	}
+}
+
+func TestErrors_AdviceOnItsOwnLineAndOneMewsPrefix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		break_    func(*mewstest.Server)
+		hint, not string
+	}{
+		{"Connector 401", []string{"check"}, func(s *mewstest.Server) { s.Revoke(mewstest.AccessToken) }, "permission", ""},
+		{"Channel Manager code 8", []string{"check", "--channel-manager"}, func(s *mewstest.Server) { s.Revoke(mewstest.ConnectionToken) }, "connection token", "permission"},
+		{"unknown reservation", []string{"pins", "set", "--reservation", "00000000-0000-4000-8000-00000000dead", "--pin", "1234"}, func(*mewstest.Server) {}, "", ""},
+		{"revoked token on rooms list", []string{"rooms", "list"}, func(s *mewstest.Server) { s.Revoke(mewstest.AccessToken) }, "permission", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			tc.break_(c.srv)
+			r := c.run(append([]string{"--sandbox"}, tc.args...)...)
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			if strings.Count(r.stderr, "mews:") > 1 {
+				t.Errorf("stderr repeats the mews: prefix:\n%s", r.stderr)
+			}
+			if tc.hint == "" {
+				if len(lines) != 1 {
+					t.Errorf("stderr has %d lines, want one:\n%s", len(lines), r.stderr)
+				}
+				return
+			}
+			if len(lines) != 2 || !strings.HasPrefix(lines[1], "hint: ") || !strings.Contains(lines[1], tc.hint) || strings.Contains(lines[0], tc.hint) {
+				t.Errorf("stderr = %q, want the error, then a hint: line with %q", r.stderr, tc.hint)
+			}
+			if tc.not != "" && strings.Contains(r.stderr, tc.not) {
+				t.Errorf("stderr = %q carries %q, advice for the other API", r.stderr, tc.not)
+			}
+		})
+	}
+}
+
+// seeded returns a seeded reservation of the hotel that keep accepts.
+func seeded(t *testing.T, srv *mewstest.Server, keep func(mewstest.Reservation) bool) mewstest.Reservation {
+	t.Helper()
+	for _, r := range srv.Reservations() {
+		if r.EnterpriseID == mewstest.EnterpriseID && keep(r) {
+			return r
+		}
+	}
+	t.Fatal("no such reservation is seeded")
+	return mewstest.Reservation{}
+}
+
+func TestPinsSet_EveryFlagIsJudgedBeforeTheFirstRequest(t *testing.T) {
+	t.Parallel()
+	id := futureStay(t, newCLI(t).srv).ID
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a blank PIN", []string{"--pin", " "}, "--pin contains whitespace at position 1"},
+		{"a PIN of 256 characters", []string{"--pin", strings.Repeat("9", 256)}, "--pin is 256 characters long"},
+		{"a leading space", []string{"--pin", " 1234"}, "--pin contains whitespace at position 1"},
+		{"an inner space", []string{"--pin", "12 34"}, "--pin contains whitespace at position 3"},
+		{"a control character", []string{"--pin", "12\x0734"}, "--pin contains a control character at position 3"},
+		{"--to before --from", []string{"--pin", "1234", "--from", "2026-03-02", "--to", "2026-03-01"}, "--to must be after --from"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.refused(t, exitInput, tc.want, append([]string{"--sandbox", "pins", "set", "--reservation", id}, tc.args...)...)
+		})
+	}
+}
+
+func TestPinsSet_ValidityAgainstTheStayNamesTheFlag(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	before := stay.ScheduledStartUtc.AddDate(0, 0, -3).Format(time.DateOnly)
+	r := c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", "1234", "--to", before).want(t, exitInput)
+	if !strings.Contains(r.stderr, "--to must be after the arrival") || strings.Contains(r.stderr, "Utc") {
+		t.Errorf("stderr = %q, want --to named, no wire field", r.stderr)
+	}
+	if n := len(c.srv.RequestsFor("resourceAccessTokens/add")); n != 0 {
+		t.Errorf("%d adds were sent, want none", n)
+	}
+}
+
+func TestPinsSet_ACanceledOrCheckedOutReservationIsRefusedWithExit5(t *testing.T) {
+	t.Parallel()
+	for _, state := range []string{"Canceled", "Processed"} {
+		t.Run(state, func(t *testing.T) {
+			c := newCLI(t)
+			res := seeded(t, c.srv, func(r mewstest.Reservation) bool { return r.State == state && r.RoomID != "" })
+			r := c.run("--sandbox", "pins", "set", "--reservation", res.ID, "--pin", "1234").want(t, exitRejected)
+			if !strings.Contains(r.stderr, "reservation "+res.Number+" is") || !strings.Contains(r.stderr, state) {
+				t.Errorf("stderr = %q, want the reason", r.stderr)
+			}
+			if n := len(c.srv.RequestsFor("resourceAccessTokens/add")) + len(c.srv.RequestsFor("resourceAccessTokens/update")); n != 0 {
+				t.Errorf("%d writes were sent, want none", n)
+			}
+		})
+	}
+}
+
+func TestPinsSet_WithoutAnAssignedRoomSetsThePINAndWarns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	res := seeded(t, c.srv, func(r mewstest.Reservation) bool {
+		return r.State == "Confirmed" && r.RoomID == "" && r.ScheduledStartUtc.After(mewstest.SeedEpoch())
+	})
+	r := c.run("--sandbox", "pins", "set", "--reservation", res.ID, "--pin", "1234").want(t, exitOK)
+	if len(c.srv.ActiveResourceAccessTokens(res.ID)) != 1 {
+		t.Errorf("no PIN was stored")
+	}
+	if !strings.HasPrefix(r.stderr, "warning: ") || !strings.Contains(r.stderr, "no room assigned") {
+		t.Errorf("stderr = %q, want a warning that no door opens yet", r.stderr)
+	}
+}
+
+// seededRooms counts the seeded hotel's rooms: active, beds excluded.
+func seededRooms(srv *mewstest.Server) int {
+	n := 0
+	for _, room := range srv.Rooms() {
+		if room.IsActive && room.ParentID == "" && room.EnterpriseID == mewstest.EnterpriseID {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRoomCounts_TheDemoAndRoomsListAgree(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c := newCLI(t)
+		want := seededRooms(c.srv)
+		var beds int
+		for _, room := range c.srv.Rooms() {
+			if room.ParentID != "" {
+				beds++
+			}
+		}
+		if beds == 0 {
+			t.Fatal("the seeded hotel has no beds; the test needs some")
+		}
+		list := c.run("--sandbox", "rooms", "list", "--json").want(t, exitOK)
+		demo := newCLI(t).run("demo").want(t, exitOK)
+		if got := strings.Count(list.stdout, "\n"); got != want {
+			t.Errorf("rooms list: %d rooms, want %d", got, want)
+		}
+		if !strings.Contains(demo.stdout, fmt.Sprintf("\n%d rooms on", want)) {
+			t.Errorf("the demo does not say %d rooms:\n%s", want, demo.stdout)
+		}
+	})
+}
+
+// amsterdam is the seeded hotel's time zone.
+func amsterdam(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestTimeZones_TablesShowTheHotelsZoneLabelledAndJSONStaysUTC(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	stay := futureStay(t, c.srv)
+	day := stay.ScheduledStartUtc.Truncate(24 * time.Hour)
+	args := []string{"--sandbox", "reservations", "list", "--from", day.Format(time.DateOnly), "--to", day.AddDate(0, 0, 1).Format(time.DateOnly)}
+	arrival := stay.ScheduledStartUtc.In(amsterdam(t)).Format("2006-01-02 15:04 MST")
+	if !strings.HasSuffix(arrival, "CET") && !strings.HasSuffix(arrival, "CEST") {
+		t.Fatalf("arrival %q is not labelled with the zone", arrival)
+	}
+	table := c.run(args...).want(t, exitOK).stdout
+	if !slices.ContainsFunc(strings.Split(table, "\n"), func(l string) bool { return strings.HasSuffix(l, stay.ID) && strings.Contains(l, arrival) }) {
+		t.Errorf("the row of %s lacks the arrival %q in the hotel's zone:\n%s", stay.ID, arrival, table)
+	}
+	for _, l := range decodeLines[reservationLine](t, c.run(append(args, "--json")...).want(t, exitOK).stdout) {
+		if l.ID == stay.ID && l.ScheduledStartUtc != stay.ScheduledStartUtc.UTC().Format(time.RFC3339) {
+			t.Errorf("JSON ScheduledStartUtc = %q, want UTC %s", l.ScheduledStartUtc, stay.ScheduledStartUtc.UTC().Format(time.RFC3339))
+		}
+	}
+
+	c.run("--sandbox", "pins", "set", "--reservation", stay.ID, "--pin", "4711").want(t, exitOK)
+	pinsTable := c.run("--sandbox", "pins", "list", "--reservation", stay.ID).want(t, exitOK).stdout
+	from := c.srv.ActiveResourceAccessTokens(stay.ID)[0].ValidityStartUtc.In(amsterdam(t)).Format("2006-01-02 15:04 MST")
+	if !strings.Contains(pinsTable, from) {
+		t.Errorf("pins list lacks the validity start %q in the hotel's zone:\n%s", from, pinsTable)
+	}
+}
+
+func TestDemo_ShowsTimesInTheHotelsZone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		out := newCLI(t).run("demo").want(t, exitOK).stdout
+		if !strings.Contains(out, "in the hotel's time zone, "+mewstest.EnterpriseTimeZone) {
+			t.Errorf("the demo does not name the hotel's zone:\n%s", out)
+		}
+		_, arrivals, _ := strings.Cut(out, "== Arrivals")
+		arrivals, _, _ = strings.Cut(arrivals, "== Door PINs")
+		if n := strings.Count(arrivals, " CET") + strings.Count(arrivals, " CEST"); n == 0 || strings.Contains(arrivals, "UTC") {
+			t.Errorf("the arrivals are not in the hotel's zone, labelled:\n%s", arrivals)
+		}
+	})
 }

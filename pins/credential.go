@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf16"
 
 	mews "github.com/mewskit/mews-go"
@@ -49,7 +50,8 @@ type Credential struct {
 	// ResourceID is the room the credential opens; "" for none.
 	ResourceID string `json:"ResourceId,omitempty"`
 	Type       Type   `json:"Type"`
-	// Value is the PIN or tag id: 1–255 characters without surrounding whitespace.
+	// Value is the PIN or tag id: 1–255 characters, no whitespace or control
+	// characters (see CheckValue).
 	Value string `json:"Value"`
 	// SerialNumber identifies a physical carrier (key card, wristband); "" for none.
 	SerialNumber     string      `json:"SerialNumber,omitempty"`
@@ -116,6 +118,31 @@ func (c *Credential) normalize() {
 	c.CreatedUtc, c.UpdatedUtc = c.CreatedUtc.UTC(), c.UpdatedUtc.UTC()
 }
 
+// CheckValue applies the rule for a PIN or tag value that Add, Update and Set apply
+// before sending, so that a form or a command can refuse a value before it does
+// anything else: 1 to MaxValueLength characters (UTF-16 code units), with no
+// whitespace anywhere (a guest could not type it, and a pasted value often carries
+// some) and no control characters. A refused value is an *mews.InputError whose Field
+// is "Value" and whose Reason names the position, never the value.
+func CheckValue(value string) error {
+	bad := func(reason string) error { return &mews.InputError{Field: "Value", Reason: reason} }
+	if value == "" {
+		return bad("is empty; a credential needs a PIN or tag value")
+	}
+	if n := len(utf16.Encode([]rune(value))); n > MaxValueLength {
+		return bad(fmt.Sprintf("is %d characters long; Mews stores at most %d", n, MaxValueLength))
+	}
+	for i, r := range []rune(value) {
+		switch {
+		case unicode.IsSpace(r):
+			return bad(fmt.Sprintf("contains whitespace at position %d; a guest could not type it", i+1))
+		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+			return bad(fmt.Sprintf("contains a control character at position %d; a guest could not type it", i+1))
+		}
+	}
+	return nil
+}
+
 // validate checks what Mews would reject, before anything is sent.
 func (c *Credential) validate(op string, forUpdate bool) error {
 	bad := func(field, reason string) error { return &mews.InputError{Operation: op, Field: field, Reason: reason} }
@@ -131,13 +158,10 @@ func (c *Credential) validate(op string, forUpdate bool) error {
 			return bad("Type", fmt.Sprintf("is %q; use pins.PinCode or pins.RfidTag", c.Type))
 		}
 	}
-	switch n := len(utf16.Encode([]rune(c.Value))); {
-	case n == 0:
-		return bad("Value", "is empty; a credential needs a PIN or tag value")
-	case n > MaxValueLength:
-		return bad("Value", fmt.Sprintf("is %d characters long; Mews stores at most %d", n, MaxValueLength))
-	case strings.TrimSpace(c.Value) != c.Value:
-		return bad("Value", "has leading or trailing whitespace; a guest could not type it")
+	if err := CheckValue(c.Value); err != nil {
+		ie := err.(*mews.InputError)
+		ie.Operation = op
+		return ie
 	}
 	switch {
 	case c.ValidityStartUtc.IsZero() || c.ValidityEndUtc.IsZero():

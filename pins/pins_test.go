@@ -176,6 +176,11 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 		{"value too long in UTF-16", func(c *pins.Credential) { c.Value = strings.Repeat("😀", 128) }, "Value"},
 		{"leading space", func(c *pins.Credential) { c.Value = " 1234" }, "Value"},
 		{"trailing newline", func(c *pins.Credential) { c.Value = "1234\n" }, "Value"},
+		{"inner space", func(c *pins.Credential) { c.Value = "12 34" }, "Value"},
+		{"inner no-break space", func(c *pins.Credential) { c.Value = "12\u00a034" }, "Value"},
+		{"inner tab in a tag", func(c *pins.Credential) { c.Type, c.Value = pins.RfidTag, "04A2\t3B" }, "Value"},
+		{"control character", func(c *pins.Credential) { c.Value = "12\x0034" }, "Value"},
+		{"escape character", func(c *pins.Credential) { c.Value = "\x1b1234" }, "Value"},
 		{"validity ends before it starts", func(c *pins.Credential) { c.ValidityEndUtc = start.Add(-time.Hour) }, "ValidityEndUtc"},
 		{"validity of no length", func(c *pins.Credential) { c.ValidityEndUtc = start }, "ValidityEndUtc"},
 		{"no validity", func(c *pins.Credential) { c.ValidityStartUtc = time.Time{} }, "ValidityStartUtc"},
@@ -781,5 +786,31 @@ func TestOnlyAddIsNeverRepeatedAfterAFailureThatMayHaveReachedMews(t *testing.T)
 				}
 			})
 		})
+	}
+}
+
+func TestCheckValue_IsTheRuleThatAddAndSetApply(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value string
+		ok    bool
+		says  string
+	}{
+		{"1234", true, ""},
+		{"1234#*", true, ""},
+		{strings.Repeat("9", pins.MaxValueLength), true, ""},
+		{"", false, "empty"},
+		{" ", false, "whitespace"},
+		{" 1234", false, "whitespace at position 1"},
+		{"12 34", false, "whitespace at position 3"},
+		{"1234\r\n", false, "whitespace at position 5"},
+		{"12\x7f34", false, "control character at position 3"},
+		{strings.Repeat("9", 256), false, "at most 255"},
+	} {
+		err := pins.CheckValue(tc.value)
+		var ie *mews.InputError
+		if tc.ok != (err == nil) || (!tc.ok && (!errors.As(err, &ie) || ie.Field != "Value" || !strings.Contains(ie.Reason, tc.says))) {
+			t.Errorf("CheckValue(%q) = %v, want ok=%v saying %q", tc.value, err, tc.ok, tc.says)
+		}
 	}
 }

@@ -40,6 +40,14 @@ func (r *Resource) Floor() string {
 	return ""
 }
 
+// IsRoom is this SDK's one definition of a room, used by every count it shows: an
+// active resource of the space kind that no other resource contains. A bed (a
+// resource inside a dormitory) is not a room, nor is a deactivated space, an object
+// or a person.
+func (r *Resource) IsRoom() bool {
+	return r.IsActive && r.Data.Discriminator == KindSpace && r.ParentResourceID == nil
+}
+
 // ResourceState is a resource's housekeeping state. Mews may add states; unknown values
 // are kept as they came.
 type ResourceState string

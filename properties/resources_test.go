@@ -184,3 +184,48 @@ func TestGetConfigurationOfARevokedTokenIsAnAuthenticationError(t *testing.T) {
 		t.Errorf("err = %v, want ErrInvalidAuthentication", err)
 	}
 }
+
+func TestIsRoom_ActiveSpacesWithoutAParent(t *testing.T) {
+	t.Parallel()
+	parent := "room-1"
+	space := properties.ResourceData{Discriminator: properties.KindSpace}
+	for _, tc := range []struct {
+		name string
+		r    properties.Resource
+		want bool
+	}{
+		{"an active room", properties.Resource{IsActive: true, Data: space}, true},
+		{"a deactivated room", properties.Resource{IsActive: false, Data: space}, false},
+		{"a bed in a dormitory", properties.Resource{IsActive: true, ParentResourceID: &parent, Data: properties.ResourceData{Discriminator: properties.KindObject}}, false},
+		{"a space inside another space", properties.Resource{IsActive: true, ParentResourceID: &parent, Data: space}, false},
+		{"an object", properties.Resource{IsActive: true, Data: properties.ResourceData{Discriminator: properties.KindObject}}, false},
+		{"a person", properties.Resource{IsActive: true, Data: properties.ResourceData{Discriminator: properties.KindPerson}}, false},
+	} {
+		if got := tc.r.IsRoom(); got != tc.want {
+			t.Errorf("%s: IsRoom() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestIsRoom_CountsTheSeededHotelsRooms(t *testing.T) {
+	t.Parallel()
+	srv, conn := testhotel.New(t)
+	want := 0
+	for _, r := range srv.Rooms() {
+		if r.EnterpriseID == mewstest.EnterpriseID && r.IsActive && r.ParentID == "" {
+			want++
+		}
+	}
+	got := 0
+	for r, err := range properties.ListResources(conn, properties.ListResourcesParams{IncludeInactive: true}).All(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.IsRoom() {
+			got++
+		}
+	}
+	if got != want {
+		t.Errorf("%d rooms, want %d (active, beds excluded)", got, want)
+	}
+}

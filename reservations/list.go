@@ -2,7 +2,6 @@ package reservations
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -122,10 +121,20 @@ func Get(ctx context.Context, h mews.ConnectorCaller, id string) (*Reservation, 
 		return nil, err
 	}
 	if len(found) == 0 {
-		return nil, fmt.Errorf("mews: %s: reservation %s: %w", opGetAll, id, mews.ErrReservationNotFound)
+		return nil, notFoundError(id)
 	}
 	return &found[0], nil
 }
+
+// notFoundError is Get's answer for a reservation Mews does not know: it reads
+// "mews: reservation ID not found" and matches mews.ErrReservationNotFound.
+type notFoundError string
+
+// Error names the reservation.
+func (id notFoundError) Error() string { return "mews: reservation " + string(id) + " not found" }
+
+// Is matches mews.ErrReservationNotFound.
+func (id notFoundError) Is(target error) bool { return target == mews.ErrReservationNotFound }
 
 // GetMany returns the reservations with the given ids, in any state, in the order
 // Mews returns them; ids Mews does not know are left out. Any number of ids may be

@@ -354,6 +354,9 @@ func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
 	if !errors.Is(err, mews.ErrReservationNotFound) {
 		t.Errorf("err = %v, want ErrReservationNotFound", err)
 	}
+	if want := "mews: reservation 00000000-0000-4000-8000-00000000dead not found"; err == nil || err.Error() != want {
+		t.Errorf("err = %q, want %q: short, one mews: prefix", err, want)
+	}
 }
 
 func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {

@@ -69,6 +69,7 @@ type portal struct {
 	out   *lockedWriter
 	write bool
 	now   func() time.Time
+	loc   *time.Location    // the hotel's time zone (configuration/get): times are shown in it
 	rooms map[string]string // Mews resource id → room name
 	doors map[string]string // room name → door id in the lock system
 
@@ -114,6 +115,14 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool, li
 		conn: conn, out: &lockedWriter{w: out}, write: write, issued: map[string]bool{}, watched: map[string]*watch{},
 		now: func() time.Time { return env.Now().Add(time.Duration(later.Load())) },
 	}
+	cfg, err := properties.GetConfiguration(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if p.loc, err = cfg.Enterprise.Location(); err != nil {
+		return err
+	}
+	p.out.printf("%s: times in the hotel's time zone, %s\n", cfg.Enterprise.Name, p.loc)
 	if err := p.mapDoors(ctx); err != nil {
 		return err
 	}
@@ -256,16 +265,21 @@ func reached(ctx context.Context, ws ...*watch) error {
 // have a door.
 func (p *portal) mapDoors(ctx context.Context) error {
 	p.rooms, p.doors = make(map[string]string), make(map[string]string)
+	rooms := 0
 	for room, err := range properties.ListResources(p.conn, properties.ListResourcesParams{}).All(ctx) {
 		if err != nil {
 			return err
 		}
 		p.rooms[room.ID] = room.Name
+		if !room.IsRoom() {
+			continue // a bed, say: only rooms have doors (properties.Resource.IsRoom)
+		}
+		rooms++
 		if wiredFloor(room.Floor()) {
 			p.doors[room.Name] = "door-" + room.Name
 		}
 	}
-	p.out.printf("door map: %d of %d rooms have a door (floors 1-3)\n", len(p.doors), len(p.rooms))
+	p.out.printf("door map: %d of %d rooms have a door (floors 1-3)\n", len(p.doors), rooms)
 	return nil
 }
 
@@ -319,7 +333,7 @@ func (p *portal) apply(ctx context.Context, r *reservations.Reservation, how str
 	p.issued[r.ID] = true
 	p.mu.Unlock()
 	p.out.printf("PIN for reservation %s: room %s, %s, valid %s to %s%s\n", r.Number, room, door,
-		cred.ValidityStartUtc.Format("Jan 2 15:04"), cred.ValidityEndUtc.Format("Jan 2 15:04"), how)
+		cred.ValidityStartUtc.In(p.loc).Format("Jan 2 15:04 MST"), cred.ValidityEndUtc.In(p.loc).Format("Jan 2 15:04 MST"), how)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -154,5 +155,43 @@ func skipsAnArrivalInARoomMissingFromTheMap(t *testing.T) {
 	}
 	if n := len(env.Sandbox.ActiveResourceAccessTokens(r.ID)); n != 0 {
 		t.Errorf("%d PINs were set for a room without a door", n)
+	}
+}
+
+func TestRun_CountsRoomsAsTheRestOfTheSDKDoes(t *testing.T) {
+	t.Parallel()
+	srv, out := runSandbox(t, true)
+	rooms := 0
+	for _, r := range srv.Rooms() {
+		if r.IsActive && r.ParentID == "" && r.EnterpriseID == mewstest.EnterpriseID {
+			rooms++
+		}
+	}
+	if want := fmt.Sprintf(" of %d rooms have a door", rooms); !strings.Contains(out, want) {
+		t.Errorf("the door map does not say %q (active rooms, beds excluded):\n%s", want, out)
+	}
+}
+
+func TestRun_ShowsPINValidityInTheHotelsZone(t *testing.T) {
+	t.Parallel()
+	srv, out := runSandbox(t, true)
+	m := regexp.MustCompile(`PIN for reservation (\d+): .*, valid (.+) to (.+?)( \[|\n)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no PIN was set:\n%s", out)
+	}
+	loc, err := time.LoadLocation(mewstest.EnterpriseTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Reservations() {
+		if r.Number != m[1] {
+			continue
+		}
+		if want := r.ScheduledStartUtc.In(loc).Format("Jan 2 15:04 MST"); m[2] != want {
+			t.Errorf("valid from %q, want the arrival in the hotel's zone, %q", m[2], want)
+		}
+	}
+	if !strings.Contains(out, "times in the hotel's time zone, "+mewstest.EnterpriseTimeZone) {
+		t.Errorf("the output does not name the hotel's zone:\n%s", out)
 	}
 }

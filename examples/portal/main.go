@@ -74,7 +74,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 // serve runs the Portal on addr until ctx ends, then shuts it down gracefully.
 func serve(ctx context.Context, addr string, interval time.Duration, getenv func(string) string, logger *slog.Logger, stderr io.Writer) error {
-	env, err := exampleenv.Open(getenv)
+	env, err := exampleenv.Open(func(k string) string {
+		if k == exampleenv.VarAccessToken {
+			return "" // said below
+		}
+		return getenv(k)
+	}, stderr)
 	if err != nil {
 		return err
 	}

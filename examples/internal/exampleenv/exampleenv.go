@@ -41,14 +41,18 @@ const (
 )
 
 // Open returns the sandbox when MEWS_ENVIRONMENT is unset or "sandbox", and real Mews
-// ("demo", "production" or a base URL) otherwise.
-func Open(getenv func(string) string) (*Env, error) {
+// ("demo", "production" or a base URL) otherwise. With MEWS_ENVIRONMENT=sandbox, the
+// tokens and client name given in the variables count as they would on Mews (a wrong
+// one fails) and the sandbox's own stand in for those not given. With it unset, the
+// variables are meant for another environment: the sandbox ignores them, and Open says
+// which on stderr.
+func Open(getenv func(string) string, stderr io.Writer) (*Env, error) {
 	name := strings.TrimSpace(getenv(VarEnvironment))
 	var env mews.Environment
 	switch strings.ToLower(name) {
 	case "", "sandbox":
 		srv := mewstest.NewServer(mewstest.InProcess())
-		env, err := sandbox(srv)
+		env, err := sandbox(srv, getenv, name != "", stderr)
 		if err != nil {
 			srv.Close()
 			return nil, err
@@ -89,22 +93,64 @@ func Open(getenv func(string) string) (*Env, error) {
 	}, nil
 }
 
-// sandbox returns the Env of a mewstest server with its seeded tokens, whose clock is
-// mewstest.SeedEpoch() (the seeded reservations are built around it).
-func sandbox(srv *mewstest.Server) (*Env, error) {
-	client, err := srv.NewClient()
-	if err != nil {
-		return nil, err
-	}
-	return &Env{
-		Client:          client,
+// sandbox returns the Env of a mewstest server, whose clock is mewstest.SeedEpoch()
+// (the seeded reservations are built around it). With useVariables, the credentials
+// set in the variables replace the seeded ones; without, the variables that are set
+// are named on stderr as ignored.
+func sandbox(srv *mewstest.Server, getenv func(string) string, useVariables bool, stderr io.Writer) (*Env, error) {
+	env := &Env{
 		Sandbox:         srv,
 		AccessToken:     mewstest.AccessToken,
 		ConnectionToken: mewstest.ConnectionToken,
 		EmployeeEmail:   mewstest.EmployeeEmail,
 		Now:             mewstest.SeedEpoch,
 		Close:           func() {},
-	}, nil
+	}
+	var opts []mews.Option
+	var ignored []string
+	for _, v := range []struct {
+		variable string
+		use      func(string)
+	}{
+		{VarClientToken, func(t string) {
+			opts = append(opts, mews.WithClientToken(t))
+			if strings.TrimSpace(getenv(VarCMClientToken)) == "" {
+				opts = append(opts, mews.WithChannelManagerClientToken(t)) // as on Mews
+			}
+		}},
+		{VarCMClientToken, func(t string) { opts = append(opts, mews.WithChannelManagerClientToken(t)) }},
+		{VarClientName, func(n string) { opts = append(opts, mews.WithClientName(n)) }},
+		{VarAccessToken, func(t string) { env.AccessToken = t }},
+		{VarConnectionToken, func(t string) { env.ConnectionToken = t }},
+	} {
+		value := strings.TrimSpace(getenv(v.variable))
+		switch {
+		case value == "":
+		case useVariables:
+			if v.variable != VarClientName {
+				if _, err := mews.NewToken(value); err != nil {
+					var ie *mews.InputError
+					if errors.As(err, &ie) {
+						return nil, errors.New(v.variable + " " + ie.Reason)
+					}
+					return nil, fmt.Errorf("%s: %w", v.variable, err)
+				}
+			}
+			v.use(value)
+		default:
+			ignored = append(ignored, v.variable)
+		}
+	}
+	if len(ignored) > 0 && stderr != nil {
+		fmt.Fprintf(stderr, "the embedded sandbox ignores %s because %s is not set; set %s=demo (or production) to use them on Mews, or %s=sandbox to try them here\n",
+			strings.Join(ignored, ", "), VarEnvironment, VarEnvironment, VarEnvironment)
+	}
+	client, err := srv.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	env.Client = client
+	return env, nil
 }
 
 // ForTest returns the sandbox Env for an example's test; the sandbox closes when the
@@ -113,7 +159,7 @@ func ForTest(t testing.TB) *Env {
 	t.Helper()
 	srv := mewstest.NewServer(mewstest.InProcess())
 	t.Cleanup(srv.Close)
-	env, err := sandbox(srv)
+	env, err := sandbox(srv, func(string) string { return "" }, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +184,7 @@ func Output(t testing.TB, run func(ctx context.Context, env *Env, out io.Writer)
 func Run(name string, timeout time.Duration, getenv func(string) string, stderr io.Writer, fn func(ctx context.Context, env *Env) error) int {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	env, err := Open(getenv)
+	env, err := Open(getenv, stderr)
 	if err == nil {
 		err = fn(ctx, env)
 		env.Close()

@@ -3,6 +3,7 @@ package exampleenv_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestOpen_ReadsTheChannelManagerClientTokenLikeTheMewsCommand(t *testing.T) 
 		exampleenv.VarEnvironment: srv.URL, exampleenv.VarClientToken: mewstest.ClientToken,
 		exampleenv.VarCMClientToken: mewstest.ChannelManagerClientToken, exampleenv.VarConnectionToken: mewstest.ConnectionToken,
 	}
-	env, err := exampleenv.Open(func(k string) string { return vars[k] })
+	env, err := exampleenv.Open(func(k string) string { return vars[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,5 +65,62 @@ func TestOpen_ReadsTheChannelManagerClientTokenLikeTheMewsCommand(t *testing.T) 
 	res, err := connection.ValidateChannelManager(t.Context(), cm)
 	if err != nil || res.Status != connection.Connected {
 		t.Errorf("the Channel Manager check: %v %v, want Connected", res.Status, err)
+	}
+}
+
+func TestOpen_TheSandboxCountsTheGivenTokens(t *testing.T) {
+	const unknown = "unknown-access-token-0000000000"
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		want connection.Status
+	}{
+		{"an unknown access token", map[string]string{exampleenv.VarEnvironment: "sandbox", exampleenv.VarAccessToken: unknown}, connection.Broken},
+		{"an unknown client token", map[string]string{exampleenv.VarEnvironment: "sandbox", exampleenv.VarClientToken: unknown}, connection.Broken},
+		{"none given: the seeded ones", map[string]string{exampleenv.VarEnvironment: "sandbox"}, connection.Connected},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr strings.Builder
+			env, err := exampleenv.Open(func(k string) string { return tc.vars[k] }, &stderr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(env.Close)
+			hotel, err := env.Client.Connector(env.AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := connection.Validate(t.Context(), hotel)
+			if err != nil || res.Status != tc.want {
+				t.Errorf("Validate: %v %v, want %v", res.Status, err, tc.want)
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("stderr = %q, want nothing", stderr.String())
+			}
+		})
+	}
+}
+
+func TestOpen_AGarbledTokenInTheSandboxIsRefusedNamingItsVariable(t *testing.T) {
+	vars := map[string]string{exampleenv.VarEnvironment: "sandbox", exampleenv.VarAccessToken: "bad token"}
+	_, err := exampleenv.Open(func(k string) string { return vars[k] }, io.Discard)
+	if err == nil || !strings.HasPrefix(err.Error(), "MEWS_ACCESS_TOKEN contains whitespace") {
+		t.Errorf("err = %v, want MEWS_ACCESS_TOKEN named", err)
+	}
+}
+
+func TestOpen_WithoutAnEnvironmentTheSandboxSaysWhichVariablesItIgnores(t *testing.T) {
+	vars := map[string]string{exampleenv.VarAccessToken: "real-demo-access-token-000000", exampleenv.VarClientToken: "real-demo-client-token-000000"}
+	var stderr strings.Builder
+	env, err := exampleenv.Open(func(k string) string { return vars[k] }, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	if env.Sandbox == nil || env.AccessToken != mewstest.AccessToken {
+		t.Errorf("want the sandbox with its own token")
+	}
+	if !strings.Contains(stderr.String(), "ignores MEWS_CLIENT_TOKEN, MEWS_ACCESS_TOKEN because MEWS_ENVIRONMENT is not set") {
+		t.Errorf("stderr = %q, want the ignored variables named", stderr.String())
 	}
 }
