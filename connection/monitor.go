@@ -425,6 +425,24 @@ func (m *Monitor) Report(key string, err error) bool {
 	return false
 }
 
+// Hold marks key Broken for reason without a check and stops its periodic checks until
+// Check or Update resumes it, as an integration webhook about a disabled, canceled or
+// deleted integration does. It lets such news received elsewhere (another replica of a
+// fleet, your own webhook route) reach the Monitor that runs the checks.
+func (m *Monitor) Hold(key string, reason error) error {
+	if reason == nil {
+		return &mews.InputError{Operation: "connection.Monitor.Hold", Field: "reason", Reason: "is nil"}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.lookup(key)
+	if err != nil {
+		return err
+	}
+	m.hold(e, reason, time.Now())
+	return nil
+}
+
 // State returns what the Monitor knows about key.
 func (m *Monitor) State(key string) (State, bool) {
 	m.mu.Lock()

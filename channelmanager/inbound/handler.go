@@ -75,7 +75,7 @@ type Handler struct {
 	clientToken httpin.Secret
 	in          httpin.Settings // body cap, read deadline and logger, shared with package webhooks
 	shared      []httpin.Option
-	dedup       *dedup
+	dedup       DedupStore
 	strictBlock bool
 	serial      *serializer
 	log         *slog.Logger
@@ -107,13 +107,26 @@ func shared(opt httpin.Option) Option {
 // with the same answer without calling the Receiver again. A redelivery that arrives
 // while the first copy is still being processed gets code 1, so Mews sends it again
 // later. Memory is bounded by capacity; ids are remembered per Handler, so run one
-// Handler per process or de-duplicate in your own store when you run several.
+// Handler per process, or use WithDedupStore with a shared store when you run several.
 func WithDeduplication(capacity int) Option {
 	return func(h *Handler) error {
 		if capacity <= 0 {
 			return &mews.InputError{Field: "deduplication capacity", Reason: "must be positive"}
 		}
 		h.dedup = newDedup(capacity)
+		return nil
+	}
+}
+
+// WithDedupStore de-duplicates redeliveries like WithDeduplication, in store, for
+// example one that several replicas share. The last of WithDeduplication and
+// WithDedupStore wins.
+func WithDedupStore(store DedupStore) Option {
+	return func(h *Handler) error {
+		if store == nil {
+			return &mews.InputError{Field: "deduplication store", Reason: "is nil"}
+		}
+		h.dedup = store
 		return nil
 	}
 }

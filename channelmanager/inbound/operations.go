@@ -92,18 +92,26 @@ func (h *Handler) apply(ctx context.Context, op, messageID string, call func() (
 		return h.call(ctx, op, call)
 	}
 	key := op + "\x00" + messageID
-	state, reply := h.dedup.begin(key)
+	state, reply, err := h.dedup.Begin(ctx, key)
+	if err != nil {
+		h.log.ErrorContext(ctx, "mews inbound: the deduplication store failed; answering code 1 so Mews redelivers",
+			slog.String("operation", op), slog.String("messageId", messageID), slog.Any("error", err))
+		return Done, Reject()
+	}
 	switch state {
-	case dedupAccepted:
+	case DedupAccepted:
 		h.log.InfoContext(ctx, "mews inbound: redelivery acknowledged without processing it again",
 			slog.String("operation", op), slog.String("messageId", messageID))
 		return reply, nil
-	case dedupBusy:
+	case DedupBusy:
 		return Done, Reject(mews.ErrorDetail{Code: mews.CodeSystemError,
 			Message: fmt.Sprintf("Message %s is still being processed; send it again later.", truncate(messageID))})
 	}
-	reply, err := h.call(ctx, op, call)
-	h.dedup.finish(key, err == nil, reply)
+	reply, err = h.call(ctx, op, call)
+	if ferr := h.dedup.Finish(context.WithoutCancel(ctx), key, err == nil, reply); ferr != nil {
+		h.log.ErrorContext(ctx, "mews inbound: the deduplication store did not record the message",
+			slog.String("operation", op), slog.String("messageId", messageID), slog.Any("error", ferr))
+	}
 	return reply, err
 }
 
