@@ -306,7 +306,7 @@ func (m *Monitor) Add(key string, creds Credentials) error {
 	if err := validKey("Add", key); err != nil {
 		return err
 	}
-	if err := creds.validate("connection.Monitor.Add"); err != nil {
+	if err := creds.Validate("connection.Monitor.Add"); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -329,7 +329,7 @@ func (m *Monitor) Add(key string, creds Credentials) error {
 // Mews rotated the key) and checks it right away. The status stays until that check
 // decides; a result of a check that was running with the old credentials is ignored.
 func (m *Monitor) Update(key string, creds Credentials) error {
-	if err := creds.validate("connection.Monitor.Update"); err != nil {
+	if err := creds.Validate("connection.Monitor.Update"); err != nil {
 		return err
 	}
 	m.mu.Lock()

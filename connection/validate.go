@@ -37,7 +37,10 @@ func ChannelManagerCredentials(connectionToken string) (Credentials, error) {
 	return Credentials{API: mews.ChannelManagerAPI, Token: t}, err
 }
 
-func (c Credentials) validate(op string) error {
+// Validate reports what Monitor.Add would refuse in c, as an *mews.InputError naming
+// op, so that code holding credentials for a Monitor elsewhere (a fleet of replicas)
+// refuses exactly the same.
+func (c Credentials) Validate(op string) error {
 	switch {
 	case c.API != mews.ConnectorAPI && c.API != mews.ChannelManagerAPI:
 		return &mews.InputError{Operation: op, Field: "API", Reason: "must be mews.ConnectorAPI or mews.ChannelManagerAPI"}

@@ -229,7 +229,7 @@ func (m *Monitor) Add(key string, creds connection.Credentials) error {
 	if key == "" {
 		return &mews.InputError{Operation: "redis.Monitor.Add", Field: "key", Reason: "is empty"}
 	}
-	if err := validCredentials("redis.Monitor.Add", creds); err != nil {
+	if err := creds.Validate("redis.Monitor.Add"); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -247,24 +247,10 @@ func (m *Monitor) Add(key string, creds connection.Credentials) error {
 	return nil
 }
 
-// validCredentials refuses what connection.Monitor.Add would, so that a replica that
-// does not lead the key's shard answers like the one that does.
-func validCredentials(op string, c connection.Credentials) error {
-	switch {
-	case c.API != mews.ConnectorAPI && c.API != mews.ChannelManagerAPI:
-		return &mews.InputError{Operation: op, Field: "API", Reason: "must be mews.ConnectorAPI or mews.ChannelManagerAPI"}
-	case c.Token.IsZero():
-		return &mews.InputError{Operation: op, Field: "Token", Reason: "is empty; paste the token from Mews"}
-	case c.API == mews.ChannelManagerAPI && c.IntegrationID != "":
-		return &mews.InputError{Operation: op, Field: "IntegrationID", Reason: "applies to Connector credentials only"}
-	}
-	return nil
-}
-
 // Update replaces key's credentials on this replica. Call it on every replica (the
 // new token does not travel through Redis); the leader re-checks key at once.
 func (m *Monitor) Update(ctx context.Context, key string, creds connection.Credentials) error {
-	if err := validCredentials("redis.Monitor.Update", creds); err != nil {
+	if err := creds.Validate("redis.Monitor.Update"); err != nil {
 		return err
 	}
 	m.mu.Lock()
