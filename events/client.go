@@ -14,6 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/wait"
 )
 
 // Connector is the connection a socket is opened for: its client's environment and
@@ -239,9 +240,9 @@ func (c *Client) catchUp(ctx context.Context, r Resync) {
 		if err == nil || ctx.Err() != nil {
 			return
 		}
-		wait := c.backoff(attempt)
-		c.logger.Warn("mews events: resync failed", "access_token", c.token, "error", err, "retry_in", wait)
-		if !sleep(ctx, wait) {
+		pause := c.backoff(attempt)
+		c.logger.Warn("mews events: resync failed", "access_token", c.token, "error", err, "retry_in", pause)
+		if wait.For(ctx, pause) != nil {
 			return
 		}
 	}
@@ -267,10 +268,10 @@ func (c *Client) run(ctx context.Context, q *queue) {
 				return
 			}
 			attempt++
-			wait := c.backoff(attempt)
-			c.logger.Warn("mews events: connect failed", "access_token", c.token, "error", err, "retry_in", wait)
+			pause := c.backoff(attempt)
+			c.logger.Warn("mews events: connect failed", "access_token", c.token, "error", err, "retry_in", pause)
 			cause = err
-			if !sleep(ctx, wait) {
+			if wait.For(ctx, pause) != nil {
 				return
 			}
 			continue
@@ -287,10 +288,10 @@ func (c *Client) run(ctx context.Context, q *queue) {
 			attempt = 0 // the socket was healthy for a while: start the backoff over
 		}
 		attempt++
-		wait := c.backoff(attempt)
-		c.logger.Warn("mews events: socket lost", "access_token", c.token, "error", err, "reconnect_in", wait)
+		pause := c.backoff(attempt)
+		c.logger.Warn("mews events: socket lost", "access_token", c.token, "error", err, "reconnect_in", pause)
 		cause = err
-		if !sleep(ctx, wait) {
+		if wait.For(ctx, pause) != nil {
 			return
 		}
 	}
@@ -405,16 +406,4 @@ func (c *Client) backoff(attempt int) time.Duration {
 	}
 	d = min(d, c.maxBackoff)
 	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits d or until ctx ends, and reports whether the wait was complete.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/wait"
 )
 
 // Fault is trouble the server injects into matching requests, to test what a client
@@ -106,14 +107,7 @@ func (f *Fault) wait(ctx context.Context) error {
 	if f.Delay <= 0 {
 		return nil
 	}
-	t := time.NewTimer(f.Delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return wait.For(ctx, f.Delay)
 }
 
 // answersEarly reports whether the fault answers without processing the request now.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/wait"
 )
 
 // Endpoint plays Mews calling a channel manager's endpoints or a webhook receiver:
@@ -163,12 +164,8 @@ func (e *Endpoint) redeliver(ctx context.Context, send func() Delivery) (Deliver
 			return d, fmt.Errorf("mewstest: %s not accepted after %d deliveries (last: status %d, errors %v, err %v)",
 				d.Operation, attempt, d.Status, d.Errors, d.Err)
 		}
-		t := time.NewTimer(e.interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return d, ctx.Err()
-		case <-t.C:
+		if err := wait.For(ctx, e.interval); err != nil {
+			return d, err
 		}
 	}
 }

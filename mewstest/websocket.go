@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/mewskit/mews-go"
+	"github.com/mewskit/mews-go/internal/wait"
 )
 
 // WebSocketPath is where the server accepts Mews' Connector WebSocket, as on Mews'
@@ -265,7 +266,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			f := s.ws.faults
 			s.mu.Unlock()
-			if f.Delay > 0 && !wait(ctx, f.Delay) {
+			if wait.For(ctx, f.Delay) != nil {
 				return
 			}
 			for range 1 + btoi(f.Duplicate) {
@@ -274,18 +275,6 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-	}
-}
-
-// wait sleeps d or until ctx ends, and reports whether it slept the whole time.
-func wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	mews "github.com/mewskit/mews-go"
 	"github.com/mewskit/mews-go/internal/listfilter"
+	"github.com/mewskit/mews-go/internal/wait"
 )
 
 // The Connector operations behind this package.
@@ -406,22 +407,10 @@ func awaitStored(ctx context.Context, h mews.ConnectorCaller, want Credential, s
 		if last {
 			return nil, err
 		}
-		if err := sleep(ctx, min(pause, time.Until(end))); err != nil {
+		if err := wait.For(ctx, min(pause, time.Until(end))); err != nil {
 			return nil, err
 		}
 		pause = min(2*pause, maxRecheck)
-	}
-}
-
-// sleep waits d, or returns ctx's error as soon as it ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

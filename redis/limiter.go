@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mews "github.com/mewskit/mews-go"
+	mewswait "github.com/mewskit/mews-go/internal/wait"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -161,12 +162,8 @@ func (l *Limiter) Wait(ctx context.Context, r mews.LimitRequest) error {
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("mews redis: wait of %v would pass the context deadline: %w", wait.Round(time.Millisecond), context.DeadlineExceeded)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := mewswait.For(ctx, wait); err != nil {
+			return err
 		}
 	}
 }

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"fmt"
+	mewswait "github.com/mewskit/mews-go/internal/wait"
 	"sync"
 	"time"
 )
@@ -114,12 +115,8 @@ func (w *localWindows) wait(ctx context.Context, key string, share, limit, repli
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("mews redis: wait of %v would pass the context deadline: %w", wait.Round(time.Millisecond), context.DeadlineExceeded)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := mewswait.For(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
