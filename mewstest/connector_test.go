@@ -15,7 +15,9 @@ import (
 
 func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	// A month of stays either side of SeedEpoch: the tests through here need a few
+	// reservations, and the default eighteen months has its own test.
+	srv := mewstest.NewServer(mewstest.InProcess(), mewstest.WithSeedMonths(1, 1))
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(token, mews.WithoutRateLimit(), mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
