@@ -36,7 +36,7 @@ var addThing = mews.Operation{Name: "things/add", Safety: mews.Write}
 
 func TestWriteHitByResetAfterProcessingIsNotResent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		processed := countingAdd(srv)
 		client, err := srv.NewClient()
 		if err != nil {
@@ -57,7 +57,7 @@ func TestWriteHitByResetAfterProcessingIsNotResent(t *testing.T) {
 
 func TestWriteRefusedBeforeSendingIsRetriedAndProcessedOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		processed := countingAdd(srv)
 		client, _ := srv.NewClient()
 		hotel, _ := client.Connector(mewstest.AccessToken)
@@ -74,7 +74,7 @@ func TestWriteRefusedBeforeSendingIsRetriedAndProcessedOnce(t *testing.T) {
 
 func TestSustainedLoadAgainstMewstestNeverSees429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, _ := srv.NewClient()
 		hotel, _ := client.Connector(mewstest.AccessToken)
@@ -104,7 +104,7 @@ func TestSustainedLoadAgainstMewstestNeverSees429(t *testing.T) {
 
 func TestWithoutTheLimiterMewstestAnswers429AndTheClientBacksOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		srv.SetRateLimit(5, 10*time.Second)
 		countingAdd(srv)
 		client, _ := srv.NewClient(mews.WithoutRateLimit())
@@ -128,7 +128,7 @@ func TestWithoutTheLimiterMewstestAnswers429AndTheClientBacksOff(t *testing.T) {
 
 func TestLimiterIsPerAccessToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, _ := srv.NewClient(mews.WithRateLimit(1, time.Minute), mews.WithRateLimitMargin(0))
 		a, _ := client.Connector(mewstest.AccessToken)
@@ -165,7 +165,7 @@ func TestKeyedLimiterForgetsIdleKeys(t *testing.T) {
 
 func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		var logs bytes.Buffer
 		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -220,7 +220,7 @@ func TestNoTokenAppearsInLogsOrErrors(t *testing.T) {
 }
 
 func TestCallsNeedAContext(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	client, _ := srv.NewClient()
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	//lint:ignore SA1012 the nil context is the point of the test
@@ -246,7 +246,7 @@ func (l *recordingLimiter) Wait(ctx context.Context, r mews.LimitRequest) error 
 
 func TestAPluggedLimiterIsAskedOnEveryAttemptWithKeysThatHideTheToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		srv.HandleChannelManager("getThing", func(*mewstest.Request) (any, error) { return nil, nil })
 		lim := &recordingLimiter{}
@@ -289,7 +289,7 @@ func TestChannelManagerCallsAreUnlimitedUnlessConfigured(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv := mewstest.NewServer(mewstest.InProcess())
+				srv := mewstest.NewServer(mewstest.WithInProcess())
 				srv.HandleChannelManager("getThing", func(*mewstest.Request) (any, error) { return nil, nil })
 				client, _ := srv.NewClient(tt.opts...)
 				conn, _ := client.ChannelManager(mewstest.ConnectionToken)
@@ -308,7 +308,7 @@ func TestChannelManagerCallsAreUnlimitedUnlessConfigured(t *testing.T) {
 }
 
 func TestMewstestAnswersSeveralChannelManagerErrorsAtOnce(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	srv.HandleChannelManager("updateThing", func(*mewstest.Request) (any, error) {
 		return nil, mewstest.ChannelManagerErrors(
 			mews.ErrorDetail{Code: mews.CodeRateError, Message: "Invalid rate code", RateCode: "ABC"},

@@ -12,7 +12,7 @@ import (
 // A Connector handle is all a call needs; CallConnector reaches any Connector operation through
 // the SDK's pipeline, with the credentials and client name merged into the body.
 func ExampleConnector_CallConnector() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	client, _ := srv.NewClient()
 
 	hotel, err := client.Connector(mewstest.AccessToken + "\n") // a pasted token with a line break
@@ -33,7 +33,7 @@ func ExampleConnector_CallConnector() {
 
 // Sentinels tell what went wrong without parsing messages; *APIError has the details.
 func ExampleAPIError() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	client, _ := srv.NewClient()
 	hotel, _ := client.Connector(mewstest.AccessToken)
 	srv.Revoke(mewstest.AccessToken)
@@ -49,7 +49,7 @@ func ExampleAPIError() {
 // Channel Manager errors arrive in HTTP 200 envelopes; the SDK turns them into the same
 // *APIError, matching a sentinel per code.
 func ExampleChannelManager_CallChannelManager() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	client, _ := srv.NewClient()
 	conn, _ := client.ChannelManager(mewstest.DeactivatedConnectionToken)
 

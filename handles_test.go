@@ -24,7 +24,7 @@ func (l *priorityLimiter) Wait(_ context.Context, r mews.LimitRequest) error {
 }
 
 func TestAHandleWithPriorityGivesItToEveryCall(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	srv.HandleChannelManager("getThing", func(*mewstest.Request) (any, error) { return nil, nil })
 	lim := &priorityLimiter{}
 	client, _ := srv.NewClient(mews.WithLimiter(lim))

@@ -68,7 +68,7 @@ func TestWithoutMarginOrReserveRequestsLateInFlightMeet429(t *testing.T) {
 
 func TestALimitOfOneRequestPerPeriodSpacesCallsByThePeriod(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, err := srv.NewClient(mews.WithRateLimit(1, time.Minute))
 		if err != nil {
@@ -110,7 +110,7 @@ func TestANilKeyedLimiterFailsCleanly(t *testing.T) {
 
 func TestAFreshTokenSends138RequestsWithoutWaiting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, _ := srv.NewClient()
 		hotel, _ := client.Connector(mewstest.AccessToken)
@@ -129,7 +129,7 @@ func TestAFreshTokenSends138RequestsWithoutWaiting(t *testing.T) {
 
 func TestAHealthCheckIsNotHeldUpByABusyApplication(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, _ := srv.NewClient()
 		hotel, _ := client.Connector(mewstest.AccessToken)
@@ -383,7 +383,7 @@ func TestTheMarginOptionLengthensEachRequestsStayInTheWindow(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv := mewstest.NewServer(mewstest.InProcess())
+				srv := mewstest.NewServer(mewstest.WithInProcess())
 				countingAdd(srv)
 				client, err := srv.NewClient(append(tt.opts, mews.WithRateLimit(1, time.Minute))...)
 				if err != nil {
@@ -406,7 +406,7 @@ func TestTheMarginOptionLengthensEachRequestsStayInTheWindow(t *testing.T) {
 
 func TestWithoutAHealthCheckShareABusyTokenHoldsUpItsCheck(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		countingAdd(srv)
 		client, _ := srv.NewClient(mews.WithHealthCheckShare(0))
 		hotel, _ := client.Connector(mewstest.AccessToken)

@@ -13,7 +13,7 @@ import (
 // with the confirmation number Mews gave it. The example runs against the in-process
 // fake Mews, which serves the availability block push URL of a custom environment.
 func ExampleProcessAvailabilityBlock() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {
@@ -72,7 +72,7 @@ func ExampleProcessAvailabilityBlock() {
 // reports the outcome later, naming the rate it could not accept so that Mews
 // unsynchronizes it.
 func ExampleConfirmPriceUpdate() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {

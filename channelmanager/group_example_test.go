@@ -13,7 +13,7 @@ import (
 // cancels it. The example runs against the in-process fake Mews, which serves the
 // reservation push URL of a custom environment.
 func ExampleProcessGroup() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // tokens of its integration. The example runs against the in-process fake Mews; use
 // mews.NewClient with your environment and clientToken in production.
 func ExampleGetProperties() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {
@@ -41,7 +41,7 @@ func ExampleGetProperties() {
 // Reading a connection's configuration gives the mapping codes to use in reservation
 // groups and the property's pricing mode.
 func ExampleGetConfiguration() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {
@@ -81,7 +81,7 @@ func ExampleGetConfiguration() {
 // A channel manager maps the flexible rate to double rooms only, replacing whatever
 // the connection had.
 func ExampleSetInventory() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {

@@ -27,7 +27,7 @@ func BenchmarkMonitorSweep(b *testing.B) {
 		concurrency = 50
 		latency     = 5 * time.Millisecond
 	)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	srv.SetRateLimit(0, 0)
 	srv.InjectFault(mewstest.Fault{Operation: "configuration/get", Times: -1, Delay: latency})

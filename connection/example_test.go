@@ -12,7 +12,7 @@ import (
 
 // A connect form: validate the pasted token, then show Connected or an inline error.
 func ExampleValidate() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {
@@ -44,7 +44,7 @@ func ExampleValidate() {
 
 // A status page: watch connections and react to each change.
 func ExampleMonitor() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // newServer is an in-process fake Mews and a client on it, usable inside synctest.
 func newServer(t *testing.T, opts ...mews.Option) (*mewstest.Server, *mews.Client) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient(opts...)
 	if err != nil {

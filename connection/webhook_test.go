@@ -191,7 +191,7 @@ func newWebhookRig(t *testing.T, withIntegrationID bool) *webhookRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.ep = srv.NewEndpoint("https://portal.example/mews/integrations?Token="+secret, mewstest.EndpointHandler(h))
+	r.ep = srv.NewEndpoint("https://portal.example/mews/integrations?Token="+secret, mewstest.WithEndpointHandler(h))
 	synctest.Wait()
 	return r
 }

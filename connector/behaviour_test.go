@@ -21,7 +21,7 @@ import (
 
 func connect(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient(mews.WithoutRateLimit())
 	if err != nil {

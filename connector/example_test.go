@@ -10,7 +10,7 @@ import (
 
 // A typed call and a typed listing against the fake Mews.
 func Example() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, _ := srv.NewClient()
 	conn, _ := client.Connector(mewstest.AccessToken)

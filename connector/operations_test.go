@@ -169,7 +169,7 @@ func (r *recorder) CallConnector(ctx context.Context, op mews.Operation, in, out
 
 func newConnector(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	srv.SetRateLimit(0, 0)
 	client, err := srv.NewClient(mews.WithoutRateLimit())

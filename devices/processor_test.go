@@ -20,7 +20,7 @@ import (
 // hotel is an in-process fake Mews with a connection to its hotel.
 func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {

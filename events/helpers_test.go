@@ -14,7 +14,7 @@ import (
 // hotel is the seeded hotel on an in-process fake Mews.
 func hotel(t *testing.T) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {

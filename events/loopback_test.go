@@ -73,7 +73,7 @@ func TestOnLoopbackCloseLeavesNoGoroutineBehind(t *testing.T) {
 }
 
 func TestNewRefusesWhatCannotWork(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {
 		t.Fatal(err)

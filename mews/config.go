@@ -249,7 +249,7 @@ func (a *app) openSandbox() (*session, error) {
 	}
 	srv, closeSrv := a.sandbox, func() {}
 	if srv == nil {
-		srv = mewstest.NewServer(mewstest.InProcess())
+		srv = mewstest.NewServer(mewstest.WithInProcess())
 		closeSrv = srv.Close
 	}
 	client, err := srv.NewClient(opts...)

@@ -264,7 +264,7 @@ func (d *demoRun) confirm(ctx context.Context, channelManagerID, messageID strin
 	for _, r := range stored.Reservations {
 		numbers = append(numbers, map[string]string{"code": r.Code, "confirmationNumber": r.ConfirmationNumber})
 	}
-	fakeMews := d.srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(h))
+	fakeMews := d.srv.NewEndpoint("https://chm.example/mews", mewstest.WithEndpointHandler(h))
 	delivery, err := fakeMews.Push(ctx, inbound.PathConfirmGroup, map[string]any{
 		"relatedMessageId": messageID, "channelManagerId": channelManagerID, "reservations": numbers})
 	if err != nil {

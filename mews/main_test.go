@@ -42,7 +42,7 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	return &cli{t: t, srv: srv, env: map[string]string{}, secrets: seededTokens()}
 }
@@ -860,7 +860,7 @@ func TestExitCode_BrokenIsAlways3(t *testing.T) {
 
 func TestReservationsList_JSONLinesOnTheProgressTerminalStartOnACleanLine(t *testing.T) {
 	t.Parallel()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	var tty bytes.Buffer // stdout and stderr are one terminal
 	a := &app{getenv: func(string) string { return "" }, stdout: &tty, stderr: &tty,

@@ -74,8 +74,8 @@ type Reservation struct {
 	Adults            int
 }
 
-// seed builds the hotel: rooms across floors, and reservations over eighteen months in
-// every state, from a fixed PCG seed so every server holds the same data.
+// seed builds the hotel: rooms across floors, and reservations over eighteen months
+// (or the months WithSeedMonths chose) in every state, from a fixed PCG seed so every server holds the same data.
 func (c *connectorState) seed() {
 	c.seeded = true
 	c.rng = rand.New(rand.NewPCG(0x6d657773, 0x74657374))
@@ -100,7 +100,8 @@ func (c *connectorState) seed() {
 	}
 	c.addRoom(&Room{Name: "513", Floor: "5", State: "OutOfOrder", IsActive: false, CreatedUtc: built, UpdatedUtc: SeedEpoch().AddDate(0, -7, 0)})
 
-	first, last := SeedEpoch().AddDate(-1, 0, 0), SeedEpoch().AddDate(0, 6, 0)
+	before, after := c.seedMonths()
+	first, last := SeedEpoch().AddDate(0, -before, 0), SeedEpoch().AddDate(0, after, 0)
 	var stays []*Reservation
 	for _, room := range c.rooms {
 		if room.ParentID != "" || !room.IsActive || room.Name == "Dorm 1" {
@@ -113,9 +114,11 @@ func (c *connectorState) seed() {
 			day = day.AddDate(0, 0, nights+c.rng.IntN(4))
 		}
 	}
-	// Future bookings without a room yet.
-	for range 40 {
-		day := SeedEpoch().AddDate(0, 0, 3+c.rng.IntN(170))
+	// Future bookings without a room yet: 40 over six months, arriving from three days
+	// after SeedEpoch to eight days before the last arrival.
+	arrivalDays := max(1, int(last.Sub(SeedEpoch()).Hours()/24)-11)
+	for range 40 * after / 6 {
+		day := SeedEpoch().AddDate(0, 0, 3+c.rng.IntN(arrivalDays))
 		stays = append(stays, c.seedStay("", day, 1+c.rng.IntN(5)))
 	}
 	// Mews hands out positions by creation, so the cursor order is by CreatedUtc.

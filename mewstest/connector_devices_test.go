@@ -122,7 +122,7 @@ func TestKeyCutterCommandsMoveThroughTheirStatesWithAnEventForEveryChange(t *tes
 }
 
 func TestCommandOperationsRefuseWhatMewsRefuses(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {
 		t.Fatal(err)

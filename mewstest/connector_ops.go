@@ -25,6 +25,7 @@ type connectorState struct {
 	tokens       []*ResourceAccessToken
 	tokenIndex   map[string]*ResourceAccessToken
 	order        map[string]int // id → position in the server's global order (the cursor's keyset)
+	span         *seedSpan      // set by WithSeedMonths; nil: a year before SeedEpoch, six months after
 }
 
 // registerConnector installs the built-in Connector operations.

@@ -15,7 +15,9 @@ import (
 
 func connectorFor(t *testing.T, token string) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	// A month of stays either side of SeedEpoch: the tests through here need a few
+	// reservations, and the default eighteen months has its own test.
+	srv := mewstest.NewServer(mewstest.WithInProcess(), mewstest.WithSeedMonths(1, 1))
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(token, mews.WithoutRateLimit(), mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
@@ -96,7 +98,7 @@ func TestConnectorTokenValueLengthIsCheckedByTheServer(t *testing.T) {
 
 func TestSeededHotelHasRoomsOnEveryFloorAndReservationsInEveryState(t *testing.T) {
 	t.Parallel()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	floors := map[string]bool{}
 	for _, r := range srv.Rooms() {
@@ -119,7 +121,7 @@ func TestSeededHotelHasRoomsOnEveryFloorAndReservationsInEveryState(t *testing.T
 	if months := last.Sub(first).Hours() / 24 / 30; months < 12 {
 		t.Errorf("reservations span %.0f months, want many", months)
 	}
-	again := mewstest.NewServer(mewstest.InProcess())
+	again := mewstest.NewServer(mewstest.WithInProcess())
 	defer again.Close()
 	if a, b := srv.Reservations()[100], again.Reservations()[100]; a != b {
 		t.Errorf("two servers hold different seeds: %+v vs %+v", a, b)

@@ -15,7 +15,7 @@ import (
 // Run with -race: Revoke, Restore and Deactivate change a credential while requests
 // that use it are being authenticated.
 func TestRevoke_WhileRequestsAreAuthenticated_IsRaceFree(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient(mews.WithoutRateLimit(), mews.WithRetry(mews.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {

@@ -11,7 +11,7 @@
 // reservations, resource access tokens) and all twelve Mews-side Channel Manager
 // operations, validating requests the way Mews does.
 //
-//	srv := mewstest.NewServer(mewstest.InProcess()) // no sockets; works in synctest
+//	srv := mewstest.NewServer(mewstest.WithInProcess()) // no sockets; works in synctest
 //	client, _ := srv.NewClient()                    // seeded client tokens, in-process transport
 //	hotel, _ := client.Connector(mewstest.AccessToken)
 //	srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true})

@@ -41,27 +41,27 @@ type Endpoint struct {
 // EndpointOption configures NewEndpoint.
 type EndpointOption func(*Endpoint)
 
-// EndpointHandler calls h in-process instead of over the network, so an Endpoint
+// WithEndpointHandler calls h in-process instead of over the network, so an Endpoint
 // works inside testing/synctest bubbles, where sockets do not.
-func EndpointHandler(h http.Handler) EndpointOption {
+func WithEndpointHandler(h http.Handler) EndpointOption {
 	return func(e *Endpoint) { e.client = &http.Client{Transport: handlerTransport{h}} }
 }
 
-// EndpointHTTPClient sets the client for calls over the network (default: a client
+// WithEndpointHTTPClient sets the client for calls over the network (default: a client
 // with a 30-second timeout).
-func EndpointHTTPClient(c *http.Client) EndpointOption {
+func WithEndpointHTTPClient(c *http.Client) EndpointOption {
 	return func(e *Endpoint) { e.client = c }
 }
 
-// EndpointClientToken sets the clientToken the pushes carry (default
+// WithEndpointClientToken sets the clientToken the pushes carry (default
 // ChannelManagerClientToken: Mews recommends using the channel manager's own token).
-func EndpointClientToken(token string) EndpointOption {
+func WithEndpointClientToken(token string) EndpointOption {
 	return func(e *Endpoint) { e.clientToken = token }
 }
 
-// EndpointRedelivery sets how the *UntilAccepted methods redeliver: at most attempts
+// WithEndpointRedelivery sets how the *UntilAccepted methods redeliver: at most attempts
 // deliveries, interval apart (default 5 deliveries, a minute apart).
-func EndpointRedelivery(attempts int, interval time.Duration) EndpointOption {
+func WithEndpointRedelivery(attempts int, interval time.Duration) EndpointOption {
 	return func(e *Endpoint) { e.attempts, e.interval = max(attempts, 1), interval }
 }
 

@@ -37,7 +37,7 @@ func (tr *tokenRecorder) last() string {
 	return tr.token
 }
 
-func TestEndpointClientToken_IsTheClientTokenThePushesCarry(t *testing.T) {
+func TestWithEndpointClientToken_IsTheClientTokenThePushesCarry(t *testing.T) {
 	const agreed = "token-agreed-with-mews"
 	for _, tc := range []struct {
 		name string
@@ -45,13 +45,13 @@ func TestEndpointClientToken_IsTheClientTokenThePushesCarry(t *testing.T) {
 		want string
 	}{
 		{"default", nil, mewstest.ChannelManagerClientToken},
-		{"EndpointClientToken", []mewstest.EndpointOption{mewstest.EndpointClientToken(agreed)}, agreed},
+		{"WithEndpointClientToken", []mewstest.EndpointOption{mewstest.WithEndpointClientToken(agreed)}, agreed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var rec tokenRecorder
-			srv := mewstest.NewServer(mewstest.InProcess())
+			srv := mewstest.NewServer(mewstest.WithInProcess())
 			t.Cleanup(srv.Close)
-			ep := srv.NewEndpoint("https://chm.example/mews", append(tc.opts, mewstest.EndpointHandler(&rec))...)
+			ep := srv.NewEndpoint("https://chm.example/mews", append(tc.opts, mewstest.WithEndpointHandler(&rec))...)
 			d, err := ep.Push(t.Context(), "changeNotificaton", map[string]any{})
 			if err != nil || !d.Accepted {
 				t.Fatalf("Push: accepted %v, err %v, delivery error %v", d.Accepted, err, d.Err)
@@ -63,16 +63,16 @@ func TestEndpointClientToken_IsTheClientTokenThePushesCarry(t *testing.T) {
 	}
 }
 
-func TestEndpointHTTPClient_CallsOverTheGivenClient(t *testing.T) {
+func TestWithEndpointHTTPClient_CallsOverTheGivenClient(t *testing.T) {
 	var rec tokenRecorder
 	ts := httptest.NewUnstartedServer(&rec)         // loopback; only ts.Client() trusts its certificate
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 
-	d, err := srv.NewEndpoint(ts.URL, mewstest.EndpointHTTPClient(ts.Client())).Push(t.Context(), "changeNotificaton", map[string]any{})
+	d, err := srv.NewEndpoint(ts.URL, mewstest.WithEndpointHTTPClient(ts.Client())).Push(t.Context(), "changeNotificaton", map[string]any{})
 	if err != nil || !d.Accepted {
 		t.Errorf("with the server's client: accepted %v, err %v, delivery error %v; want accepted", d.Accepted, err, d.Err)
 	}

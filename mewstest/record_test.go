@@ -10,7 +10,7 @@ import (
 )
 
 func TestRedactedBodyHidesEveryCredential(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	srv.HandleConnector("echo/get", func(*mewstest.Request) (any, error) { return struct{}{}, nil })
 	srv.HandleChannelManager("echo", func(*mewstest.Request) (any, error) { return nil, nil })
 	client, _ := srv.NewClient()

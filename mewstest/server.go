@@ -59,13 +59,13 @@ type Server struct {
 // ServerOption configures NewServer.
 type ServerOption func(*Server)
 
-// InProcess builds the server without a listener: reach it only through Transport (or
+// WithInProcess builds the server without a listener: reach it only through Transport (or
 // NewClient). Use it inside testing/synctest bubbles, where sockets do not work.
-func InProcess() ServerOption {
+func WithInProcess() ServerOption {
 	return func(s *Server) { s.URL = "" }
 }
 
-// NewServer starts a fake Mews on a loopback port (or, with InProcess, without one),
+// NewServer starts a fake Mews on a loopback port (or, with WithInProcess, without one),
 // seeded with the credentials in this package's constants and the built-in operations.
 // Close it when done.
 func NewServer(opts ...ServerOption) *Server {

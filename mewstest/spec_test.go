@@ -13,7 +13,7 @@ import (
 
 func specConnector(t *testing.T) *mews.Connector {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient(mews.WithoutRateLimit())
 	if err != nil {

@@ -87,7 +87,7 @@ func (e IntegrationEvent) MarshalJSON() ([]byte, error) {
 }
 
 // handlerTransport is a RoundTripper that serves requests with a handler in-process
-// (see EndpointHandler).
+// (see WithEndpointHandler).
 type handlerTransport struct{ h http.Handler }
 
 // RoundTrip serves req on its own goroutine and stops waiting when req's context ends,

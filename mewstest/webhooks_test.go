@@ -67,8 +67,8 @@ func TestSendWebhookStopsWaitingAfterFiveSecondsInProcess(t *testing.T) {
 				case <-r.Context().Done(): // Mews hung up
 				}
 			})
-			srv := mewstest.NewServer(mewstest.InProcess())
-			ep := srv.NewEndpoint("https://portal.example/hooks?Token=secret", mewstest.EndpointHandler(slow))
+			srv := mewstest.NewServer(mewstest.WithInProcess())
+			ep := srv.NewEndpoint("https://portal.example/hooks?Token=secret", mewstest.WithEndpointHandler(slow))
 			start := time.Now()
 			d, err := ep.SendWebhook(t.Context(), mewstest.NewGeneralWebhook())
 			if err != nil {
@@ -86,10 +86,10 @@ func TestSendWebhookStopsWaitingAfterFiveSecondsInProcess(t *testing.T) {
 func TestDeliveryErrorsDoNotQuoteTheWebhookSecret(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		silent := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		const secret = "endpoint-secret-Qm4sV8xZ"
-		ep := srv.NewEndpoint("https://portal.example/hooks?Token="+secret, mewstest.EndpointHandler(silent),
-			mewstest.EndpointRedelivery(2, time.Minute))
+		ep := srv.NewEndpoint("https://portal.example/hooks?Token="+secret, mewstest.WithEndpointHandler(silent),
+			mewstest.WithEndpointRedelivery(2, time.Minute))
 		d, err := ep.SendWebhookUntilAccepted(t.Context(), mewstest.NewGeneralWebhook())
 		if d.Err == nil || err == nil {
 			t.Fatalf("delivery error %v, redelivery error %v; want both set", d.Err, err)
@@ -107,8 +107,8 @@ func TestSendWebhookSendsAStringBodyAsRawJSON(t *testing.T) {
 		got = string(b)
 		w.WriteHeader(http.StatusAccepted)
 	})
-	srv := mewstest.NewServer(mewstest.InProcess())
-	ep := srv.NewEndpoint("https://portal.example/hooks?Token=t", mewstest.EndpointHandler(record))
+	srv := mewstest.NewServer(mewstest.WithInProcess())
+	ep := srv.NewEndpoint("https://portal.example/hooks?Token=t", mewstest.WithEndpointHandler(record))
 	const body = `{"EnterpriseId":"e","IntegrationId":"i","Events":[]}`
 	if _, err := ep.SendWebhook(t.Context(), body); err != nil {
 		t.Fatal(err)

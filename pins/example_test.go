@@ -14,7 +14,7 @@ import (
 // there; even when the connection drops after Mews stored it, the reservation ends
 // with exactly one PIN.
 func ExampleSet() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken, mews.WithoutRateLimit())
 	ctx := context.Background()

@@ -24,6 +24,11 @@ import (
 	"github.com/mewskit/mews-go/reservations"
 )
 
+// twoMonths seeds a month of stays either side of SeedEpoch: every test here needs a
+// few reservations with a room, none the default eighteen months of them, whose seeding
+// was most of this package's time under the race detector.
+var twoMonths = mewstest.WithSeedMonths(1, 1)
+
 // upcoming returns a seeded confirmed reservation with a room, as the SDK reads it.
 func upcoming(t *testing.T, srv *mewstest.Server, conn *mews.Connector, skip int) *reservations.Reservation {
 	t.Helper()
@@ -88,7 +93,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	srv.HandleConnector("resourceAccessTokens/getAll", func(*mewstest.Request) (any, error) { return json.RawMessage(body), nil })
 	got, err := pins.List(conn, pins.ListParams{ReservationIDs: []string{"35d4b117-4e60-44a3-9580-c582117eff98"}}).Collect(context.Background())
 	if err != nil {
@@ -110,7 +115,7 @@ func TestCredentialDecodesTheDocumentedExample(t *testing.T) {
 
 func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	res := upcoming(t, srv, conn, 0)
 	c := pins.Credential{
 		ReservationID: res.ID, ResourceID: *res.AssignedResourceID, Type: pins.PinCode, Value: "1234#",
@@ -138,7 +143,7 @@ func TestAddSendsPermissionsWrappedAsMewsDocumentsThem(t *testing.T) {
 
 func TestUpdateSendsWrappedValues(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	res := upcoming(t, srv, conn, 0)
 	added, err := pins.Add(context.Background(), conn, pins.ForReservation(res, pins.PinCode, "1111"))
 	if err != nil {
@@ -188,7 +193,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 		{"unknown type", func(c *pins.Credential) { c.Type = "Fingerprint" }, "Type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, conn := testhotel.New(t)
+			srv, conn := testhotel.New(t, twoMonths)
 			c := good
 			tc.edit(&c)
 			_, addErr := pins.Add(context.Background(), conn, good, c)
@@ -199,7 +204,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 	t.Run("max length is fine", func(t *testing.T) {
 		c := good
 		c.Value = strings.Repeat("9", pins.MaxValueLength)
-		_, conn := testhotel.New(t)
+		_, conn := testhotel.New(t, twoMonths)
 		if _, err := pins.Update(context.Background(), conn, c); !strings.Contains(fmt.Sprint(err), "ResourceAccessTokenId") {
 			t.Errorf("err = %v, want only the missing id refused", err)
 		}
@@ -208,7 +213,7 @@ func TestInvalidCredentialsAreRefusedBeforeSending(t *testing.T) {
 
 func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 	t.Parallel()
-	_, conn := testhotel.New(t)
+	_, conn := testhotel.New(t, twoMonths)
 	start := mewstest.SeedEpoch()
 	_, err := pins.Add(context.Background(), conn, pins.Credential{ReservationID: "00000000-0000-4000-8000-00000000dead", Type: pins.PinCode, Value: "1", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)})
 	var apiErr *mews.APIError
@@ -219,7 +224,7 @@ func TestMewsRefusesACredentialForAnUnknownReservation(t *testing.T) {
 
 func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	res := upcoming(t, srv, conn, 0)
 	first := setPIN(t, conn, res, "4711")
 	again := setPIN(t, conn, res, "4711")
@@ -240,7 +245,7 @@ func TestSetAddsOnceThenUpdatesInPlace(t *testing.T) {
 
 func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	old := setPIN(t, conn, res, "4711")
@@ -258,7 +263,7 @@ func TestSetAfterARoomMoveReplacesTheCredential(t *testing.T) {
 
 func TestSetRemovesDuplicatesLeftByOthers(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	c := pins.ForReservation(res, pins.PinCode, "4711")
@@ -288,7 +293,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheAdd(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := testhotel.New(t)
+				srv, conn := testhotel.New(t, twoMonths)
 				res := upcoming(t, srv, conn, 0)
 				f := tc.fault
 				f.Operation = "resourceAccessTokens/add"
@@ -318,7 +323,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 			f.Operation = op
 			t.Run(op+" "+f.String(), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					srv, conn := testhotel.New(t)
+					srv, conn := testhotel.New(t, twoMonths)
 					ctx := context.Background()
 					res := upcoming(t, srv, conn, 0)
 					setPIN(t, conn, res, "1111")
@@ -345,7 +350,7 @@ func TestSetLeavesExactlyOneActivePINWhateverFaultStrikesTheUpdateOrDelete(t *te
 func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		res := upcoming(t, srv, conn, 1)
 		faults := []mewstest.Fault{
 			{Operation: "resourceAccessTokens/add", ResetAfterProcessing: true, Times: 3},
@@ -371,7 +376,7 @@ func TestSetRetriedUnderRepeatedFaultsConvergesToOnePIN(t *testing.T) {
 func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		res := upcoming(t, srv, conn, 2)
 		// Both adds are held until both calls have read the reservation's credentials and
 		// found none: each adds its own.
@@ -398,7 +403,7 @@ func TestConcurrentSetsForOneReservationLeaveOnePIN(t *testing.T) {
 
 func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	c, err := pins.Set(ctx, conn, pins.SetParams{Credential: pins.ForReservation(res, pins.RfidTag, "04:A2:2B:1C")})
@@ -422,7 +427,7 @@ func TestDeleteIsSoftAndListFindsDeletedOnes(t *testing.T) {
 
 func TestListByValidityIntervalSplitsWindowsAndYieldsEachOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	start := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
@@ -457,7 +462,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 		{"empty reservation id", pins.ListParams{ReservationIDs: []string{""}}, "ServiceOrderIds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, conn := testhotel.New(t)
+			srv, conn := testhotel.New(t, twoMonths)
 			_, err := pins.List(conn, tc.f).Collect(context.Background())
 			testhotel.RefusedBeforeSending(t, srv, tc.field, err)
 		})
@@ -467,7 +472,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		ctx := context.Background()
 		res := upcoming(t, srv, conn, 0)
 		start := time.Now()
@@ -497,7 +502,7 @@ func TestListYieldsACredentialChangedDuringTheListingAgainWithItsNewValues(t *te
 
 func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	if _, err := pins.List(conn, pins.ListParams{States: []pins.ActivityState{pins.Active}}).Collect(ctx); !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v, want an input error", err)
@@ -516,7 +521,7 @@ func TestListNeedsAFilterAndChunksManyReservations(t *testing.T) {
 
 func TestAddAndDeleteChunkBatchesOf1000(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	batch := make([]pins.Credential, 1500)
@@ -552,7 +557,7 @@ func TestCredentialNeverPrintsItsValue(t *testing.T) {
 
 func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	ctx := context.Background()
 	res := upcoming(t, srv, conn, 0)
 	other := upcoming(t, srv, conn, 1)
@@ -581,7 +586,7 @@ func TestClearDeletesEveryActiveCredentialOfAReservation(t *testing.T) {
 func TestSetWaitsForAnAddThatAGatewayTimedOutButMewsStoredLate(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		res := upcoming(t, srv, conn, 0)
 		// The gateway answers 504 at once; Mews stores the add 300ms later.
 		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 300 * time.Millisecond})
@@ -601,7 +606,7 @@ func TestSetAddsAgainOnlyAfterTheSettlePeriodLookingInBetween(t *testing.T) {
 	for _, settle := range []time.Duration{0, 2 * time.Second, 20 * time.Second} {
 		t.Run(fmt.Sprint(settle), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := testhotel.New(t)
+				srv, conn := testhotel.New(t, twoMonths)
 				res := upcoming(t, srv, conn, 0)
 				// Mews never stores this add: Set must wait the whole period before the next.
 				srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", Status: http.StatusInternalServerError})
@@ -641,7 +646,7 @@ func TestSetAddsAgainOnlyAfterTheSettlePeriodLookingInBetween(t *testing.T) {
 func TestSetAgainConvergesAfterACommitLaterThanTheSettlePeriod(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		res := upcoming(t, srv, conn, 0)
 		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 3 * time.Second})
 		want := pins.ForReservation(res, pins.PinCode, "4711")
@@ -666,7 +671,7 @@ func TestSetAgainConvergesAfterACommitLaterThanTheSettlePeriod(t *testing.T) {
 func TestSetCutShortByItsContextDuringTheSettlePeriodFailsAndSetAgainAddsNothing(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		res := upcoming(t, srv, conn, 0)
 		srv.InjectFault(mewstest.Fault{Operation: "resourceAccessTokens/add", CommitAfter: 3 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -707,7 +712,7 @@ func TestSetKeepsTheOldestOfPreexistingTwinsWhateverFaultStrikesTheDelete(t *tes
 		f.Operation = "resourceAccessTokens/delete"
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := testhotel.New(t)
+				srv, conn := testhotel.New(t, twoMonths)
 				ctx := context.Background()
 				res := upcoming(t, srv, conn, 0)
 				c := pins.ForReservation(res, pins.PinCode, "4711")
@@ -742,7 +747,7 @@ func TestSetKeepsTheOldestOfPreexistingTwinsWhateverFaultStrikesTheDelete(t *tes
 
 func TestSetRefusesANegativeSettlePeriodBeforeSending(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	start := mewstest.SeedEpoch()
 	c := pins.Credential{ReservationID: "r", Type: pins.PinCode, Value: "1234", ValidityStartUtc: start, ValidityEndUtc: start.Add(time.Hour)}
 	_, err := pins.Set(context.Background(), conn, pins.SetParams{Credential: c, Settle: -time.Second})
@@ -775,7 +780,7 @@ func TestOnlyAddIsNeverRepeatedAfterAFailureThatMayHaveReachedMews(t *testing.T)
 	} {
 		t.Run(tc.op, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := testhotel.New(t)
+				srv, conn := testhotel.New(t, twoMonths)
 				res := upcoming(t, srv, conn, 0)
 				c := setPIN(t, conn, res, "1111")
 				srv.ResetRequests()

@@ -10,7 +10,7 @@ import (
 
 // A door-lock Portal checks a new connection, then loads the hotel's rooms by floor.
 func ExampleListResources() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 	ctx := context.Background()

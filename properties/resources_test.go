@@ -14,6 +14,10 @@ import (
 	"github.com/mewskit/mews-go/properties"
 )
 
+// noSeededStays seeds the hotel's rooms without stays: these tests read rooms, and the
+// rooms are the same whatever span of stays is seeded.
+var noSeededStays = mewstest.WithSeedMonths(0, 0)
+
 func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 	t.Parallel()
 	conn, fs := newFixtureConnector(t, "resources_getall.json")
@@ -52,7 +56,7 @@ func TestListResourcesDecodesTheDocumentedExample(t *testing.T) {
 
 func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, noSeededStays)
 	rooms, err := properties.ListResources(conn, properties.ListResourcesParams{PageSize: 10}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +82,7 @@ func TestListResourcesReturnsTheRoomsOnEveryFloor(t *testing.T) {
 
 func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 	t.Parallel()
-	_, conn := testhotel.New(t)
+	_, conn := testhotel.New(t, noSeededStays)
 	got, err := properties.ListResources(conn, properties.ListResourcesParams{Names: []string{"203"}}).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +94,7 @@ func TestListResourcesByNameFindsOneRoom(t *testing.T) {
 
 func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, noSeededStays)
 	iv := mews.Interval(mewstest.SeedEpoch().AddDate(-1, 0, 0), mewstest.SeedEpoch())
 	got, err := properties.ListResources(conn, properties.ListResourcesParams{UpdatedUtc: &iv}).Collect(context.Background())
 	if err != nil {
@@ -106,7 +110,7 @@ func TestListResourcesSplitsALongUpdatedUtcIntoWindows(t *testing.T) {
 
 func TestListResourcesRejectsTooManyIDsWithoutSending(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, noSeededStays)
 	_, err := properties.ListResources(conn, properties.ListResourcesParams{ResourceIDs: make([]string, 1001)}).Collect(context.Background())
 	if !errors.Is(err, mews.ErrInvalidInput) {
 		t.Errorf("err = %v", err)
@@ -133,7 +137,7 @@ func TestListEnterprisesDecodesTheDocumentedExample(t *testing.T) {
 
 func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 	t.Parallel()
-	_, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken)
+	_, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken, noSeededStays)
 	ctx := context.Background()
 	cfg, err := properties.GetConfiguration(ctx, conn)
 	if err != nil {
@@ -164,7 +168,7 @@ func TestAPortfolioTokenListsItsHotelsAndConfiguresEach(t *testing.T) {
 
 func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
 	t.Parallel()
-	_, conn := testhotel.New(t)
+	_, conn := testhotel.New(t, noSeededStays)
 	cfg, err := properties.GetConfiguration(context.Background(), conn)
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +182,7 @@ func TestGetConfigurationOfTheSeededHotel(t *testing.T) {
 
 func TestGetConfigurationOfARevokedTokenIsAnAuthenticationError(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, noSeededStays)
 	srv.Revoke(mewstest.AccessToken)
 	if _, err := properties.GetConfiguration(context.Background(), conn); !errors.Is(err, mews.ErrInvalidAuthentication) {
 		t.Errorf("err = %v, want ErrInvalidAuthentication", err)

@@ -56,7 +56,7 @@ func BenchmarkFleetChecks(b *testing.B) {
 	const runFor = 5 * time.Second
 	b.Run("one-process", func(b *testing.B) {
 		for b.Loop() {
-			srv := mewstest.NewServer(mewstest.InProcess())
+			srv := mewstest.NewServer(mewstest.WithInProcess())
 			tokens := hotels(srv, conns)
 			client, _ := srv.NewClient(mews.WithoutRateLimit())
 			m, err := connection.NewMonitor(client, connection.WithInterval(100*time.Millisecond), connection.WithJitter(time.Millisecond), connection.WithConcurrency(24))
@@ -76,7 +76,7 @@ func BenchmarkFleetChecks(b *testing.B) {
 	b.Run("three-replicas", func(b *testing.B) {
 		for b.Loop() {
 			rdb, prefix := testRedis(b)
-			srv := mewstest.NewServer(mewstest.InProcess())
+			srv := mewstest.NewServer(mewstest.WithInProcess())
 			tokens := hotels(srv, conns)
 			var ms []*redis.Monitor
 			for r := range 3 {

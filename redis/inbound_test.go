@@ -42,7 +42,7 @@ func (r countingReceiver) ConfirmGroup(context.Context, *inbound.BookingConfirma
 // Mews through its own Endpoint, as replicas behind a load balancer are.
 func replicaEndpoints(t *testing.T, n int, delay time.Duration) ([]*mewstest.Endpoint, *atomic.Int64) {
 	rdb, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	applied := new(atomic.Int64)
 	var eps []*mewstest.Endpoint
@@ -55,7 +55,7 @@ func replicaEndpoints(t *testing.T, n int, delay time.Duration) ([]*mewstest.End
 		if err != nil {
 			t.Fatal(err)
 		}
-		eps = append(eps, srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(h)))
+		eps = append(eps, srv.NewEndpoint("https://chm.example/mews", mewstest.WithEndpointHandler(h)))
 	}
 	return eps, applied
 }

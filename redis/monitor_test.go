@@ -103,7 +103,7 @@ func balanced(ms ...*redis.Monitor) bool {
 
 func TestMonitor_EveryShardHasOneLeaderAndEveryReplicaSeesTheStatuses(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 24)
 	var mu sync.Mutex
@@ -137,7 +137,7 @@ func TestMonitor_EveryShardHasOneLeaderAndEveryReplicaSeesTheStatuses(t *testing
 
 func TestMonitor_TheFleetChecksEachConnectionOncePerInterval(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 12)
 	const interval = 500 * time.Millisecond
@@ -159,7 +159,7 @@ func TestMonitor_TheFleetChecksEachConnectionOncePerInterval(t *testing.T) {
 
 func TestMonitor_AnExpiredLeaseIsTakenOverWithinTheTTLAndACheck(t *testing.T) {
 	rdb, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
 	// A leader that died: its leases stay until they expire.
@@ -183,7 +183,7 @@ func TestMonitor_AnExpiredLeaseIsTakenOverWithinTheTTLAndACheck(t *testing.T) {
 
 func TestMonitor_ReportAtAnyReplicaReachesTheLeader(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
 	cfg := []connection.Option{connection.WithInterval(time.Hour), connection.WithConfirmDelay(time.Millisecond)}
@@ -212,7 +212,7 @@ func TestMonitor_ReportAtAnyReplicaReachesTheLeader(t *testing.T) {
 
 func TestMonitor_HoldAtAnyReplicaReachesTheLeader(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
 	a := startReplica(t, srv, prefix, "a", tokens, nil)
@@ -236,7 +236,7 @@ func TestMonitor_HoldAtAnyReplicaReachesTheLeader(t *testing.T) {
 
 func TestMonitor_ClosingAReplicaHandsItsShardsOverAtOnce(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 6)
 	a := startReplica(t, srv, prefix, "a", tokens, nil)
@@ -257,7 +257,7 @@ func TestMonitor_ClosingAReplicaHandsItsShardsOverAtOnce(t *testing.T) {
 
 func TestNewMonitor_RejectsBadOptions(t *testing.T) {
 	rdb, _ := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, _ := srv.NewClient()
 	for name, opt := range map[string]redis.Option{

@@ -14,7 +14,7 @@ const webhookSecret = "fleet-webhook-secret-7f3a9c2e5b8d41f6a0c3e9b7d2f5a8c1"
 
 func TestWebhook_ReceivedByAnyReplicaReachesTheLeader(t *testing.T) {
 	_, prefix := testRedis(t)
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	tokens := hotels(srv, 5)
 	tokens = append(tokens, mewstest.AccessToken) // hotel-5 is the seeded integration's
@@ -35,7 +35,7 @@ func TestWebhook_ReceivedByAnyReplicaReachesTheLeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := srv.NewEndpoint("https://portal.example/mews/integrations?Token="+webhookSecret, mewstest.EndpointHandler(h))
+	ep := srv.NewEndpoint("https://portal.example/mews/integrations?Token="+webhookSecret, mewstest.WithEndpointHandler(h))
 
 	send := func(ev mewstest.IntegrationEvent) {
 		t.Helper()

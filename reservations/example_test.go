@@ -13,7 +13,7 @@ import (
 // A Portal lists the guests in house and arriving during a period; the SDK pages
 // through the results and splits the period into three-month windows.
 func ExampleList() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 
@@ -42,7 +42,7 @@ func ExampleList() {
 // A long-running service keeps its reservations up to date with a change feed, and
 // persists the watermark after every pass so that it resumes where it stopped.
 func ExampleChanges() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	conn, _ := srv.Connector(mewstest.AccessToken)
 

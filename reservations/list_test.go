@@ -62,6 +62,12 @@ func someRooms(srv *mewstest.Server, n int) []string {
 	return out
 }
 
+// twoMonths seeds a month of stays either side of SeedEpoch, some 770 reservations in
+// every state: what a test needs unless it walks the whole default eighteen months
+// (6,500 reservations), whose seeding and transfer dominated this package's time under
+// the race detector.
+var twoMonths = mewstest.WithSeedMonths(1, 1)
+
 func sameSet(t *testing.T, want, got []string) {
 	t.Helper()
 	if dups := len(got) - len(slices.Compact(slices.Sorted(slices.Values(got)))); dups > 0 {
@@ -79,7 +85,7 @@ func TestReservationDecodesTheDocumentedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(body), nil
 	})
@@ -125,7 +131,7 @@ func TestReservationDecodesTheDocumentedExample(t *testing.T) {
 
 func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	srv.HandleConnector("reservations/getAll/2023-06-06", func(*mewstest.Request) (any, error) {
 		return json.RawMessage(`{"Reservations":[{"Id":"a","State":"Enquired","ScheduledStartUtc":"2025-01-01T15:00:00+01:00","ActualStartUtc":"2025-01-01T16:00:00+01:00"}],"Cursor":null}`), nil
 	})
@@ -145,9 +151,10 @@ func TestReservationTimesWithOffsetsComeBackInUTCAndEnquiredAsInquired(t *testin
 
 func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	f := reservations.ListParams{States: []reservations.State{reservations.StateCanceled, reservations.StateRequested}}
-	got, err := reservations.List(conn, withPageSize(f, 50)).Collect(context.Background())
+	const pageSize = 10
+	got, err := reservations.List(conn, withPageSize(f, pageSize)).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +166,7 @@ func TestListNeverSkipsOrRepeatsAcrossPages(t *testing.T) {
 	for i, r := range reqs[1:] {
 		var lim paging.Limitation
 		_ = json.Unmarshal(r["Limitation"], &lim)
-		if lim.Cursor == nil || *lim.Cursor != got[(i+1)*50-1].ID {
+		if lim.Cursor == nil || *lim.Cursor != got[(i+1)*pageSize-1].ID {
 			t.Fatalf("page %d asked with cursor %v, want the id of the last item of the previous page", i+2, lim.Cursor)
 		}
 	}
@@ -208,7 +215,7 @@ func TestListSplitsLongIntervalsAndYieldsStaysAcrossWindowsOnce(t *testing.T) {
 
 func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	arrivals := mews.Interval(mewstest.SeedEpoch(), mewstest.SeedEpoch().AddDate(0, 6, 0)) // two windows
 	f := reservations.ListParams{ScheduledStartUtc: &arrivals, AssignedResourceIDs: someRooms(srv, 2), States: reservations.AllStates()}
 	later := mewstest.SeedEpoch().AddDate(0, 4, 0).Add(14 * time.Hour)
@@ -233,7 +240,7 @@ func TestListYieldsAReservationMovedToALaterWindowAgainWithItsNewValues(t *testi
 
 func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	for _, iv := range []mews.TimeInterval{
 		mews.Interval(time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)),
 		mews.Interval(time.Date(2023, 11, 30, 12, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)),
@@ -255,7 +262,7 @@ func TestListWindowsAtMonthEndsAndLeapDaysAreAcceptedByMews(t *testing.T) {
 
 func TestListFiltersAreSentAsMewsNamesThem(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	upd := mews.Interval(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 5, 5, 0, 0, 0, 0, time.UTC))
 	f := reservations.ListParams{
 		EnterpriseIDs: []string{mewstest.EnterpriseID}, ReservationIDs: []string{"r1"}, ServiceIDs: []string{"s1"},
@@ -322,7 +329,7 @@ func TestListRejectsInvalidFiltersWithoutSending(t *testing.T) {
 
 func TestListAsksForManyReservationIDsInChunksOf1000(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, mewstest.WithSeedMonths(6, 2)) // some 2,900 reservations: enough for 2,500 ids
 	seeded := seededIDs(srv, func(mewstest.Reservation) bool { return true })[:2500]
 	got, err := reservations.GetMany(context.Background(), conn, append(seeded, "00000000-0000-4000-8000-00000000dead"))
 	if err != nil {
@@ -336,7 +343,7 @@ func TestListAsksForManyReservationIDsInChunksOf1000(t *testing.T) {
 
 func TestGetReturnsOneReservationInAnyState(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	canceled := seededIDs(srv, func(r mewstest.Reservation) bool { return r.State == "Canceled" })[0]
 	r, err := reservations.Get(context.Background(), conn, canceled)
 	if err != nil {
@@ -349,7 +356,7 @@ func TestGetReturnsOneReservationInAnyState(t *testing.T) {
 
 func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
 	t.Parallel()
-	_, conn := testhotel.New(t)
+	_, conn := testhotel.New(t, twoMonths)
 	_, err := reservations.Get(context.Background(), conn, "00000000-0000-4000-8000-00000000dead")
 	if !errors.Is(err, mews.ErrReservationNotFound) {
 		t.Errorf("err = %v, want ErrReservationNotFound", err)
@@ -362,10 +369,10 @@ func TestGetOfAnUnknownReservationIsNotFound(t *testing.T) {
 func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, twoMonths)
 		srv.InjectFault(mewstest.Fault{Operation: "reservations/getAll/2023-06-06", Status: http.StatusRequestTimeout})
 		f := reservations.ListParams{States: []reservations.State{reservations.StateCanceled}}
-		got, err := reservations.List(conn, withPageSize(f, 200)).Collect(context.Background())
+		got, err := reservations.List(conn, withPageSize(f, 20)).Collect(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -378,15 +385,15 @@ func TestListRetriesATimedOutPageWithASmallerCount(t *testing.T) {
 		}
 		// The 408 is answered with a smaller page at once (repeating the same heavy page
 		// would only time out again), and the smaller Count is kept.
-		if counts[0] != 200 || counts[1] != 100 || slices.Max(counts[1:]) != 100 || len(counts) < 5 {
-			t.Errorf("counts = %v, want one 200 that timed out, then 100 for every page", counts)
+		if counts[0] != 20 || counts[1] != 10 || slices.Max(counts[1:]) != 10 || len(counts) < 5 {
+			t.Errorf("counts = %v, want one 20 that timed out, then 10 for every page", counts)
 		}
 	})
 }
 
 func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	srv.Revoke(mewstest.AccessToken)
 	n := 0
 	for _, err := range reservations.List(conn, reservations.ListParams{}).All(context.Background()) {
@@ -405,7 +412,7 @@ func TestListOfAnUnauthorizedTokenFailsOnce(t *testing.T) {
 
 func TestAPortfolioTokenListsTheReservationsOfTheHotelsItAsksFor(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken)
+	srv, conn := testhotel.NewFor(t, mewstest.PortfolioAccessToken, twoMonths)
 	harbour := srv.AddReservation(mewstest.Reservation{EnterpriseID: mewstest.SecondEnterpriseID,
 		ScheduledStartUtc: mewstest.SeedEpoch(), ScheduledEndUtc: mewstest.SeedEpoch().AddDate(0, 0, 1), CreatedUtc: mewstest.SeedEpoch()})
 	f := reservations.ListParams{EnterpriseIDs: []string{mewstest.SecondEnterpriseID}}

@@ -19,7 +19,7 @@ func TestChangesFollowsMewsClockWhateverTheLocalClock(t *testing.T) {
 	for name, skew := range map[string]time.Duration{"local clock 5 minutes ahead": 5 * time.Minute, "local clock 5 minutes behind": -5 * time.Minute} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				srv, conn := testhotel.New(t)
+				srv, conn := testhotel.New(t, twoMonths)
 				mewsNow := func() time.Time { return time.Now().Add(-skew).UTC() }
 				srv.HandleConnector("configuration/get", func(*mewstest.Request) (any, error) {
 					return map[string]any{"NowUtc": mewsNow().Truncate(time.Second)}, nil

@@ -37,7 +37,7 @@ func pass(t *testing.T, feed *reservations.ChangeFeed) []string {
 
 func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	since := mewstest.SeedEpoch().AddDate(0, 0, -7)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(since), reservations.ChangesParams{Now: clk.Now})
@@ -53,7 +53,7 @@ func TestChangesDeliversWhatChangedSinceTheWatermark(t *testing.T) {
 
 func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour)}
 	feed := reservations.Changes(conn, reservations.NewWatermark(mewstest.SeedEpoch()), reservations.ChangesParams{Now: clk.Now, Lag: time.Minute})
 	if got := pass(t, feed); len(got) != 0 {
@@ -82,7 +82,7 @@ func TestChangesAtTheWatermarkEdgesAreDeliveredExactlyOnce(t *testing.T) {
 func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, conn := testhotel.New(t)
+		srv, conn := testhotel.New(t, mewstest.WithSeedMonths(12, 0)) // the catch-up starts a year back; no later stay is needed
 		since := mewstest.SeedEpoch().AddDate(-1, 0, 0)
 		clk := &clock{now: mewstest.SeedEpoch()}
 		rooms := someRooms(srv, 6) // a few rooms keep a year of changes small
@@ -131,7 +131,7 @@ func TestChangesSplitsALongCatchUpAndResumesAfterAFailure(t *testing.T) {
 
 func TestChangesSendsWholeSecondsWhateverTheClock(t *testing.T) {
 	t.Parallel()
-	srv, conn := testhotel.New(t)
+	srv, conn := testhotel.New(t, twoMonths)
 	clk := &clock{now: mewstest.SeedEpoch().Add(time.Hour + 123456789*time.Nanosecond)}
 	since := reservations.NewWatermark(mewstest.SeedEpoch().Add(987654321 * time.Nanosecond))
 	feed := reservations.Changes(conn, since, reservations.ChangesParams{Now: clk.Now})

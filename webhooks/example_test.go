@@ -17,8 +17,8 @@ func ExampleNewHandler() {
 		panic(err)
 	}
 	// mewstest plays Mews; in production, serve h at the URL registered with Mews.
-	srv := mewstest.NewServer(mewstest.InProcess())
-	fakeMews := srv.NewEndpoint("https://chm.example/mews/webhooks?Token=my-webhook-secret", mewstest.EndpointHandler(h))
+	srv := mewstest.NewServer(mewstest.WithInProcess())
+	fakeMews := srv.NewEndpoint("https://chm.example/mews/webhooks?Token=my-webhook-secret", mewstest.WithEndpointHandler(h))
 	d, _ := fakeMews.SendWebhook(context.Background(), mewstest.NewGeneralWebhook(
 		mewstest.WebhookEvent{Discriminator: "ServiceOrderUpdated", ID: "r-1"},
 		mewstest.WebhookEvent{Discriminator: "CustomerUpdated", ID: "c-1"},

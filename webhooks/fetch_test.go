@@ -15,7 +15,7 @@ import (
 
 func TestFetchReservations_FetchesTheReservationsAWebhookNames(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		client, err := srv.NewClient()
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +56,7 @@ func TestFetchReservations_FetchesTheReservationsAWebhookNames(t *testing.T) {
 }
 
 func TestFetchReservations_SkipsTheRequestWithoutReservationEvents(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	client, _ := srv.NewClient()
 	conn, _ := client.Connector(mewstest.AccessToken)
 	m := &webhooks.Message{Events: []webhooks.Event{{Discriminator: webhooks.ResourceUpdated, Value: webhooks.EventValue{ID: "r"}}}}

@@ -53,8 +53,8 @@ func start(t *testing.T, url string, process webhooks.Func, opts ...webhooks.Opt
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Shutdown(context.Background()) })
-	srv := mewstest.NewServer(mewstest.InProcess())
-	return h, srv.NewEndpoint(url, mewstest.EndpointHandler(h))
+	srv := mewstest.NewServer(mewstest.WithInProcess())
+	return h, srv.NewEndpoint(url, mewstest.WithEndpointHandler(h))
 }
 
 func send(t *testing.T, ep *mewstest.Endpoint, body any) mewstest.Delivery {

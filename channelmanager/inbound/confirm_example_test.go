@@ -23,7 +23,7 @@ func (q queued) UpdatePrices(_ context.Context, req *inbound.PricesUpdate) (inbo
 // A worker confirms a price push it applied, through the handle of the push's
 // connection.
 func ExampleConfirm() {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	defer srv.Close()
 	client, err := srv.NewClient()
 	if err != nil {
@@ -34,7 +34,7 @@ func ExampleConfirm() {
 	if err != nil {
 		panic(err)
 	}
-	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(h))
+	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.WithEndpointHandler(h))
 	d, _ := fakeMews.Push(context.Background(), "updatePrices", map[string]any{"ratePrices": []any{}})
 	fmt.Println("accepted, confirmation follows:", d.Async)
 

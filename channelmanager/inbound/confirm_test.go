@@ -90,7 +90,7 @@ func TestConfirm_GroupConfirmationCarriesTheCodes(t *testing.T) {
 }
 
 func TestConfirm_RefusesIncompleteConfirmationsBeforeSending(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	cm := openConnection(t, srv)
 	conn := connection(t)
 	block := &inbound.AvailabilityBlockPush{ConnectionToken: conn}

@@ -58,7 +58,7 @@ func TestHandler_RedeliveryToAnotherReplicaSharingTheStoreIsAppliedOnce(t *testi
 	if err != nil {
 		t.Fatal(err)
 	}
-	epB := srv.NewEndpoint(chmURL, mewstest.EndpointHandler(hB))
+	epB := srv.NewEndpoint(chmURL, mewstest.WithEndpointHandler(hB))
 
 	first := push(t, epA, "updateRestrictions", chmtest.Read(t, "updateRestrictions.json"))
 	again := push(t, epB, "updateRestrictions", chmtest.Read(t, "updateRestrictions.json"))

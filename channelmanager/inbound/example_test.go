@@ -39,8 +39,8 @@ func ExampleNewHandler() {
 		panic(err)
 	}
 	// mewstest plays Mews; in production, serve h under the URL registered with Mews.
-	srv := mewstest.NewServer(mewstest.InProcess())
-	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(h))
+	srv := mewstest.NewServer(mewstest.WithInProcess())
+	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.WithEndpointHandler(h))
 
 	for _, code := range []string{"DBL", "SUITE"} {
 		d, _ := fakeMews.Push(context.Background(), "updateAvailability", map[string]any{

@@ -85,13 +85,13 @@ const chmURL = "https://chm.example/mews"
 // setup returns a fake Mews and an Endpoint calling a Handler for recv in-process.
 func setup(t *testing.T, recv inbound.Receiver, opts ...inbound.Option) (*mewstest.Server, *mewstest.Endpoint, *inbound.Handler) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	h, err := inbound.NewHandler(mewstest.ChannelManagerClientToken, recv, opts...)
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
 	}
-	return srv, srv.NewEndpoint(chmURL, mewstest.EndpointHandler(h)), h
+	return srv, srv.NewEndpoint(chmURL, mewstest.WithEndpointHandler(h)), h
 }
 
 // push makes one call and fails the test if the body could not be encoded.

@@ -68,9 +68,12 @@ func TestHandler_RefusesAnOversizeNotificationWithoutReadingIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Over the largest of these operations' caps (processGroup's 4 MiB) by enough that a
+	// chunked body is refused before its end.
+	const oversize = 5 << 20
 	for _, path := range []string{"/mews/changeNotificaton", "/mews/confirmGroup", "/mews/processGroup", "/mews/processAvailabilityBlock"} {
 		t.Run("declared "+path, func(t *testing.T) {
-			body := httpintest.NewBody(8 << 20)
+			body := httpintest.NewBody(oversize)
 			answer := post(t, h, path, body, int64(body.Len()))
 			if !strings.Contains(answer, `"code":6`) || !strings.Contains(answer, "larger than") {
 				t.Errorf("answer %s; want code 6 saying the body is too large", answer)
@@ -80,7 +83,7 @@ func TestHandler_RefusesAnOversizeNotificationWithoutReadingIt(t *testing.T) {
 			}
 		})
 		t.Run("chunked "+path, func(t *testing.T) {
-			body := httpintest.NewBody(8 << 20)
+			body := httpintest.NewBody(oversize)
 			answer := post(t, h, path, body, -1)
 			if !strings.Contains(answer, "larger than") || body.Consumed() >= body.Len() {
 				t.Errorf("answer %s after reading %d of %d bytes; want a refusal before the end", answer, body.Consumed(), body.Len())
@@ -94,9 +97,11 @@ func TestHandler_AcceptsLargeInventoryPushesByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := httpintest.NewBody(8 << 20) // a padded empty object: large, but within the inventory limit
+	// A padded empty object over every other operation's cap (4 MiB), but within the
+	// inventory limit.
+	body := httpintest.NewBody(4<<20 + 1)
 	if answer := post(t, h, "/mews/updatePrices", body, int64(body.Len())); strings.Contains(answer, "larger than") {
-		t.Errorf("answer %s; an 8 MiB price push is within the default limit", answer)
+		t.Errorf("answer %s; a price push over 4 MiB is within the default limit", answer)
 	}
 }
 

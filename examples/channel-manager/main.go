@@ -218,7 +218,7 @@ func mewsConfirms(ctx context.Context, srv *mewstest.Server, endpoint *inbound.H
 	for _, r := range stored.Reservations {
 		numbers = append(numbers, channelmanager.ReservationConfirmation{Code: r.Code, ConfirmationNumber: r.ConfirmationNumber})
 	}
-	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.EndpointHandler(endpoint))
+	fakeMews := srv.NewEndpoint("https://chm.example/mews", mewstest.WithEndpointHandler(endpoint))
 	d, err := fakeMews.Push(ctx, inbound.PathConfirmGroup, map[string]any{
 		"relatedMessageId": messageID, "channelManagerId": channelManagerID, "reservations": numbers})
 	if err == nil && !d.Accepted {

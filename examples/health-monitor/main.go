@@ -136,7 +136,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer) error {
 // aDayAtTheHotel plays the property in the sandbox: Mews sends integration webhooks to
 // the handler, and a connection is deactivated between two checks.
 func aDayAtTheHotel(ctx context.Context, srv *mewstest.Server, m *connection.Monitor, webhooks http.Handler, secret mews.Token, changes <-chan connection.Event) error {
-	fakeMews := srv.NewEndpoint("https://portal.example/mews/integrations?Token="+secret.Reveal(), mewstest.EndpointHandler(webhooks))
+	fakeMews := srv.NewEndpoint("https://portal.example/mews/integrations?Token="+secret.Reveal(), mewstest.WithEndpointHandler(webhooks))
 	send := func(ev mewstest.IntegrationEvent) error {
 		ev.IntegrationID = mewstest.IntegrationID
 		d, err := fakeMews.SendWebhook(ctx, ev)

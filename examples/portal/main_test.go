@@ -532,7 +532,7 @@ func TestForms_RefuseCrossOriginPostsAndOtherMethods(t *testing.T) {
 }
 
 func TestSandboxDashboard_IsServedOnlyOnTheSandbox(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient()
 	if err != nil {

@@ -75,7 +75,7 @@ func (a *App) playMews(ctx context.Context, action string) error {
 		a.setSandboxToken("")
 		// Mews calls the webhook URL registered for the integration; here in-process,
 		// through the Portal's whole handler.
-		mews := srv.NewEndpoint("http://portal.sandbox/mews/integrations?Token="+a.set.WebhookSecret.Reveal(), mewstest.EndpointHandler(a.handler))
+		mews := srv.NewEndpoint("http://portal.sandbox/mews/integrations?Token="+a.set.WebhookSecret.Reveal(), mewstest.WithEndpointHandler(a.handler))
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		d, err := mews.SendIntegrationEvent(ctx, mewstest.IntegrationEvent{Action: mewstest.ActionIntegrationDisabled, IntegrationID: mewstest.IntegrationID})

@@ -17,17 +17,19 @@ import (
 
 // New is NewFor with the seeded hotel's own access token (mewstest.AccessToken), what
 // most tests need.
-func New(t testing.TB) (*mewstest.Server, *mews.Connector) {
+func New(t testing.TB, opts ...mewstest.ServerOption) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	return NewFor(t, mewstest.AccessToken)
+	return NewFor(t, mewstest.AccessToken, opts...)
 }
 
 // NewFor starts a fresh in-process mewstest server, closed when the test ends, and
 // returns it with a Connector that uses tok. The Connector has no client-side rate
-// limit, so tests never wait for one; a test of rate limiting builds its own.
-func NewFor(t testing.TB, tok string) (*mewstest.Server, *mews.Connector) {
+// limit, so tests never wait for one; a test of rate limiting builds its own. opts
+// shape the server, e.g. mewstest.WithSeedMonths for a test that needs only a few
+// reservations.
+func NewFor(t testing.TB, tok string, opts ...mewstest.ServerOption) (*mewstest.Server, *mews.Connector) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(append([]mewstest.ServerOption{mewstest.WithInProcess()}, opts...)...)
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(tok, mews.WithoutRateLimit())
 	if err != nil {

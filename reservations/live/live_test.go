@@ -55,11 +55,16 @@ type portal struct {
 	runs chan error
 }
 
+// noSeededStays leaves the hotel's rooms but seeds no stays: the seeded ones lie around
+// 2026, far from the bubble's clock (2000), so no view here ever held one, yet every
+// listing and reconciliation scanned all 6,500 of them.
+var noSeededStays = mewstest.WithSeedMonths(0, 0)
+
 // startPortal starts the sync's Run and an events range that hands every event to
 // Handle, and waits until the initial load is done. Both end with the test.
 func startPortal(t *testing.T, opts ...live.Option) *portal {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess(), noSeededStays)
 	t.Cleanup(srv.Close)
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {
@@ -211,7 +216,7 @@ func TestAResourceEventRereadsTheReservationsInThatRoom(t *testing.T) {
 
 func TestAFailedHandlerIsCalledAgainByTheNextFeedPass(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess(), noSeededStays)
 		defer srv.Close()
 		conn, err := srv.Connector(mewstest.AccessToken)
 		if err != nil {
@@ -255,7 +260,7 @@ func TestAFailedHandlerIsCalledAgainByTheNextFeedPass(t *testing.T) {
 
 func TestRunEndsWithARevokedToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess(), noSeededStays)
 		defer srv.Close()
 		conn, err := srv.Connector(mewstest.AccessToken)
 		if err != nil {
@@ -273,7 +278,7 @@ func TestRunEndsWithARevokedToken(t *testing.T) {
 }
 
 func TestNewRefusesInvalidOptions(t *testing.T) {
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess(), noSeededStays)
 	conn, err := srv.Connector(mewstest.AccessToken)
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +323,7 @@ func TestTheViewForgetsAStayADayAfterItEnded(t *testing.T) {
 // still blocked when the test returns.
 func TestCloseEndsRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess(), noSeededStays)
 		defer srv.Close()
 		conn, err := srv.Connector(mewstest.AccessToken)
 		if err != nil {

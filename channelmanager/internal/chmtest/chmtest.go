@@ -20,7 +20,7 @@ var TokenFields = []string{"clientToken", "connectionToken"}
 // NewClient starts an in-process mewstest server (closed with the test) and a client for it.
 func NewClient(t testing.TB) (*mewstest.Server, *mews.Client) {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	client, err := srv.NewClient()
 	if err != nil {

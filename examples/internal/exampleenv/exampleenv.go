@@ -51,7 +51,7 @@ func Open(getenv func(string) string, stderr io.Writer) (*Env, error) {
 	var env mews.Environment
 	switch strings.ToLower(name) {
 	case "", "sandbox":
-		srv := mewstest.NewServer(mewstest.InProcess())
+		srv := mewstest.NewServer(mewstest.WithInProcess())
 		env, err := sandbox(srv, getenv, name != "", stderr)
 		if err != nil {
 			srv.Close()
@@ -157,7 +157,7 @@ func sandbox(srv *mewstest.Server, getenv func(string) string, useVariables bool
 // test ends.
 func ForTest(t testing.TB) *Env {
 	t.Helper()
-	srv := mewstest.NewServer(mewstest.InProcess())
+	srv := mewstest.NewServer(mewstest.WithInProcess())
 	t.Cleanup(srv.Close)
 	env, err := sandbox(srv, func(string) string { return "" }, false, nil)
 	if err != nil {
