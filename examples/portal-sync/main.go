@@ -69,6 +69,7 @@ type portal struct {
 	out   *lockedWriter
 	write bool
 	now   func() time.Time
+	later atomic.Int64      // how far the sandbox's clock has moved on from its "today"
 	loc   *time.Location    // the hotel's time zone (configuration/get): times are shown in it
 	rooms map[string]string // Mews resource id → room name
 	doors map[string]string // room name → door id in the lock system
@@ -110,11 +111,10 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool, li
 	if err != nil {
 		return err
 	}
-	var later atomic.Int64 // how far the sandbox's clock has moved on
 	p := &portal{
 		conn: conn, out: &lockedWriter{w: out}, write: write, issued: map[string]bool{}, watched: map[string]*watch{},
-		now: func() time.Time { return env.Now().Add(time.Duration(later.Load())) },
 	}
+	p.now = func() time.Time { return env.Now().Add(time.Duration(p.later.Load())) }
 	cfg, err := properties.GetConfiguration(ctx, conn)
 	if err != nil {
 		return err
@@ -186,7 +186,7 @@ func run(ctx context.Context, env *exampleenv.Env, out io.Writer, write bool, li
 	if env.Sandbox == nil {
 		return p.wait(ctx, listen, runErr)
 	}
-	later.Store(int64(time.Hour))
+	p.later.Store(int64(time.Hour))
 	return p.frontDesk(ctx, env.Sandbox, connects)
 }
 
@@ -364,7 +364,7 @@ func (p *portal) frontDesk(ctx context.Context, srv *mewstest.Server, connects <
 		p.out.printf("(the hotel moves reservation %s from room %s to room 305)\n", r.Number, p.rooms[r.RoomID])
 		w := p.watchChange(r.ID)
 		srv.UpdateReservation(r.ID, func(r *mewstest.Reservation) {
-			r.RoomID, r.UpdatedUtc = byName["305"], now.Add(-30*time.Minute)
+			r.RoomID, r.UpdatedUtc = byName["305"], now
 		})
 		if err := reached(ctx, w); err != nil {
 			return err
@@ -381,16 +381,19 @@ func (p *portal) frontDesk(ctx context.Context, srv *mewstest.Server, connects <
 	if len(ids) > 0 {
 		ws = append(ws, p.watchChange(ids[0]))
 		r, _ := srv.UpdateReservation(ids[0], func(r *mewstest.Reservation) {
-			r.State, r.CancelledUtc, r.UpdatedUtc = "Canceled", now.Add(-15*time.Minute), now.Add(-15*time.Minute)
+			r.State, r.CancelledUtc, r.UpdatedUtc = "Canceled", now, now
 		})
 		p.out.printf("(meanwhile the guest of reservation %s cancels)\n", r.Number)
 	}
 	walkIn := srv.AddReservation(mewstest.Reservation{
-		RoomID: byName["112"], State: "Confirmed", Adults: 1, CreatedUtc: now.Add(-20 * time.Minute),
+		RoomID: byName["112"], State: "Confirmed", Adults: 1, CreatedUtc: now,
 		ScheduledStartUtc: now.Add(2 * time.Hour), ScheduledEndUtc: now.Add(20 * time.Hour),
 	})
 	ws = append(ws, p.watchChange(walkIn.ID))
 	p.out.printf("(meanwhile a walk-in books room 112: reservation %s)\n", walkIn.Number)
+	// Mews' clock moves on past the feed's lag before the socket is back, so the
+	// catch-up's feed pass reads the changes made meanwhile.
+	p.later.Add(int64(reservations.DefaultSyncLag + time.Minute))
 	srv.SetWebSocketFaults(mewstest.WebSocketFaults{}) // Mews is back
 	select {
 	case r := <-connects:
