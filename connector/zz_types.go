@@ -7741,6 +7741,12 @@ type MultipleResourceAccessTokenParameters struct {
 	ResourceAccessTokenParameters []ResourceAccessTokenParameters `json:"ResourceAccessTokenParameters,omitzero"`
 }
 
+// LogValue logs the MultipleResourceAccessTokenParameters as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v MultipleResourceAccessTokenParameters) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
+}
+
 // MultipleResourceAccessTokenUpdateParameters is Mews' schema MultipleResourceAccessTokenUpdateParameters.
 //
 // The credentials, client name and language are merged in by the pipeline.
@@ -7749,6 +7755,12 @@ type MultipleResourceAccessTokenUpdateParameters struct {
 	EnterpriseID *string `json:"EnterpriseId,omitempty"`
 	// Parameters of resource access token to update.
 	ResourceAccessTokenUpdates []ResourceAccessTokenUpdateParameters `json:"ResourceAccessTokenUpdates,omitzero"`
+}
+
+// LogValue logs the MultipleResourceAccessTokenUpdateParameters as its fmt form, in which the secrets it holds
+// (door PINs) show redacted; its JSON form is the wire's and carries them.
+func (v MultipleResourceAccessTokenUpdateParameters) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
 }
 
 // MultipleResourceBlockAddParameters is Mews' schema MultipleResourceBlockAddParameters.
@@ -11648,6 +11660,20 @@ func (x ResourceAccessTokenParameters) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
+// Format prints the ResourceAccessTokenParameters under every verb with its secret (a door PIN or tag
+// value) redacted; its JSON form is the wire's and carries it.
+func (v ResourceAccessTokenParameters) Format(f fmt.State, verb rune) {
+	type plain ResourceAccessTokenParameters
+	r, hidden := plain(v), "[redacted]"
+	r.Value = hidden
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
+// LogValue logs the ResourceAccessTokenParameters as its fmt form, with its secret redacted.
+func (v ResourceAccessTokenParameters) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
+}
+
 // ResourceAccessTokenPermissionsParameters is Mews' schema ResourceAccessTokenPermissionsParameters (Resource access token permission parameter).
 type ResourceAccessTokenPermissionsParameters struct {
 	// Specify whether the resource access token grants permission to access bed (or null if not being updated).
@@ -11686,6 +11712,22 @@ type ResourceAccessTokenUpdateParameters struct {
 	ValidityStartUtc *StringUpdateValue `json:"ValidityStartUtc,omitempty"`
 	// Value of the resource access token (or null if not being updated).
 	Value *StringUpdateValue `json:"Value,omitempty"`
+}
+
+// Format prints the ResourceAccessTokenUpdateParameters under every verb with its secret (a door PIN or tag
+// value) redacted; its JSON form is the wire's and carries it.
+func (v ResourceAccessTokenUpdateParameters) Format(f fmt.State, verb rune) {
+	type plain ResourceAccessTokenUpdateParameters
+	r, hidden := plain(v), "[redacted]"
+	if r.Value != nil {
+		r.Value = &StringUpdateValue{Value: &hidden}
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
+// LogValue logs the ResourceAccessTokenUpdateParameters as its fmt form, with its secret redacted.
+func (v ResourceAccessTokenUpdateParameters) LogValue() slog.Value {
+	return slog.StringValue(fmt.Sprintf("%+v", v))
 }
 
 // ResourceAccessTokenUpdateResult is Mews' schema ResourceAccessTokenUpdateResult.

@@ -273,6 +273,10 @@ func (g *gen) emitTypes() []byte {
 			}
 			b.WriteString("}\n\n")
 			emitTimeMarshal(&b, t)
+			if stmt, ok := redactTable[t.name]; ok {
+				fmt.Fprintf(&b, "// Format prints the %s under every verb with its secret (a door PIN or tag\n// value) redacted; its JSON form is the wire's and carries it.\nfunc (v %s) Format(f fmt.State, verb rune) {\n\ttype plain %s\n\tr, hidden := plain(v), \"[redacted]\"\n\t%s\n\tfmt.Fprintf(f, fmt.FormatString(f, verb), r)\n}\n\n", t.name, t.name, t.name, stmt)
+				fmt.Fprintf(&b, "// LogValue logs the %s as its fmt form, with its secret redacted.\nfunc (v %s) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf(\"%%+v\", v)) }\n\n", t.name, t.name)
+			}
 			if secrets[t.name] {
 				fmt.Fprintf(&b, "// LogValue logs the %s as its fmt form, in which the secrets it holds\n// (door PINs) show redacted; its JSON form is the wire's and carries them.\nfunc (v %s) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf(\"%%+v\", v)) }\n\n", t.name, t.name)
 			}
@@ -280,7 +284,7 @@ func (g *gen) emitTypes() []byte {
 	}
 	var head bytes.Buffer
 	logImports := ""
-	if len(secrets) > 0 {
+	if len(secrets) > 0 || len(redactTable) > 0 {
 		logImports = "\t\"fmt\"\n\t\"log/slog\"\n"
 	}
 	head.WriteString(header + "package connector\n\nimport (\n\t\"encoding/json\"\n" + logImports + "\t\"time\"\n\n\tmews \"github.com/mewskit/mews-go\"\n" + handImports(b.Bytes()) + ")\n\n")
@@ -557,7 +561,7 @@ func (g *gen) secretHolders() map[string]bool {
 			}
 			for _, f := range t.fields {
 				base := strings.TrimLeft(f.typ, "[]*")
-				if secretTypes[base] || holds[base] {
+				if _, redacted := redactTable[base]; redacted || secretTypes[base] || holds[base] {
 					holds[name], changed = true, true
 					break
 				}

@@ -44,3 +44,13 @@ var secretsTable = map[string]string{
 		}
 	}`,
 }
+
+// redactTable lists the generated types that carry a secret in a plain field (a door
+// PIN or tag value in a request), with the Go statement that blanks it in r, a copy
+// being printed (hidden holds "[redacted]"). Such a type prints redacted under every
+// fmt verb and in slog; its JSON form stays the wire's. Hand-written types that hold a
+// secret (pins.Credential) redact themselves.
+var redactTable = map[string]string{
+	"ResourceAccessTokenParameters":       `r.Value = hidden`,
+	"ResourceAccessTokenUpdateParameters": `if r.Value != nil { r.Value = &StringUpdateValue{Value: &hidden} }`,
+}
