@@ -260,7 +260,7 @@ func (e *Endpoint) deliver(ctx context.Context, operation, messageID, url string
 func (e *Endpoint) post(ctx context.Context, url string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, withoutQuery(err) // a URL that does not parse is quoted whole
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := e.client.Do(req)

@@ -100,6 +100,21 @@ func TestDeliveryErrorsDoNotQuoteTheWebhookSecret(t *testing.T) {
 	})
 }
 
+func TestAnUnparsableWebhookURLIsNotQuotedWithItsSecret(t *testing.T) {
+	srv := mewstest.NewServer(mewstest.WithInProcess())
+	const secret = "endpoint-secret-Wc7nP2rD"
+	ep := srv.NewEndpoint("https://portal example/hooks?Token="+secret) // a space in the host
+	d, err := ep.SendWebhook(t.Context(), mewstest.NewGeneralWebhook())
+	if err == nil && d.Err == nil {
+		t.Fatal("delivery to an unparsable URL succeeded")
+	}
+	for _, e := range []error{err, d.Err} {
+		if e != nil {
+			leakscan.Check(t, "the delivery error", e.Error(), secret)
+		}
+	}
+}
+
 func TestSendWebhookSendsAStringBodyAsRawJSON(t *testing.T) {
 	var got string
 	record := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
