@@ -383,9 +383,8 @@ func (m *Monitor) applyWebhook(ev IntegrationEvent) (string, bool, error) {
 // byToken finds the Connector entry using tok; m.mu is held. It is linear, but only
 // IntegrationCreated needs it, once per integration.
 func (m *Monitor) byToken(tok mews.Token) *entry {
-	want := tok.Reveal()
 	for _, e := range m.entries {
-		if e.creds.API == mews.ConnectorAPI && e.creds.Token.Reveal() == want {
+		if e.creds.API == mews.ConnectorAPI && e.creds.Token.Equal(tok) {
 			return e
 		}
 	}

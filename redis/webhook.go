@@ -137,9 +137,8 @@ func (m *Monitor) keyOf(ev connection.IntegrationEvent) string {
 	if ev.Action != connection.IntegrationCreated {
 		return ""
 	}
-	want := ev.AccessToken.Reveal()
 	for key, c := range m.conns {
-		if c.API == mews.ConnectorAPI && c.Token.Reveal() == want {
+		if c.API == mews.ConnectorAPI && c.Token.Equal(ev.AccessToken) {
 			c.IntegrationID = ev.Integration.ID
 			m.conns[key] = c
 			return key

@@ -2,7 +2,6 @@ package inbound
 
 import (
 	"context"
-	"crypto/subtle"
 	"reflect"
 
 	mews "github.com/mewskit/mews-go"
@@ -38,7 +37,7 @@ func Confirm(ctx context.Context, h mews.ChannelManagerCaller, push Push, c chan
 	}
 	msg := push.message()
 	if cm, ok := h.(*mews.ChannelManager); ok && cm != nil &&
-		subtle.ConstantTimeCompare([]byte(cm.ConnectionToken().Reveal()), []byte(msg.ConnectionToken.Reveal())) != 1 {
+		!cm.ConnectionToken().Equal(msg.ConnectionToken) {
 		return confirmError("handle", "is for another connection than the push's; use client.ChannelManager(push's connectionToken)")
 	}
 	if err := fill(&c.RelatedMessageID, msg.MessageID, "relatedMessageId"); err != nil {
