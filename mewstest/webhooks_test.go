@@ -103,7 +103,7 @@ func TestDeliveryErrorsDoNotQuoteTheWebhookSecret(t *testing.T) {
 func TestAnUnparsableWebhookURLIsNotQuotedWithItsSecret(t *testing.T) {
 	srv := mewstest.NewServer(mewstest.WithInProcess())
 	const secret = "endpoint-secret-Wc7nP2rD"
-	ep := srv.NewEndpoint("https://portal example/hooks?Token="+secret) // a space in the host
+	ep := srv.NewEndpoint("https://portal example/hooks?Token=" + secret) // a space in the host
 	d, err := ep.SendWebhook(t.Context(), mewstest.NewGeneralWebhook())
 	if err == nil && d.Err == nil {
 		t.Fatal("delivery to an unparsable URL succeeded")
