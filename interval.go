@@ -95,18 +95,10 @@ func (iv TimeInterval) Validate(operation, field string) error {
 // way Mews counts months. An interval that is short enough, or an instant (start equal
 // to end), comes back as the only window.
 func (iv TimeInterval) Split() []TimeInterval {
-	start, end := iv.StartUtc.UTC(), iv.EndUtc.UTC()
-	if start.Equal(end) || !iv.TooLong() {
-		return []TimeInterval{{StartUtc: start, EndUtc: end}}
-	}
-	var out []TimeInterval
-	for start.Before(end) {
-		next := months.Add(start, MaxIntervalMonths)
-		if next.After(end) {
-			next = end
-		}
-		out = append(out, TimeInterval{StartUtc: start, EndUtc: next})
-		start = next
+	ws := months.Windows(iv.StartUtc.UTC(), iv.EndUtc.UTC(), MaxIntervalMonths)
+	out := make([]TimeInterval, len(ws))
+	for i, w := range ws {
+		out[i] = TimeInterval{StartUtc: w[0], EndUtc: w[1]}
 	}
 	return out
 }

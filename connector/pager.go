@@ -49,21 +49,13 @@ func windows[P any](op string, qs []P, ws ...window[P]) ([]P, error) {
 	return qs, nil
 }
 
-// splitMonths cuts iv into consecutive half-open windows of at most months calendar
-// months, counted the way Mews counts them (months.Add). An instant is one window.
+// splitMonths cuts iv, in UTC, into consecutive half-open windows of at most n
+// calendar months, counted the way Mews counts them (months.Windows).
 func splitMonths(iv mews.TimeInterval, n int) []mews.TimeInterval {
-	start, end := iv.StartUtc.UTC(), iv.EndUtc.UTC()
-	if !start.Before(end) || !end.After(months.Add(start, n)) {
-		return []mews.TimeInterval{{StartUtc: start, EndUtc: end}}
-	}
-	var out []mews.TimeInterval
-	for start.Before(end) {
-		next := months.Add(start, n)
-		if next.After(end) {
-			next = end
-		}
-		out = append(out, mews.TimeInterval{StartUtc: start, EndUtc: next})
-		start = next
+	ws := months.Windows(iv.StartUtc.UTC(), iv.EndUtc.UTC(), n)
+	out := make([]mews.TimeInterval, len(ws))
+	for i, w := range ws {
+		out[i] = mews.TimeInterval{StartUtc: w[0], EndUtc: w[1]}
 	}
 	return out
 }

@@ -19,3 +19,22 @@ func Add(t time.Time, n int) time.Time {
 	hh, mm, ss := t.Clock()
 	return time.Date(first.Year(), first.Month(), d, hh, mm, ss, t.Nanosecond(), t.Location())
 }
+
+// Windows cuts [start, end) into consecutive half-open windows of at most n calendar
+// months, counted as Add counts them. An interval that fits, an instant and an
+// inverted interval are one window, as given.
+func Windows(start, end time.Time, n int) [][2]time.Time {
+	if !start.Before(end) || !end.After(Add(start, n)) {
+		return [][2]time.Time{{start, end}}
+	}
+	var out [][2]time.Time
+	for start.Before(end) {
+		next := Add(start, n)
+		if next.After(end) {
+			next = end
+		}
+		out = append(out, [2]time.Time{start, next})
+		start = next
+	}
+	return out
+}
