@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"crypto/sha256"
 	"sync"
 )
 
@@ -18,8 +19,11 @@ type slot struct {
 	users int
 }
 
-// acquire waits for key's turn; release must be called once it returns nil.
+// acquire waits for key's turn; release must be called once it returns nil. The key is
+// a connection token, so the map holds only its SHA-256.
 func (s *serializer) acquire(ctx context.Context, key string) (release func(), err error) {
+	sum := sha256.Sum256([]byte(key))
+	key = string(sum[:])
 	s.mu.Lock()
 	if s.slots == nil {
 		s.slots = make(map[string]*slot)
